@@ -1,0 +1,38 @@
+/*
+ * hooks.h - the only hardware interface mm/, fs/ and kernel/ algorithms use.
+ *
+ * The kernel implements these in arch/x86/hooks.c; the host unit tests
+ * implement them over an mmap'ed arena that stands in for physical memory
+ * (tests/host/host_hooks.c), so the same mm code runs in both places.
+ */
+#ifndef ARCH_HOOKS_H
+#define ARCH_HOOKS_H
+
+#include <kernel/types.h>
+
+/* Direct mapping of low physical memory (kernel: pa + 0xC0000000). */
+void *arch_phys_to_virt(paddr_t pa);
+paddr_t arch_virt_to_phys(const void *va);
+/* Physical memory at or above this address is not directly mapped. */
+paddr_t arch_direct_map_limit(void);
+
+/* TLB maintenance for the current address space. */
+void arch_tlb_flush_page(vaddr_t va);
+void arch_tlb_flush_all(void);
+
+/* Page directory currently loaded (CR3), and loading another one. */
+paddr_t arch_current_pgdir(void);
+void arch_switch_pgdir(paddr_t dir);
+
+/*
+ * Slab sanity mode: slab pages get their own 4 KiB kernel mapping so that
+ * they can be made read-only page by page.
+ */
+void *arch_slab_map(paddr_t pa);
+void arch_slab_unmap(void *va);
+void arch_page_set_writable(void *va, bool writable);
+
+/* Time stamp counter (under -icount shift=0: guest instructions). */
+uint64_t arch_cycles(void);
+
+#endif

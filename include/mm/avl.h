@@ -1,0 +1,66 @@
+/*
+ * avl.h - intrusive AVL tree used for free ranges, regions and
+ * physical-region entries.
+ *
+ * Nodes are embedded in the caller's objects. Every write the tree makes to
+ * a node or to the tree header goes through the optional write_begin /
+ * write_end hooks, so trees whose nodes live in read-only slab pages
+ * (sanity mode) can unlock exactly the page being written.
+ */
+#ifndef MM_AVL_H
+#define MM_AVL_H
+
+#include <kernel/types.h>
+
+struct avl_node {
+	struct avl_node *left, *right, *parent;
+	int height;
+};
+
+/* <0, 0, >0 as a's key is below, equal to, above b's key. */
+typedef int (*avl_cmp_fn)(const struct avl_node *a, const struct avl_node *b);
+/* <0, 0, >0 as key is below, equal to, above n's key. */
+typedef int (*avl_key_fn)(const void *key, const struct avl_node *n);
+
+struct avl_tree {
+	struct avl_node *root;
+	avl_cmp_fn cmp;
+	void (*write_begin)(const void *p); /* may be NULL */
+	void (*write_end)(const void *p);   /* may be NULL */
+	/*
+	 * Augmentation (may be NULL): called for every node whose subtree
+	 * changed, children before parents, after each insert, remove and
+	 * rotation, so callers can keep per-subtree summaries (the physical
+	 * allocator keeps the largest free range below each node).
+	 */
+	void (*update)(struct avl_node *n);
+	size_t count;
+};
+
+/* Sets every hook to NULL; callers set the ones they need afterwards. */
+void avl_init(struct avl_tree *t, avl_cmp_fn cmp);
+/* Returns 0, or -EEXIST (tree unchanged) if an equal key is present. */
+int avl_insert(struct avl_tree *t, struct avl_node *n);
+void avl_remove(struct avl_tree *t, struct avl_node *n);
+
+struct avl_node *avl_find(const struct avl_tree *t, const void *key,
+			  avl_key_fn kf);
+/* Greatest node with key <= key, or NULL. */
+struct avl_node *avl_find_le(const struct avl_tree *t, const void *key,
+			     avl_key_fn kf);
+/* Least node with key >= key, or NULL. */
+struct avl_node *avl_find_ge(const struct avl_tree *t, const void *key,
+			     avl_key_fn kf);
+
+struct avl_node *avl_first(const struct avl_tree *t);
+struct avl_node *avl_last(const struct avl_tree *t);
+struct avl_node *avl_next(const struct avl_node *n);
+struct avl_node *avl_prev(const struct avl_node *n);
+
+/* Full structural check (order, parent links, heights, balance, count). */
+bool avl_check(const struct avl_tree *t);
+
+#define avl_entry(ptr, type, member) \
+	((ptr) ? container_of(ptr, type, member) : (type *)0)
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * pagetable.h - x86 two-level page tables (SPEC §5).
+ *
+ * Directories and tables are ordinary physical pages reached through the
+ * direct mapping, so the kernel edits any address space's tables without
+ * switching to it. Every directory's kernel half (entries 768..1023) is a
+ * copy of the kernel directory's: the same global 4 MiB mappings and the
+ * same kernel page tables, so a context switch never flushes them.
+ */
+#ifndef MM_PAGETABLE_H
+#define MM_PAGETABLE_H
+
+#include <kernel/types.h>
+
+#define PTE_P 0x001u  /* present */
+#define PTE_W 0x002u  /* writable */
+#define PTE_U 0x004u  /* user */
+#define PTE_PWT 0x008u
+#define PTE_PCD 0x010u
+#define PTE_A 0x020u
+#define PTE_D 0x040u
+#define PTE_PS 0x080u /* 4 MiB page (directory entry) */
+#define PTE_G 0x100u  /* global */
+#define PTE_FLAGS 0xFFFu
+
+#define KERNEL_BASE 0xC0000000u
+#define USER_TOP KERNEL_BASE
+#define PDE_KERNEL_FIRST (KERNEL_BASE >> 22) /* 768 */
+#define PD_INDEX(va) ((va) >> 22)
+#define PT_INDEX(va) (((va) >> 12) & 0x3FFu)
+
+/* The directory whose kernel half every new directory copies. */
+void pt_set_kernel_dir(paddr_t dir);
+paddr_t pt_kernel_dir(void);
+
+/* New directory: user half empty, kernel half copied. PHYS_NONE if no memory. */
+paddr_t pt_new_dir(void);
+/* Free the directory and all its user page tables (not the mapped pages). */
+void pt_free_dir(paddr_t dir);
+
+/* Map one user page; allocates the page table if needed. 0 or -ENOMEM. */
+int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags);
+/* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is loaded. */
+void pt_unmap(paddr_t dir, vaddr_t va);
+/* Change flags of an existing mapping; -EFAULT if not mapped. */
+int pt_protect(paddr_t dir, vaddr_t va, unsigned flags);
+/* Read the mapping of va: true if present; pa and flags are optional. */
+bool pt_lookup(paddr_t dir, vaddr_t va, paddr_t *pa, unsigned *flags);
+
+struct sanity;
+/* Mark the directory and its user page tables. */
+void pt_sanity(struct sanity *s, paddr_t dir);
+
+#endif

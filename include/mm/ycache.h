@@ -1,0 +1,60 @@
+/*
+ * ycache.h - the yielded-block cache (SPEC §9), kernel interface.
+ *
+ * Blocks are keyed by (owner, 64-bit id) and hold lists of physical pages
+ * (not necessarily contiguous). The cache is as large as free memory
+ * allows: the physical allocator calls ycache_reclaim() when it would
+ * otherwise fail, and the least recently yielded blocks are dropped.
+ */
+#ifndef MM_YCACHE_H
+#define MM_YCACHE_H
+
+#include <kernel/types.h>
+#include <mm/phys.h>
+
+#define YCACHE_ID_NONE (~(uint64_t)0)
+
+struct mm_space;
+
+void ycache_init(void);
+/* A fresh owner id (processes get one each; kernel users such as a file
+ * system get their own). Never reused. */
+uint32_t ycache_owner_new(void);
+
+/* Page-level interface (kernel users: the pages are kernel pages). */
+/* The cache takes ownership of pages[], which were accounted as kind
+ * (PHYS_USER or PHYS_KERNEL) and are now counted as PHYS_CACHED.
+ * -EEXIST if (owner, id) is cached, -ENOMEM if no index memory. */
+int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages,
+	       size_t npages, enum phys_kind kind);
+/* Hand back the pages of (owner, id), now counted as kind, and drop the
+ * entry. -ESRCH if not cached, -EINVAL (entry kept) if npages differs. */
+int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
+		enum phys_kind kind);
+bool ycache_has(uint32_t owner, uint64_t id);
+int ycache_forget(uint32_t owner, uint64_t id);
+/* Drop every block of owner; returns the number of blocks dropped. */
+size_t ycache_forget_all(uint32_t owner);
+
+/*
+ * The system call: yield the npages at addr in space under yield_id (fresh
+ * zeroed pages are mapped in their place), then get get_id's pages into
+ * addr. Either id may be YCACHE_ID_NONE. A failed yield skips the get.
+ */
+int mm_yield_get_block(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		       size_t npages, uint64_t yield_id, uint64_t get_id);
+
+/* Reclaim hook of the physical allocator: evict least recently yielded
+ * blocks until at least npages pages were freed or the cache is empty. */
+size_t ycache_reclaim(size_t npages);
+
+struct ycache_stats {
+	size_t blocks, pages;
+	uint64_t yields, hits, misses, evictions, evicted_pages;
+};
+void ycache_get_stats(struct ycache_stats *st);
+
+struct sanity;
+void ycache_sanity(struct sanity *s);
+
+#endif

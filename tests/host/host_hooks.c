@@ -1,0 +1,125 @@
+/*
+ * host_hooks.c - arch/hooks.h for the host: "physical memory" is an
+ * mmap'ed arena at physical address 0, the direct mapping is arena + pa,
+ * and slab page protection is real mprotect(), so sanity-mode write
+ * faults happen on the host too.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <arch/hooks.h>
+#include <mm/pagetable.h>
+#include <mm/phys.h>
+#include "host.h"
+
+static unsigned char *arena;
+static paddr_t cur_dir;
+unsigned long host_tlb_flushes;
+
+/* Modules are linked in as they exist; a missing one is simply skipped. */
+void slab_init(void) __attribute__((weak));
+void mm_region_init(void) __attribute__((weak));
+void ycache_init(void) __attribute__((weak));
+void pt_set_kernel_dir(paddr_t dir) __attribute__((weak));
+
+static void arena_init(void)
+{
+	if (!arena) {
+		arena = mmap(NULL, HOST_MEM_BYTES, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (arena == MAP_FAILED) {
+			perror("mmap arena");
+			exit(2);
+		}
+	}
+	/* Undo any read-only slab pages left by the previous test. */
+	mprotect(arena, HOST_MEM_BYTES, PROT_READ | PROT_WRITE);
+}
+
+void host_mm_reset_empty(void)
+{
+	arena_init();
+	cur_dir = 0;
+	host_tlb_flushes = 0;
+	phys_init();
+	if (pt_set_kernel_dir)
+		pt_set_kernel_dir(PHYS_NONE);
+	if (slab_init)
+		slab_init();
+	if (mm_region_init)
+		mm_region_init();
+	if (ycache_init)
+		ycache_init();
+}
+
+void host_mm_reset(paddr_t first_page, size_t npages)
+{
+	host_mm_reset_empty();
+	phys_add_range(first_page * PAGE_SIZE, npages);
+}
+
+void *arch_phys_to_virt(paddr_t pa)
+{
+	if (pa >= HOST_MEM_BYTES)
+		panic("phys_to_virt(%#x) outside the host arena", pa);
+	return arena + pa;
+}
+
+paddr_t arch_virt_to_phys(const void *va)
+{
+	const unsigned char *p = va;
+	if (p < arena || p >= arena + HOST_MEM_BYTES)
+		panic("virt_to_phys(%p) outside the host arena", va);
+	return (paddr_t)(p - arena);
+}
+
+paddr_t arch_direct_map_limit(void)
+{
+	return HOST_MEM_BYTES;
+}
+
+void arch_tlb_flush_page(vaddr_t va)
+{
+	(void)va;
+	host_tlb_flushes++;
+}
+
+void arch_tlb_flush_all(void)
+{
+	host_tlb_flushes++;
+}
+
+paddr_t arch_current_pgdir(void)
+{
+	return cur_dir;
+}
+
+void arch_switch_pgdir(paddr_t dir)
+{
+	cur_dir = dir;
+}
+
+void *arch_slab_map(paddr_t pa)
+{
+	return arch_phys_to_virt(pa);
+}
+
+void arch_slab_unmap(void *va)
+{
+	mprotect(va, PAGE_SIZE, PROT_READ | PROT_WRITE);
+}
+
+void arch_page_set_writable(void *va, bool writable)
+{
+	if (mprotect(va, PAGE_SIZE, PROT_READ | (writable ? PROT_WRITE : 0)))
+		panic("mprotect(%p) failed", va);
+}
+
+uint64_t arch_cycles(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}

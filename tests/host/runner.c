@@ -1,0 +1,85 @@
+/*
+ * runner.c - host unit test runner: runs every TEST() linked in, each on a
+ * freshly reset simulated machine, and prints one PASS/FAIL line per test.
+ * A panic or a stray fault inside a test fails that test only.
+ * Usage: host-tests [substring-filter]
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "host.h"
+
+extern const struct test_case __start_ktests[], __stop_ktests[];
+
+static int cur_failed;
+static char fail_msg[512];
+
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (cur_failed)
+		return;
+	cur_failed = 1;
+	n = snprintf(fail_msg, sizeof(fail_msg), "%s:%d: ", file, line);
+	va_start(ap, fmt);
+	vsnprintf(fail_msg + n, sizeof(fail_msg) - n, fmt, ap);
+	va_end(ap);
+}
+
+bool test_failed(void)
+{
+	return cur_failed;
+}
+
+static void on_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (host_expect_jmp && host_expect_kind == 2) {
+		sigjmp_buf *jb = host_expect_jmp;
+		host_expect_jmp = NULL;
+		siglongjmp(*jb, 1);
+	}
+	test_fail("signal", sig, "unexpected fault at %p", si->si_addr);
+	siglongjmp(host_test_jmp, 1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *filter = argc > 1 ? argv[1] : NULL;
+	struct sigaction sa;
+	int passed = 0, failed = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	for (const struct test_case *t = __start_ktests; t < __stop_ktests; t++) {
+		if (filter && !strstr(t->name, filter))
+			continue;
+		cur_failed = 0;
+		host_expect_jmp = NULL;
+		host_mm_reset(16, (HOST_MEM_BYTES / 4096) - 16);
+		host_in_test = 1;
+		if (sigsetjmp(host_test_jmp, 1) == 0)
+			t->fn();
+		host_in_test = 0;
+		if (cur_failed) {
+			printf("FAIL host/%s: %s\n", t->name, fail_msg);
+			failed++;
+		} else {
+			printf("PASS host/%s\n", t->name);
+			passed++;
+		}
+	}
+	printf("host: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
