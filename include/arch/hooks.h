@@ -35,4 +35,15 @@ void arch_page_set_writable(void *va, bool writable);
 /* Time stamp counter (under -icount shift=0: guest instructions). */
 uint64_t arch_cycles(void);
 
+/* Kernel-only hooks (kernel/ uses them; the host build has no kernel/). */
+void arch_console_write(const char *s, size_t n);
+/* Leave QEMU through isa-debug-exit (status (code << 1) | 1), else halt. */
+void arch_exit_emulator(int code) __attribute__((noreturn));
+void arch_halt_forever(void) __attribute__((noreturn));
+/* Current frame pointer, for backtraces. */
+uintptr_t arch_frame_pointer(void);
+/* Interrupts on/off; irq_save returns the previous state for irq_restore. */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+
 #endif

@@ -1,0 +1,42 @@
+/* cpu.c - small CPU hooks: cycle counter, frame pointer, interrupt flag, leaving QEMU. */
+#include <arch/hooks.h>
+#include "x86.h"
+
+uint64_t arch_cycles(void)
+{
+	return rdtsc();
+}
+
+uintptr_t arch_frame_pointer(void)
+{
+	return (uintptr_t)__builtin_frame_address(0);
+}
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("pushf; pop %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	if (flags & 0x200)
+		sti();
+}
+
+void arch_halt_forever(void)
+{
+	for (;;) {
+		cli();
+		__asm__ volatile("hlt");
+	}
+}
+
+void arch_exit_emulator(int code)
+{
+	/* isa-debug-exit at 0xf4: QEMU exits with (code << 1) | 1. */
+	outl(0xF4, (uint32_t)code);
+	arch_halt_forever();
+}

@@ -1,0 +1,67 @@
+/*
+ * gdt.c - flat kernel and user segments, the TSS (ring-0 stack for traps
+ * from user mode) and three free descriptors for thread-local storage.
+ */
+#include <kernel/string.h>
+#include "arch.h"
+
+struct tss {
+	uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+	uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+	uint32_t es, cs, ss, ds, fs, gs, ldt;
+	uint16_t trap, iomap;
+} __attribute__((packed));
+
+static uint64_t gdt[GDT_TLS_FIRST + GDT_TLS_COUNT];
+static struct tss tss;
+
+static uint64_t seg_desc(uint32_t base, uint32_t limit, uint8_t access,
+			 uint8_t flags)
+{
+	uint64_t d = limit & 0xFFFF;
+
+	d |= (uint64_t)(base & 0xFFFFFF) << 16;
+	d |= (uint64_t)access << 40;
+	d |= (uint64_t)((limit >> 16) & 0xF) << 48;
+	d |= (uint64_t)(flags & 0xF) << 52;
+	d |= (uint64_t)(base >> 24) << 56;
+	return d;
+}
+
+void gdt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint32_t)gdt};
+
+	gdt[0] = 0;
+	gdt[1] = seg_desc(0, 0xFFFFF, 0x9A, 0xC); /* kernel code */
+	gdt[2] = seg_desc(0, 0xFFFFF, 0x92, 0xC); /* kernel data */
+	gdt[3] = seg_desc(0, 0xFFFFF, 0xFA, 0xC); /* user code */
+	gdt[4] = seg_desc(0, 0xFFFFF, 0xF2, 0xC); /* user data */
+	memset(&tss, 0, sizeof(tss));
+	tss.ss0 = SEL_KDATA;
+	tss.iomap = sizeof(tss);
+	gdt[5] = seg_desc((uint32_t)&tss, sizeof(tss) - 1, 0x89, 0x0);
+	__asm__ volatile("lgdt %0\n\t"
+			 "ljmp %1, $1f\n"
+			 "1:\n\t"
+			 "mov %2, %%ax\n\t"
+			 "mov %%ax, %%ds\n\t"
+			 "mov %%ax, %%es\n\t"
+			 "mov %%ax, %%ss\n\t"
+			 "mov %%ax, %%fs\n\t"
+			 "mov %%ax, %%gs\n\t"
+			 "mov %3, %%ax\n\t"
+			 "ltr %%ax"
+			 :
+			 : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA),
+			   "i"(SEL_TSS)
+			 : "eax", "memory");
+}
+
+void tss_set_kernel_stack(uint32_t esp0)
+{
+	tss.esp0 = esp0;
+}

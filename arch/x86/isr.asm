@@ -1,0 +1,69 @@
+; isr.asm - interrupt entry stubs. Each stub pushes a dummy error code when
+; the CPU does not, then its vector, and jumps to isr_common, which saves
+; the registers as a struct trapframe (include/arch/trap.h) and calls
+; trap_dispatch(tf). The same path returns to the interrupted code.
+
+extern trap_dispatch
+global isr_stub_table
+global trap_return
+
+%macro STUB_NOERR 1
+isr_%1:
+	push dword 0
+	push dword %1
+	jmp isr_common
+%endmacro
+
+%macro STUB_ERR 1
+isr_%1:
+	push dword %1
+	jmp isr_common
+%endmacro
+
+section .text
+%assign v 0
+%rep 48
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+	STUB_ERR v
+%else
+	STUB_NOERR v
+%endif
+%assign v v + 1
+%endrep
+	STUB_NOERR 128
+
+isr_common:
+	pusha
+	push ds
+	push es
+	push fs
+	push gs
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	push esp			; struct trapframe *
+	; A frame pointer chain through the trap lets backtraces continue
+	; into the interrupted code: fake a frame of (ebp, eip).
+	push dword [esp + 4 + 56]	; tf->eip
+	push ebp
+	mov ebp, esp
+	push dword [esp + 8]
+	call trap_dispatch
+	add esp, 16
+trap_return:
+	pop gs
+	pop fs
+	pop es
+	pop ds
+	popa
+	add esp, 8			; vector and error code
+	iret
+
+section .rodata
+isr_stub_table:
+%assign v 0
+%rep 48
+	dd isr_ %+ v
+%assign v v + 1
+%endrep
+	dd isr_128

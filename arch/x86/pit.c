@@ -1,0 +1,27 @@
+/* pit.c - the 8253/8254 timer on IRQ 0: a tick counter and the scheduler's heartbeat. */
+#include <arch/trap.h>
+#include "x86.h"
+#include "arch.h"
+
+static volatile uint64_t ticks;
+
+static void pit_irq(struct trapframe *tf)
+{
+	(void)tf;
+	ticks++;
+}
+
+void pit_init(unsigned hz)
+{
+	unsigned divisor = 1193182 / hz;
+
+	outb(0x43, 0x36); /* channel 0, lobyte/hibyte, square wave */
+	outb(0x40, divisor & 0xFF);
+	outb(0x40, divisor >> 8);
+	irq_register(0, pit_irq);
+}
+
+uint64_t pit_ticks(void)
+{
+	return ticks;
+}

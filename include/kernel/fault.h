@@ -1,0 +1,17 @@
+/*
+ * fault.h - the kernel's policy for traps that arch/x86/trap.c cannot
+ * decide alone: page faults (resolve through mm, fix up a user copy, kill
+ * the process or panic), other exceptions, system calls, and the work done
+ * before returning to user mode (signals, rescheduling).
+ */
+#ifndef KERNEL_FAULT_H
+#define KERNEL_FAULT_H
+
+#include <arch/trap.h>
+
+void fault_page(struct trapframe *tf, uint32_t addr);
+void fault_exception(struct trapframe *tf);
+void syscall_dispatch(struct trapframe *tf);
+void fault_return_to_user(struct trapframe *tf);
+
+#endif

@@ -1,0 +1,16 @@
+/* kernel.h - kernel start-up steps shared between kernel/ files. */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <kernel/types.h>
+
+/* Hand the boot memory map to the physical allocator and start mm. */
+void mm_boot_init(void);
+/* Print the memory counters. */
+void mm_print_stats(void);
+/* After start-up: tests, crash modes or the first program. Never returns. */
+void kernel_run(void) __attribute__((noreturn));
+/* Run the in-kernel tests named by filter ("all" for every one). */
+int ktest_run(const char *filter);
+
+#endif

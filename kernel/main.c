@@ -1,0 +1,32 @@
+/*
+ * main.c - kmain: bring up the CPU tables, console, memory manager and
+ * timer, print what the boot loader gave us, then run what the command
+ * line asks for (test=..., crash=...) or start the first program.
+ */
+#include <arch/hooks.h>
+#include <kernel/bootinfo.h>
+#include <kernel/cmdline.h>
+#include <kernel/kernel.h>
+#include <kernel/printk.h>
+#include "../arch/x86/arch.h"
+
+#define KERNEL_BANNER "vmkernel 0.1: a 32-bit x86 kernel built around its memory manager"
+
+void kmain(uint32_t magic, paddr_t mbi)
+{
+	serial_init();
+	gdt_init();
+	idt_init();
+	pic_init();
+	printk("\n%s\n", KERNEL_BANNER);
+	if (multiboot_parse(magic, mbi))
+		panic("not booted by a multiboot loader (magic %#x)", magic);
+	cmdline_init(bootinfo.cmdline);
+	bootinfo_print();
+	paging_init(bootinfo.mem_top);
+	mm_boot_init();
+	pit_init(100);
+	serial_enable_irq();
+	__asm__ volatile("sti");
+	kernel_run();
+}

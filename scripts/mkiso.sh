@@ -1,0 +1,22 @@
+#!/bin/sh
+# mkiso.sh KERNEL ISO [INITRD] - a GRUB rescue ISO that boots KERNEL (and
+# loads INITRD as a module when given).
+set -e
+kernel=$1 iso=$2 initrd=$3
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+mkdir -p "$dir/boot/grub"
+cp "$kernel" "$dir/boot/kernel.elf"
+if [ -n "$initrd" ]; then
+	cp "$initrd" "$dir/boot/initrd.cpio"
+	# The module line goes right after the multiboot line.
+	sed '/^\tmultiboot /a\	module /boot/initrd.cpio initrd' boot/grub.cfg \
+		> "$dir/boot/grub/grub.cfg"
+else
+	cp boot/grub.cfg "$dir/boot/grub/grub.cfg"
+fi
+grub-file --is-x86-multiboot "$kernel"
+grub-mkrescue -o "$iso" "$dir" \
+	--install-modules="normal multiboot iso9660 biosdisk" \
+	--locales= --fonts= --themes= --compress=xz >/dev/null 2>&1
+echo "ISO: $iso"
