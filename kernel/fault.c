@@ -1,16 +1,30 @@
 /*
- * fault.c - the kernel's policy for faults: a page fault in the current
- * address space goes to mm_handle_fault(); a kernel access that mm cannot
- * resolve is a kernel bug and panics, naming the slab object when a write
- * hit a read-only slab page outside USE().
+ * fault.c - the kernel's policy for faults. A page fault at a user address
+ * goes to mm_handle_fault() for the current process. If mm cannot resolve
+ * it: from user mode the process gets SIGSEGV (or SIGKILL when memory ran
+ * out even after the yielded-block cache gave back what it holds); inside
+ * a user copy the copy returns -EFAULT; anywhere else it is a kernel bug
+ * and panics, naming the slab object when a write hit a read-only slab
+ * page outside USE().
  */
+#include <arch/proc.h>
+#include <kernel/errno.h>
 #include <kernel/fault.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 #include <mm/slab.h>
 
+/* The address space of kernel-built test spaces and of the current
+ * process (see current_mm()). */
 struct mm_space *current_space;
+
+static struct mm_space *current_mm(void)
+{
+	return current ? current->space : current_space;
+}
 
 static void kernel_fault(struct trapframe *tf, uint32_t addr)
 {
@@ -23,18 +37,52 @@ static void kernel_fault(struct trapframe *tf, uint32_t addr)
 	panic("page fault at %08x in kernel mode (eip %08x)", addr, tf->eip);
 }
 
+static void user_fault(struct trapframe *tf, uint32_t addr, int err)
+{
+	if (err == -ENOMEM) {
+		printk("pid %d (%s): out of memory at %08x, killed\n",
+		       current->pid, current->name, addr);
+		proc_signal(current, SIGKILL);
+		return;
+	}
+	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
+	       current->pid, current->name, addr, tf->eip,
+	       tf->error & 2 ? "write" : "read");
+	/* A fault is not ignorable: a blocked or ignored SIGSEGV kills. */
+	current->sigactions[SIGSEGV].handler = 0;
+	current->sig_blocked &= ~(1ull << (SIGSEGV - 1));
+	proc_signal(current, SIGSEGV);
+}
+
 void fault_page(struct trapframe *tf, uint32_t addr)
 {
-	bool write = tf->error & 2;
+	struct mm_space *s = current_mm();
+	int err = -EFAULT;
 
-	if (current_space && addr < USER_TOP &&
-	    mm_handle_fault(current_space, addr, write) == 0)
+	if (s && addr < USER_TOP) {
+		err = mm_handle_fault(s, addr, tf->error & 2);
+		if (!err)
+			return;
+	}
+	if (trap_from_user(tf)) {
+		user_fault(tf, addr, err);
+		return;
+	}
+	if (addr < USER_TOP && arch_user_copy_fixup(tf))
 		return;
 	kernel_fault(tf, addr);
 }
 
 void fault_exception(struct trapframe *tf)
 {
+	if (trap_from_user(tf) && current) {
+		printk("pid %d (%s): exception %u at eip %08x, killed\n",
+		       current->pid, current->name, tf->vector, tf->eip);
+		proc_signal(current, tf->vector == 0 ? 8 /* SIGFPE */
+						       : SIGSEGV);
+		current->sigactions[tf->vector == 0 ? 8 : SIGSEGV].handler = 0;
+		return;
+	}
 	printk("\n");
 	trap_dump(tf);
 	panic("unhandled exception %u at eip %08x", tf->vector, tf->eip);
@@ -42,5 +90,10 @@ void fault_exception(struct trapframe *tf)
 
 void fault_return_to_user(struct trapframe *tf)
 {
-	(void)tf;
+	if (!current)
+		return;
+	if (sched_need_resched())
+		schedule();
+	if (current->sig_pending)
+		signal_deliver(tf);
 }

@@ -9,6 +9,7 @@
 #include <kernel/test.h>
 #include <mm/phys.h>
 #include <mm/sanity.h>
+#include <mm/slab.h>
 
 extern const struct test_case __start_ktests[], __stop_ktests[];
 
@@ -39,12 +40,19 @@ static bool run_one(const struct test_case *t)
 	size_t before, after;
 
 	failed = false;
+	slab_trim();
 	before = phys_free_pages();
 	t->fn();
+	slab_trim();
 	after = phys_free_pages();
-	if (!failed && before != after)
-		test_fail("ktest", 0, "page leak: %zu free pages before, %zu after",
-			  before, after);
+	if (!failed && before != after) {
+		struct slab_stats ss;
+		slab_get_stats(&ss);
+		test_fail("ktest", 0,
+			  "page leak: %zu free pages before, %zu after "
+			  "(slab now %zu pages)",
+			  before, after, ss.pages);
+	}
 	/* Panics (and so fails the run) on any inconsistency. */
 	mm_sanity_check();
 	if (failed)

@@ -8,6 +8,8 @@
 #include <kernel/cmdline.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <fs/vfs.h>
 #include "../arch/x86/arch.h"
 
 #define KERNEL_BANNER "vmkernel 0.1: a 32-bit x86 kernel built around its memory manager"
@@ -25,6 +27,13 @@ void kmain(uint32_t magic, paddr_t mbi)
 	bootinfo_print();
 	paging_init(bootinfo.mem_top);
 	mm_boot_init();
+	sched_init();
+	vfs_init();
+	sys_proc_init();
+	sys_signal_init();
+	sys_mem_init();
+	sys_shm_init();
+	sys_fs_init();
 	pit_init(100);
 	serial_enable_irq();
 	__asm__ volatile("sti");

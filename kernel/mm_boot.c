@@ -98,6 +98,11 @@ void mm_boot_init(void)
 		if (m->type == 1 && start < end)
 			add_ram(start, end, reserved, nr);
 	}
+	/* Page 0 is never used; everything else reserved is owned. */
+	for (unsigned i = 1; i < nr; i++)
+		phys_add_used((paddr_t)reserved[i].start,
+			      (size_t)((reserved[i].end - reserved[i].start) >>
+				       PAGE_SHIFT));
 	sanity_register(&kernel_owner);
 	sanity_register(&module_owner);
 	slab_init();

@@ -2,17 +2,22 @@
  * run.c - what the kernel does once it is up, chosen by the command line:
  *   test=FILTER   run the in-kernel tests and leave QEMU with the result
  *   crash=NAME    trigger a deliberate fault (negative tests)
- * otherwise it starts the first program.
+ *   init=PATH     the first program (default /sbin/init)
  */
 #include <arch/hooks.h>
+#include <fs/vfs.h>
 #include <kernel/cmdline.h>
 #include <kernel/crash.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
 
 void kernel_run(void)
 {
 	char arg[64];
+	long err;
+	struct file *f;
 
 	if (cmdline_get("crash", arg, sizeof(arg))) {
 		if (!crash_run(arg))
@@ -21,6 +26,15 @@ void kernel_run(void)
 	}
 	if (cmdline_get("test", arg, sizeof(arg)))
 		arch_exit_emulator(ktest_run(arg) ? 1 : 0);
-	printk("Boot complete. No init program yet; halting.\n");
-	arch_halt_forever();
+	if (!cmdline_get("init", arg, sizeof(arg)))
+		strlcpy(arg, "/sbin/init", sizeof(arg));
+	f = vfs_open(arg, 0, 0, &err);
+	if (!f) {
+		printk("Boot complete. No init program (%s: error %ld); "
+		       "halting.\n", arg, err);
+		arch_halt_forever();
+	}
+	file_put(f);
+	printk("Boot complete.\n");
+	proc_start_init(arg);
 }

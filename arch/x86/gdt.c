@@ -65,3 +65,26 @@ void tss_set_kernel_stack(uint32_t esp0)
 {
 	tss.esp0 = esp0;
 }
+
+/*
+ * Linux's user_desc flags: bit 0 seg_32bit, bits 1-2 contents, bit 3
+ * read_exec_only, bit 4 limit_in_pages, bit 5 seg_not_present.
+ */
+void arch_set_tls(unsigned slot, uint32_t base, uint32_t limit, uint32_t flags)
+{
+	uint8_t access = 0xF2; /* present, ring 3, data, writable */
+	uint8_t gran = 0;
+
+	if (flags & (1u << 3))
+		access &= ~0x02u;
+	if (flags & (1u << 5))
+		access &= ~0x80u;
+	if (flags & 1u)
+		gran |= 0x4;
+	if (flags & (1u << 4))
+		gran |= 0x8;
+	gdt[GDT_TLS_FIRST + slot] =
+		(base || limit || !(flags & (1u << 5)))
+			? seg_desc(base, limit, access, gran)
+			: 0;
+}

@@ -1,5 +1,6 @@
 /* pit.c - the 8253/8254 timer on IRQ 0: a tick counter and the scheduler's heartbeat. */
 #include <arch/trap.h>
+#include <kernel/sched.h>
 #include "x86.h"
 #include "arch.h"
 
@@ -9,6 +10,7 @@ static void pit_irq(struct trapframe *tf)
 {
 	(void)tf;
 	ticks++;
+	sched_tick();
 }
 
 void pit_init(unsigned hz)

@@ -17,6 +17,7 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
 char *strstr(const char *hay, const char *needle);
+size_t strlcpy(char *dst, const char *src, size_t size);
 #endif
 
 #endif

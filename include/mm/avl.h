@@ -32,6 +32,7 @@ struct avl_tree {
 	 * changed, children before parents, after each insert, remove and
 	 * rotation, so callers can keep per-subtree summaries (the physical
 	 * allocator keeps the largest free range below each node).
+	 * Called between write_begin(n) and write_end(n).
 	 */
 	void (*update)(struct avl_node *n);
 	size_t count;
@@ -42,6 +43,18 @@ void avl_init(struct avl_tree *t, avl_cmp_fn cmp);
 /* Returns 0, or -EEXIST (tree unchanged) if an equal key is present. */
 int avl_insert(struct avl_tree *t, struct avl_node *n);
 void avl_remove(struct avl_tree *t, struct avl_node *n);
+/*
+ * Put new (not in the tree, not overlapping old) in old's place: links are
+ * copied, so new's key must order like old's against every other node.
+ * Summaries of new and its ancestors are then refreshed.
+ */
+void avl_replace(struct avl_tree *t, struct avl_node *old,
+		 struct avl_node *new);
+/*
+ * Call update on n and every ancestor up to the root: for users that
+ * changed a summarised field of n (not its key) in place.
+ */
+void avl_propagate(struct avl_tree *t, struct avl_node *n);
 
 struct avl_node *avl_find(const struct avl_tree *t, const void *key,
 			  avl_key_fn kf);

@@ -38,8 +38,14 @@ paddr_t pt_new_dir(void);
 /* Free the directory and all its user page tables (not the mapped pages). */
 void pt_free_dir(paddr_t dir);
 
-/* Map one user page; allocates the page table if needed. 0 or -ENOMEM. */
+/* Map one user page; allocates the page table if needed. 0 or -ENOMEM.
+ * Replacing a present mapping flushes its TLB entry if dir is loaded. */
 int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags);
+/*
+ * Make sure the page tables covering [va, va + npages pages) exist, so that
+ * pt_map() there cannot fail. 0 or -ENOMEM (tables made so far are kept).
+ */
+int pt_prepare(paddr_t dir, vaddr_t va, size_t npages);
 /* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is loaded. */
 void pt_unmap(paddr_t dir, vaddr_t va);
 /* Change flags of an existing mapping; -EFAULT if not mapped. */

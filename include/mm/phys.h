@@ -32,10 +32,24 @@ struct phys_stats {
 };
 
 void phys_init(void);
-/* Boot: hand a usable range to the allocator (merges with neighbours). */
+/*
+ * Boot: hand a usable range to the allocator (merges with neighbours).
+ * start must be page aligned; page 0 and anything at or above
+ * arch_direct_map_limit() are clipped off. Panics if it overlaps free memory.
+ */
 void phys_add_range(paddr_t start, size_t npages);
-/* Boot: remove a range (kernel image, modules) from the free set if present. */
+/*
+ * Boot: remove a range (kernel image, modules) from the free set if present.
+ * Byte range [start, start + npages * PAGE_SIZE) rounded out to whole pages;
+ * the pages taken are counted as PHYS_KERNEL (free them as such).
+ */
 void phys_reserve(paddr_t start, size_t npages);
+/*
+ * Boot: count npages at start, which are in use and must not be written
+ * (kernel image, boot modules), in total and as PHYS_KERNEL. They are
+ * never freed; their owners report them to the sanity checker.
+ */
+void phys_add_used(paddr_t start, size_t npages);
 
 /*
  * Allocate npages physically contiguous pages. On failure, asks the
@@ -58,7 +72,7 @@ void phys_set_reclaim(phys_reclaim_fn fn);
 void phys_get_stats(struct phys_stats *st);
 size_t phys_free_pages(void);
 
-/* Walk free ranges in address order. */
+/* Walk free ranges in address order; fn must not allocate or free. */
 void phys_walk_free(void (*fn)(paddr_t start, size_t npages, void *arg),
 		    void *arg);
 /* Structural check of the free tree: sorted, disjoint, merged, counts. */

@@ -85,6 +85,10 @@ struct mm_space *mm_space_fork(struct mm_space *parent);
  * must be free (-EEXIST otherwise). */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags);
+/* An anonymous REGION_GROWSDOWN region (a stack) that faults may extend
+ * down to grow_limit (mm_map_anon with REGION_GROWSDOWN allows 8 MiB). */
+int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		 vaddr_t grow_limit);
 int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len,
 		  unsigned prot);
 int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
@@ -93,12 +97,16 @@ int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
  * each other's writes). -EINVAL unless src is a whole shared region. */
 int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
 	     vaddr_t src_addr, size_t len);
-/* Lowest free gap of len bytes at or above hint; 0 if none. */
+/* Lowest free gap of len bytes at or above hint (0: from 0x10000000);
+ * 0 if none. A stack's growth room counts as used; page 0 never. */
 vaddr_t mm_find_free(struct mm_space *s, vaddr_t hint, size_t len);
-/* Unmap any page-aligned subrange (regions are split). */
+/* Unmap any page-aligned subrange (regions are split); holes are fine. */
 int mm_unmap(struct mm_space *s, vaddr_t start, size_t len);
+/* -ENOMEM (nothing changed) if part of the range is not mapped, as Linux.
+ * Copy-on-write pages stay read-only until written. */
 int mm_protect(struct mm_space *s, vaddr_t start, size_t len, unsigned prot);
-/* Fault in every page of [start, +len) now (exec: no faults for text/data). */
+/* Fault in every page of [start, +len) now (exec: no faults for text/data);
+ * -EFAULT if part of it is not mapped or not accessible. */
 int mm_populate(struct mm_space *s, vaddr_t start, size_t len, bool write);
 /* Copy into / out of another space through its page tables (faulting
  * pages in as needed). 0 or -EFAULT / -ENOMEM. */
@@ -123,7 +131,10 @@ int clone_ph_block(struct phys_region *pr);
  * must be mapped, private after cloning shared blocks), store their
  * physical addresses in pages[] and map fresh zeroed pages in their place.
  * give: map pages[] at addr in place of the pages there (which are freed).
- * 0, -EINVAL (alignment, length, protection), -EFAULT (unmapped), -ENOMEM.
+ * Both need [addr, +npages) inside anonymous writable regions; take also
+ * needs every page present. 0, -EINVAL (alignment, npages 0, wrap, or a
+ * PHYS_NONE page for give), -EFAULT (range, protection, not present),
+ * -ENOMEM (the contents are then unchanged).
  */
 int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		      paddr_t *pages);

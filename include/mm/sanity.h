@@ -28,13 +28,18 @@ struct sanity_owner {
 	void (*walk)(struct sanity *s);
 	struct sanity_owner *next;
 };
+/* Registering an owner already registered does nothing. */
 void sanity_register(struct sanity_owner *o);
+/* Remove a registered owner (host tests; no-op if not registered). */
+void sanity_unregister(struct sanity_owner *o);
 
 /*
  * Run the whole check: free ranges, slab pages, page directories and
  * tables, physical blocks (once however shared, with reference counts
- * checked), cached blocks and registered owners. Panics on error; returns
- * the number of pages found in use.
+ * checked), cached blocks and registered owners. Also checks that every
+ * page phys counts (total) is either free or owned: an allocated page no
+ * walker claims is a leak. Panics on error; returns the number of pages
+ * found in use (the checker's own temporary page map not included).
  */
 size_t mm_sanity_check(void);
 

@@ -67,6 +67,9 @@ void slab_lock_any(const void *p);
  */
 bool slab_describe(const void *addr, char *buf, size_t size);
 
+/* Release the cached empty pages (before counting pages for leak checks). */
+void slab_trim(void);
+
 struct slab_stats {
 	size_t pages;   /* pages owned by the slab allocator */
 	size_t objects; /* live objects */

@@ -13,6 +13,8 @@
 #include <mm/phys.h>
 
 #define YCACHE_ID_NONE (~(uint64_t)0)
+/* Largest block: every page of a 4 GiB machine (list of 4 MiB). */
+#define YCACHE_MAX_PAGES (1u << 20)
 
 struct mm_space;
 
@@ -24,7 +26,10 @@ uint32_t ycache_owner_new(void);
 /* Page-level interface (kernel users: the pages are kernel pages). */
 /* The cache takes ownership of pages[], which were accounted as kind
  * (PHYS_USER or PHYS_KERNEL) and are now counted as PHYS_CACHED.
- * -EEXIST if (owner, id) is cached, -ENOMEM if no index memory. */
+ * -EEXIST if (owner, id) is cached, -ENOMEM if no index memory, -EINVAL
+ * for id YCACHE_ID_NONE, npages 0 or above YCACHE_MAX_PAGES, or a page
+ * address that is PHYS_NONE or unaligned. The caller keeps pages[] on
+ * failure. May evict other blocks (its allocations can reclaim). */
 int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages,
 	       size_t npages, enum phys_kind kind);
 /* Hand back the pages of (owner, id), now counted as kind, and drop the
@@ -32,6 +37,7 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages,
 int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 		enum phys_kind kind);
 bool ycache_has(uint32_t owner, uint64_t id);
+/* Drop (owner, id) and free its pages: 0 or -ESRCH. */
 int ycache_forget(uint32_t owner, uint64_t id);
 /* Drop every block of owner; returns the number of blocks dropped. */
 size_t ycache_forget_all(uint32_t owner);

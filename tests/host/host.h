@@ -10,7 +10,9 @@
 #include <kernel/test.h>
 
 /* Simulated physical memory: HOST_MEM_BYTES of arena at physical 0. */
+#ifndef HOST_MEM_BYTES
 #define HOST_MEM_BYTES (64u << 20)
+#endif
 
 /*
  * Reset every mm module (phys_init, slab_init, ycache_init, ...) and hand

@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <arch/hooks.h>
+#include <kernel/printk.h>
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include "host.h"
@@ -28,7 +29,7 @@ static void arena_init(void)
 {
 	if (!arena) {
 		arena = mmap(NULL, HOST_MEM_BYTES, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (arena == MAP_FAILED) {
 			perror("mmap arena");
 			exit(2);

@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
 	struct sigaction sa;
-	int passed = 0, failed = 0;
+	volatile int passed = 0, failed = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_segv;
@@ -62,7 +62,8 @@ int main(int argc, char **argv)
 	sigaction(SIGBUS, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	for (const struct test_case *t = __start_ktests; t < __stop_ktests; t++) {
+	for (const struct test_case *volatile t = __start_ktests;
+	     t < __stop_ktests; t++) {
 		if (filter && !strstr(t->name, filter))
 			continue;
 		cur_failed = 0;

@@ -1,0 +1,10 @@
+/* console.h - the serial console as the kernel's terminal. */
+#ifndef KERNEL_CONSOLE_H
+#define KERNEL_CONSOLE_H
+
+/* A received character, or -1 if none is waiting (never blocks). */
+int console_getc(void);
+/* Called from the serial interrupt when input arrived (wakes readers). */
+void console_rx_notify(void);
+
+#endif

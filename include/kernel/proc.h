@@ -1,0 +1,62 @@
+/*
+ * proc.h - processes: one kernel stack each, an address space, open files,
+ * signal handlers. One CPU; the kernel runs with interrupts off and is
+ * only left through sleep_on() or the return to user mode, so no locks.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include <arch/trap.h>
+#include <kernel/types.h>
+
+#define NPROC 64
+#define NFILE 64
+#define NSIG 65
+#define KSTACK_PAGES 4 /* struct proc at the bottom, stack above */
+
+enum proc_state { PROC_UNUSED, PROC_RUNNABLE, PROC_SLEEPING, PROC_ZOMBIE };
+
+struct file;
+struct mm_space;
+
+struct sigaction_k {
+	uint32_t handler, flags, restorer;
+	uint64_t mask;
+};
+
+struct user_tls {
+	uint32_t entry, base, limit, flags; /* as Linux's struct user_desc */
+};
+
+struct proc {
+	int pid, ppid, pgid;
+	enum proc_state state;
+	int exit_status;  /* wait4 status word once a zombie */
+	void *wait_chan;  /* what a sleeping process waits for */
+	uint32_t kesp;    /* saved kernel stack pointer (context switch) */
+	struct trapframe *tf;
+	struct mm_space *space;
+	uint32_t ycache_owner;
+	vaddr_t brk_start, brk;
+	uint32_t clear_child_tid;
+	struct file *files[NFILE];
+	uint64_t cloexec; /* bit per fd */
+	char cwd[128];
+	uint32_t uid, gid;
+	struct sigaction_k sigactions[NSIG];
+	uint64_t sig_pending, sig_blocked;
+	struct user_tls tls[3];
+	uint64_t wake_tick; /* nanosleep */
+	char name[32];
+};
+
+extern struct proc *current;
+
+/* Block until wakeup(chan); returns -EINTR if a signal is pending. */
+int sleep_on(void *chan);
+void wakeup(void *chan);
+struct proc *proc_find(int pid);
+/* Deliver sig to p (SIGKILL ends it at its next return to user mode). */
+int proc_signal(struct proc *p, int sig);
+
+#endif

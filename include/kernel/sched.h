@@ -1,0 +1,42 @@
+/* sched.h - process table, round-robin scheduling and process life cycle. */
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include <kernel/proc.h>
+
+#define HZ 100
+
+extern struct proc *procs[NPROC];
+
+void sched_init(void);
+/* Called by the timer interrupt. */
+void sched_tick(void);
+uint64_t sched_ticks(void);
+/* Give up the CPU if another process should run (or must, when current
+ * is not runnable). */
+void schedule(void);
+bool sched_need_resched(void);
+
+/* A new process with its own kernel stack; NULL when out of memory. */
+struct proc *proc_alloc(void);
+void proc_free(struct proc *p);
+/* Make p the running process's context (address space, TSS, TLS). */
+void proc_activate(struct proc *p);
+
+/* End current with a wait4 status word; never returns. */
+void proc_exit(int status) __attribute__((noreturn));
+/* Start /init (or init= from the command line) as pid 1; never returns. */
+void proc_start_init(const char *path) __attribute__((noreturn));
+
+/* exec: replace current's image; 0 or -errno (current unchanged). */
+long do_execve(const char *path, char *const kargv[], int argc,
+	       char *const kenvp[], int envc);
+
+void sys_proc_init(void);
+void sys_mem_init(void);
+void sys_signal_init(void);
+void sys_shm_init(void);
+/* Deliver pending signals before returning to user mode. */
+void signal_deliver(struct trapframe *tf);
+
+#endif

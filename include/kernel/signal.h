@@ -1,0 +1,15 @@
+/* signal.h - signal numbers (Linux i386). */
+#ifndef KERNEL_SIGNAL_H
+#define KERNEL_SIGNAL_H
+
+#define SIGINT 2
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGPIPE 13
+#define SIGTERM 15
+#define SIGCHLD 17
+#define SIGSTOP 19
+#define SIGURG 23
+#define SIGWINCH 28
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * uaccess.h - copying between the kernel and the current process's memory.
+ * Each checks that the user range lies below USER_TOP; a fault that mm
+ * cannot resolve (unmapped, read-only) makes the copy return -EFAULT
+ * instead of panicking (arch/x86/usercopy.asm + kernel/fault.c).
+ */
+#ifndef KERNEL_UACCESS_H
+#define KERNEL_UACCESS_H
+
+#include <kernel/types.h>
+
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+/* Copy a NUL-terminated string of at most max-1 chars: its length,
+ * -EFAULT, or -ENAMETOOLONG. */
+long strncpy_from_user(char *dst, const char *usrc, size_t max);
+bool user_range_ok(uintptr_t uaddr, size_t n);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * exec_stack.c - the initial user stack of a new image, as the i386 System
+ * V ABI and Linux lay it out: argc, argv[], NULL, envp[], NULL, auxv
+ * pairs, AT_NULL, then the strings and AT_RANDOM's 16 bytes above.
+ */
+#include <arch/hooks.h>
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/exec.h>
+#include <kernel/string.h>
+#include <mm/region.h>
+
+struct stack_writer {
+	struct mm_space *s;
+	uint32_t top; /* strings grow down from here */
+	long err;
+};
+
+/* Push bytes below the current top; returns their user address. */
+static uint32_t push_bytes(struct stack_writer *w, const void *p, size_t n)
+{
+	w->top -= n;
+	if (!w->err)
+		w->err = mm_space_write(w->s, w->top, p, n);
+	return w->top;
+}
+
+static void random_bytes(uint8_t out[16])
+{
+	uint64_t x = arch_cycles() * 0x9E3779B97F4A7C15ull;
+
+	for (int i = 0; i < 16; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		out[i] = (uint8_t)x;
+	}
+}
+
+long exec_build_stack(struct mm_space *s, const char *path,
+		      char *const argv[], int argc, char *const envp[],
+		      int envc, const struct elf32_ehdr *eh, vaddr_t phdr,
+		      uint32_t *sp)
+{
+	struct stack_writer w = {s, EXEC_STACK_TOP, 0};
+	uint32_t vec[3 + 2 * 64 + 2 * 20];
+	uint32_t uargv[64], uenvp[64], execfn, rnd;
+	uint8_t rbytes[16];
+	unsigned n = 0;
+	long r;
+
+	if (argc > 63 || envc > 63)
+		return -E2BIG;
+	r = mm_map_stack(s, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
+			 PROT_READ | PROT_WRITE, EXEC_STACK_LIMIT);
+	if (r)
+		return r;
+	execfn = push_bytes(&w, path, strlen(path) + 1);
+	for (int i = envc - 1; i >= 0; i--)
+		uenvp[i] = push_bytes(&w, envp[i], strlen(envp[i]) + 1);
+	for (int i = argc - 1; i >= 0; i--)
+		uargv[i] = push_bytes(&w, argv[i], strlen(argv[i]) + 1);
+	random_bytes(rbytes);
+	rnd = push_bytes(&w, rbytes, sizeof(rbytes));
+	/* Build argc..auxv in vec, then place it 16-byte aligned. */
+	vec[n++] = (uint32_t)argc;
+	for (int i = 0; i < argc; i++)
+		vec[n++] = uargv[i];
+	vec[n++] = 0;
+	for (int i = 0; i < envc; i++)
+		vec[n++] = uenvp[i];
+	vec[n++] = 0;
+#define AUX(t, v) (vec[n++] = (t), vec[n++] = (v))
+	AUX(AT_PHDR, phdr);
+	AUX(AT_PHENT, sizeof(struct elf32_phdr));
+	AUX(AT_PHNUM, eh->phnum);
+	AUX(AT_PAGESZ, PAGE_SIZE);
+	AUX(AT_BASE, 0);
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, eh->entry);
+	AUX(AT_UID, current->uid);
+	AUX(AT_EUID, current->uid);
+	AUX(AT_GID, current->gid);
+	AUX(AT_EGID, current->gid);
+	AUX(AT_HWCAP, 0);
+	AUX(AT_CLKTCK, 100);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, rnd);
+	AUX(AT_EXECFN, execfn);
+	AUX(AT_NULL, 0);
+#undef AUX
+	w.top = (w.top - n * 4) & ~15u;
+	if (!w.err)
+		w.err = mm_space_write(s, w.top, vec, n * 4);
+	*sp = w.top;
+	return w.err;
+}
+
+void exec_reset_process(struct proc *p, const char *path, vaddr_t brk)
+{
+	const char *base = strrchr(path, '/');
+
+	for (int i = 0; i < NSIG; i++)
+		if (p->sigactions[i].handler > 1) /* not SIG_DFL/SIG_IGN */
+			memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
+	memset(p->tls, 0, sizeof(p->tls));
+	p->clear_child_tid = 0;
+	files_exec(p);
+	p->brk_start = p->brk = brk;
+	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+}

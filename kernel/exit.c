@@ -1,0 +1,122 @@
+/*
+ * exit.c - ending processes and collecting them: exit, exit_group, wait4.
+ * An exiting process releases its memory and files at once and stays a
+ * zombie (just its struct proc and kernel stack) until its parent waits.
+ */
+#include <arch/hooks.h>
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/uaccess.h>
+#include <mm/pagetable.h>
+#include <mm/region.h>
+#include <mm/sanity.h>
+#include <mm/ycache.h>
+
+#define WNOHANG 1
+
+static void init_exited(int status)
+{
+	printk("init exited with status %#x\n", status);
+	mm_sanity_check();
+	arch_exit_emulator(status == 0 ? 0 : 1);
+}
+
+static void reparent_children(struct proc *p)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->ppid == p->pid)
+			procs[i]->ppid = 1;
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current, *parent;
+	uint32_t zero = 0;
+
+	if (p->clear_child_tid)
+		copy_to_user((void *)p->clear_child_tid, &zero, sizeof(zero));
+	files_close_all(p);
+	ycache_forget_all(p->ycache_owner);
+	/* Leave the address space before destroying it. */
+	arch_switch_pgdir(pt_kernel_dir());
+	mm_space_destroy(p->space);
+	p->space = NULL;
+	if (p->pid == 1)
+		init_exited(status);
+	reparent_children(p);
+	p->exit_status = status;
+	p->state = PROC_ZOMBIE;
+	parent = proc_find(p->ppid);
+	if (parent)
+		wakeup(parent);
+	wakeup(proc_find(1));
+	schedule();
+	panic("zombie %d scheduled", p->pid);
+}
+
+long sys_exit(uint32_t code, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
+	      uint32_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	proc_exit((code & 0xFF) << 8);
+}
+
+/* A zombie child matching pid (-1: any), or NULL; *any tells if a
+ * matching child exists at all. */
+static struct proc *find_zombie(int pid, bool *any)
+{
+	*any = false;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *c = procs[i];
+		if (!c || c->ppid != current->pid)
+			continue;
+		if (pid > 0 && c->pid != pid)
+			continue;
+		if (pid < -1 && c->pgid != -pid)
+			continue;
+		*any = true;
+		if (c->state == PROC_ZOMBIE)
+			return c;
+	}
+	return NULL;
+}
+
+long sys_wait4(uint32_t upid, uint32_t ustatus, uint32_t options,
+	       uint32_t rusage, uint32_t e, uint32_t f)
+{
+	int pid = (int)upid;
+	bool any;
+	struct proc *z;
+
+	(void)e, (void)f;
+	if (options & ~(WNOHANG | 2u | 8u | 0x40000000u | 0x80000000u))
+		return -EINVAL;
+	if (ustatus && !user_range_ok(ustatus, 4))
+		return -EFAULT;
+	(void)rusage;
+	for (;;) {
+		z = find_zombie(pid, &any);
+		if (z)
+			break;
+		if (!any)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		if (sleep_on(current))
+			return -EINTR;
+	}
+	pid = z->pid;
+	if (ustatus && copy_to_user((void *)ustatus, &z->exit_status, 4))
+		return -EFAULT;
+	proc_free(z);
+	return pid;
+}
+
+long sys_waitpid(uint32_t pid, uint32_t status, uint32_t options, uint32_t d,
+		 uint32_t e, uint32_t f)
+{
+	(void)d, (void)e, (void)f;
+	return sys_wait4(pid, status, options, 0, 0, 0);
+}

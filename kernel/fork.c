@@ -1,0 +1,90 @@
+/*
+ * fork.c - clone with fork semantics (glibc's fork is clone with
+ * CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD), fork and vfork.
+ * The child gets a copy-on-write copy of the address space.
+ */
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/uaccess.h>
+#include <mm/region.h>
+
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CLONE_UNSUPPORTED \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+	 CLONE_SETTLS)
+
+static void copy_identity(struct proc *child, const struct proc *parent)
+{
+	child->ppid = parent->pid;
+	child->pgid = parent->pgid;
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->uid = parent->uid;
+	child->gid = parent->gid;
+	child->sig_blocked = parent->sig_blocked;
+	memcpy(child->cwd, parent->cwd, sizeof(child->cwd));
+	memcpy(child->sigactions, parent->sigactions,
+	       sizeof(child->sigactions));
+	memcpy(child->tls, parent->tls, sizeof(child->tls));
+	memcpy(child->name, parent->name, sizeof(child->name));
+}
+
+static long do_fork(uint32_t flags, uint32_t newsp, uint32_t ptid,
+		    uint32_t ctid)
+{
+	struct proc *child;
+	int pid;
+
+	if (flags & CLONE_UNSUPPORTED & ~(flags & CLONE_VFORK ? CLONE_VM : 0))
+		return -EINVAL;
+	child = proc_alloc();
+	if (!child)
+		return -EAGAIN;
+	child->space = mm_space_fork(current->space);
+	if (!child->space) {
+		proc_free(child);
+		return -ENOMEM;
+	}
+	copy_identity(child, current);
+	files_fork(current, child);
+	*child->tf = *current->tf;
+	child->tf->eax = 0;
+	if (newsp)
+		child->tf->esp = newsp;
+	pid = child->pid;
+	if (flags & CLONE_CHILD_SETTID)
+		mm_space_write(child->space, ctid, &pid, sizeof(pid));
+	if (flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = ctid;
+	if ((flags & CLONE_PARENT_SETTID) &&
+	    copy_to_user((void *)ptid, &pid, sizeof(pid)))
+		return -EFAULT; /* the child runs anyway, as on Linux */
+	child->state = PROC_RUNNABLE;
+	return pid;
+}
+
+long sys_clone(uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
+	       uint32_t ctid, uint32_t unused)
+{
+	(void)tls;
+	(void)unused;
+	return do_fork(flags, newsp, ptid, ctid);
+}
+
+long sys_fork(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
+	      uint32_t f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	return do_fork(17 /* SIGCHLD */, 0, 0, 0);
+}

@@ -1,0 +1,78 @@
+/*
+ * proc.c - allocating and freeing processes. A process is KSTACK_PAGES
+ * contiguous kernel pages: struct proc at the bottom, its kernel stack
+ * above. The pages are reported to the sanity checker as "process".
+ */
+#include <arch/hooks.h>
+#include <arch/proc.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <mm/phys.h>
+#include <mm/region.h>
+#include <mm/sanity.h>
+#include <mm/ycache.h>
+
+struct proc *procs[NPROC];
+static int next_pid = 1;
+
+static void walk_procs(struct sanity *s)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i])
+			sanity_mark(s, arch_virt_to_phys(procs[i]),
+				    KSTACK_PAGES, "process");
+}
+
+static struct sanity_owner proc_owner = {"processes", walk_procs, NULL};
+
+void sched_init(void)
+{
+	sanity_register(&proc_owner);
+}
+
+struct proc *proc_alloc(void)
+{
+	int slot = -1;
+	paddr_t pa;
+	struct proc *p;
+
+	for (int i = 0; i < NPROC && slot < 0; i++)
+		if (!procs[i])
+			slot = i;
+	if (slot < 0)
+		return NULL;
+	pa = phys_alloc(KSTACK_PAGES, PHYS_ANY, PHYS_KERNEL);
+	if (pa == PHYS_NONE)
+		return NULL;
+	p = arch_phys_to_virt(pa);
+	memset(p, 0, sizeof(*p));
+	p->pid = next_pid++;
+	p->ycache_owner = ycache_owner_new();
+	p->kesp = arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE,
+				   &p->tf);
+	strlcpy(p->cwd, "/", sizeof(p->cwd));
+	procs[slot] = p;
+	return p;
+}
+
+void proc_free(struct proc *p)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] == p)
+			procs[i] = NULL;
+	ycache_forget_all(p->ycache_owner);
+	if (p->space)
+		mm_space_destroy(p->space);
+	phys_free(arch_virt_to_phys(p), KSTACK_PAGES, PHYS_KERNEL);
+}
+
+struct proc *proc_find(int pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->pid == pid &&
+		    procs[i]->state != PROC_UNUSED)
+			return procs[i];
+	return NULL;
+}

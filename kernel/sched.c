@@ -1,0 +1,110 @@
+/*
+ * sched.c - round-robin scheduling on the PIT. The kernel is not
+ * preemptible: it switches only in schedule(), called when a process
+ * sleeps or exits, or on the way back to user mode once its time slice is
+ * over. With nothing to run, schedule() halts until an interrupt.
+ */
+#include <arch/hooks.h>
+#include <arch/proc.h>
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <mm/region.h>
+
+struct proc *current;
+static uint32_t boot_esp; /* kmain's stack, used before the first process */
+static volatile uint64_t ticks;
+static volatile bool need_resched;
+
+void sched_tick(void)
+{
+	ticks++;
+	need_resched = true;
+}
+
+uint64_t sched_ticks(void)
+{
+	return ticks;
+}
+
+bool sched_need_resched(void)
+{
+	return need_resched;
+}
+
+void proc_activate(struct proc *p)
+{
+	arch_set_kernel_stack((uint32_t)p + KSTACK_PAGES * PAGE_SIZE);
+	if (p->space)
+		arch_switch_pgdir(p->space->pgdir);
+	for (unsigned i = 0; i < 3; i++)
+		arch_set_tls(i, p->tls[i].base, p->tls[i].limit,
+			     p->tls[i].flags);
+}
+
+static void wake_sleepers(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (p && p->state == PROC_SLEEPING && p->wake_tick &&
+		    p->wake_tick <= ticks) {
+			p->wake_tick = 0;
+			p->state = PROC_RUNNABLE;
+		}
+	}
+}
+
+/* The next runnable process after current, in table order. */
+static struct proc *pick_next(void)
+{
+	int start = 0;
+
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] == current)
+			start = i + 1;
+	for (int n = 0; n < NPROC; n++) {
+		struct proc *p = procs[(start + n) % NPROC];
+		if (p && p->state == PROC_RUNNABLE)
+			return p;
+	}
+	return NULL;
+}
+
+void schedule(void)
+{
+	struct proc *prev = current, *next;
+
+	need_resched = false;
+	for (;;) {
+		wake_sleepers();
+		next = pick_next();
+		if (next)
+			break;
+		/* Idle: wait for an interrupt on whatever stack we are on. */
+		__asm__ volatile("sti; hlt; cli");
+	}
+	if (next == prev)
+		return;
+	current = next;
+	proc_activate(next);
+	arch_context_switch(prev ? &prev->kesp : &boot_esp, next->kesp);
+}
+
+int sleep_on(void *chan)
+{
+	current->wait_chan = chan;
+	current->state = PROC_SLEEPING;
+	schedule();
+	current->wait_chan = NULL;
+	if (current->sig_pending & ~current->sig_blocked)
+		return -EINTR;
+	return 0;
+}
+
+void wakeup(void *chan)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (p && p->state == PROC_SLEEPING && p->wait_chan == chan)
+			p->state = PROC_RUNNABLE;
+	}
+}

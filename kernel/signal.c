@@ -1,0 +1,244 @@
+/*
+ * signal.c - signals: rt_sigaction (glibc passes SA_RESTORER and its own
+ * restorer), rt_sigprocmask, kill, and delivery on the way back to user
+ * mode. Default actions: SIGCHLD, SIGURG and SIGWINCH are ignored, the
+ * rest end the process (status = signal number). A handler runs on the
+ * user stack with a frame that rt_sigreturn/sigreturn unwinds.
+ */
+#include <arch/proc.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+
+#define SA_SIGINFO 0x4
+#define SA_RESTORER 0x04000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define SIG_DFL 0
+#define SIG_IGN 1
+
+/* What a handler's stack holds; sigreturn restores saved and mask. */
+struct sigframe {
+	uint32_t retaddr; /* the restorer */
+	uint32_t sig, pinfo, puc;
+	uint32_t info[32]; /* siginfo_t: signo, errno, code, ... */
+	struct trapframe saved;
+	uint64_t mask;
+};
+
+static uint64_t sigbit(int sig)
+{
+	return 1ull << (sig - 1);
+}
+
+int proc_signal(struct proc *p, int sig)
+{
+	if (sig < 1 || sig >= NSIG)
+		return -EINVAL;
+	p->sig_pending |= sigbit(sig);
+	if (p->state == PROC_SLEEPING && (sig == SIGKILL ||
+					  !(p->sig_blocked & sigbit(sig)))) {
+		p->wake_tick = 0;
+		p->state = PROC_RUNNABLE;
+	}
+	return 0;
+}
+
+static bool default_ignored(int sig)
+{
+	/* No job control: SIGSTOP is ignored rather than stopping. */
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
+	       sig == SIGSTOP;
+}
+
+static void push_frame(struct trapframe *tf, int sig,
+		       const struct sigaction_k *sa)
+{
+	struct sigframe fr;
+	uint32_t sp = ((tf->esp - sizeof(fr)) & ~15u) - 4;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.retaddr = sa->restorer;
+	fr.sig = (uint32_t)sig;
+	fr.pinfo = sp + offsetof(struct sigframe, info);
+	fr.puc = 0;
+	fr.info[0] = (uint32_t)sig;
+	fr.saved = *tf;
+	fr.mask = current->sig_blocked;
+	if (copy_to_user((void *)sp, &fr, sizeof(fr))) {
+		printk("pid %d: bad signal stack, killed\n", current->pid);
+		proc_exit(SIGSEGV);
+	}
+	current->sig_blocked |= sa->mask;
+	if (!(sa->flags & SA_NODEFER))
+		current->sig_blocked |= sigbit(sig);
+	tf->esp = sp;
+	tf->eip = sa->handler;
+	tf->eax = (uint32_t)sig;
+	tf->edx = fr.pinfo;
+	tf->ecx = 0;
+}
+
+void signal_deliver(struct trapframe *tf)
+{
+	uint64_t ready = current->sig_pending &
+			 (~current->sig_blocked | sigbit(SIGKILL));
+
+	while (ready) {
+		int sig = __builtin_ctzll(ready) + 1;
+		struct sigaction_k *sa = &current->sigactions[sig];
+
+		current->sig_pending &= ~sigbit(sig);
+		ready &= ~sigbit(sig);
+		if (sig == SIGKILL ||
+		    (sa->handler == SIG_DFL && !default_ignored(sig)))
+			proc_exit(sig);
+		if (sa->handler == SIG_IGN || sa->handler == SIG_DFL)
+			continue;
+		push_frame(tf, sig, sa);
+		if (sa->flags & SA_RESETHAND)
+			sa->handler = SIG_DFL;
+		return; /* one handler at a time */
+	}
+}
+
+static long do_sigreturn(uint32_t sp)
+{
+	struct trapframe *tf = current->tf;
+	struct sigframe fr;
+
+	if (copy_from_user(&fr, (void *)sp, sizeof(fr)))
+		proc_exit(SIGSEGV);
+	/* Only user-controlled registers come back; segments stay user. */
+	fr.saved.cs = tf->cs;
+	fr.saved.ss = tf->ss;
+	fr.saved.eflags = (fr.saved.eflags & 0xCD5) | 0x202;
+	fr.saved.ds = fr.saved.es = tf->ds;
+	*tf = fr.saved;
+	current->sig_blocked = fr.mask & ~sigbit(SIGKILL);
+	return (long)tf->eax;
+}
+
+/* The restorer has popped retaddr: the frame starts 4 bytes below esp. */
+static long sys_rt_sigreturn(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
+			     uint32_t e, uint32_t f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	return do_sigreturn(current->tf->esp - 4);
+}
+
+/* Old-style sigreturn's restorer also popped the signal number. */
+static long sys_sigreturn(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
+			  uint32_t e, uint32_t f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	return do_sigreturn(current->tf->esp - 8);
+}
+
+/* Linux i386 struct sigaction for rt_sigaction: handler, flags,
+ * restorer, mask (8 bytes). */
+struct k_sigaction_user {
+	uint32_t handler, flags, restorer;
+	uint64_t mask;
+} __attribute__((packed));
+
+static long sys_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold,
+			     uint32_t size, uint32_t e, uint32_t f)
+{
+	struct k_sigaction_user ua;
+	struct sigaction_k *sa;
+
+	(void)e, (void)f;
+	if (sig < 1 || sig >= NSIG || size != 8)
+		return -EINVAL;
+	sa = &current->sigactions[sig];
+	if (uold) {
+		struct k_sigaction_user o = {sa->handler, sa->flags,
+					     sa->restorer, sa->mask};
+		if (copy_to_user((void *)uold, &o, sizeof(o)))
+			return -EFAULT;
+	}
+	if (!uact)
+		return 0;
+	if (copy_from_user(&ua, (void *)uact, sizeof(ua)))
+		return -EFAULT;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return -EINVAL;
+	if (ua.handler > SIG_IGN && !(ua.flags & SA_RESTORER))
+		return -EINVAL; /* we have no vDSO restorer to offer */
+	sa->handler = ua.handler;
+	sa->flags = ua.flags;
+	sa->restorer = ua.restorer;
+	sa->mask = ua.mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	return 0;
+}
+
+static long sys_rt_sigprocmask(uint32_t how, uint32_t uset, uint32_t uold,
+			       uint32_t size, uint32_t e, uint32_t f)
+{
+	uint64_t set;
+
+	(void)e, (void)f;
+	if (size != 8)
+		return -EINVAL;
+	if (uold && copy_to_user((void *)uold, &current->sig_blocked, 8))
+		return -EFAULT;
+	if (!uset)
+		return 0;
+	if (copy_from_user(&set, (void *)uset, 8))
+		return -EFAULT;
+	set &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	if (how == 0)
+		current->sig_blocked |= set;
+	else if (how == 1)
+		current->sig_blocked &= ~set;
+	else if (how == 2)
+		current->sig_blocked = set;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static long sys_kill(uint32_t upid, uint32_t sig, uint32_t c, uint32_t d,
+		     uint32_t e, uint32_t f)
+{
+	int pid = (int)upid, hits = 0;
+
+	(void)c, (void)d, (void)e, (void)f;
+	if (sig >= NSIG)
+		return -EINVAL;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (!p || p->state == PROC_ZOMBIE || p->state == PROC_UNUSED)
+			continue;
+		if ((pid > 0 && p->pid != pid) ||
+		    (pid == 0 && p->pgid != current->pgid) ||
+		    (pid < -1 && p->pgid != -pid) || (pid == -1 && p->pid == 1))
+			continue;
+		hits++;
+		if (sig)
+			proc_signal(p, (int)sig);
+	}
+	return hits ? 0 : -ESRCH;
+}
+
+static long sys_tgkill(uint32_t tgid, uint32_t tid, uint32_t sig, uint32_t d,
+		       uint32_t e, uint32_t f)
+{
+	(void)tgid;
+	return sys_kill(tid, sig, 0, d, e, f);
+}
+
+void sys_signal_init(void)
+{
+	syscall_register(37, sys_kill);
+	syscall_register(119, sys_sigreturn);
+	syscall_register(173, sys_rt_sigreturn);
+	syscall_register(174, sys_rt_sigaction);
+	syscall_register(175, sys_rt_sigprocmask);
+	syscall_register(270, sys_tgkill);
+}

@@ -1,0 +1,71 @@
+/*
+ * sys_exec.c - execve(2): copy the path, argv and envp out of the caller
+ * (they live in the image about to be replaced) into one kernel buffer,
+ * then build the new image.
+ */
+#include <arch/hooks.h>
+#include <kernel/errno.h>
+#include <kernel/exec.h>
+#include <kernel/sched.h>
+#include <kernel/uaccess.h>
+#include <mm/phys.h>
+
+#define ARGS_PAGES (EXEC_ARGS_MAX / PAGE_SIZE)
+#define MAX_ARGS 63
+
+struct arg_buf {
+	char *base;
+	size_t used;
+};
+
+/* Copy a NULL-terminated user array of strings; returns the count. */
+static long copy_strings(struct arg_buf *b, uint32_t uarr, char **out)
+{
+	int n = 0;
+
+	if (!uarr)
+		return 0;
+	for (;; n++) {
+		uint32_t up;
+		long len;
+		if (copy_from_user(&up, (void *)(uarr + 4 * n), 4))
+			return -EFAULT;
+		if (!up)
+			return n;
+		if (n == MAX_ARGS)
+			return -E2BIG;
+		len = strncpy_from_user(b->base + b->used, (const char *)up,
+					EXEC_ARGS_MAX - b->used);
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : len;
+		out[n] = b->base + b->used;
+		b->used += (size_t)len + 1;
+	}
+}
+
+long sys_execve(uint32_t upath, uint32_t uargv, uint32_t uenvp, uint32_t d,
+		uint32_t e, uint32_t f)
+{
+	char path[256], *argv[MAX_ARGS + 1], *envp[MAX_ARGS + 1];
+	struct arg_buf b;
+	long argc, envc, r;
+	paddr_t pa;
+
+	(void)d, (void)e, (void)f;
+	r = strncpy_from_user(path, (const char *)upath, sizeof(path));
+	if (r < 0)
+		return r;
+	pa = phys_alloc(ARGS_PAGES, PHYS_ANY, PHYS_KERNEL);
+	if (pa == PHYS_NONE)
+		return -ENOMEM;
+	b.base = arch_phys_to_virt(pa);
+	b.used = 0;
+	argc = copy_strings(&b, uargv, argv);
+	envc = argc < 0 ? 0 : copy_strings(&b, uenvp, envp);
+	if (argc < 0 || envc < 0)
+		r = argc < 0 ? argc : envc;
+	else
+		r = do_execve(path, argv, (int)argc, envp, (int)envc);
+	phys_free(pa, ARGS_PAGES, PHYS_KERNEL);
+	return r;
+}

@@ -1,0 +1,216 @@
+/*
+ * sys_mem.c - memory system calls: brk, mmap/mmap2 (anonymous private and
+ * shared, fixed or not; /dev/mem as a direct physical mapping), munmap,
+ * mprotect, and this kernel's own calls (the yielded-block cache, the
+ * sanity checker and the counters). SysV shared memory is in sys_shm.c.
+ */
+#include <fs/vfs.h>
+#include <kernel/errno.h>
+#include <kernel/exec.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+#include <mm/pagetable.h>
+#include <mm/phys.h>
+#include <mm/region.h>
+#include <mm/sanity.h>
+#include <mm/slab.h>
+#include <mm/ycache.h>
+
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MMAP_BASE 0x40000000u
+
+#define UNUSED6(a, b, c, d, e, f) \
+	((void)(a), (void)(b), (void)(c), (void)(d), (void)(e), (void)(f))
+
+static long sys_brk(uint32_t addr, uint32_t b, uint32_t c, uint32_t d,
+		    uint32_t e, uint32_t f)
+{
+	struct proc *p = current;
+	vaddr_t old_end = PAGE_ROUND_UP(p->brk);
+	vaddr_t new_end = PAGE_ROUND_UP(addr);
+
+	UNUSED6(0, b, c, d, e, f);
+	if (addr < p->brk_start || addr >= EXEC_STACK_LIMIT)
+		return p->brk;
+	if (new_end > old_end &&
+	    mm_map_anon(p->space, old_end, new_end - old_end,
+			PROT_READ | PROT_WRITE, 0))
+		return p->brk;
+	if (new_end < old_end)
+		mm_unmap(p->space, new_end, old_end - new_end);
+	p->brk = addr;
+	return p->brk;
+}
+
+static bool prot_ok(uint32_t prot)
+{
+	return !(prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC));
+}
+
+static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot,
+		       uint32_t fd, uint32_t pgoff)
+{
+	struct file *f = fd_file(current, (int)fd);
+
+	if (!f)
+		return -EBADF;
+	if (!file_is_devmem(f))
+		return -ENODEV; /* no file-backed mappings */
+	if (current->uid != 0)
+		return -EPERM;
+	if (pgoff >= (1u << 20) || pgoff + (len >> PAGE_SHIFT) > (1u << 20))
+		return -EINVAL;
+	return mm_map_direct(current->space, addr, len, pgoff << PAGE_SHIFT,
+			     prot);
+}
+
+static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot,
+		    uint32_t flags, uint32_t fd, uint32_t pgoff)
+{
+	struct mm_space *s = current->space;
+	uint32_t type = flags & (MAP_SHARED | MAP_PRIVATE);
+	long r;
+
+	if (!len || !prot_ok(prot) || (type != MAP_SHARED && type != MAP_PRIVATE))
+		return -EINVAL;
+	len = PAGE_ROUND_UP(len);
+	if (!len)
+		return -ENOMEM;
+	if (flags & MAP_FIXED) {
+		if (!PAGE_ALIGNED(addr) || !user_range_ok(addr, len) || !addr)
+			return -EINVAL;
+		r = mm_unmap(s, addr, len);
+		if (r)
+			return r;
+	} else {
+		addr = mm_find_free(s, addr && PAGE_ALIGNED(addr) ? addr : MMAP_BASE,
+				    len);
+		if (!addr)
+			return -ENOMEM;
+	}
+	if (!(flags & MAP_ANONYMOUS))
+		r = map_devmem(addr, len, prot, fd, pgoff);
+	else if (type == MAP_SHARED)
+		r = mm_map_shared(s, addr, len, prot);
+	else
+		r = mm_map_anon(s, addr, len, prot, 0);
+	return r ? r : (long)addr;
+}
+
+static long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot,
+		      uint32_t flags, uint32_t fd, uint32_t pgoff)
+{
+	return do_mmap(addr, len, prot, flags, fd, pgoff);
+}
+
+/* Old mmap(2): one pointer to the six arguments, offset in bytes. */
+static long sys_old_mmap(uint32_t uargs, uint32_t b, uint32_t c, uint32_t d,
+			 uint32_t e, uint32_t f)
+{
+	uint32_t a[6];
+
+	UNUSED6(0, b, c, d, e, f);
+	if (copy_from_user(a, (void *)uargs, sizeof(a)))
+		return -EFAULT;
+	if (!PAGE_ALIGNED(a[5]))
+		return -EINVAL;
+	return do_mmap(a[0], a[1], a[2], a[3], a[4], a[5] >> PAGE_SHIFT);
+}
+
+static long sys_munmap(uint32_t addr, uint32_t len, uint32_t c, uint32_t d,
+		       uint32_t e, uint32_t f)
+{
+	UNUSED6(0, 0, c, d, e, f);
+	if (!PAGE_ALIGNED(addr) || !len || !user_range_ok(addr, len))
+		return -EINVAL;
+	return mm_unmap(current->space, addr, PAGE_ROUND_UP(len));
+}
+
+static long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot,
+			 uint32_t d, uint32_t e, uint32_t f)
+{
+	UNUSED6(0, 0, 0, d, e, f);
+	if (!PAGE_ALIGNED(addr) || !prot_ok(prot) ||
+	    !user_range_ok(addr, PAGE_ROUND_UP(len)))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	return mm_protect(current->space, addr, PAGE_ROUND_UP(len), prot);
+}
+
+static uint64_t id64(uint32_t lo, uint32_t hi)
+{
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static long sys_vm_yield_get_block(uint32_t ylo, uint32_t yhi, uint32_t glo,
+				   uint32_t ghi, uint32_t addr,
+				   uint32_t npages)
+{
+	return mm_yield_get_block(current->ycache_owner, current->space, addr,
+				  npages, id64(ylo, yhi), id64(glo, ghi));
+}
+
+static long sys_vm_forget_block(uint32_t lo, uint32_t hi, uint32_t c,
+				uint32_t d, uint32_t e, uint32_t f)
+{
+	UNUSED6(0, 0, c, d, e, f);
+	return ycache_forget(current->ycache_owner, id64(lo, hi));
+}
+
+static long sys_vm_forget_all_blocks(uint32_t a, uint32_t b, uint32_t c,
+				     uint32_t d, uint32_t e, uint32_t f)
+{
+	UNUSED6(a, b, c, d, e, f);
+	return (long)ycache_forget_all(current->ycache_owner);
+}
+
+static long sys_vm_sanity_check(uint32_t a, uint32_t b, uint32_t c,
+				uint32_t d, uint32_t e, uint32_t f)
+{
+	UNUSED6(a, b, c, d, e, f);
+	return (long)mm_sanity_check();
+}
+
+/* user/include/vmkernel.h: struct vm_stats */
+struct vm_stats_user {
+	uint32_t total, free, kernel, user, cached;
+	uint32_t cache_blocks, cache_pages;
+	uint64_t yields, hits, misses, evictions;
+};
+
+static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
+			 uint32_t e, uint32_t f)
+{
+	struct phys_stats ps;
+	struct ycache_stats ys;
+	struct vm_stats_user u;
+
+	UNUSED6(0, b, c, d, e, f);
+	slab_trim(); /* leak checks compare these counts */
+	phys_get_stats(&ps);
+	ycache_get_stats(&ys);
+	u = (struct vm_stats_user){ps.total, ps.free, ps.kernel, ps.user,
+				   ps.cached, ys.blocks, ys.pages,
+				   ys.yields, ys.hits, ys.misses,
+				   ys.evictions};
+	return copy_to_user((void *)ust, &u, sizeof(u));
+}
+
+void sys_mem_init(void)
+{
+	syscall_register(45, sys_brk);
+	syscall_register(90, sys_old_mmap);
+	syscall_register(91, sys_munmap);
+	syscall_register(125, sys_mprotect);
+	syscall_register(192, sys_mmap2);
+	syscall_register(1000, sys_vm_yield_get_block);
+	syscall_register(1001, sys_vm_forget_block);
+	syscall_register(1002, sys_vm_forget_all_blocks);
+	syscall_register(1003, sys_vm_sanity_check);
+	syscall_register(1004, sys_vm_stats);
+}

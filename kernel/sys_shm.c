@@ -1,0 +1,170 @@
+/*
+ * sys_shm.c - SysV shared memory (shmget, shmat, shmdt, shmctl IPC_RMID),
+ * through the i386 ipc() multiplexer and the direct calls. Each segment is
+ * a shared region in a kernel-owned address space; shmat remaps it into
+ * the caller (mm_remap), so pages live until the last user unmaps them.
+ */
+#include <kernel/errno.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+#include <mm/pagetable.h>
+#include <mm/region.h>
+
+#define NSHM 32
+#define SHM_BASE 0x10000000u
+#define SHM_MAX (16u << 20)
+#define IPC_PRIVATE 0
+#define IPC_CREAT 01000
+#define IPC_EXCL 02000
+#define IPC_RMID 0
+#define SHM_RDONLY 010000
+
+struct shm_seg {
+	bool used;
+	int32_t key;
+	vaddr_t addr; /* in shm_space */
+	size_t size;
+};
+
+static struct mm_space *shm_space;
+static struct shm_seg segs[NSHM];
+
+static struct shm_seg *seg_get(uint32_t id)
+{
+	return id < NSHM && segs[id].used ? &segs[id] : NULL;
+}
+
+static long shm_get(int32_t key, uint32_t size, uint32_t flags)
+{
+	int free_id = -1;
+	vaddr_t addr;
+
+	for (int i = 0; i < NSHM; i++) {
+		if (!segs[i].used) {
+			if (free_id < 0)
+				free_id = i;
+		} else if (key != IPC_PRIVATE && segs[i].key == key) {
+			if ((flags & IPC_CREAT) && (flags & IPC_EXCL))
+				return -EEXIST;
+			return size > segs[i].size ? -EINVAL : i;
+		}
+	}
+	if (key != IPC_PRIVATE && !(flags & IPC_CREAT))
+		return -ENOENT;
+	if (!size || size > SHM_MAX)
+		return -EINVAL;
+	if (free_id < 0)
+		return -ENOSPC;
+	if (!shm_space && !(shm_space = mm_space_new()))
+		return -ENOMEM;
+	size = PAGE_ROUND_UP(size);
+	addr = mm_find_free(shm_space, SHM_BASE, size);
+	if (!addr || mm_map_shared(shm_space, addr, size,
+				   PROT_READ | PROT_WRITE))
+		return -ENOMEM;
+	segs[free_id] = (struct shm_seg){true, key, addr, size};
+	return free_id;
+}
+
+static long shm_at(uint32_t id, uint32_t uaddr, uint32_t flags)
+{
+	struct shm_seg *sg = seg_get(id);
+	long r;
+
+	if (!sg)
+		return -EINVAL;
+	if (uaddr && !PAGE_ALIGNED(uaddr))
+		return -EINVAL;
+	if (!uaddr)
+		uaddr = mm_find_free(current->space, 0x50000000u, sg->size);
+	if (!uaddr || !user_range_ok(uaddr, sg->size))
+		return -ENOMEM;
+	r = mm_remap(current->space, uaddr, shm_space, sg->addr, sg->size);
+	if (!r && (flags & SHM_RDONLY))
+		r = mm_protect(current->space, uaddr, sg->size, PROT_READ);
+	return r ? r : (long)uaddr;
+}
+
+static long shm_dt(uint32_t uaddr)
+{
+	struct region *r = mm_find_region(current->space, uaddr);
+
+	if (!r || r->start != uaddr || r->ops != &region_shared_ops)
+		return -EINVAL;
+	return mm_unmap(current->space, r->start, r->len);
+}
+
+static long shm_ctl(uint32_t id, uint32_t cmd)
+{
+	struct shm_seg *sg = seg_get(id);
+
+	if (!sg)
+		return -EINVAL;
+	if ((cmd & 0xFF) != IPC_RMID)
+		return -EINVAL;
+	/* Attached processes keep their references to the pages. */
+	mm_unmap(shm_space, sg->addr, sg->size);
+	sg->used = false;
+	return 0;
+}
+
+static long sys_ipc(uint32_t call, uint32_t first, uint32_t second,
+		    uint32_t third, uint32_t ptr, uint32_t fifth)
+{
+	long r;
+
+	(void)fifth;
+	switch (call & 0xFFFF) {
+	case 21: /* SHMAT: the address goes to *third */
+		r = shm_at(first, ptr, second);
+		if (r < 0 && r > -4096)
+			return r;
+		return copy_to_user((void *)third, &r, sizeof(uint32_t));
+	case 22:
+		return shm_dt(ptr);
+	case 23:
+		return shm_get((int32_t)first, second, third);
+	case 24:
+		return shm_ctl(first, second);
+	default:
+		return -ENOSYS;
+	}
+}
+
+static long sys_shmget(uint32_t key, uint32_t size, uint32_t flags,
+		       uint32_t d, uint32_t e, uint32_t f)
+{
+	(void)d, (void)e, (void)f;
+	return shm_get((int32_t)key, size, flags);
+}
+
+static long sys_shmctl(uint32_t id, uint32_t cmd, uint32_t buf, uint32_t d,
+		       uint32_t e, uint32_t f)
+{
+	(void)buf, (void)d, (void)e, (void)f;
+	return shm_ctl(id, cmd);
+}
+
+static long sys_shmat(uint32_t id, uint32_t addr, uint32_t flags, uint32_t d,
+		      uint32_t e, uint32_t f)
+{
+	(void)d, (void)e, (void)f;
+	return shm_at(id, addr, flags);
+}
+
+static long sys_shmdt(uint32_t addr, uint32_t b, uint32_t c, uint32_t d,
+		      uint32_t e, uint32_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	return shm_dt(addr);
+}
+
+void sys_shm_init(void)
+{
+	syscall_register(117, sys_ipc);
+	syscall_register(395, sys_shmget);
+	syscall_register(396, sys_shmctl);
+	syscall_register(397, sys_shmat);
+	syscall_register(398, sys_shmdt);
+}

@@ -1,0 +1,35 @@
+/* uaccess.c - checked copies between kernel buffers and the current process's memory. */
+#include <arch/proc.h>
+#include <kernel/errno.h>
+#include <kernel/uaccess.h>
+#include <mm/pagetable.h>
+
+bool user_range_ok(uintptr_t uaddr, size_t n)
+{
+	return uaddr + n >= uaddr && uaddr + n <= USER_TOP;
+}
+
+int copy_from_user(void *dst, const void *usrc, size_t n)
+{
+	if (!user_range_ok((uintptr_t)usrc, n))
+		return -EFAULT;
+	return arch_user_copy(dst, usrc, n);
+}
+
+int copy_to_user(void *udst, const void *src, size_t n)
+{
+	if (!user_range_ok((uintptr_t)udst, n))
+		return -EFAULT;
+	return arch_user_copy(udst, src, n);
+}
+
+long strncpy_from_user(char *dst, const char *usrc, size_t max)
+{
+	for (size_t i = 0; i < max; i++) {
+		if (copy_from_user(&dst[i], usrc + i, 1))
+			return -EFAULT;
+		if (!dst[i])
+			return (long)i;
+	}
+	return -ENAMETOOLONG;
+}

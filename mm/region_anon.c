@@ -1,0 +1,106 @@
+/*
+ * region_anon.c - the anonymous backend: private memory, zero on first
+ * touch (one page per fault, larger blocks when populated at once), and
+ * shared copy-on-write with a fork child (the blocks gain a reference and
+ * every sharer maps them read-only).
+ */
+#include <kernel/errno.h>
+#include <mm/pagetable.h>
+#include "region_internal.h"
+
+/* Allocate zeroed blocks for the npages pages at offset off and map them. */
+static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
+		     uint32_t max)
+{
+	struct phys_region *list;
+
+	list = block_alloc_runs(npages, max, BLOCK_COW, true);
+	if (!list)
+		return -ENOMEM;
+	if (pt_prepare(region_pgdir(r), r->start + off, npages)) {
+		entry_free_unattached(list, true);
+		return -ENOMEM;
+	}
+	entry_attach_list(r, list, off);
+	return 0;
+}
+
+static int anon_fault(struct region *r, vaddr_t va, bool write)
+{
+	(void)write;
+	return anon_fill(r, va - r->start, 1, 1);
+}
+
+/* Fill every hole of [start, end) with blocks of up to 64 pages. */
+static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
+{
+	vaddr_t off = start - r->start, stop = end - r->start, hole_end;
+	struct phys_region *pr;
+	int rc;
+
+	while (off < stop) {
+		pr = entry_find(r, off);
+		if (pr) {
+			off = pr->offset + entry_bytes(pr);
+			continue;
+		}
+		pr = entry_first_from(r, off);
+		hole_end = pr ? MIN(pr->offset, stop) : stop;
+		rc = anon_fill(r, off, (hole_end - off) / PAGE_SIZE,
+			       REGION_MAX_BLOCK_PAGES);
+		if (rc)
+			return rc;
+		off = hole_end;
+	}
+	return 0;
+}
+
+const struct region_ops region_anon_ops = {
+    .name = "anonymous",
+    .fault = anon_fault,
+    .populate = anon_populate,
+    .copy = region_copy_entries,
+    .release = region_release_entries,
+    .sync = region_sync_entries,
+    .sanity = region_sanity_entries,
+};
+
+int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		 vaddr_t grow_limit)
+{
+	struct region t = {
+	    .start = start,
+	    .len = len,
+	    .prot = prot,
+	    .flags = REGION_GROWSDOWN,
+	    .ops = &region_anon_ops,
+	    .grow_limit = grow_limit,
+	};
+	struct region *r;
+
+	if (!PAGE_ALIGNED(grow_limit) || grow_limit < PAGE_SIZE ||
+	    grow_limit > start)
+		return -EINVAL;
+	return region_map_new(s, &t, &r);
+}
+
+int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		unsigned flags)
+{
+	struct region t = {
+	    .start = start,
+	    .len = len,
+	    .prot = prot,
+	    .ops = &region_anon_ops,
+	};
+	struct region *r;
+
+	if (flags & ~REGION_GROWSDOWN)
+		return -EINVAL;
+	if (flags & REGION_GROWSDOWN)
+		return mm_map_stack(s, start, len, prot,
+				    start > REGION_DEFAULT_STACK_MAX + PAGE_SIZE
+					? start - REGION_DEFAULT_STACK_MAX
+					: PAGE_SIZE);
+	return region_map_new(s, &t, &r);
+}

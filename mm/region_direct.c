@@ -1,0 +1,115 @@
+/*
+ * region_direct.c - the direct physical backend (/dev/mem, SPEC §7): maps
+ * the given physical range at creation, with no blocks. The pages are not
+ * ours: they are never freed and not marked in the sanity bitmap (only the
+ * PTEs are checked).
+ */
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <mm/pagetable.h>
+#include <mm/sanity.h>
+#include "region_internal.h"
+
+static unsigned direct_flags(const struct region *r)
+{
+	if (!(r->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return 0;
+	return PTE_P | PTE_U | ((r->prot & PROT_WRITE) ? PTE_W : 0);
+}
+
+/* Page tables exist for the whole region (made at creation). */
+static void direct_sync(struct region *r)
+{
+	unsigned flags = direct_flags(r);
+
+	for (vaddr_t off = 0; off < r->len; off += PAGE_SIZE) {
+		if (flags)
+			BUG_ON(pt_map(region_pgdir(r), r->start + off,
+				      r->phys + off, flags));
+		else
+			pt_unmap(region_pgdir(r), r->start + off);
+	}
+}
+
+static int direct_prepare(struct region *r)
+{
+	return pt_prepare(region_pgdir(r), r->start, r->len / PAGE_SIZE);
+}
+
+/* Every page is mapped while access is allowed; remap a lost one. */
+static int direct_fault(struct region *r, vaddr_t va, bool write)
+{
+	(void)write;
+	BUG_ON(pt_map(region_pgdir(r), va, r->phys + (va - r->start),
+		      direct_flags(r)));
+	return 0;
+}
+
+static int direct_copy(struct region *dst, struct region *src)
+{
+	(void)src;
+	if (direct_prepare(dst))
+		return -ENOMEM;
+	direct_sync(dst);
+	return 0;
+}
+
+static void direct_release(struct region *r)
+{
+	for (vaddr_t off = 0; off < r->len; off += PAGE_SIZE)
+		pt_unmap(region_pgdir(r), r->start + off);
+}
+
+static void direct_sanity(struct sanity *s, struct region *r)
+{
+	unsigned want = direct_flags(r), flags;
+	paddr_t pa;
+
+	if (r->entries.count)
+		sanity_fail(s, "direct region %#x has entries", r->start);
+	for (vaddr_t off = 0; off < r->len; off += PAGE_SIZE) {
+		bool present =
+		    pt_lookup(region_pgdir(r), r->start + off, &pa, &flags);
+
+		if (present != !!want ||
+		    (present && (pa != r->phys + off ||
+				 (flags & (PTE_P | PTE_W | PTE_U)) != want)))
+			sanity_fail(s, "direct region: bad pte at %#x",
+				    r->start + off);
+	}
+}
+
+const struct region_ops region_direct_ops = {
+    .name = "direct",
+    .fault = direct_fault,
+    .copy = direct_copy,
+    .release = direct_release,
+    .sync = direct_sync,
+    .sanity = direct_sanity,
+};
+
+int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
+		  unsigned prot)
+{
+	struct region t = {
+	    .start = start,
+	    .len = len,
+	    .prot = prot,
+	    .ops = &region_direct_ops,
+	    .phys = phys,
+	};
+	struct region *r;
+	int rc;
+
+	if (!PAGE_ALIGNED(phys) || (uint64_t)phys + len > 0x100000000ull)
+		return -EINVAL;
+	rc = region_map_new(s, &t, &r);
+	if (rc)
+		return rc;
+	if (direct_prepare(r)) {
+		region_destroy(r);
+		return -ENOMEM;
+	}
+	direct_sync(r);
+	return 0;
+}

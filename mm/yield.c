@@ -1,0 +1,130 @@
+/*
+ * yield.c - vm_yield_get_block (SPEC §9): move pages between an address
+ * space and the yielded-block cache without copying them.
+ *
+ * Yield: region_take_pages() unmaps the pages at addr (mapping fresh zeroed
+ * ones in their place) and ycache_put() files them under (owner, yield_id).
+ * Get: ycache_take() hands back (owner, get_id)'s pages and
+ * region_give_pages() maps them at addr, freeing what was there. Every
+ * failure is reported; no step loses pages.
+ */
+#include <arch/hooks.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <mm/pagetable.h>
+#include <mm/phys.h>
+#include <mm/region.h>
+#include <mm/ycache.h>
+
+/* Page lists up to this long live on the stack (128 bytes). */
+#define YIELD_STACK_PAGES 32
+
+/*
+ * The page list passed between region and cache. region_take_pages()
+ * writes it with plain stores, so it cannot be a (read-only) slab object:
+ * small lists are on the stack, longer ones in PHYS_KERNEL pages.
+ */
+struct yield_buf {
+	paddr_t *pages;
+	paddr_t run_pa; /* PHYS_NONE: on the stack */
+	size_t run_pages;
+	paddr_t small[YIELD_STACK_PAGES];
+};
+
+static int buf_get(struct yield_buf *b, size_t npages)
+{
+	b->run_pa = PHYS_NONE;
+	b->pages = b->small;
+	if (npages <= YIELD_STACK_PAGES)
+		return 0;
+	b->run_pages = (npages * sizeof(paddr_t) + PAGE_SIZE - 1) / PAGE_SIZE;
+	b->run_pa = phys_alloc(b->run_pages, PHYS_ANY, PHYS_KERNEL);
+	if (b->run_pa == PHYS_NONE)
+		return -ENOMEM;
+	b->pages = arch_phys_to_virt(b->run_pa);
+	return 0;
+}
+
+static void buf_put(struct yield_buf *b)
+{
+	if (b->run_pa != PHYS_NONE)
+		phys_free(b->run_pa, b->run_pages, PHYS_KERNEL);
+}
+
+/* Last resort when pages can go nowhere: free them (their data is lost). */
+static void drop_pages(const paddr_t *pages, size_t npages)
+{
+	printk("yield: dropping %zu pages that could not be put back\n",
+	       npages);
+	for (size_t i = 0; i < npages; i++)
+		phys_free(pages[i], 1, PHYS_USER);
+}
+
+/*
+ * Arguments checked before anything changes. -EINVAL: misaligned addr,
+ * npages 0, longer than user space or wrapping, both ids equal; -EFAULT:
+ * a range reaching kernel space; -EEXIST: yield_id already cached.
+ */
+static int yield_check(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		       size_t npages, uint64_t yield_id, uint64_t get_id)
+{
+	if (!s || !PAGE_ALIGNED(addr) || npages == 0 ||
+	    npages > USER_TOP / PAGE_SIZE)
+		return -EINVAL;
+	if (yield_id == get_id && yield_id != YCACHE_ID_NONE)
+		return -EINVAL;
+	if (addr >= USER_TOP || npages > (USER_TOP - addr) / PAGE_SIZE)
+		return -EFAULT;
+	if (yield_id != YCACHE_ID_NONE && ycache_has(owner, yield_id))
+		return -EEXIST;
+	return 0;
+}
+
+static int do_yield(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		    size_t npages, uint64_t id, paddr_t *pages)
+{
+	/* Untouched anonymous pages are zeros: make them real pages first. */
+	int rc = mm_populate(s, addr, npages * PAGE_SIZE, true);
+
+	if (!rc)
+		rc = region_take_pages(s, addr, npages, pages);
+	if (rc)
+		return rc;
+	rc = ycache_put(owner, id, pages, npages, PHYS_USER);
+	if (rc && region_give_pages(s, addr, npages, pages))
+		drop_pages(pages, npages);
+	return rc;
+}
+
+static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		  size_t npages, uint64_t id, paddr_t *pages)
+{
+	int rc = ycache_take(owner, id, pages, npages, PHYS_USER);
+
+	if (rc)
+		return rc; /* -ESRCH was counted as a miss */
+	rc = region_give_pages(s, addr, npages, pages);
+	/* Keep the block cached if it cannot be mapped (it becomes newest). */
+	if (rc && ycache_put(owner, id, pages, npages, PHYS_USER))
+		drop_pages(pages, npages);
+	return rc;
+}
+
+int mm_yield_get_block(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		       size_t npages, uint64_t yield_id, uint64_t get_id)
+{
+	struct yield_buf buf;
+	int rc = yield_check(owner, s, addr, npages, yield_id, get_id);
+
+	if (rc || (yield_id == YCACHE_ID_NONE && get_id == YCACHE_ID_NONE))
+		return rc;
+	rc = buf_get(&buf, npages); /* may evict blocks, never yield_id */
+	if (rc)
+		return rc;
+	if (yield_id != YCACHE_ID_NONE)
+		rc = do_yield(owner, s, addr, npages, yield_id, buf.pages);
+	if (!rc && get_id != YCACHE_ID_NONE)
+		rc = do_get(owner, s, addr, npages, get_id, buf.pages);
+	buf_put(&buf);
+	return rc;
+}

@@ -1,0 +1,175 @@
+/*
+ * host_bench.c - host micro-benchmarks for the memory manager: physical
+ * allocation with a growing number of free ranges, and region lookup.
+ *
+ * Standalone (no test runner); built with -O2, no sanitizers and
+ * MM_SANITY=0. Times come from arch_cycles(), nanoseconds on the host.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <arch/hooks.h>
+#include <mm/phys.h>
+#include <mm/region.h>
+#include "../host/host.h"
+
+#define PG(n) ((paddr_t)(n)*PAGE_SIZE)
+#define ARENA_PAGES (HOST_MEM_BYTES / PAGE_SIZE)
+
+/* Large ranges low in memory, so 16-page requests always fit. */
+#define NLARGE 4
+#define LARGE_PAGES 256
+
+/* Region functions may be missing when region.c is not linked in. */
+struct mm_space *mm_space_new(void) __attribute__((weak));
+int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		unsigned flags) __attribute__((weak));
+struct region *mm_find_region(struct mm_space *s, vaddr_t va)
+    __attribute__((weak));
+
+/* host_printk.c reports panics inside tests here; the bench has none. */
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "bench: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void row(const char *op, size_t n, unsigned long count, double ns)
+{
+	if (ns < 0)
+		printf("%-34s %9zu %10lu %10s\n", op, n, count, "failed");
+	else
+		printf("%-34s %9zu %10lu %10.1f\n", op, n, count, ns);
+}
+
+/*
+ * A fresh allocator with about `want` free ranges: NLARGE large ones at
+ * the bottom and single pages above them, made by allocating a whole
+ * range page by page and then freeing every other page. The arena limits
+ * how many ranges fit; returns the number actually built.
+ */
+static size_t build_ranges(size_t want)
+{
+	size_t first = 16 + NLARGE * (LARGE_PAGES + 1) + 1;
+	size_t singles = want > NLARGE ? want - NLARGE : 0;
+	struct phys_stats st;
+
+	if (singles > (ARENA_PAGES - first) / 2)
+		singles = (ARENA_PAGES - first) / 2;
+	host_mm_reset_empty();
+	for (size_t i = 0; i < NLARGE; i++)
+		phys_add_range(PG(16 + i * (LARGE_PAGES + 1)), LARGE_PAGES);
+	phys_add_range(PG(first), 2 * singles);
+	for (size_t i = 0; i < 2 * singles; i++)
+		phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+	for (size_t i = 0; i < singles; i++)
+		phys_free(PG(first + 2 * i), 1, PHYS_KERNEL);
+	if (!phys_check()) {
+		fprintf(stderr, "bench: phys_check failed\n");
+		return 0;
+	}
+	phys_get_stats(&st);
+	return st.ranges;
+}
+
+/* ns per alloc+free pair; -1 if an allocation failed. */
+static double bench_alloc_free(size_t npages, unsigned constraint,
+			       unsigned long iters)
+{
+	uint64_t t0 = arch_cycles();
+
+	for (unsigned long i = 0; i < iters; i++) {
+		paddr_t pa = phys_alloc(npages, constraint, PHYS_USER);
+
+		if (pa == PHYS_NONE)
+			return -1;
+		phys_free(pa, npages, PHYS_USER);
+	}
+	return (double)(arch_cycles() - t0) / (double)iters;
+}
+
+static void bench_phys(void)
+{
+	static const size_t wants[] = {10, 1000, 100000};
+	const unsigned long iters = 200000;
+
+	for (size_t i = 0; i < ARRAY_SIZE(wants); i++) {
+		size_t n = build_ranges(wants[i]);
+
+		if (n < wants[i])
+			printf("(only %zu of %zu ranges fit in the %u MiB "
+			       "arena)\n",
+			       n, wants[i], HOST_MEM_BYTES >> 20);
+		row("phys alloc+free 1 page", n, iters,
+		    bench_alloc_free(1, PHYS_ANY, iters));
+		row("phys alloc+free 16 pages", n, iters,
+		    bench_alloc_free(16, PHYS_ANY, iters));
+		row("phys alloc+free 1 page <16M", n, iters,
+		    bench_alloc_free(1, PHYS_BELOW_16M, iters));
+		row("phys alloc+free 16 pages <16M", n, iters,
+		    bench_alloc_free(16, PHYS_BELOW_16M, iters));
+	}
+}
+
+/*
+ * ==== bench_regions(): region lookup ====
+ * mm_find_region among 10 .. 100,000 one-page regions (with one-page gaps
+ * so that nothing merges), looked up at pseudo-random addresses. Skipped
+ * when mm/region.c is not linked in.
+ */
+static void bench_regions(void)
+{
+	static const size_t counts[] = {10, 1000, 100000};
+	const unsigned long iters = 1000000;
+	const vaddr_t base = 0x10000000;
+
+	if (!mm_space_new || !mm_map_anon || !mm_find_region) {
+		printf("%-34s %9s %10s %10s\n", "region lookup", "-", "-",
+		       "skipped");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+		struct mm_space *s;
+		uint64_t seed = 12345, t0;
+		unsigned long found = 0;
+
+		host_mm_reset_empty();
+		phys_add_range(PG(16), ARENA_PAGES - 16);
+		s = mm_space_new();
+		for (size_t r = 0; s && r < counts[i]; r++)
+			if (mm_map_anon(s, base + r * 2 * PAGE_SIZE, PAGE_SIZE,
+					PROT_READ | PROT_WRITE, 0)) {
+				s = NULL;
+			}
+		if (!s) {
+			row("mm_find_region", counts[i], 0, -1);
+			continue;
+		}
+		t0 = arch_cycles();
+		for (unsigned long k = 0; k < iters; k++) {
+			vaddr_t va = base + (host_rand(&seed) % counts[i]) * 2 *
+						PAGE_SIZE;
+			found += mm_find_region(s, va) != NULL;
+		}
+		row("mm_find_region", counts[i], iters,
+		    found == iters ? (double)(arch_cycles() - t0) / iters : -1);
+	}
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("%-34s %9s %10s %10s\n", "operation", "ranges", "count",
+	       "ns/op");
+	printf("%-34s %9s %10s %10s\n", "---------", "------", "-----",
+	       "-----");
+	bench_phys();
+	bench_regions();
+	return 0;
+}

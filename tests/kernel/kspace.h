@@ -1,0 +1,55 @@
+/*
+ * kspace.h - helpers for in-kernel tests that build an address space and
+ * enter it themselves (no processes needed): real page faults, real TLB.
+ */
+#ifndef TESTS_KERNEL_KSPACE_H
+#define TESTS_KERNEL_KSPACE_H
+
+#include <arch/hooks.h>
+#include <kernel/test.h>
+#include <mm/pagetable.h>
+#include <mm/phys.h>
+#include <mm/region.h>
+
+extern struct mm_space *current_space; /* kernel/fault.c */
+
+#define RW (PROT_READ | PROT_WRITE)
+#define TVA 0x20000000u
+
+static inline void kspace_enter(struct mm_space *s)
+{
+	current_space = s;
+	arch_switch_pgdir(s->pgdir);
+}
+
+static inline void kspace_leave(void)
+{
+	arch_switch_pgdir(pt_kernel_dir());
+	current_space = NULL;
+}
+
+static inline volatile uint8_t *uva(vaddr_t va)
+{
+	return (volatile uint8_t *)(uintptr_t)va;
+}
+
+static inline unsigned pte_flags(struct mm_space *s, vaddr_t va)
+{
+	unsigned fl = 0;
+
+	return pt_lookup(s->pgdir, va, NULL, &fl) ? fl : 0;
+}
+
+static inline paddr_t pte_phys(struct mm_space *s, vaddr_t va)
+{
+	paddr_t pa = 0;
+
+	return pt_lookup(s->pgdir, va, &pa, NULL) ? pa : 0;
+}
+
+/* Take every free page (one at a time) into a list kept in the pages
+ * themselves; returns the count. Free with kspace_unhog(). */
+size_t kspace_hog(paddr_t *head);
+paddr_t kspace_unhog(paddr_t head, bool every_other);
+
+#endif
