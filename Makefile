@@ -18,7 +18,8 @@ HCC := gcc
 HCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -DHOST \
 	-DMM_SANITY=1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-HBFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -DHOST -DMM_SANITY=0
+HBFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -DHOST -DMM_SANITY=0 \
+	-DHOST_MEM_BYTES=0x40000000u
 
 # Code shared by kernel and host: the algorithms.
 PORTABLE_SRC := $(wildcard mm/*.c fs/*.c)

@@ -2,6 +2,7 @@
  * run.c - what the kernel does once it is up, chosen by the command line:
  *   test=FILTER   run the in-kernel tests and leave QEMU with the result
  *   crash=NAME    trigger a deliberate fault (negative tests)
+ *   bench=ycache  run the in-guest benchmarks (tests/kernel/bench_*.c)
  *   init=PATH     the first program (default /sbin/init)
  */
 #include <arch/hooks.h>
@@ -24,6 +25,8 @@ void kernel_run(void)
 			printk("crash: '%s' did not crash\n", arg);
 		arch_exit_emulator(1);
 	}
+	if (cmdline_get("bench", arg, sizeof(arg)))
+		arch_exit_emulator(kbench_run() ? 1 : 0);
 	if (cmdline_get("test", arg, sizeof(arg)))
 		arch_exit_emulator(ktest_run(arg) ? 1 : 0);
 	if (!cmdline_get("init", arg, sizeof(arg)))

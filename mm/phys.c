@@ -291,6 +291,9 @@ static paddr_t alloc_once(size_t npages, unsigned constraint)
 
 paddr_t phys_alloc(size_t npages, unsigned constraint, enum phys_kind kind)
 {
+	bool no_reclaim = constraint & PHYS_NORECLAIM;
+
+	constraint &= ~PHYS_NORECLAIM;
 	if (constraint > PHYS_BELOW_16M || (unsigned)kind >= PHYS_NKINDS)
 		panic("phys_alloc: bad constraint %u or kind %d", constraint,
 		      (int)kind);
@@ -305,7 +308,7 @@ paddr_t phys_alloc(size_t npages, unsigned constraint, enum phys_kind kind)
 			return pa;
 		}
 		/* A reclaim that allocates must not recurse into reclaim. */
-		if (!reclaim_fn || reclaiming)
+		if (!reclaim_fn || reclaiming || no_reclaim)
 			return PHYS_NONE;
 		reclaiming = true;
 		got = reclaim_fn(npages);

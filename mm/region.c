@@ -444,7 +444,9 @@ struct phys_region *block_alloc_runs(uint32_t npages, uint32_t max,
 
 	while (done < npages) {
 		uint32_t want = MIN(chunk, npages - done);
-		paddr_t pa = phys_alloc(want, PHYS_ANY, PHYS_USER);
+		/* Only the last resort (single pages) may evict cached blocks. */
+		paddr_t pa = phys_alloc(want, want > 1 ? PHYS_NORECLAIM : PHYS_ANY,
+					PHYS_USER);
 
 		if (pa == PHYS_NONE) {
 			if (want == 1)

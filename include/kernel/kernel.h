@@ -12,5 +12,7 @@ void mm_print_stats(void);
 void kernel_run(void) __attribute__((noreturn));
 /* Run the in-kernel tests named by filter ("all" for every one). */
 int ktest_run(const char *filter);
+/* Run the in-guest benchmarks and print their table. */
+int kbench_run(void);
 
 #endif

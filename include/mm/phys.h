@@ -18,6 +18,9 @@
 #define PHYS_ANY 0u
 #define PHYS_BELOW_1M 1u
 #define PHYS_BELOW_16M 2u
+/* Or'ed in: fail at once rather than ask the cache to give pages back
+ * (an attempt that has a smaller fallback must not evict cached blocks). */
+#define PHYS_NORECLAIM 0x100u
 
 /* Accounting classes. */
 enum phys_kind { PHYS_KERNEL, PHYS_USER, PHYS_CACHED, PHYS_NKINDS };

@@ -30,8 +30,8 @@ uint32_t ycache_owner_new(void);
  * for id YCACHE_ID_NONE, npages 0 or above YCACHE_MAX_PAGES, or a page
  * address that is PHYS_NONE or unaligned. The caller keeps pages[] on
  * failure. May evict other blocks (its allocations can reclaim). */
-int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages,
-	       size_t npages, enum phys_kind kind);
+int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
+	       enum phys_kind kind);
 /* Hand back the pages of (owner, id), now counted as kind, and drop the
  * entry. -ESRCH if not cached, -EINVAL (entry kept) if npages differs. */
 int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,

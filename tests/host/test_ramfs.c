@@ -300,7 +300,7 @@ TEST(ramfs_rmdir_rename)
 	CHECK_EQ(nlink_of(a), 2);
 	CHECK_EQ(nlink_of(b), 3);
 	CHECK(node(fs, "/b/sub", "..") == b);
-	CHECK_EQ(ramfs_rename(fs, NULL, "/b", "/a"), -ENOTEMPTY);
+	CHECK_EQ(ramfs_rename(fs, NULL, "/a", "/b"), -ENOTEMPTY);
 	CHECK_EQ(ramfs_rename(fs, NULL, "/a", "/b/sub"), 0); /* over empty */
 	CHECK_EQ(nlink_of(b), 3);
 	CHECK(node(fs, NULL, "/b/sub") == a);
