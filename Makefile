@@ -34,8 +34,13 @@ BENCH_SRC := $(wildcard tests/bench/host_*.c)
 
 KERNEL := $(BUILD)/kernel.elf
 ISO := $(BUILD)/os.iso
+INITRD := $(BUILD)/initrd.cpio
+# The first program, and a directory copied over the root file system.
+INIT ?= /bin/sh
+INITRD_EXTRA ?=
+GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h)
 
-.PHONY: all kernel iso run debug test bench host-tests help clean deps format
+.PHONY: all kernel iso run run-kernel debug test bench host-tests help clean deps format FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -44,7 +49,8 @@ help:
 	@echo "  all         build the kernel, the ISO and the host tests (default)"
 	@echo "  kernel      build $(BUILD)/kernel.elf only"
 	@echo "  iso         build the GRUB rescue ISO $(BUILD)/os.iso"
-	@echo "  run         boot the ISO in QEMU on the serial console (MEM=$(MEM) MiB)"
+	@echo "  run         boot the ISO in QEMU on the serial console (MEM=$(MEM) MiB);"
+	@echo "              INIT=/path (first program, default /bin/sh), INITRD_EXTRA=dir"
 	@echo "  run-kernel  boot with QEMU -kernel (faster; CMDLINE='...' to pass options)"
 	@echo "  debug       boot with -s -S and attach GDB with symbols (see .gdbinit)"
 	@echo "  test        host unit tests, in-kernel tests, ISO, GDB and panic tests"
@@ -87,8 +93,14 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms.o linker.ld
 	ld $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o $(LIBGCC)
 	@scripts/check-ksyms.sh $(BUILD)/kernel.pass1.elf $@
 
-$(ISO): $(KERNEL) boot/grub.cfg
-	scripts/mkiso.sh $(KERNEL) $@
+$(INITRD): $(GUEST_SRC) scripts/mkinitrd.sh FORCE
+	@scripts/fetch-busybox.sh
+	@scripts/mkinitrd.sh $@ $(INITRD_EXTRA)
+
+$(ISO): $(KERNEL) $(INITRD) boot/grub.cfg scripts/mkiso.sh
+	scripts/mkiso.sh $(KERNEL) $@ $(INITRD) "init=$(INIT)"
+
+FORCE:
 
 $(BUILD)/host-tests: $(HOST_SRC) $(HOST_TESTS) $(wildcard include/*/*.h tests/host/*.h)
 	@mkdir -p $(BUILD)
@@ -105,10 +117,10 @@ run: deps-quiet $(ISO)
 	$(QEMU) -m $(MEM) -display none -serial stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(ISO) -boot d
 
-run-kernel: deps-quiet $(KERNEL)
+run-kernel: deps-quiet $(KERNEL) $(INITRD)
 	$(QEMU) -m $(MEM) -display none -serial stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(KERNEL) \
-		-append "$(CMDLINE)"
+		-initrd $(INITRD) -append "init=$(INIT) $(CMDLINE)"
 
 debug: deps-quiet $(KERNEL)
 	scripts/debug.sh $(KERNEL) $(MEM)

@@ -4,6 +4,7 @@
  * pairs, AT_NULL, then the strings and AT_RANDOM's 16 bytes above.
  */
 #include <arch/hooks.h>
+#include <arch/proc.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
@@ -102,6 +103,8 @@ void exec_reset_process(struct proc *p, const char *path, vaddr_t brk)
 		if (p->sigactions[i].handler > 1) /* not SIG_DFL/SIG_IGN */
 			memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
 	memset(p->tls, 0, sizeof(p->tls));
+	arch_fpu_reset(p->fpu);
+	arch_fpu_restore(p->fpu);
 	p->clear_child_tid = 0;
 	files_exec(p);
 	p->brk_start = p->brk = brk;

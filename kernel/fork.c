@@ -3,6 +3,7 @@
  * CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD), fork and vfork.
  * The child gets a copy-on-write copy of the address space.
  */
+#include <arch/proc.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -58,6 +59,7 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t ptid,
 	}
 	copy_identity(child, current);
 	files_fork(current, child);
+	arch_fpu_save(child->fpu); /* the parent's live registers */
 	*child->tf = *current->tf;
 	child->tf->eax = 0;
 	if (newsp)

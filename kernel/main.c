@@ -4,6 +4,7 @@
  * line asks for (test=..., crash=...) or start the first program.
  */
 #include <arch/hooks.h>
+#include <arch/proc.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/kernel.h>
@@ -26,6 +27,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	cmdline_init(bootinfo.cmdline);
 	bootinfo_print();
 	paging_init(bootinfo.mem_top);
+	arch_fpu_init();
 	mm_boot_init();
 	sched_init();
 	vfs_init();

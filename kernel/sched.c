@@ -84,6 +84,9 @@ void schedule(void)
 	}
 	if (next == prev)
 		return;
+	if (prev && prev->state != PROC_ZOMBIE)
+		arch_fpu_save(prev->fpu);
+	arch_fpu_restore(next->fpu);
 	current = next;
 	proc_activate(next);
 	arch_context_switch(prev ? &prev->kesp : &boot_esp, next->kesp);

@@ -143,6 +143,8 @@ static long sys_uname(uint32_t ubuf, uint32_t b, uint32_t c, uint32_t d,
 	return copy_to_user((void *)ubuf, &u, sizeof(u));
 }
 
+static long sleep_ticks(uint64_t ticks);
+
 struct timespec32 {
 	int32_t sec, nsec;
 };
@@ -184,11 +186,53 @@ static long sys_nanosleep(uint32_t ureq, uint32_t urem, uint32_t c,
 		return -EINVAL;
 	ticks = (uint64_t)ts.sec * HZ +
 		((uint64_t)ts.nsec + 10000000 - 1) / 10000000;
+	return sleep_ticks(ticks);
+}
+
+/* The time64 calls of 32-bit glibc: struct __timespec64 {int64 sec, nsec}. */
+struct timespec64 {
+	int64_t sec, nsec;
+};
+
+static long sys_clock_gettime64(uint32_t clk, uint32_t uts, uint32_t c,
+				uint32_t d, uint32_t e, uint32_t f)
+{
+	uint64_t t = sched_ticks();
+	struct timespec64 ts = {(int64_t)(t / HZ),
+				(int64_t)(t % HZ) * (1000000000 / HZ)};
+
+	UNUSED6(0, 0, c, d, e, f);
+	if (clk > 11)
+		return -EINVAL;
+	return copy_to_user((void *)uts, &ts, sizeof(ts));
+}
+
+static long sleep_ticks(uint64_t ticks)
+{
 	current->wake_tick = sched_ticks() + (ticks ? ticks : 1);
 	while (current->wake_tick)
 		if (sleep_on(&current->wake_tick))
 			return -EINTR;
 	return 0;
+}
+
+static long sys_clock_nanosleep64(uint32_t clk, uint32_t flags, uint32_t ureq,
+				  uint32_t urem, uint32_t e, uint32_t f)
+{
+	struct timespec64 ts;
+	uint64_t ticks;
+
+	UNUSED6(0, 0, 0, urem, e, f);
+	if (clk > 11 || (flags & ~1u))
+		return -EINVAL;
+	if (copy_from_user(&ts, (void *)ureq, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+		return -EINVAL;
+	ticks = (uint64_t)ts.sec * HZ + ((uint64_t)ts.nsec + 9999999) / 10000000;
+	if (flags & 1) /* TIMER_ABSTIME on our tick clock */
+		ticks = ticks > sched_ticks() ? ticks - sched_ticks() : 0;
+	return sleep_ticks(ticks);
 }
 
 static long sys_ugetrlimit(uint32_t res, uint32_t ulim, uint32_t c,
@@ -256,5 +300,6 @@ void sys_proc_init(void)
 	syscall_register(311, sys_enosys); /* set_robust_list */
 	syscall_register(355, sys_enosys); /* getrandom */
 	syscall_register(386, sys_enosys); /* rseq */
-	syscall_register(403, sys_clock_gettime); /* clock_gettime64: see below */
+	syscall_register(403, sys_clock_gettime64);
+	syscall_register(407, sys_clock_nanosleep64);
 }

@@ -73,7 +73,9 @@ static int yield_check(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		return -EINVAL;
 	if (yield_id == get_id && yield_id != YCACHE_ID_NONE)
 		return -EINVAL;
-	if (addr >= USER_TOP || npages > (USER_TOP - addr) / PAGE_SIZE)
+	/* Page 0 is never mapped; kernel space is not the caller's. */
+	if (addr < PAGE_SIZE || addr >= USER_TOP ||
+	    npages > (USER_TOP - addr) / PAGE_SIZE)
 		return -EFAULT;
 	if (yield_id != YCACHE_ID_NONE && ycache_has(owner, yield_id))
 		return -EEXIST;

@@ -4,6 +4,7 @@
  */
 #include <arch/hooks.h>
 #include <arch/trap.h>
+#include <kernel/console.h>
 #include "x86.h"
 #include "arch.h"
 
@@ -21,6 +22,7 @@ static void serial_irq(struct trapframe *tf)
 		if (rx_head - rx_tail < RX_SIZE)
 			rx_buf[rx_head++ % RX_SIZE] = c;
 	}
+	console_rx_notify();
 }
 
 void serial_init(void)
@@ -65,4 +67,9 @@ int serial_getc(void)
 		c = (unsigned char)rx_buf[rx_tail++ % RX_SIZE];
 	arch_irq_restore(flags);
 	return c;
+}
+
+int console_getc(void)
+{
+	return serial_getc();
 }

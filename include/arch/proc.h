@@ -26,4 +26,11 @@ int arch_user_copy(void *dst, const void *src, size_t n);
 /* Whether eip lies in the recoverable copy routine, and where to resume. */
 bool arch_user_copy_fixup(struct trapframe *tf);
 
+/* x87/SSE registers: enable at boot, save/restore a 512-byte, 16-byte
+ * aligned area per process, reset an area to the power-on state. */
+void arch_fpu_init(void);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+void arch_fpu_reset(void *area);
+
 #endif

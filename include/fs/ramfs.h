@@ -70,8 +70,8 @@ struct ramfs_node *ramfs_root(struct ramfs *fs);
  * Path operations. cwd is the absolute path of the directory relative
  * paths start from (NULL means "/"). All return 0 or a negative errno.
  */
-int ramfs_lookup(struct ramfs *fs, const char *cwd, const char *path,
-		 int flags, struct ramfs_node **out);
+int ramfs_lookup(struct ramfs *fs, const char *cwd, const char *path, int flags,
+		 struct ramfs_node **out);
 /* Create a node of type mode & S_IFMT (regular, char/block device, fifo,
  * socket); -EEXIST if the name exists. *out may be NULL. */
 int ramfs_mknod(struct ramfs *fs, const char *cwd, const char *path,

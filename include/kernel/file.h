@@ -52,8 +52,7 @@ struct file_ops {
 	int (*open)(struct file *f);
 	/* Kernel buffers; off is the file position (ignored by streams). */
 	long (*read)(struct file *f, void *kbuf, size_t n, uint64_t off);
-	long (*write)(struct file *f, const void *kbuf, size_t n,
-		      uint64_t off);
+	long (*write)(struct file *f, const void *kbuf, size_t n, uint64_t off);
 	long (*ioctl)(struct file *f, uint32_t cmd, uint32_t arg);
 	void (*release)(struct file *f);
 	bool seekable;
@@ -66,9 +65,9 @@ struct file {
 	uint32_t flags; /* open flags: access mode, O_APPEND, O_NONBLOCK */
 	uint64_t pos;
 	struct ramfs_node *node; /* ramfs files, directories, device nodes */
-	void *priv;              /* the pipe, the procfs text page */
-	uint32_t priv_len;       /* procfs: length of the text */
-	uint32_t rdev;           /* devices */
+	void *priv;		 /* the pipe, the procfs text page */
+	uint32_t priv_len;	 /* procfs: length of the text */
+	uint32_t rdev;		 /* devices */
 };
 
 /* kernel/file.c */

@@ -48,6 +48,7 @@ struct proc {
 	struct user_tls tls[3];
 	uint64_t wake_tick; /* nanosleep */
 	char name[32];
+	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };
 
 extern struct proc *current;

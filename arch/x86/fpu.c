@@ -1,0 +1,40 @@
+/*
+ * fpu.c - x87/SSE state. glibc picks SSE2 string functions when CPUID
+ * offers them, so the kernel enables SSE (CR4.OSFXSR) and saves each
+ * process's registers with fxsave on every switch (eager: simple, and the
+ * kernel itself never touches them: it is built -mgeneral-regs-only).
+ */
+#include <arch/proc.h>
+#include <kernel/string.h>
+#include "x86.h"
+#include "arch.h"
+
+static uint8_t clean_state[512] __attribute__((aligned(16)));
+
+void arch_fpu_init(void)
+{
+	uint32_t cr0, mxcsr = 0x1F80; /* all exceptions masked */
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	cr0 &= ~0x4u; /* EM off */
+	cr0 |= 0x2u;  /* MP on */
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+	write_cr4(read_cr4() | 0x600u); /* OSFXSR, OSXMMEXCPT */
+	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
+	__asm__ volatile("fxsave %0" : "=m"(clean_state));
+}
+
+void arch_fpu_save(void *area)
+{
+	__asm__ volatile("fxsave (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_restore(const void *area)
+{
+	__asm__ volatile("fxrstor (%0)" : : "r"(area) : "memory");
+}
+
+void arch_fpu_reset(void *area)
+{
+	memcpy(area, clean_state, sizeof(clean_state));
+}

@@ -1,0 +1,450 @@
+/*
+ * sys_fs.c - system calls on descriptors: open, close, read, write,
+ * readv, writev, lseek, dup, pipe, fcntl, ioctl. Data is bounced through
+ * a kernel page a chunk at a time, so a bad user pointer is -EFAULT and
+ * a partial transfer returns what was done.
+ */
+#include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_DUPFD_CLOEXEC 1030
+#define FD_CLOEXEC 1
+#define IOV_MAX 1024
+#define MAX_RW 0x7ffff000u /* Linux's cap on one transfer */
+
+static long do_read(struct file *f, uint32_t ubuf, size_t count)
+{
+	char *kbuf;
+	size_t done = 0;
+	long r = 0;
+
+	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
+		return -EBADF;
+	count = MIN(count, (size_t)MAX_RW);
+	if (!user_range_ok(ubuf, count))
+		return -EFAULT;
+	kbuf = kpage_alloc();
+	if (!kbuf)
+		return -ENOMEM;
+	while (done < count) {
+		size_t chunk = MIN(count - done, PAGE_SIZE);
+
+		r = f->ops->read(f, kbuf, chunk, f->pos);
+		if (r <= 0)
+			break;
+		if (copy_to_user((void *)(ubuf + done), kbuf, (size_t)r)) {
+			r = -EFAULT;
+			break;
+		}
+		done += (size_t)r;
+		f->pos += (uint64_t)r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	kpage_free(kbuf);
+	return done ? (long)done : r;
+}
+
+static long do_write(struct file *f, uint32_t ubuf, size_t count)
+{
+	char *kbuf;
+	size_t done = 0;
+	long r = 0;
+
+	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
+		return -EBADF;
+	count = MIN(count, (size_t)MAX_RW);
+	if (!user_range_ok(ubuf, count))
+		return -EFAULT;
+	kbuf = kpage_alloc();
+	if (!kbuf)
+		return -ENOMEM;
+	if ((f->flags & O_APPEND) && f->kind == FILE_RAMFS)
+		f->pos = ramfs_size(f->node);
+	while (done < count) {
+		size_t chunk = MIN(count - done, PAGE_SIZE);
+
+		if (copy_from_user(kbuf, (const void *)(ubuf + done), chunk)) {
+			r = -EFAULT;
+			break;
+		}
+		r = f->ops->write(f, kbuf, chunk, f->pos);
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+		f->pos += (uint64_t)r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	kpage_free(kbuf);
+	return done ? (long)done : r;
+}
+
+static struct file *getf(uint32_t fd)
+{
+	return fd_file(current, (int)fd);
+}
+
+static long sys_read(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
+		     uint32_t e, uint32_t g)
+{
+	struct file *f = getf(fd);
+
+	(void)d, (void)e, (void)g;
+	if (!f)
+		return -EBADF;
+	/* Refuse kernel addresses before a read that may block. */
+	if (!user_range_ok(buf, count))
+		return -EFAULT;
+	return do_read(f, buf, count);
+}
+
+static long sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	struct file *f = getf(fd);
+
+	(void)d, (void)e, (void)g;
+	if (!f)
+		return -EBADF;
+	if (!user_range_ok(buf, count))
+		return -EFAULT;
+	return do_write(f, buf, count);
+}
+
+struct uiovec {
+	uint32_t base, len;
+};
+
+static long do_rwv(uint32_t fd, uint32_t uiov, uint32_t cnt, bool write)
+{
+	struct file *f = getf(fd);
+	size_t total = 0;
+
+	if (!f)
+		return -EBADF;
+	if (cnt > IOV_MAX)
+		return -EINVAL;
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct uiovec v;
+		long r;
+
+		if (copy_from_user(&v, (const void *)(uiov + i * sizeof(v)),
+				   sizeof(v)))
+			return total ? (long)total : -EFAULT;
+		if (v.len == 0)
+			continue;
+		r = write ? do_write(f, v.base, v.len)
+			  : do_read(f, v.base, v.len);
+		if (r < 0)
+			return total ? (long)total : r;
+		total += (size_t)r;
+		if ((uint32_t)r < v.len)
+			break;
+	}
+	return (long)total;
+}
+
+static long sys_readv(uint32_t fd, uint32_t iov, uint32_t cnt, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	(void)d, (void)e, (void)g;
+	return do_rwv(fd, iov, cnt, false);
+}
+
+static long sys_writev(uint32_t fd, uint32_t iov, uint32_t cnt, uint32_t d,
+		       uint32_t e, uint32_t g)
+{
+	(void)d, (void)e, (void)g;
+	return do_rwv(fd, iov, cnt, true);
+}
+
+static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
+{
+	const char *cwd;
+	char *path, *cwd_page;
+	struct file *f;
+	long r = path_from_user(upath, &path);
+
+	if (r)
+		return r;
+	r = at_cwd(dirfd, path, &cwd, &cwd_page);
+	if (!r)
+		r = file_open_path(cwd, path, flags, mode, &f);
+	if (!r) {
+		r = fd_install(current, f, 0, flags & O_CLOEXEC);
+		if (r < 0)
+			file_put(f);
+	}
+	kpage_free(cwd_page);
+	kpage_free(path);
+	return r;
+}
+
+static long sys_open(uint32_t path, uint32_t flags, uint32_t mode, uint32_t d,
+		     uint32_t e, uint32_t g)
+{
+	(void)d, (void)e, (void)g;
+	return do_openat(AT_FDCWD, path, flags, mode);
+}
+
+static long sys_openat(uint32_t dirfd, uint32_t path, uint32_t flags,
+		       uint32_t mode, uint32_t e, uint32_t g)
+{
+	(void)e, (void)g;
+	return do_openat((int)dirfd, path, flags, mode);
+}
+
+static long sys_creat(uint32_t path, uint32_t mode, uint32_t c, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	(void)c, (void)d, (void)e, (void)g;
+	return do_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+static long sys_close(uint32_t fd, uint32_t b, uint32_t c, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)g;
+	return fd_close(current, (int)fd);
+}
+
+/* The new position, or -errno. */
+static int64_t do_seek(struct file *f, int64_t off, uint32_t whence)
+{
+	int64_t base;
+
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case SEEK_END:
+		base = vfs_size(f);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (base + off < 0)
+		return -EINVAL;
+	f->pos = (uint64_t)(base + off);
+	return base + off;
+}
+
+static long sys_lseek(uint32_t fd, uint32_t off, uint32_t whence, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	struct file *f = getf(fd);
+	uint64_t old;
+	int64_t r;
+
+	(void)d, (void)e, (void)g;
+	if (!f)
+		return -EBADF;
+	old = f->pos;
+	r = do_seek(f, (int32_t)off, whence);
+	if (r > 0x7fffffff) {
+		f->pos = old;
+		return -EOVERFLOW;
+	}
+	return (long)r;
+}
+
+static long sys_llseek(uint32_t fd, uint32_t hi, uint32_t lo, uint32_t result,
+		       uint32_t whence, uint32_t g)
+{
+	struct file *f = getf(fd);
+	int64_t r;
+
+	(void)g;
+	if (!f)
+		return -EBADF;
+	r = do_seek(f, (int64_t)((uint64_t)hi << 32 | lo), whence);
+	if (r < 0)
+		return (long)r;
+	return copy_to_user((void *)result, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long dup_from(uint32_t fd, int min, bool cloexec)
+{
+	struct file *f = getf(fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (min < 0 || min >= NFILE)
+		return -EINVAL;
+	r = fd_install(current, file_get(f), min, cloexec);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
+{
+	struct file *f = getf(oldfd);
+
+	if (!f || newfd >= NFILE)
+		return -EBADF;
+	if (flags & ~(uint32_t)O_CLOEXEC)
+		return -EINVAL;
+	file_get(f);
+	if (current->files[newfd])
+		fd_close(current, (int)newfd);
+	current->files[newfd] = f;
+	if (flags & O_CLOEXEC)
+		current->cloexec |= 1ull << newfd;
+	else
+		current->cloexec &= ~(1ull << newfd);
+	return (long)newfd;
+}
+
+static long sys_dup(uint32_t fd, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
+		    uint32_t g)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)g;
+	return dup_from(fd, 0, false);
+}
+
+static long sys_dup2(uint32_t oldfd, uint32_t newfd, uint32_t c, uint32_t d,
+		     uint32_t e, uint32_t g)
+{
+	(void)c, (void)d, (void)e, (void)g;
+	if (!getf(oldfd))
+		return -EBADF;
+	if (oldfd == newfd)
+		return (long)newfd;
+	return do_dup3(oldfd, newfd, 0);
+}
+
+static long sys_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags, uint32_t d,
+		     uint32_t e, uint32_t g)
+{
+	(void)d, (void)e, (void)g;
+	if (oldfd == newfd)
+		return getf(oldfd) ? -EINVAL : -EBADF;
+	return do_dup3(oldfd, newfd, flags);
+}
+
+static long sys_pipe2(uint32_t ufds, uint32_t flags, uint32_t c, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	struct file *rd, *wr;
+	int32_t fds[2];
+	long r;
+
+	(void)c, (void)d, (void)e, (void)g;
+	if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if (!user_range_ok(ufds, sizeof(fds)))
+		return -EFAULT;
+	r = pipe_create(&rd, &wr);
+	if (r)
+		return r;
+	rd->flags |= flags & O_NONBLOCK;
+	wr->flags |= flags & O_NONBLOCK;
+	fds[0] = fd_install(current, rd, 0, flags & O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -EMFILE
+			    : fd_install(current, wr, 0, flags & O_CLOEXEC);
+	if (fds[1] >= 0 && !copy_to_user((void *)ufds, fds, sizeof(fds)))
+		return 0;
+	r = fds[1] >= 0 ? -EFAULT : -EMFILE;
+	if (fds[1] >= 0)
+		fd_close(current, fds[1]);
+	else
+		file_put(wr);
+	if (fds[0] >= 0)
+		fd_close(current, fds[0]);
+	else
+		file_put(rd);
+	return r;
+}
+
+static long sys_pipe(uint32_t ufds, uint32_t b, uint32_t c, uint32_t d,
+		     uint32_t e, uint32_t g)
+{
+	(void)b;
+	return sys_pipe2(ufds, 0, c, d, e, g);
+}
+
+static long sys_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	struct file *f = getf(fd);
+
+	(void)d, (void)e, (void)g;
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return (current->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		if (arg & FD_CLOEXEC)
+			current->cloexec |= 1ull << fd;
+		else
+			current->cloexec &= ~(1ull << fd);
+		return 0;
+	case F_GETFL:
+		return (long)(f->flags | O_LARGEFILE);
+	case F_SETFL:
+		f->flags =
+		    (f->flags & ~(uint32_t)O_SETFL_MASK) | (arg & O_SETFL_MASK);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long sys_ioctl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
+		      uint32_t e, uint32_t g)
+{
+	struct file *f = getf(fd);
+
+	(void)d, (void)e, (void)g;
+	if (!f)
+		return -EBADF;
+	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+}
+
+void sys_fs_init(void)
+{
+	syscall_register(3, sys_read);
+	syscall_register(4, sys_write);
+	syscall_register(5, sys_open);
+	syscall_register(6, sys_close);
+	syscall_register(8, sys_creat);
+	syscall_register(19, sys_lseek);
+	syscall_register(41, sys_dup);
+	syscall_register(42, sys_pipe);
+	syscall_register(54, sys_ioctl);
+	syscall_register(55, sys_fcntl);
+	syscall_register(63, sys_dup2);
+	syscall_register(140, sys_llseek);
+	syscall_register(145, sys_readv);
+	syscall_register(146, sys_writev);
+	syscall_register(221, sys_fcntl);
+	syscall_register(295, sys_openat);
+	syscall_register(330, sys_dup3);
+	syscall_register(331, sys_pipe2);
+	sys_path_init();
+	sys_stat_init();
+}

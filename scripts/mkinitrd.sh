@@ -1,0 +1,110 @@
+#!/bin/bash
+# mkinitrd.sh - build the in-guest test programs and pack the boot cpio.
+#
+#   scripts/mkinitrd.sh [--small] OUT.cpio [EXTRA_DIR]
+#
+# Compiles tests/guest/*.c with gcc -m32 -static -O2 (into $BUILD/guest/)
+# and lays out a root file system in $BUILD/initrd-root/:
+#   /sbin/guest-runner      tests/guest/runner.c
+#   /tests/NAME             every other tests/guest/NAME.c
+#   /tests/helpers/NAME     the helpers: shm_peer, memhog (and big, below)
+#   /bin /dev /tmp /etc     (/dev stays empty: the kernel makes the nodes)
+#   /bin/busybox + applet links, if $BUILD/busybox exists
+#                           (scripts/fetch-busybox.sh gets it)
+# then copies EXTRA_DIR over it and packs it as a newc cpio owned by root.
+#
+# --small: the archive for the small-memory boot (MEM=24) instead: only the
+# runner, exec_enomem, fork_many and the helper big (BIG_MIB MiB of
+# initialized data, default 4), and /etc/guest-tests naming the two tests,
+# so that init=/sbin/guest-runner runs just those. big stays out of the
+# normal archive; exec_enomem skips where it is missing.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BIG_MIB=${BIG_MIB:-4}
+small=0
+if [ "${1:-}" = --small ]; then
+	small=1
+	shift
+fi
+if [ $# -lt 1 ]; then
+	echo "usage: $0 [--small] OUT.cpio [EXTRA_DIR]" >&2
+	exit 2
+fi
+out=$1
+extra=${2:-}
+
+CC=${CC:-gcc}
+CFLAGS="-m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -Iuser/include -Itests/guest"
+HELPERS="shm_peer memhog big"
+objdir=$BUILD/guest
+mkdir -p "$objdir"
+
+# build NAME [extra cflags]: compile tests/guest/NAME.c unless up to date.
+build() {
+	local name=$1 src=tests/guest/$1.c bin=$objdir/$1
+	shift
+	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] ||
+	   [ tests/guest/guest.h -nt "$bin" ] || [ user/include/vmkernel.h -nt "$bin" ] ||
+	   [ "$name" = big ]; then
+		$CC $CFLAGS "$@" "$src" -o "$bin"
+	fi
+}
+
+if [ $small = 1 ]; then
+	root=$BUILD/initrd-small-root
+	tests="exec_enomem fork_many"
+	helpers=big
+else
+	root=$BUILD/initrd-root
+	tests=""
+	for f in tests/guest/*.c; do
+		n=$(basename "$f" .c)
+		case " runner $HELPERS " in *" $n "*) continue ;; esac
+		tests="$tests $n"
+	done
+	helpers="shm_peer memhog"
+fi
+
+rm -rf "$root"
+mkdir -p "$root"/{sbin,bin,dev,tmp,etc,tests/helpers}
+chmod 1777 "$root/tmp"
+
+build runner
+install -m 755 "$objdir/runner" "$root/sbin/guest-runner"
+for t in $tests; do
+	build "$t"
+	install -m 755 "$objdir/$t" "$root/tests/$t"
+done
+for h in $helpers; do
+	if [ "$h" = big ]; then
+		build big -DBIG_MIB="$BIG_MIB"
+	else
+		build "$h"
+	fi
+	install -m 755 "$objdir/$h" "$root/tests/helpers/$h"
+done
+
+if [ $small = 1 ]; then
+	printf '%s\n' $tests > "$root/etc/guest-tests"
+elif [ -x "$BUILD/busybox" ]; then
+	install -m 755 "$BUILD/busybox" "$root/bin/busybox"
+	applets=$("$BUILD/busybox" --list 2>/dev/null || true)
+	for a in sh ls cat echo free ps mkdir rmdir rm cp mv ln mount umount \
+		 sleep true false test dmesg uname env head tail wc grep sed \
+		 hexdump od stat touch kill; do
+		if printf '%s\n' "$applets" | grep -qx -- "$a"; then
+			ln -sf busybox "$root/bin/$a"
+		fi
+	done
+fi
+
+if [ -n "$extra" ]; then
+	cp -a "$extra"/. "$root"/
+fi
+
+mkdir -p "$(dirname "$out")"
+tmp=$out.tmp
+(cd "$root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) > "$tmp"
+mv "$tmp" "$out"
