@@ -33,7 +33,7 @@ static long do_read(struct file *f, uint32_t ubuf, size_t count)
 	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
 		return -EBADF;
 	count = MIN(count, (size_t)MAX_RW);
-	if (!user_range_ok(ubuf, count))
+	if (user_probe_writable(ubuf, count))
 		return -EFAULT;
 	kbuf = kpage_alloc();
 	if (!kbuf)
@@ -122,6 +122,43 @@ static long sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
 	if (!user_range_ok(buf, count))
 		return -EFAULT;
 	return do_write(f, buf, count);
+}
+
+/* pread64/pwrite64: like read/write at an offset, position unchanged. */
+static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
+		   bool write)
+{
+	struct file *f = getf(fd);
+	uint64_t saved;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if ((int64_t)off < 0)
+		return -EINVAL;
+	if (!f->ops->seekable)
+		return -ESPIPE;
+	if (!user_range_ok(buf, count))
+		return -EFAULT;
+	saved = f->pos;
+	f->pos = off;
+	r = write ? do_write(f, buf, count) : do_read(f, buf, count);
+	f->pos = saved;
+	return r;
+}
+
+static long sys_pread64(uint32_t fd, uint32_t buf, uint32_t count,
+			uint32_t lo, uint32_t hi, uint32_t g)
+{
+	(void)g;
+	return do_prw(fd, buf, count, ((uint64_t)hi << 32) | lo, false);
+}
+
+static long sys_pwrite64(uint32_t fd, uint32_t buf, uint32_t count,
+			 uint32_t lo, uint32_t hi, uint32_t g)
+{
+	(void)g;
+	return do_prw(fd, buf, count, ((uint64_t)hi << 32) | lo, true);
 }
 
 struct uiovec {
@@ -428,6 +465,8 @@ static long sys_ioctl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
 void sys_fs_init(void)
 {
 	syscall_register(3, sys_read);
+	syscall_register(180, sys_pread64);
+	syscall_register(181, sys_pwrite64);
 	syscall_register(4, sys_write);
 	syscall_register(5, sys_open);
 	syscall_register(6, sys_close);

@@ -181,6 +181,7 @@ struct vm_stats_user {
 	uint32_t total, free, kernel, user, cached;
 	uint32_t cache_blocks, cache_pages;
 	uint64_t yields, hits, misses, evictions;
+	uint32_t used_outside_slab, slab_objects;
 };
 
 static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
@@ -189,6 +190,7 @@ static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
 	struct phys_stats ps;
 	struct ycache_stats ys;
 	struct vm_stats_user u;
+	struct slab_stats ss;
 
 	UNUSED6(0, b, c, d, e, f);
 	slab_trim(); /* leak checks compare these counts */
@@ -197,7 +199,10 @@ static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
 	u = (struct vm_stats_user){ps.total, ps.free, ps.kernel, ps.user,
 				   ps.cached, ys.blocks, ys.pages,
 				   ys.yields, ys.hits, ys.misses,
-				   ys.evictions};
+				   ys.evictions, 0, 0};
+	slab_get_stats(&ss);
+	u.used_outside_slab = ps.total - ps.free - ss.pages;
+	u.slab_objects = ss.objects;
 	return copy_to_user((void *)ust, &u, sizeof(u));
 }
 

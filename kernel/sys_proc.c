@@ -173,6 +173,17 @@ static long sys_gettimeofday(uint32_t utv, uint32_t utz, uint32_t c,
 	return utv ? copy_to_user((void *)utv, &tv, sizeof(tv)) : 0;
 }
 
+static long sys_time(uint32_t ut, uint32_t b, uint32_t c, uint32_t d,
+		     uint32_t e, uint32_t f)
+{
+	int32_t t = (int32_t)(sched_ticks() / HZ);
+
+	UNUSED6(0, b, c, d, e, f);
+	if (ut && copy_to_user((void *)ut, &t, sizeof(t)))
+		return -EFAULT;
+	return t;
+}
+
 static long sys_nanosleep(uint32_t ureq, uint32_t urem, uint32_t c,
 			  uint32_t d, uint32_t e, uint32_t f)
 {
@@ -269,6 +280,7 @@ void sys_proc_init(void)
 	syscall_register(2, sys_fork);
 	syscall_register(7, sys_waitpid);
 	syscall_register(11, sys_execve);
+	syscall_register(13, sys_time);
 	syscall_register(20, sys_getpid);
 	syscall_register(24, sys_getuid);
 	syscall_register(47, sys_getgid);

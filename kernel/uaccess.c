@@ -33,3 +33,22 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max)
 	}
 	return -ENAMETOOLONG;
 }
+
+/*
+ * Fault in every page of a user buffer for writing, without changing its
+ * contents (each page's first byte is read and written back), so that a
+ * read from a pipe or the console fails before it consumes data.
+ */
+int user_probe_writable(uintptr_t uaddr, size_t n)
+{
+	uintptr_t end = uaddr + n;
+	uint8_t b;
+
+	if (!user_range_ok(uaddr, n))
+		return -EFAULT;
+	for (uintptr_t p = uaddr; p < end; p = (p & ~(uintptr_t)0xFFF) + 0x1000)
+		if (arch_user_copy(&b, (void *)p, 1) ||
+		    arch_user_copy((void *)p, &b, 1))
+			return -EFAULT;
+	return 0;
+}

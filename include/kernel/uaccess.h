@@ -15,5 +15,7 @@ int copy_to_user(void *udst, const void *src, size_t n);
  * -EFAULT, or -ENAMETOOLONG. */
 long strncpy_from_user(char *dst, const char *usrc, size_t max);
 bool user_range_ok(uintptr_t uaddr, size_t n);
+/* Make every page of the buffer present and writable, contents kept. */
+int user_probe_writable(uintptr_t uaddr, size_t n);
 
 #endif

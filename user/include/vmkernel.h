@@ -22,6 +22,9 @@ struct vm_stats {
 	uint32_t total, free, kernel, user, cached; /* pages */
 	uint32_t cache_blocks, cache_pages;
 	uint64_t yields, hits, misses, evictions;
+	/* For leak checks: pages in use outside the slab allocator (whose
+	 * partly used pages move between owners), and live slab objects. */
+	uint32_t used_outside_slab, slab_objects;
 };
 
 /* Yield npages pages at addr under yield_id (fresh zeroed pages replace
