@@ -20,6 +20,8 @@
 #define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
 
+static int console_pgrp; /* foreground process group (TIOCSPGRP) */
+
 /* termios flag bits used here (Linux values). */
 #define ICRNL 0000400
 #define OPOST 0000001
@@ -56,6 +58,11 @@ static struct ktermios console_tio = {
      * VMIN 1, ..., VSUSP ^Z */
     .cc = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22},
 };
+
+void *console_wait_channel(void)
+{
+	return &console_chan;
+}
 
 void console_rx_notify(void)
 {
@@ -128,14 +135,16 @@ static long console_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 	case TIOCGWINSZ:
 		return copy_to_user((void *)arg, &ws, sizeof(ws)) ? -EFAULT : 0;
 	case TIOCGPGRP:
-		pgrp = current->pgid;
+		/* The console's foreground group: the last one set, else ours. */
+		pgrp = console_pgrp ? console_pgrp : current->pgid;
 		return copy_to_user((void *)arg, &pgrp, sizeof(pgrp)) ? -EFAULT
 								      : 0;
 	case TIOCSPGRP:
 		/* One terminal, no job control sessions: accept the value. */
-		return copy_from_user(&pgrp, (const void *)arg, sizeof(pgrp))
-			   ? -EFAULT
-			   : 0;
+		if (copy_from_user(&pgrp, (const void *)arg, sizeof(pgrp)))
+			return -EFAULT;
+		console_pgrp = pgrp;
+		return 0;
 	default:
 		return -ENOTTY;
 	}

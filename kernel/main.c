@@ -35,6 +35,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	sys_signal_init();
 	sys_mem_init();
 	sys_shm_init();
+	sys_poll_init();
 	sys_fs_init();
 	pit_init(100);
 	serial_enable_irq();

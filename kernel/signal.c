@@ -50,9 +50,10 @@ int proc_signal(struct proc *p, int sig)
 
 static bool default_ignored(int sig)
 {
-	/* No job control: SIGSTOP is ignored rather than stopping. */
+	/* No job control: stop signals are ignored rather than stopping. */
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGSTOP;
+	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+	       sig == SIGTTOU;
 }
 
 static void push_frame(struct trapframe *tf, int sig,

@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
@@ -206,8 +207,40 @@ static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
 	return copy_to_user((void *)ust, &u, sizeof(u));
 }
 
+/* Linux i386 struct sysinfo (busybox free reads it). */
+struct sysinfo_user {
+	int32_t uptime;
+	uint32_t loads[3];
+	uint32_t totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	uint16_t procs, pad;
+	uint32_t totalhigh, freehigh, mem_unit;
+	char reserved[8];
+};
+
+static long sys_sysinfo(uint32_t ui, uint32_t b, uint32_t c, uint32_t d,
+			uint32_t e, uint32_t f)
+{
+	struct sysinfo_user si;
+	struct phys_stats ps;
+	uint16_t nproc = 0;
+
+	UNUSED6(0, b, c, d, e, f);
+	phys_get_stats(&ps);
+	for (int i = 0; i < NPROC; i++)
+		nproc += procs[i] != NULL;
+	memset(&si, 0, sizeof(si));
+	si.uptime = (int32_t)(sched_ticks() / HZ);
+	si.totalram = ps.total;
+	si.freeram = ps.free;
+	si.bufferram = ps.cached; /* the yielded-block cache */
+	si.procs = nproc;
+	si.mem_unit = PAGE_SIZE;
+	return copy_to_user((void *)ui, &si, sizeof(si));
+}
+
 void sys_mem_init(void)
 {
+	syscall_register(116, sys_sysinfo);
 	syscall_register(45, sys_brk);
 	syscall_register(90, sys_old_mmap);
 	syscall_register(91, sys_munmap);

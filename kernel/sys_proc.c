@@ -70,6 +70,13 @@ static long sys_getpgid(uint32_t pid, uint32_t b, uint32_t c, uint32_t d,
 	return p ? p->pgid : -ESRCH;
 }
 
+static long sys_getpgrp(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
+			uint32_t e, uint32_t f)
+{
+	UNUSED6(a, b, c, d, e, f);
+	return current->pgid;
+}
+
 static long sys_setsid(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
 		       uint32_t e, uint32_t f)
 {
@@ -289,7 +296,7 @@ void sys_proc_init(void)
 	syscall_register(57, sys_setpgid);
 	syscall_register(60, sys_umask);
 	syscall_register(64, sys_getppid);
-	syscall_register(65, sys_getpgid);
+	syscall_register(65, sys_getpgrp);
 	syscall_register(66, sys_setsid);
 	syscall_register(78, sys_gettimeofday);
 	syscall_register(114, sys_wait4);

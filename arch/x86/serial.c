@@ -73,3 +73,8 @@ int console_getc(void)
 {
 	return serial_getc();
 }
+
+bool console_has_input(void)
+{
+	return rx_tail != rx_head;
+}

@@ -4,6 +4,10 @@
 
 /* A received character, or -1 if none is waiting (never blocks). */
 int console_getc(void);
+#include <stdbool.h>
+
+/* Whether console_getc() would return a character. */
+bool console_has_input(void);
 /* Called from the serial interrupt when input arrived (wakes readers). */
 void console_rx_notify(void);
 

@@ -36,6 +36,7 @@ void sys_proc_init(void);
 void sys_mem_init(void);
 void sys_signal_init(void);
 void sys_shm_init(void);
+void sys_poll_init(void);
 /* Deliver pending signals before returning to user mode. */
 void signal_deliver(struct trapframe *tf);
 

@@ -9,6 +9,9 @@
 #define SIGTERM 15
 #define SIGCHLD 17
 #define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
 #define SIGURG 23
 #define SIGWINCH 28
 

@@ -1,0 +1,119 @@
+/*
+ * sys_poll.c - poll and ppoll (busybox's line editing waits on the
+ * console with them). The console is ready for reading when a character
+ * is waiting; every other file is always ready (ramfs files, devices, and
+ * pipes, whose reads block on their own). Waiting sleeps on the console's
+ * input until a character arrives or the timeout passes.
+ */
+#include <kernel/console.h>
+#include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+
+#define POLLIN 0x001
+#define POLLOUT 0x004
+#define POLLNVAL 0x020
+#define MAX_POLL 64
+
+struct pollfd_u {
+	int32_t fd;
+	int16_t events, revents;
+};
+
+extern const struct file_ops console_ops;
+void *console_wait_channel(void);
+
+static int scan(struct pollfd_u *fds, uint32_t n)
+{
+	int ready = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct file *f = fds[i].fd < 0 ? NULL : fd_file(current, fds[i].fd);
+		int16_t ev = fds[i].events;
+
+		fds[i].revents = 0;
+		if (fds[i].fd < 0)
+			continue;
+		if (!f)
+			fds[i].revents = POLLNVAL;
+		else if (f->ops == &console_ops)
+			fds[i].revents = (ev & POLLOUT) |
+					 (console_has_input() ? ev & POLLIN : 0);
+		else
+			fds[i].revents = ev & (POLLIN | POLLOUT);
+		ready += fds[i].revents != 0;
+	}
+	return ready;
+}
+
+/* timeout in ticks; negative waits for ever. */
+static long do_poll(uint32_t ufds, uint32_t n, int64_t timeout)
+{
+	struct pollfd_u fds[MAX_POLL];
+	uint64_t deadline = sched_ticks() + (timeout > 0 ? timeout : 0);
+	int ready;
+
+	if (n > MAX_POLL)
+		return -EINVAL;
+	if (copy_from_user(fds, (void *)ufds, n * sizeof(fds[0])))
+		return -EFAULT;
+	while (!(ready = scan(fds, n)) && timeout != 0) {
+		if (timeout > 0 && sched_ticks() >= deadline)
+			break;
+		current->wake_tick = timeout > 0 ? deadline : 0;
+		if (sleep_on(console_wait_channel()))
+			return -EINTR;
+		current->wake_tick = 0;
+	}
+	if (copy_to_user((void *)ufds, fds, n * sizeof(fds[0])))
+		return -EFAULT;
+	return ready;
+}
+
+static long sys_poll(uint32_t ufds, uint32_t n, uint32_t ms, uint32_t d,
+		     uint32_t e, uint32_t f)
+{
+	(void)d, (void)e, (void)f;
+	return do_poll(ufds, n, (int32_t)ms < 0 ? -1 : ((int64_t)ms + 9) / 10);
+}
+
+/* ppoll_time64: struct __timespec64 {int64 sec, nsec}; NULL waits for ever. */
+static long sys_ppoll_time64(uint32_t ufds, uint32_t n, uint32_t uts,
+			     uint32_t mask, uint32_t size, uint32_t f)
+{
+	int64_t ts[2];
+
+	(void)mask, (void)size, (void)f;
+	if (!uts)
+		return do_poll(ufds, n, -1);
+	if (copy_from_user(ts, (void *)uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+		return -EINVAL;
+	return do_poll(ufds, n, ts[0] * HZ + (ts[1] + 9999999) / 10000000);
+}
+
+static long sys_ppoll(uint32_t ufds, uint32_t n, uint32_t uts, uint32_t mask,
+		      uint32_t size, uint32_t f)
+{
+	int32_t ts[2];
+
+	(void)mask, (void)size, (void)f;
+	if (!uts)
+		return do_poll(ufds, n, -1);
+	if (copy_from_user(ts, (void *)uts, sizeof(ts)))
+		return -EFAULT;
+	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
+		return -EINVAL;
+	return do_poll(ufds, n,
+		       (int64_t)ts[0] * HZ + (ts[1] + 9999999) / 10000000);
+}
+
+void sys_poll_init(void)
+{
+	syscall_register(168, sys_poll);
+	syscall_register(309, sys_ppoll);
+	syscall_register(414, sys_ppoll_time64);
+}
