@@ -37,6 +37,14 @@ static void kernel_fault(struct trapframe *tf, uint32_t addr)
 	panic("page fault at %08x in kernel mode (eip %08x)", addr, tf->eip);
 }
 
+/* A fault's signal cannot be blocked or ignored: reset it, then send. */
+static void force_signal(int sig)
+{
+	current->sigactions[sig].handler = 0;
+	current->sig_blocked &= ~(1ull << (sig - 1));
+	proc_signal(current, sig);
+}
+
 static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 {
 	if (err == -ENOMEM) {
@@ -48,10 +56,7 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
 	       tf->error & 2 ? "write" : "read");
-	/* A fault is not ignorable: a blocked or ignored SIGSEGV kills. */
-	current->sigactions[SIGSEGV].handler = 0;
-	current->sig_blocked &= ~(1ull << (SIGSEGV - 1));
-	proc_signal(current, SIGSEGV);
+	force_signal(SIGSEGV);
 }
 
 void fault_page(struct trapframe *tf, uint32_t addr)
@@ -78,9 +83,7 @@ void fault_exception(struct trapframe *tf)
 	if (trap_from_user(tf) && current) {
 		printk("pid %d (%s): exception %u at eip %08x, killed\n",
 		       current->pid, current->name, tf->vector, tf->eip);
-		proc_signal(current, tf->vector == 0 ? 8 /* SIGFPE */
-						       : SIGSEGV);
-		current->sigactions[tf->vector == 0 ? 8 : SIGSEGV].handler = 0;
+		force_signal(tf->vector == TRAP_DIVIDE ? SIGFPE : SIGSEGV);
 		return;
 	}
 	printk("\n");

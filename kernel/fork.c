@@ -21,9 +21,9 @@
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_CHILD_SETTID 0x01000000
+/* Threads are not supported; vfork's CLONE_VM is served by a full copy. */
 #define CLONE_UNSUPPORTED \
-	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
-	 CLONE_SETTLS)
+	(CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SETTLS)
 
 static void copy_identity(struct proc *child, const struct proc *parent)
 {
@@ -47,7 +47,8 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t ptid,
 	struct proc *child;
 	int pid;
 
-	if (flags & CLONE_UNSUPPORTED & ~(flags & CLONE_VFORK ? CLONE_VM : 0))
+	if ((flags & CLONE_UNSUPPORTED) ||
+	    ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
 		return -EINVAL;
 	child = proc_alloc();
 	if (!child)

@@ -50,8 +50,8 @@ struct proc *proc_alloc(void)
 	memset(p, 0, sizeof(*p));
 	p->pid = next_pid++;
 	p->ycache_owner = ycache_owner_new();
-	p->kesp = arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE,
-				   &p->tf);
+	p->kesp =
+	    arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE, &p->tf);
 	strlcpy(p->cwd, "/", sizeof(p->cwd));
 	procs[slot] = p;
 	return p;
@@ -62,7 +62,8 @@ void proc_free(struct proc *p)
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i] == p)
 			procs[i] = NULL;
-	ycache_forget_all(p->ycache_owner);
+	/* proc_exit already dropped the cached blocks and the space of a
+	 * process that ran; a child that never ran has none cached. */
 	if (p->space)
 		mm_space_destroy(p->space);
 	phys_free(arch_virt_to_phys(p), KSTACK_PAGES, PHYS_KERNEL);

@@ -111,3 +111,23 @@ void wakeup(void *chan)
 			p->state = PROC_RUNNABLE;
 	}
 }
+
+long sched_timespec_ticks(int64_t sec, int64_t nsec)
+{
+	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+		return -EINVAL;
+	if (sec >= 0x7FFFFFFF / HZ - 1)
+		return 0x7FFFFFFF; /* about eight months: for ever here */
+	/* Round up: a sleep never ends early. */
+	return (long)(sec * HZ +
+		      (nsec + 1000000000 / HZ - 1) / (1000000000 / HZ));
+}
+
+int sched_sleep_ticks(uint64_t ticks)
+{
+	current->wake_tick = sched_ticks() + (ticks ? ticks : 1);
+	while (current->wake_tick)
+		if (sleep_on(&current->wake_tick))
+			return -EINTR;
+	return 0;
+}

@@ -103,12 +103,7 @@ static long sys_read(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
 	struct file *f = getf(fd);
 
 	(void)d, (void)e, (void)g;
-	if (!f)
-		return -EBADF;
-	/* Refuse kernel addresses before a read that may block. */
-	if (!user_range_ok(buf, count))
-		return -EFAULT;
-	return do_read(f, buf, count);
+	return f ? do_read(f, buf, count) : -EBADF;
 }
 
 static long sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
@@ -117,11 +112,7 @@ static long sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
 	struct file *f = getf(fd);
 
 	(void)d, (void)e, (void)g;
-	if (!f)
-		return -EBADF;
-	if (!user_range_ok(buf, count))
-		return -EFAULT;
-	return do_write(f, buf, count);
+	return f ? do_write(f, buf, count) : -EBADF;
 }
 
 /* pread64/pwrite64: like read/write at an offset, position unchanged. */
@@ -138,8 +129,6 @@ static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 		return -EINVAL;
 	if (!f->ops->seekable)
 		return -ESPIPE;
-	if (!user_range_ok(buf, count))
-		return -EFAULT;
 	saved = f->pos;
 	f->pos = off;
 	r = write ? do_write(f, buf, count) : do_read(f, buf, count);
@@ -147,15 +136,15 @@ static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 	return r;
 }
 
-static long sys_pread64(uint32_t fd, uint32_t buf, uint32_t count,
-			uint32_t lo, uint32_t hi, uint32_t g)
+static long sys_pread64(uint32_t fd, uint32_t buf, uint32_t count, uint32_t lo,
+			uint32_t hi, uint32_t g)
 {
 	(void)g;
 	return do_prw(fd, buf, count, ((uint64_t)hi << 32) | lo, false);
 }
 
-static long sys_pwrite64(uint32_t fd, uint32_t buf, uint32_t count,
-			 uint32_t lo, uint32_t hi, uint32_t g)
+static long sys_pwrite64(uint32_t fd, uint32_t buf, uint32_t count, uint32_t lo,
+			 uint32_t hi, uint32_t g)
 {
 	(void)g;
 	return do_prw(fd, buf, count, ((uint64_t)hi << 32) | lo, true);

@@ -52,8 +52,8 @@ static bool prot_ok(uint32_t prot)
 	return !(prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot,
-		       uint32_t fd, uint32_t pgoff)
+static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot, uint32_t fd,
+		       uint32_t pgoff)
 {
 	struct file *f = fd_file(current, (int)fd);
 
@@ -69,14 +69,15 @@ static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot,
 			     prot);
 }
 
-static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot,
-		    uint32_t flags, uint32_t fd, uint32_t pgoff)
+static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+		    uint32_t fd, uint32_t pgoff)
 {
 	struct mm_space *s = current->space;
 	uint32_t type = flags & (MAP_SHARED | MAP_PRIVATE);
 	long r;
 
-	if (!len || !prot_ok(prot) || (type != MAP_SHARED && type != MAP_PRIVATE))
+	if (!len || !prot_ok(prot) ||
+	    (type != MAP_SHARED && type != MAP_PRIVATE))
 		return -EINVAL;
 	len = PAGE_ROUND_UP(len);
 	if (!len)
@@ -88,8 +89,8 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot,
 		if (r)
 			return r;
 	} else {
-		addr = mm_find_free(s, addr && PAGE_ALIGNED(addr) ? addr : MMAP_BASE,
-				    len);
+		addr = mm_find_free(
+		    s, addr && PAGE_ALIGNED(addr) ? addr : MMAP_BASE, len);
 		if (!addr)
 			return -ENOMEM;
 	}
@@ -131,8 +132,8 @@ static long sys_munmap(uint32_t addr, uint32_t len, uint32_t c, uint32_t d,
 	return mm_unmap(current->space, addr, PAGE_ROUND_UP(len));
 }
 
-static long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot,
-			 uint32_t d, uint32_t e, uint32_t f)
+static long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot, uint32_t d,
+			 uint32_t e, uint32_t f)
 {
 	UNUSED6(0, 0, 0, d, e, f);
 	if (!PAGE_ALIGNED(addr) || !prot_ok(prot) ||
@@ -149,8 +150,7 @@ static uint64_t id64(uint32_t lo, uint32_t hi)
 }
 
 static long sys_vm_yield_get_block(uint32_t ylo, uint32_t yhi, uint32_t glo,
-				   uint32_t ghi, uint32_t addr,
-				   uint32_t npages)
+				   uint32_t ghi, uint32_t addr, uint32_t npages)
 {
 	return mm_yield_get_block(current->ycache_owner, current->space, addr,
 				  npages, id64(ylo, yhi), id64(glo, ghi));
@@ -170,8 +170,8 @@ static long sys_vm_forget_all_blocks(uint32_t a, uint32_t b, uint32_t c,
 	return (long)ycache_forget_all(current->ycache_owner);
 }
 
-static long sys_vm_sanity_check(uint32_t a, uint32_t b, uint32_t c,
-				uint32_t d, uint32_t e, uint32_t f)
+static long sys_vm_sanity_check(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
+				uint32_t e, uint32_t f)
 {
 	UNUSED6(a, b, c, d, e, f);
 	return (long)mm_sanity_check();
@@ -194,13 +194,14 @@ static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
 	struct slab_stats ss;
 
 	UNUSED6(0, b, c, d, e, f);
-	slab_trim(); /* leak checks compare these counts */
+	/* Cached empty slab pages would blur free-page comparisons. */
+	slab_trim();
 	phys_get_stats(&ps);
 	ycache_get_stats(&ys);
-	u = (struct vm_stats_user){ps.total, ps.free, ps.kernel, ps.user,
-				   ps.cached, ys.blocks, ys.pages,
-				   ys.yields, ys.hits, ys.misses,
-				   ys.evictions, 0, 0};
+	u = (struct vm_stats_user){
+	    ps.total,	  ps.free,  ps.kernel, ps.user, ps.cached,
+	    ys.blocks,	  ys.pages, ys.yields, ys.hits, ys.misses,
+	    ys.evictions, 0,	    0};
 	slab_get_stats(&ss);
 	u.used_outside_slab = ps.total - ps.free - ss.pages;
 	u.slab_objects = ss.objects;

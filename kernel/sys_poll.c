@@ -30,7 +30,8 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 	int ready = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		struct file *f = fds[i].fd < 0 ? NULL : fd_file(current, fds[i].fd);
+		struct file *f =
+		    fds[i].fd < 0 ? NULL : fd_file(current, fds[i].fd);
 		int16_t ev = fds[i].events;
 
 		fds[i].revents = 0;
@@ -39,8 +40,9 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 		if (!f)
 			fds[i].revents = POLLNVAL;
 		else if (f->ops == &console_ops)
-			fds[i].revents = (ev & POLLOUT) |
-					 (console_has_input() ? ev & POLLIN : 0);
+			fds[i].revents =
+			    (ev & POLLOUT) |
+			    (console_has_input() ? ev & POLLIN : 0);
 		else
 			fds[i].revents = ev & (POLLIN | POLLOUT);
 		ready += fds[i].revents != 0;
@@ -72,6 +74,12 @@ static long do_poll(uint32_t ufds, uint32_t n, int64_t timeout)
 	return ready;
 }
 
+/* do_poll with a timeout from sched_timespec_ticks (negative: invalid). */
+static long poll_ticks(uint32_t ufds, uint32_t n, long ticks)
+{
+	return ticks < 0 ? ticks : do_poll(ufds, n, ticks);
+}
+
 static long sys_poll(uint32_t ufds, uint32_t n, uint32_t ms, uint32_t d,
 		     uint32_t e, uint32_t f)
 {
@@ -90,9 +98,7 @@ static long sys_ppoll_time64(uint32_t ufds, uint32_t n, uint32_t uts,
 		return do_poll(ufds, n, -1);
 	if (copy_from_user(ts, (void *)uts, sizeof(ts)))
 		return -EFAULT;
-	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-		return -EINVAL;
-	return do_poll(ufds, n, ts[0] * HZ + (ts[1] + 9999999) / 10000000);
+	return poll_ticks(ufds, n, sched_timespec_ticks(ts[0], ts[1]));
 }
 
 static long sys_ppoll(uint32_t ufds, uint32_t n, uint32_t uts, uint32_t mask,
@@ -105,10 +111,7 @@ static long sys_ppoll(uint32_t ufds, uint32_t n, uint32_t uts, uint32_t mask,
 		return do_poll(ufds, n, -1);
 	if (copy_from_user(ts, (void *)uts, sizeof(ts)))
 		return -EFAULT;
-	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-		return -EINVAL;
-	return do_poll(ufds, n,
-		       (int64_t)ts[0] * HZ + (ts[1] + 9999999) / 10000000);
+	return poll_ticks(ufds, n, sched_timespec_ticks(ts[0], ts[1]));
 }
 
 void sys_poll_init(void)

@@ -137,20 +137,18 @@ static long sys_set_thread_area(uint32_t uinfo, uint32_t b, uint32_t c,
 
 struct utsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65],
-		domainname[65];
+	    domainname[65];
 };
 
 static long sys_uname(uint32_t ubuf, uint32_t b, uint32_t c, uint32_t d,
 		      uint32_t e, uint32_t f)
 {
-	static const struct utsname u = {"Linux", "vmkernel", "6.1.0",
-					 "#1 vmkernel", "i686", "(none)"};
+	static const struct utsname u = {"Linux",	"vmkernel", "6.1.0",
+					 "#1 vmkernel", "i686",	    "(none)"};
 
 	UNUSED6(0, b, c, d, e, f);
 	return copy_to_user((void *)ubuf, &u, sizeof(u));
 }
-
-static long sleep_ticks(uint64_t ticks);
 
 struct timespec32 {
 	int32_t sec, nsec;
@@ -169,8 +167,8 @@ static long sys_clock_gettime(uint32_t clk, uint32_t uts, uint32_t c,
 	return copy_to_user((void *)uts, &ts, sizeof(ts));
 }
 
-static long sys_gettimeofday(uint32_t utv, uint32_t utz, uint32_t c,
-			     uint32_t d, uint32_t e, uint32_t f)
+static long sys_gettimeofday(uint32_t utv, uint32_t utz, uint32_t c, uint32_t d,
+			     uint32_t e, uint32_t f)
 {
 	uint64_t t = sched_ticks();
 	struct timespec32 tv = {(int32_t)(t / HZ),
@@ -191,20 +189,17 @@ static long sys_time(uint32_t ut, uint32_t b, uint32_t c, uint32_t d,
 	return t;
 }
 
-static long sys_nanosleep(uint32_t ureq, uint32_t urem, uint32_t c,
-			  uint32_t d, uint32_t e, uint32_t f)
+static long sys_nanosleep(uint32_t ureq, uint32_t urem, uint32_t c, uint32_t d,
+			  uint32_t e, uint32_t f)
 {
 	struct timespec32 ts;
-	uint64_t ticks;
+	long ticks;
 
 	UNUSED6(0, urem, c, d, e, f);
 	if (copy_from_user(&ts, (void *)ureq, sizeof(ts)))
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	ticks = (uint64_t)ts.sec * HZ +
-		((uint64_t)ts.nsec + 10000000 - 1) / 10000000;
-	return sleep_ticks(ticks);
+	ticks = sched_timespec_ticks(ts.sec, ts.nsec);
+	return ticks < 0 ? ticks : sched_sleep_ticks((uint64_t)ticks);
 }
 
 /* The time64 calls of 32-bit glibc: struct __timespec64 {int64 sec, nsec}. */
@@ -225,36 +220,29 @@ static long sys_clock_gettime64(uint32_t clk, uint32_t uts, uint32_t c,
 	return copy_to_user((void *)uts, &ts, sizeof(ts));
 }
 
-static long sleep_ticks(uint64_t ticks)
-{
-	current->wake_tick = sched_ticks() + (ticks ? ticks : 1);
-	while (current->wake_tick)
-		if (sleep_on(&current->wake_tick))
-			return -EINTR;
-	return 0;
-}
-
 static long sys_clock_nanosleep64(uint32_t clk, uint32_t flags, uint32_t ureq,
 				  uint32_t urem, uint32_t e, uint32_t f)
 {
 	struct timespec64 ts;
-	uint64_t ticks;
+	long ticks;
 
 	UNUSED6(0, 0, 0, urem, e, f);
 	if (clk > 11 || (flags & ~1u))
 		return -EINVAL;
 	if (copy_from_user(&ts, (void *)ureq, sizeof(ts)))
 		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	ticks = (uint64_t)ts.sec * HZ + ((uint64_t)ts.nsec + 9999999) / 10000000;
+	ticks = sched_timespec_ticks(ts.sec, ts.nsec);
+	if (ticks < 0)
+		return ticks;
 	if (flags & 1) /* TIMER_ABSTIME on our tick clock */
-		ticks = ticks > sched_ticks() ? ticks - sched_ticks() : 0;
-	return sleep_ticks(ticks);
+		ticks = (uint64_t)ticks > sched_ticks()
+			    ? ticks - (long)sched_ticks()
+			    : 0;
+	return sched_sleep_ticks((uint64_t)ticks);
 }
 
-static long sys_ugetrlimit(uint32_t res, uint32_t ulim, uint32_t c,
-			   uint32_t d, uint32_t e, uint32_t f)
+static long sys_ugetrlimit(uint32_t res, uint32_t ulim, uint32_t c, uint32_t d,
+			   uint32_t e, uint32_t f)
 {
 	/* RLIMIT_STACK is 8 MiB (our stack limit); the rest unlimited. */
 	uint32_t lim[2] = {~0u, ~0u};

@@ -12,6 +12,10 @@ void sched_init(void);
 /* Called by the timer interrupt. */
 void sched_tick(void);
 uint64_t sched_ticks(void);
+/* Ticks for a timespec (rounded up), or -EINVAL if it is malformed. */
+long sched_timespec_ticks(int64_t sec, int64_t nsec);
+/* Sleep at least ticks ticks (at least one); -EINTR on a signal. */
+int sched_sleep_ticks(uint64_t ticks);
 /* Give up the CPU if another process should run (or must, when current
  * is not runnable). */
 void schedule(void);

@@ -16,6 +16,7 @@
 #include <mm/sanity.h>
 #include <mm/slab.h>
 #include "host.h"
+#include "space.h"
 
 #define NSP 3
 #define WPAGES 64
@@ -416,51 +417,6 @@ TEST(region_random_seed4)
 }
 
 /* ---- targeted tests ---- */
-
-static unsigned pte_flags(struct mm_space *s, vaddr_t va)
-{
-	unsigned flags;
-
-	return pt_lookup(s->pgdir, va, NULL, &flags) ? flags : 0;
-}
-
-static paddr_t pte_pa(struct mm_space *s, vaddr_t va)
-{
-	paddr_t pa;
-
-	return pt_lookup(s->pgdir, va, &pa, NULL) ? pa : PHYS_NONE;
-}
-
-/* Fill n pages at va with bytes derived from tag. */
-static int fill(struct mm_space *s, vaddr_t va, size_t n, uint8_t tag)
-{
-	for (size_t i = 0; i < n; i++) {
-		memset(buf, (uint8_t)(tag + i), PAGE_SIZE);
-		if (mm_space_write(s, va + i * PAGE_SIZE, buf, PAGE_SIZE))
-			return -1;
-	}
-	return 0;
-}
-
-static bool holds(struct mm_space *s, vaddr_t va, size_t n, uint8_t tag)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (mm_space_read(s, va + i * PAGE_SIZE, buf, PAGE_SIZE))
-			return false;
-		for (size_t j = 0; j < PAGE_SIZE; j++)
-			if (buf[j] != (uint8_t)(tag + i))
-				return false;
-	}
-	return true;
-}
-
-static size_t user_pages(void)
-{
-	struct phys_stats st;
-
-	phys_get_stats(&st);
-	return st.user;
-}
 
 TEST(region_bad_args)
 {
