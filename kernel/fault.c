@@ -37,14 +37,6 @@ static void kernel_fault(struct trapframe *tf, uint32_t addr)
 	panic("page fault at %08x in kernel mode (eip %08x)", addr, tf->eip);
 }
 
-/* A fault's signal cannot be blocked or ignored: reset it, then send. */
-static void force_signal(int sig)
-{
-	current->sigactions[sig].handler = 0;
-	current->sig_blocked &= ~(1ull << (sig - 1));
-	proc_signal(current, sig);
-}
-
 static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 {
 	if (err == -ENOMEM) {
@@ -56,7 +48,7 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
 	       tf->error & 2 ? "write" : "read");
-	force_signal(SIGSEGV);
+	signal_force(SIGSEGV);
 }
 
 void fault_page(struct trapframe *tf, uint32_t addr)
@@ -83,12 +75,19 @@ void fault_exception(struct trapframe *tf)
 	if (trap_from_user(tf) && current) {
 		printk("pid %d (%s): exception %u at eip %08x, killed\n",
 		       current->pid, current->name, tf->vector, tf->eip);
-		force_signal(tf->vector == TRAP_DIVIDE ? SIGFPE : SIGSEGV);
+		signal_force(tf->vector == TRAP_DIVIDE ? SIGFPE : SIGSEGV);
 		return;
 	}
 	printk("\n");
 	trap_dump(tf);
 	panic("unhandled exception %u at eip %08x", tf->vector, tf->eip);
+}
+
+void fault_bad_segment(struct trapframe *tf)
+{
+	printk("pid %d (%s): return to user mode faulted (eip %08x)\n",
+	       current->pid, current->name, tf->eip);
+	signal_force(SIGSEGV);
 }
 
 void fault_return_to_user(struct trapframe *tf)

@@ -3,12 +3,14 @@
  * restorer), rt_sigprocmask, kill, and delivery on the way back to user
  * mode. Default actions: SIGCHLD, SIGURG and SIGWINCH are ignored, the
  * rest end the process (status = signal number). A handler runs on the
- * user stack with a frame that rt_sigreturn/sigreturn unwinds.
+ * user stack with a Linux-layout frame (kernel/sigframe.c) that
+ * rt_sigreturn/sigreturn unwinds.
  */
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/sigframe.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -20,15 +22,6 @@
 #define SA_RESETHAND 0x80000000
 #define SIG_DFL 0
 #define SIG_IGN 1
-
-/* What a handler's stack holds; sigreturn restores saved and mask. */
-struct sigframe {
-	uint32_t retaddr; /* the restorer */
-	uint32_t sig, pinfo, puc;
-	uint32_t info[32]; /* siginfo_t: signo, errno, code, ... */
-	struct trapframe saved;
-	uint64_t mask;
-};
 
 static uint64_t sigbit(int sig)
 {
@@ -56,32 +49,29 @@ static bool default_ignored(int sig)
 	       sig == SIGTTOU;
 }
 
+/* Run sa's handler for sig on the way back to user mode. */
 static void push_frame(struct trapframe *tf, int sig,
 		       const struct sigaction_k *sa)
 {
-	struct sigframe fr;
-	uint32_t sp = ((tf->esp - sizeof(fr)) & ~15u) - 4;
+	int err = (sa->flags & SA_SIGINFO)
+			  ? sigframe_push_rt(tf, sig, sa, current->sig_blocked)
+			  : sigframe_push(tf, sig, sa, current->sig_blocked);
 
-	memset(&fr, 0, sizeof(fr));
-	fr.retaddr = sa->restorer;
-	fr.sig = (uint32_t)sig;
-	fr.pinfo = sp + offsetof(struct sigframe, info);
-	fr.puc = 0;
-	fr.info[0] = (uint32_t)sig;
-	fr.saved = *tf;
-	fr.mask = current->sig_blocked;
-	if (copy_to_user((void *)sp, &fr, sizeof(fr))) {
-		printk("pid %d: bad signal stack, killed\n", current->pid);
+	if (err) {
+		printk("pid %d (%s): bad signal stack, killed\n", current->pid,
+		       current->name);
 		proc_exit(SIGSEGV);
 	}
 	current->sig_blocked |= sa->mask;
 	if (!(sa->flags & SA_NODEFER))
 		current->sig_blocked |= sigbit(sig);
-	tf->esp = sp;
-	tf->eip = sa->handler;
-	tf->eax = (uint32_t)sig;
-	tf->edx = fr.pinfo;
-	tf->ecx = 0;
+}
+
+void signal_force(int sig)
+{
+	current->sigactions[sig].handler = SIG_DFL;
+	current->sig_blocked &= ~sigbit(sig);
+	proc_signal(current, sig);
 }
 
 void signal_deliver(struct trapframe *tf)
@@ -107,20 +97,25 @@ void signal_deliver(struct trapframe *tf)
 	}
 }
 
-static long do_sigreturn(uint32_t sp)
+/*
+ * The handler returned through its restorer into sigreturn: restore the
+ * frame at sp. A frame that cannot be read or holds what user mode may
+ * not return to ends in SIGSEGV, as on Linux.
+ */
+static long do_sigreturn(uint32_t sp, bool rt)
 {
 	struct trapframe *tf = current->tf;
-	struct sigframe fr;
+	uint64_t mask;
+	int err = rt ? sigframe_restore_rt(tf, sp, &mask)
+		     : sigframe_restore(tf, sp, &mask);
 
-	if (copy_from_user(&fr, (void *)sp, sizeof(fr)))
-		proc_exit(SIGSEGV);
-	/* Only user-controlled registers come back; segments stay user. */
-	fr.saved.cs = tf->cs;
-	fr.saved.ss = tf->ss;
-	fr.saved.eflags = (fr.saved.eflags & 0xCD5) | 0x202;
-	fr.saved.ds = fr.saved.es = tf->ds;
-	*tf = fr.saved;
-	current->sig_blocked = fr.mask & ~sigbit(SIGKILL);
+	if (err) {
+		printk("pid %d (%s): bad sigreturn frame at %08x\n",
+		       current->pid, current->name, sp);
+		signal_force(SIGSEGV);
+		return (long)tf->eax;
+	}
+	current->sig_blocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
 	return (long)tf->eax;
 }
 
@@ -129,7 +124,7 @@ static long sys_rt_sigreturn(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
 			     uint32_t e, uint32_t f)
 {
 	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
-	return do_sigreturn(current->tf->esp - 4);
+	return do_sigreturn(current->tf->esp - 4, true);
 }
 
 /* Old-style sigreturn's restorer also popped the signal number. */
@@ -137,7 +132,7 @@ static long sys_sigreturn(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
 			  uint32_t e, uint32_t f)
 {
 	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
-	return do_sigreturn(current->tf->esp - 8);
+	return do_sigreturn(current->tf->esp - 8, false);
 }
 
 /* Linux i386 struct sigaction for rt_sigaction: handler, flags,

@@ -1,6 +1,12 @@
 /*
  * gdt.c - flat kernel and user segments, the TSS (ring-0 stack for traps
  * from user mode) and three free descriptors for thread-local storage.
+ *
+ * There is no LDT: LDTR holds the null selector from boot on, so any
+ * selector with the table bit set faults (#GP) in whoever loads it, and
+ * modify_ldt is not offered (-ENOSYS, as a Linux built without it). User
+ * code can load only the null selector, the user code and data segments
+ * and its own present TLS descriptors (arch_user_selector_ok).
  */
 #include <kernel/string.h>
 #include "arch.h"
@@ -54,7 +60,9 @@ void gdt_init(void)
 			 "mov %%ax, %%fs\n\t"
 			 "mov %%ax, %%gs\n\t"
 			 "mov %3, %%ax\n\t"
-			 "ltr %%ax"
+			 "ltr %%ax\n\t"
+			 "xor %%eax, %%eax\n\t"
+			 "lldt %%ax"
 			 :
 			 : "m"(gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA),
 			   "i"(SEL_TSS)
@@ -68,13 +76,21 @@ void tss_set_kernel_stack(uint32_t esp0)
 
 /*
  * Linux's user_desc flags: bit 0 seg_32bit, bits 1-2 contents, bit 3
- * read_exec_only, bit 4 limit_in_pages, bit 5 seg_not_present.
+ * read_exec_only, bit 4 limit_in_pages, bit 5 seg_not_present, bit 6
+ * useable. As on Linux, an all-zero description and the "empty" one
+ * (read_exec_only and seg_not_present, nothing else) clear the entry.
  */
+#define TLS_EMPTY_FLAGS ((1u << 3) | (1u << 5))
+
 void arch_set_tls(unsigned slot, uint32_t base, uint32_t limit, uint32_t flags)
 {
 	uint8_t access = 0xF2; /* present, ring 3, data, writable */
 	uint8_t gran = 0;
 
+	if (!base && !limit && (!flags || flags == TLS_EMPTY_FLAGS)) {
+		gdt[GDT_TLS_FIRST + slot] = 0;
+		return;
+	}
 	if (flags & (1u << 3))
 		access &= ~0x02u;
 	if (flags & (1u << 5))
@@ -83,8 +99,33 @@ void arch_set_tls(unsigned slot, uint32_t base, uint32_t limit, uint32_t flags)
 		gran |= 0x4;
 	if (flags & (1u << 4))
 		gran |= 0x8;
-	gdt[GDT_TLS_FIRST + slot] =
-		(base || limit || !(flags & (1u << 5)))
-			? seg_desc(base, limit, access, gran)
-			: 0;
+	gdt[GDT_TLS_FIRST + slot] = seg_desc(base, limit, access, gran);
+}
+
+/* GDT index of a selector, and its table-indicator bit (1: LDT). */
+#define SEL_INDEX(sel) (((sel) & 0xFFFFu) >> 3)
+#define SEL_TI 0x4u
+#define DESC_PRESENT (1ull << 47)
+
+bool arch_user_selector_ok(uint32_t sel)
+{
+	unsigned idx = SEL_INDEX(sel);
+
+	if (sel > 0xFFFFu || (sel & SEL_TI))
+		return false;
+	if (idx == 0 || idx == SEL_INDEX(SEL_UCODE) ||
+	    idx == SEL_INDEX(SEL_UDATA))
+		return true;
+	return idx >= GDT_TLS_FIRST && idx < GDT_TLS_FIRST + GDT_TLS_COUNT &&
+	       (gdt[idx] & DESC_PRESENT);
+}
+
+uint32_t arch_user_code_selector(void)
+{
+	return SEL_UCODE;
+}
+
+uint32_t arch_user_data_selector(void)
+{
+	return SEL_UDATA;
 }

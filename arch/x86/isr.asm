@@ -2,10 +2,18 @@
 ; the CPU does not, then its vector, and jumps to isr_common, which saves
 ; the registers as a struct trapframe (include/arch/trap.h) and calls
 ; trap_dispatch(tf). The same path returns to the interrupted code.
+;
+; The selector pops and the iret below may fault when a user selector went
+; bad (a TLS descriptor cleared while loaded, a selector from sigreturn):
+; trap.c knows these labels, repairs the frame and, for a frame returning
+; to user mode, resumes at trap_segment_resume with eax = that frame.
 
 extern trap_dispatch
 global isr_stub_table
 global trap_return
+global trap_pop_gs, trap_pop_fs, trap_pop_es, trap_pop_ds, trap_iret
+global trap_segment_resume
+extern trap_bad_segment
 
 %macro STUB_NOERR 1
 isr_%1:
@@ -51,13 +59,26 @@ isr_common:
 	call trap_dispatch
 	add esp, 16
 trap_return:
+trap_pop_gs:
 	pop gs
+trap_pop_fs:
 	pop fs
+trap_pop_es:
 	pop es
+trap_pop_ds:
 	pop ds
 	popa
 	add esp, 8			; vector and error code
+trap_iret:
 	iret
+
+; eax = the user frame whose return faulted (see trap.c).
+trap_segment_resume:
+	mov esp, eax
+	push esp
+	call trap_bad_segment
+	add esp, 4
+	jmp trap_return
 
 section .rodata
 isr_stub_table:

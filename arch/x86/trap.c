@@ -3,6 +3,7 @@
  * handler, page faults to the kernel's fault policy (kernel/fault.c), and
  * any other exception prints the frame and a backtrace, then panics.
  */
+#include <arch/proc.h>
 #include <arch/trap.h>
 #include <kernel/fault.h>
 #include <kernel/ksyms.h>
@@ -11,6 +12,26 @@
 #include "arch.h"
 
 static void (*irq_handlers[16])(struct trapframe *tf);
+
+#define TRAP_SEG_NOT_PRESENT 11
+#define TRAP_STACK_FAULT 12
+#define TRAP_GP 13
+
+extern char trap_pop_gs[], trap_pop_fs[], trap_pop_es[], trap_pop_ds[],
+	trap_iret[], trap_segment_resume[];
+
+/* The instructions of the return path that load user state, and the
+ * offset in the frame being returned to of what each loads. */
+static const struct {
+	const char *at;
+	size_t off;
+} return_steps[] = {
+	{trap_pop_gs, offsetof(struct trapframe, gs)},
+	{trap_pop_fs, offsetof(struct trapframe, fs)},
+	{trap_pop_es, offsetof(struct trapframe, es)},
+	{trap_pop_ds, offsetof(struct trapframe, ds)},
+	{trap_iret, offsetof(struct trapframe, eip)},
+};
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",
@@ -68,8 +89,62 @@ static void handle_irq(struct trapframe *tf)
 		irq_handlers[irq](tf);
 }
 
+/*
+ * A fault (tf, in kernel mode) on the way back to the frame below it. A
+ * selector pop faults when a user selector no longer loads (its TLS
+ * descriptor was cleared while loaded): the selector becomes null and the
+ * pop is retried, as Linux's return path does. The iret cannot fault with
+ * the cs and ss sigreturn allows; should it, the frame gets the user's
+ * segments back and the process SIGSEGV (through trap_segment_resume),
+ * never a panic. The faulting esp is where the CPU would have pushed esp
+ * had it changed rings: &tf->esp.
+ */
+static bool trap_return_fault(struct trapframe *tf)
+{
+	uint32_t esp = (uint32_t)&tf->esp;
+
+	if (tf->vector != TRAP_SEG_NOT_PRESENT &&
+	    tf->vector != TRAP_STACK_FAULT && tf->vector != TRAP_GP)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(return_steps); i++) {
+		struct trapframe *ret;
+
+		if (tf->eip != (uint32_t)return_steps[i].at)
+			continue;
+		ret = (struct trapframe *)(esp - return_steps[i].off);
+		if (return_steps[i].at != trap_iret) {
+			*(uint32_t *)esp = 0;
+			/* This trap saved the same bad fs or gs: its own
+			 * return would fault again. */
+			if (!arch_user_selector_ok(tf->fs))
+				tf->fs = 0;
+			if (!arch_user_selector_ok(tf->gs))
+				tf->gs = 0;
+			return true;
+		}
+		if (!trap_from_user(ret))
+			return false;
+		ret->cs = SEL_UCODE;
+		ret->ss = SEL_UDATA;
+		ret->ds = ret->es = ret->fs = ret->gs = 0;
+		tf->eax = (uint32_t)ret;
+		tf->eip = (uint32_t)trap_segment_resume;
+		return true;
+	}
+	return false;
+}
+
+/* Called from trap_segment_resume: the repaired user frame tf. */
+void trap_bad_segment(struct trapframe *tf)
+{
+	fault_bad_segment(tf);
+	fault_return_to_user(tf);
+}
+
 void trap_dispatch(struct trapframe *tf)
 {
+	if (!trap_from_user(tf) && trap_return_fault(tf))
+		return;
 	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
 		handle_irq(tf);
 	} else if (tf->vector == TRAP_PAGE_FAULT) {

@@ -21,6 +21,12 @@ void arch_user_frame(struct trapframe *tf, uint32_t eip, uint32_t esp);
 /* Write one TLS descriptor (GDT entries 6..8) from Linux's user_desc
  * fields. */
 void arch_set_tls(unsigned slot, uint32_t base, uint32_t limit, uint32_t flags);
+/* Whether user mode may hold sel in ds, es, fs or gs: null, the flat
+ * user segments, or a present TLS descriptor of the current process. */
+bool arch_user_selector_ok(uint32_t sel);
+/* The selectors user mode runs with in cs and ss (and ds, es). */
+uint32_t arch_user_code_selector(void);
+uint32_t arch_user_data_selector(void);
 /* Copy with fault recovery: 0 or -EFAULT. */
 int arch_user_copy(void *dst, const void *src, size_t n);
 /* Whether eip lies in the recoverable copy routine, and where to resume. */
@@ -32,5 +38,7 @@ void arch_fpu_init(void);
 void arch_fpu_save(void *area);
 void arch_fpu_restore(const void *area);
 void arch_fpu_reset(void *area);
+/* Clear what the CPU would refuse in an area that came from user space. */
+void arch_fpu_sanitize(void *area);
 
 #endif

@@ -13,5 +13,8 @@ void fault_page(struct trapframe *tf, uint32_t addr);
 void fault_exception(struct trapframe *tf);
 void syscall_dispatch(struct trapframe *tf);
 void fault_return_to_user(struct trapframe *tf);
+/* Returning to user mode faulted (arch repaired tf, which returns to
+ * user mode): SIGSEGV for the current process. */
+void fault_bad_segment(struct trapframe *tf);
 
 #endif

@@ -43,5 +43,8 @@ void sys_shm_init(void);
 void sys_poll_init(void);
 /* Deliver pending signals before returning to user mode. */
 void signal_deliver(struct trapframe *tf);
+/* A signal the current process cannot block or ignore (faults): its
+ * action is reset to the default, then it is sent. */
+void signal_force(int sig);
 
 #endif

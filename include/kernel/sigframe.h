@@ -1,0 +1,20 @@
+/* sigframe.h - building and unwinding Linux i386 signal frames (kernel/sigframe.c). */
+#ifndef KERNEL_SIGFRAME_H
+#define KERNEL_SIGFRAME_H
+
+#include <arch/trap.h>
+#include <kernel/proc.h>
+
+/* Push a frame for handler sa of sig below tf's stack and point tf at the
+ * handler; oldmask is the mask sigreturn restores. 0 or -EFAULT. */
+int sigframe_push(struct trapframe *tf, int sig, const struct sigaction_k *sa,
+		  uint64_t oldmask);
+int sigframe_push_rt(struct trapframe *tf, int sig,
+		     const struct sigaction_k *sa, uint64_t oldmask);
+/* Restore tf from the frame at sp and give its saved mask: 0, or -EFAULT
+ * (unreadable, or a selector or segment user mode may not hold) with tf
+ * unchanged. */
+int sigframe_restore(struct trapframe *tf, uint32_t sp, uint64_t *mask);
+int sigframe_restore_rt(struct trapframe *tf, uint32_t sp, uint64_t *mask);
+
+#endif
