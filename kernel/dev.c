@@ -199,33 +199,53 @@ static int mem_open(struct file *f)
 	return current && current->uid == 0 ? 0 : -EACCES;
 }
 
-/* Bytes of [off, off + n) below the direct mapping limit. */
-static size_t mem_span(size_t n, uint64_t off)
+/*
+ * /dev/mem is physical memory from 0 to the end of the direct mapping
+ * (docs/security.md). As on Linux, a transfer must lie inside it whole
+ * (else -EFAULT, for reads and writes alike). Each page is reached through
+ * a temporary mapping, so pages the direct mapping leaves out (page 0, the
+ * boot page) read and write like any other.
+ */
+static bool mem_range_ok(size_t n, uint64_t off)
 {
 	uint64_t limit = arch_direct_map_limit();
 
-	return off >= limit ? 0 : (size_t)MIN((uint64_t)n, limit - off);
+	return off <= limit && n <= limit - off;
+}
+
+static void mem_copy(void *kbuf, size_t n, uint64_t off, bool write)
+{
+	for (size_t done = 0; done < n;) {
+		paddr_t pa = (paddr_t)(off + done);
+		size_t chunk = MIN(n - done, PAGE_SIZE - (pa & ~PAGE_MASK));
+		char *va = arch_kmap(pa);
+
+		va += pa & ~PAGE_MASK;
+		if (write)
+			memcpy(va, (char *)kbuf + done, chunk);
+		else
+			memcpy((char *)kbuf + done, va, chunk);
+		arch_kunmap(va);
+		done += chunk;
+	}
 }
 
 static long mem_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 {
-	size_t len = mem_span(n, off);
-
 	(void)f;
-	if (len)
-		memcpy(kbuf, arch_phys_to_virt((paddr_t)off), len);
-	return (long)len;
+	if (!mem_range_ok(n, off))
+		return -EFAULT;
+	mem_copy(kbuf, n, off, false);
+	return (long)n;
 }
 
 static long mem_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
 {
-	size_t len = mem_span(n, off);
-
 	(void)f;
-	if (!len)
-		return n ? -EFAULT : 0;
-	memcpy(arch_phys_to_virt((paddr_t)off), kbuf, len);
-	return (long)len;
+	if (!mem_range_ok(n, off))
+		return -EFAULT;
+	mem_copy((void *)kbuf, n, off, true);
+	return (long)n;
 }
 
 static const struct file_ops mem_ops = {

@@ -4,6 +4,7 @@
  */
 #include <arch/proc.h>
 #include <fs/vfs.h>
+#include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -28,6 +29,7 @@ void proc_start_init(const char *path)
 		panic("cannot exec init '%s': error %ld", path, r);
 	p->state = PROC_RUNNABLE;
 	printk("Starting %s as pid %d\n", path, p->pid);
+	kernel_arm_fail_injection();
 	/* Enter user mode through the trap exit path on p's stack. */
 	current = NULL;
 	schedule();

@@ -4,6 +4,9 @@
  *   crash=NAME    trigger a deliberate fault (negative tests)
  *   bench=ycache  run the in-guest benchmarks (tests/kernel/bench_*.c)
  *   init=PATH     the first program (default /sbin/init)
+ *   failpage=SPEC, failslab=SPEC
+ *                 make page / slab allocations fail once init runs: every
+ *                 Nth ("N") or each with P% probability ("rand:SEED:P")
  */
 #include <arch/hooks.h>
 #include <fs/vfs.h>
@@ -13,6 +16,25 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <mm/fail.h>
+
+static void fail_option(const char *key, enum fail_site site)
+{
+	char spec[48];
+
+	if (!cmdline_get(key, spec, sizeof(spec)))
+		return;
+	if (fail_configure(site, spec))
+		printk("%s=%s: not N or rand:SEED:P, ignored\n", key, spec);
+	else
+		printk("Failure injection: %s=%s\n", key, spec);
+}
+
+void kernel_arm_fail_injection(void)
+{
+	fail_option("failpage", FAIL_PAGE);
+	fail_option("failslab", FAIL_SLAB);
+}
 
 void kernel_run(void)
 {

@@ -14,6 +14,7 @@
 #include <arch/hooks.h>
 #include <kernel/printk.h>
 #include <mm/avl.h>
+#include <mm/fail.h>
 #include <mm/phys.h>
 
 struct phys_range {
@@ -297,7 +298,7 @@ paddr_t phys_alloc(size_t npages, unsigned constraint, enum phys_kind kind)
 	if (constraint > PHYS_BELOW_16M || (unsigned)kind >= PHYS_NKINDS)
 		panic("phys_alloc: bad constraint %u or kind %d", constraint,
 		      (int)kind);
-	if (npages == 0)
+	if (npages == 0 || fail_now(FAIL_PAGE))
 		return PHYS_NONE;
 	for (;;) {
 		paddr_t pa = alloc_once(npages, constraint);

@@ -9,6 +9,7 @@
  * counts but nobody claims is a leak.
  */
 #include <arch/hooks.h>
+#include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/phys.h>
@@ -133,8 +134,9 @@ static void find_top(paddr_t start, size_t npages, void *arg)
 	*top = MAX(*top, (size_t)(start >> PAGE_SHIFT) + npages);
 }
 
-/* Borrow zeroed pages for owner[]: one byte per page of memory. */
-static void map_alloc(struct sanity *s)
+/* Borrow zeroed pages for owner[]: one byte per page of memory. False
+ * when no pages could be had: the check cannot run. */
+static bool map_alloc(struct sanity *s)
 {
 	size_t top = arch_direct_map_limit() >> PAGE_SHIFT;
 
@@ -145,10 +147,13 @@ static void map_alloc(struct sanity *s)
 	s->npages = top;
 	s->map_pages = PAGE_ROUND_UP(top) >> PAGE_SHIFT;
 	s->map_pa = phys_alloc(s->map_pages, PHYS_ANY, PHYS_KERNEL);
-	if (s->map_pa == PHYS_NONE)
-		panic("sanity: no %zu pages for the page map", s->map_pages);
+	if (s->map_pa == PHYS_NONE) {
+		s->map_pages = 0;
+		return false;
+	}
 	s->owner = arch_phys_to_virt(s->map_pa);
 	memset(s->owner, 0, s->npages);
+	return true;
 }
 
 static void mark_free(paddr_t start, size_t npages, void *arg)
@@ -208,12 +213,13 @@ static void check_totals(struct sanity *s)
 		    st.total - s->marked);
 }
 
-size_t mm_sanity_check(void)
+long mm_sanity_check(void)
 {
 	struct sanity *s = &checker;
 	size_t used;
 
-	map_alloc(s);
+	if (!map_alloc(s))
+		return -ENOMEM;
 	sanity_mark(s, s->map_pa, s->map_pages, "sanity bitmap");
 	if (!phys_check())
 		sanity_fail(s, "the free range tree is broken");
@@ -226,5 +232,5 @@ size_t mm_sanity_check(void)
 	check_totals(s);
 	used = s->marked - s->free - s->map_pages;
 	map_release(s);
-	return used;
+	return (long)used;
 }

@@ -18,6 +18,7 @@
 #include <arch/hooks.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <mm/fail.h>
 #include <mm/phys.h>
 #include <mm/sanity.h>
 #include <mm/slab.h>
@@ -409,7 +410,7 @@ void *slab_alloc(size_t size)
 	unsigned i;
 	void *obj;
 
-	if (cls < 0)
+	if (cls < 0 || fail_now(FAIL_SLAB))
 		return NULL;
 	while (!(sp = partial[cls] ? partial[cls] : empty[cls]))
 		if (!slab_grow((unsigned)cls))

@@ -106,6 +106,17 @@ void *arch_slab_map(paddr_t pa)
 	panic("slab window full (%u pages)", SLAB_SLOTS);
 }
 
+/* Temporary mappings share the slab window's slots. */
+void *arch_kmap(paddr_t pa)
+{
+	return arch_slab_map(pa & PAGE_MASK);
+}
+
+void arch_kunmap(void *va)
+{
+	arch_slab_unmap((void *)((uintptr_t)va & PAGE_MASK));
+}
+
 void arch_slab_unmap(void *p)
 {
 	uintptr_t va = (uintptr_t)p;

@@ -1,7 +1,7 @@
 /*
  * hooks.h - the only hardware interface mm/, fs/ and kernel/ algorithms use.
  *
- * The kernel implements these in arch/x86/hooks.c; the host unit tests
+ * The kernel implements these in arch/x86/ (paging.c, serial.c, cpu.c); the host unit tests
  * implement them over an mmap'ed arena that stands in for physical memory
  * (tests/host/host_hooks.c), so the same mm code runs in both places.
  */
@@ -15,6 +15,12 @@ void *arch_phys_to_virt(paddr_t pa);
 paddr_t arch_virt_to_phys(const void *va);
 /* Physical memory at or above this address is not directly mapped. */
 paddr_t arch_direct_map_limit(void);
+
+/* A temporary kernel mapping of one physical page, whether or not the
+ * direct mapping reaches it (page 0 and the boot page are unmapped there):
+ * map, use, unmap. Kernel only. */
+void *arch_kmap(paddr_t pa);
+void arch_kunmap(void *va);
 
 /* TLB maintenance for the current address space. */
 void arch_tlb_flush_page(vaddr_t va);

@@ -39,8 +39,9 @@ void sanity_unregister(struct sanity_owner *o);
  * checked), cached blocks and registered owners. Also checks that every
  * page phys counts (total) is either free or owned: an allocated page no
  * walker claims is a leak. Panics on error; returns the number of pages
- * found in use (the checker's own temporary page map not included).
+ * found in use (the checker's own temporary page map not included), or
+ * -ENOMEM when the pages for its map cannot be had (nothing checked).
  */
-size_t mm_sanity_check(void);
+long mm_sanity_check(void);
 
 #endif

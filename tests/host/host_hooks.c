@@ -11,6 +11,7 @@
 #include <time.h>
 #include <arch/hooks.h>
 #include <kernel/printk.h>
+#include <mm/fail.h>
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include "host.h"
@@ -42,6 +43,7 @@ static void arena_init(void)
 void host_mm_reset_empty(void)
 {
 	arena_init();
+	fail_reset();
 	cur_dir = 0;
 	host_tlb_flushes = 0;
 	phys_init();

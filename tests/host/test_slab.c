@@ -129,7 +129,7 @@ static bool model_verify(void)
 	phys_get_stats(&ps);
 	if (st.objects != nlive || ps.kernel != st.pages)
 		return false;
-	return mm_sanity_check() == ps.total - ps.free;
+	return mm_sanity_check() == (long)(ps.total - ps.free);
 }
 
 static void run_random(uint64_t seed, int ops)

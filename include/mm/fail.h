@@ -1,0 +1,27 @@
+/*
+ * fail.h - allocation-failure injection (boot options failpage= and
+ * failslab=): make every Nth page or slab allocation fail, or each with a
+ * probability, so that error paths run in tests (make test-faults).
+ */
+#ifndef MM_FAIL_H
+#define MM_FAIL_H
+
+#include <kernel/types.h>
+
+enum fail_site { FAIL_PAGE, FAIL_SLAB, FAIL_NSITES };
+
+/*
+ * Set a site's policy from spec: "N" fails every Nth call (0: never),
+ * "rand:SEED:P" fails each call with probability P percent (a seeded
+ * generator: the same boot fails the same calls). -EINVAL for anything
+ * else (the policy is then off).
+ */
+int fail_configure(enum fail_site site, const char *spec);
+/* Whether this call at site should fail (counts the call). */
+bool fail_now(enum fail_site site);
+/* Calls failed so far at site. */
+uint64_t fail_count(enum fail_site site);
+/* Turn every site off (host tests). */
+void fail_reset(void);
+
+#endif
