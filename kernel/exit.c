@@ -83,19 +83,26 @@ static struct proc *find_zombie(int pid, bool *any)
 	return NULL;
 }
 
+/* Linux's struct rusage for i386: two timevals and 14 longs. */
+#define RUSAGE_BYTES 72
+
+/*
+ * wait4: reap a zombie child matching upid. As on Linux, the status and
+ * rusage pointers are only written once a child has been reaped: with no
+ * child the answer is ECHILD whatever they are, and a bad pointer gives
+ * EFAULT after the child is gone.
+ */
 long sys_wait4(uint32_t upid, uint32_t ustatus, uint32_t options,
 	       uint32_t rusage, uint32_t e, uint32_t f)
 {
-	int pid = (int)upid;
+	static const uint8_t zero_rusage[RUSAGE_BYTES];
+	int pid = (int)upid, status;
 	bool any;
 	struct proc *z;
 
 	(void)e, (void)f;
 	if (options & ~(WNOHANG | 2u | 8u | 0x40000000u | 0x80000000u))
 		return -EINVAL;
-	if (ustatus && !user_range_ok(ustatus, 4))
-		return -EFAULT;
-	(void)rusage;
 	for (;;) {
 		z = find_zombie(pid, &any);
 		if (z)
@@ -108,9 +115,12 @@ long sys_wait4(uint32_t upid, uint32_t ustatus, uint32_t options,
 			return -EINTR;
 	}
 	pid = z->pid;
-	if (ustatus && copy_to_user((void *)ustatus, &z->exit_status, 4))
-		return -EFAULT;
+	status = z->exit_status;
 	proc_free(z);
+	if (ustatus && copy_to_user((void *)ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	if (rusage && copy_to_user((void *)rusage, zero_rusage, RUSAGE_BYTES))
+		return -EFAULT;
 	return pid;
 }
 

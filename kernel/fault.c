@@ -1,8 +1,9 @@
 /*
  * fault.c - the kernel's policy for faults. A page fault at a user address
  * goes to mm_handle_fault() for the current process. If mm cannot resolve
- * it: from user mode the process gets SIGSEGV (or SIGKILL when memory ran
- * out even after the yielded-block cache gave back what it holds); inside
+ * it: from user mode the process gets SIGSEGV (when memory ran out even
+ * after the yielded-block cache gave back what it holds, the OOM policy
+ * in kernel/oom.c kills the biggest process instead); inside
  * a user copy the copy returns -EFAULT; anywhere else it is a kernel bug
  * and panics, naming the slab object when a write hit a read-only slab
  * page outside USE().
@@ -10,6 +11,7 @@
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/fault.h>
+#include <kernel/oom.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -40,9 +42,7 @@ static void kernel_fault(struct trapframe *tf, uint32_t addr)
 static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 {
 	if (err == -ENOMEM) {
-		printk("pid %d (%s): out of memory at %08x, killed\n",
-		       current->pid, current->name, addr);
-		proc_signal(current, SIGKILL);
+		oom_kill(addr);
 		return;
 	}
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",

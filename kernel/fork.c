@@ -66,13 +66,14 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t ptid,
 	if (newsp)
 		child->tf->esp = newsp;
 	pid = child->pid;
+	/* From here on the child exists and runs. As on Linux, a tid that
+	 * cannot be stored is not an error: the stores are best effort. */
 	if (flags & CLONE_CHILD_SETTID)
 		mm_space_write(child->space, ctid, &pid, sizeof(pid));
 	if (flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = ctid;
-	if ((flags & CLONE_PARENT_SETTID) &&
-	    copy_to_user((void *)ptid, &pid, sizeof(pid)))
-		return -EFAULT; /* the child runs anyway, as on Linux */
+	if (flags & CLONE_PARENT_SETTID)
+		copy_to_user((void *)ptid, &pid, sizeof(pid));
 	child->state = PROC_RUNNABLE;
 	return pid;
 }

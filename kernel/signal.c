@@ -199,6 +199,15 @@ static long sys_rt_sigprocmask(uint32_t how, uint32_t uset, uint32_t uold,
 	return 0;
 }
 
+/* As on Linux, init gets from other processes only the signals it has
+ * a handler for: SIGKILL and SIGSTOP never, default actions never. */
+static bool init_ignores(const struct proc *p, int sig)
+{
+	return p->pid == 1 && sig != 0 &&
+	       (sig == SIGKILL || sig == SIGSTOP ||
+		p->sigactions[sig].handler == SIG_DFL);
+}
+
 static long sys_kill(uint32_t upid, uint32_t sig, uint32_t c, uint32_t d,
 		     uint32_t e, uint32_t f)
 {
@@ -213,10 +222,11 @@ static long sys_kill(uint32_t upid, uint32_t sig, uint32_t c, uint32_t d,
 			continue;
 		if ((pid > 0 && p->pid != pid) ||
 		    (pid == 0 && p->pgid != current->pgid) ||
-		    (pid < -1 && p->pgid != -pid) || (pid == -1 && p->pid == 1))
+		    (pid < -1 && p->pgid != -pid) ||
+		    (pid == -1 && (p->pid == 1 || p == current)))
 			continue;
 		hits++;
-		if (sig)
+		if (sig && !init_ignores(p, (int)sig))
 			proc_signal(p, (int)sig);
 	}
 	return hits ? 0 : -ESRCH;

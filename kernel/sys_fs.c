@@ -24,6 +24,32 @@
 #define IOV_MAX 1024
 #define MAX_RW 0x7ffff000u /* Linux's cap on one transfer */
 
+/* Bytes from uaddr to the end of its page, at most n: transfers go a user
+ * page at a time, so a bad page ends one with what came before it. */
+static size_t user_chunk(uint32_t uaddr, size_t n)
+{
+	return MIN(n, PAGE_SIZE - (uaddr & ~PAGE_MASK));
+}
+
+/* Once some bytes are in, a read takes only what is there: later pieces
+ * of it must not block (pipes, the console). */
+static long read_more(struct file *f, void *kbuf, size_t n)
+{
+	uint32_t flags = f->flags;
+	long r;
+
+	f->flags |= O_NONBLOCK;
+	r = f->ops->read(f, kbuf, n, f->pos);
+	f->flags = flags;
+	return r == -EAGAIN ? 0 : r;
+}
+
+/*
+ * Read into the user buffer a page at a time. Each page is made present
+ * and writable before the file gives data for it, so nothing read is lost
+ * to a bad page: the result is the bytes before it, or -EFAULT if it is
+ * the first. Pages after the data are never touched.
+ */
 static long do_read(struct file *f, uint32_t ubuf, size_t count)
 {
 	char *kbuf;
@@ -33,15 +59,20 @@ static long do_read(struct file *f, uint32_t ubuf, size_t count)
 	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
 		return -EBADF;
 	count = MIN(count, (size_t)MAX_RW);
-	if (user_probe_writable(ubuf, count))
+	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
 	kbuf = kpage_alloc();
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < count) {
-		size_t chunk = MIN(count - done, PAGE_SIZE);
+		size_t chunk = user_chunk(ubuf + done, count - done);
 
-		r = f->ops->read(f, kbuf, chunk, f->pos);
+		if (user_probe_writable(ubuf + done, chunk)) {
+			r = -EFAULT;
+			break;
+		}
+		r = done ? read_more(f, kbuf, chunk)
+			 : f->ops->read(f, kbuf, chunk, f->pos);
 		if (r <= 0)
 			break;
 		if (copy_to_user((void *)(ubuf + done), kbuf, (size_t)r)) {
@@ -57,6 +88,8 @@ static long do_read(struct file *f, uint32_t ubuf, size_t count)
 	return done ? (long)done : r;
 }
 
+/* Write from the user buffer a page at a time: a bad page ends the write
+ * with the bytes before it (-EFAULT if it is the first), as Linux. */
 static long do_write(struct file *f, uint32_t ubuf, size_t count)
 {
 	char *kbuf;
@@ -74,7 +107,7 @@ static long do_write(struct file *f, uint32_t ubuf, size_t count)
 	if ((f->flags & O_APPEND) && f->kind == FILE_RAMFS)
 		f->pos = ramfs_size(f->node);
 	while (done < count) {
-		size_t chunk = MIN(count - done, PAGE_SIZE);
+		size_t chunk = user_chunk(ubuf + done, count - done);
 
 		if (copy_from_user(kbuf, (const void *)(ubuf + done), chunk)) {
 			r = -EFAULT;

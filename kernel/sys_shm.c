@@ -20,6 +20,7 @@
 #define IPC_CREAT 01000
 #define IPC_EXCL 02000
 #define IPC_RMID 0
+#define SHM_RND 020000
 #define SHM_RDONLY 010000
 
 struct shm_seg {
@@ -76,13 +77,19 @@ static long shm_at(uint32_t id, uint32_t uaddr, uint32_t flags)
 
 	if (!sg)
 		return -EINVAL;
-	if (uaddr && !PAGE_ALIGNED(uaddr))
+	if (flags & SHM_RND)
+		uaddr = PAGE_ROUND_DOWN(uaddr);
+	/* As Linux: a given address must be aligned, in user space and
+	 * free (EINVAL); no room for a chosen one is ENOMEM. */
+	if (uaddr && (!PAGE_ALIGNED(uaddr) || !user_range_ok(uaddr, sg->size)))
 		return -EINVAL;
 	if (!uaddr)
 		uaddr = mm_find_free(current->space, 0x50000000u, sg->size);
-	if (!uaddr || !user_range_ok(uaddr, sg->size))
+	if (!uaddr)
 		return -ENOMEM;
 	r = mm_remap(current->space, uaddr, shm_space, sg->addr, sg->size);
+	if (r == -EEXIST)
+		return -EINVAL;
 	if (!r && (flags & SHM_RDONLY))
 		r = mm_protect(current->space, uaddr, sg->size, PROT_READ);
 	return r ? r : (long)uaddr;

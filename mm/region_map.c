@@ -185,3 +185,16 @@ void mm_space_walk(struct mm_space *s,
 	for (struct region *r = region_first(s); r; r = region_next(r))
 		fn(r, arg);
 }
+
+/* Pages present in s's regions, a shared block counted in every space that
+ * maps it (the OOM killer's measure of a process's size). */
+size_t mm_space_pages(struct mm_space *s)
+{
+	size_t n = 0;
+
+	for (struct region *r = region_first(s); r; r = region_next(r))
+		for (struct phys_region *pr = entry_first(r); pr;
+		     pr = entry_next(pr))
+			n += pr->block->npages;
+	return n;
+}

@@ -145,6 +145,9 @@ struct sanity;
 /* Mark every space's page tables and blocks; check refcounts and order. */
 void mm_spaces_sanity(struct sanity *s);
 
+/* Pages present in s's regions (shared blocks counted in each space). */
+size_t mm_space_pages(struct mm_space *s);
+
 /* Iterate spaces' regions (for /proc/PID/maps and GDB helpers). */
 void mm_space_walk(struct mm_space *s,
 		   void (*fn)(const struct region *r, void *arg), void *arg);
