@@ -48,7 +48,7 @@ struct winsize {
 	uint16_t row, col, xpixel, ypixel;
 };
 
-static int console_chan;
+static int console_chan, console_tx_chan;
 static struct ktermios console_tio = {
     .iflag = ICRNL | IXON,
     .oflag = OPOST | ONLCR,
@@ -67,6 +67,11 @@ void *console_wait_channel(void)
 void console_rx_notify(void)
 {
 	wakeup(&console_chan);
+}
+
+void console_tx_notify(void)
+{
+	wakeup(&console_tx_chan);
 }
 
 /* Input character c as the terminal settings transform and echo it. */
@@ -103,13 +108,24 @@ static long console_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 	return (long)got;
 }
 
+/* Queue the bytes for the transmit interrupt, sleeping while the queue
+ * is full; a signal ends the wait with what was queued (-EINTR if
+ * nothing), as a Linux tty write. */
 static long console_write(struct file *f, const void *kbuf, size_t n,
 			  uint64_t off)
 {
-	(void)f;
+	size_t done = 0;
+
 	(void)off;
-	arch_console_write(kbuf, n);
-	return (long)n;
+	for (;;) {
+		done += arch_console_queue((const char *)kbuf + done, n - done);
+		if (done == n)
+			return (long)n;
+		if (f->flags & O_NONBLOCK)
+			return done ? (long)done : -EAGAIN;
+		if (sleep_on(&console_tx_chan))
+			return done ? (long)done : -EINTR;
+	}
 }
 
 static long console_ioctl(struct file *f, uint32_t cmd, uint32_t arg)

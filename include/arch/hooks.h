@@ -42,7 +42,11 @@ void arch_page_set_writable(void *va, bool writable);
 uint64_t arch_cycles(void);
 
 /* Kernel-only hooks (kernel/ uses them; the host build has no kernel/). */
+/* Write to the console now, by polling (after anything queued). */
 void arch_console_write(const char *s, size_t n);
+/* Queue up to n bytes for interrupt-driven output; returns how many were
+ * taken (0 when the queue is full: wait for console_tx_notify()). */
+size_t arch_console_queue(const char *s, size_t n);
 /* Leave QEMU through isa-debug-exit (status (code << 1) | 1), else halt. */
 void arch_exit_emulator(int code) __attribute__((noreturn));
 void arch_halt_forever(void) __attribute__((noreturn));

@@ -10,5 +10,8 @@ int console_getc(void);
 bool console_has_input(void);
 /* Called from the serial interrupt when input arrived (wakes readers). */
 void console_rx_notify(void);
+/* Called from the serial interrupt when queued output drained to half
+ * (wakes writers). */
+void console_tx_notify(void);
 
 #endif
