@@ -40,7 +40,7 @@ INIT ?= /bin/sh
 INITRD_EXTRA ?=
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h)
 
-.PHONY: all kernel iso run run-kernel debug test bench host-tests help clean deps format FORCE
+.PHONY: all kernel iso run run-kernel debug test test-faults bench host-tests help clean deps format FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -55,6 +55,7 @@ help:
 	@echo "  debug       boot with -s -S and attach GDB with symbols (see .gdbinit)"
 	@echo "  test        host unit tests, in-kernel tests, ISO, GDB and panic tests"
 	@echo "  host-tests  only the host unit tests (ASan + UBSan)"
+	@echo "  test-faults the in-guest suite under failpage=/failslab= injection"
 	@echo "  bench       host micro-benchmarks and in-guest benchmarks (-icount)"
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
 	@echo "  format      clang-format every C file"
@@ -128,6 +129,10 @@ debug: deps-quiet $(KERNEL)
 test: deps-quiet
 	@$(MAKE) --no-print-directory all
 	@scripts/test.sh
+
+test-faults: deps-quiet
+	@$(MAKE) --no-print-directory kernel
+	@scripts/test-faults.sh
 
 bench: deps-quiet $(BUILD)/host-bench
 	@$(MAKE) --no-print-directory BUILD=build/bench SANITY=0 kernel

@@ -19,7 +19,8 @@
 static void init_exited(int status)
 {
 	printk("init exited with status %#x\n", status);
-	mm_sanity_check();
+	if (mm_sanity_check() < 0)
+		printk("sanity check not run: no memory for its page map\n");
 	arch_exit_emulator(status == 0 ? 0 : 1);
 }
 

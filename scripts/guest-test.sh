@@ -12,7 +12,11 @@
 #               to init, so that archive carries /etc/guest-tests listing
 #               them, which the runner reads when it has no arguments; its
 #               "guest/" lines are renamed "guest-24m/" here.
-# Raw console logs: $BUILD/test-logs/guest.txt and guest-24m.txt.
+#   guest-16m/  MEM=16, $BUILD/initrd-16m.cpio (mkinitrd.sh --tests): the
+#               tests that fit beside their own archive in 16 MiB (the
+#               archive is unpacked into the root file system, so it costs
+#               twice its size).
+# Raw console logs: $BUILD/test-logs/guest.txt, guest-24m.txt, guest-16m.txt.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -75,8 +79,11 @@ if ! grep -qs 'init=' kernel/*.c; then
 	exit 0
 fi
 scripts/fetch-busybox.sh
+TESTS_16M="hello null_deref fork_cow_small ldt_escape sigreturn_selectors
+	clone_bad_ptid errno_linux bad_pointers_rw"
 if ! scripts/mkinitrd.sh "$BUILD/initrd.cpio" > "$LOG/guest-build.txt" 2>&1 ||
-   ! scripts/mkinitrd.sh --small "$BUILD/initrd-small.cpio" >> "$LOG/guest-build.txt" 2>&1; then
+   ! scripts/mkinitrd.sh --small "$BUILD/initrd-small.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
+   ! scripts/mkinitrd.sh --tests "$TESTS_16M" "$BUILD/initrd-16m.cpio" >> "$LOG/guest-build.txt" 2>&1; then
 	fail guest/build "scripts/mkinitrd.sh failed"
 	show_tail "$LOG/guest-build.txt"
 	exit 1
@@ -87,5 +94,6 @@ if [ ! -f "$KERNEL" ]; then
 fi
 boot guest 128 "$BUILD/initrd.cpio"
 boot guest-24m 24 "$BUILD/initrd-small.cpio"
+boot guest-16m 16 "$BUILD/initrd-16m.cpio"
 echo "guest-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

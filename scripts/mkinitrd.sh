@@ -18,14 +18,22 @@
 # initialized data, default 4), and /etc/guest-tests naming the two tests,
 # so that init=/sbin/guest-runner runs just those. big stays out of the
 # normal archive; exec_enomem skips where it is missing.
+#
+# --tests "A B ...": an archive with only the runner, the tests named, the
+# helpers shm_peer and memhog, and /etc/guest-tests naming the tests (the
+# 16 MiB boot, and quick runs of a few tests by hand).
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 BIG_MIB=${BIG_MIB:-4}
 small=0
+only=""
 if [ "${1:-}" = --small ]; then
 	small=1
 	shift
+elif [ "${1:-}" = --tests ]; then
+	only=$2
+	shift 2
 fi
 if [ $# -lt 1 ]; then
 	echo "usage: $0 [--small] OUT.cpio [EXTRA_DIR]" >&2
@@ -55,6 +63,10 @@ if [ $small = 1 ]; then
 	root=$BUILD/initrd-small-root
 	tests="exec_enomem fork_many"
 	helpers=big
+elif [ -n "$only" ]; then
+	root=$BUILD/initrd-$(basename "$out" .cpio)-root
+	tests=$only
+	helpers="shm_peer memhog"
 else
 	root=$BUILD/initrd-root
 	tests=""
@@ -85,7 +97,7 @@ for h in $helpers; do
 	install -m 755 "$objdir/$h" "$root/tests/helpers/$h"
 done
 
-if [ $small = 1 ]; then
+if [ $small = 1 ] || [ -n "$only" ]; then
 	printf '%s\n' $tests > "$root/etc/guest-tests"
 elif [ -x "$BUILD/busybox" ]; then
 	install -m 755 "$BUILD/busybox" "$root/bin/busybox"
