@@ -1509,6 +1509,16 @@ static void log_call(long idx, const struct gen *g, const char *deny)
 		if (k == K_PATH_R || k == K_PATH_W || k == K_PATH_OPEN ||
 		    k == K_PATH_DIR || k == K_PATH_EXEC)
 			ostr_user(g->a[i + 1]);
+		/* Small structures: their words. */
+		int words = k == K_TLS ? 4 : k == K_TS ? 2 : k == K_TS64 ? 4
+			  : k == K_SIGACT ? 5 : k == K_MMAPSTRUCT ? 6 : 0;
+		const uint32_t *w = own(g->a[i + 1], (uint32_t)words * 4);
+		for (int j = 0; w && j < words; j++) {
+			ostr(j ? " " : "{");
+			ohex(w[j]);
+			if (j == words - 1)
+				ostr("}");
+		}
 	}
 	ostr(")");
 	if (deny) {
@@ -1774,11 +1784,22 @@ static int reap_all(long ms)
  * yet), its files and SysV segments go (they outlive it). */
 static void cleanup_after(long k, pid_t pid)
 {
+	static int stuck; /* after one report, do not wait 2 s each time */
 	kill(-pid, SIGKILL);
-	if (reap_all(2000) != 0)
+	if (reap_all(stuck ? 100 : 2000) != 0 && !stuck++) {
 		printf("\nfuzz: child %ld: descendants still alive after 2 s "
-		       "(replay: fuzz -s %u -b %ld -r %ld -v)\n",
+		       "(replay: fuzz -s %u -b %ld -r %ld -v; reported once); "
+		       "live pids:",
 		       k, g_seed, opt_batch, k);
+		for (int p = 1; p < 1000; p++) {
+			char path[32];
+			struct stat st;
+			snprintf(path, sizeof path, "/proc/%d/maps", p);
+			if (p != g_parent_pid && stat(path, &st) == 0)
+				printf(" %d", p);
+		}
+		printf("\n");
+	}
 	snprintf(rm_path, sizeof rm_path, SCRATCH_ROOT);
 	rm_tree(0);
 	for (int id = 0; id < 40; id++)
