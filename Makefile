@@ -40,7 +40,7 @@ INIT ?= /bin/sh
 INITRD_EXTRA ?=
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h)
 
-.PHONY: all kernel iso run run-kernel debug test test-faults bench host-tests help clean deps format FORCE
+.PHONY: all kernel iso run run-kernel debug test test-faults bench fuzz host-tests help clean deps format FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -57,6 +57,8 @@ help:
 	@echo "  host-tests  only the host unit tests (ASan + UBSan)"
 	@echo "  test-faults the in-guest suite under failpage=/failslab= injection"
 	@echo "  bench       host micro-benchmarks and in-guest benchmarks (-icount)"
+	@echo "  fuzz        system call fuzzer in the guest: SEED=n CALLS=n (default"
+	@echo "              1000000), REPLAY=k VERBOSE=1 to replay child k (README)"
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
 	@echo "  format      clang-format every C file"
 	@echo "  clean       remove $(BUILD)/"
@@ -137,6 +139,14 @@ test-faults: deps-quiet
 bench: deps-quiet $(BUILD)/host-bench
 	@$(MAKE) --no-print-directory BUILD=build/bench SANITY=0 kernel
 	@scripts/bench.sh
+
+# The system call fuzzer (tests/fuzz/, scripts/fuzz.sh).
+CALLS ?= 1000000
+BATCH ?= 100
+fuzz: deps-quiet $(KERNEL)
+	@scripts/fuzz.sh -n $(CALLS) -b $(BATCH) $(if $(SEED),-s $(SEED)) \
+		$(if $(REPLAY),-r $(REPLAY)) $(if $(VERBOSE),-v) $(if $(SKIP),-x $(SKIP)) \
+		$(if $(BISECT),-L) $(if $(LIMIT),-l $(LIMIT))
 
 deps-quiet:
 	@scripts/deps.sh --quiet

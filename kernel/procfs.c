@@ -212,11 +212,12 @@ static const struct file_ops procfs_ops = {
 
 int procfs_open(const struct procfs_ent *e, struct file **out)
 {
-	struct text t = {kpage_alloc(), 0, PAGE_SIZE};
+	struct text t = {NULL, 0, PAGE_SIZE};
 	struct file *f;
 
 	if (e->kind == PROCFS_SELF)
 		return -ELOOP; /* O_NOFOLLOW on the link */
+	t.buf = kpage_alloc();
 	if (!t.buf)
 		return -ENOMEM;
 	t.buf[0] = '\0';

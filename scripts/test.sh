@@ -1,6 +1,7 @@
 #!/bin/bash
 # test.sh - everything behind `make test`: host unit tests, in-kernel tests,
-# negative (panic) tests, a GRUB ISO boot and a GDB session. Every result
+# negative (panic) tests, a GRUB ISO boot, a GDB session, the in-guest
+# tests and 20,000 calls of the system call fuzzer. Every result
 # is one "PASS name" or "FAIL name: why" line; the last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.
 set -u
@@ -147,6 +148,18 @@ if [ -x scripts/guest-test.sh ]; then
 	echo "== in-guest tests"
 	scripts/guest-test.sh > "$LOG/guest-summary.txt" 2>&1
 	collect "$LOG/guest-summary.txt"
+fi
+if [ -x scripts/fuzz.sh ]; then
+	# The system call fuzzer: 20,000 calls with a fixed seed (about 40 s
+	# under TCG). make fuzz runs longer ones.
+	echo "== fuzz"
+	scripts/fuzz.sh -s 1 -n 20000 > "$LOG/fuzz-summary.txt" 2>&1
+	collect "$LOG/fuzz-summary.txt"
+	if ! grep -q '^PASS ' "$LOG/fuzz-summary.txt"; then
+		grep -q '^FAIL ' "$LOG/fuzz-summary.txt" ||
+			fail fuzz/20000 "no result from scripts/fuzz.sh"
+		show_tail "$LOG/fuzz-summary.txt"
+	fi
 fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
