@@ -8,6 +8,7 @@
 #include <kernel/bootinfo.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
+#include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
@@ -386,10 +387,12 @@ static void unpack_modules(void)
 			continue;
 		err =
 		    cpio_unpack(rootfs, arch_phys_to_virt(m->start), len, &why);
-		if (err)
+		if (err) {
 			printk("vfs: module %s: %s (%d)\n", m->name, why, err);
-		else
-			printk("vfs: unpacked %s (%zu bytes)\n", m->name, len);
+			continue;
+		}
+		printk("vfs: unpacked %s (%zu bytes)\n", m->name, len);
+		mm_boot_release_module(i);
 	}
 }
 

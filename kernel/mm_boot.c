@@ -2,7 +2,8 @@
  * mm_boot.c - start the memory manager from the boot memory map: free RAM
  * goes to the physical allocator, minus page 0, the BIOS area, the kernel
  * image and the boot modules, which are registered with the sanity checker
- * as owners of their pages.
+ * as owners of their pages. A module whose contents were copied out (the
+ * root archive, unpacked into the root file system) gives its pages back.
  */
 #include <kernel/bootinfo.h>
 #include <kernel/kernel.h>
@@ -33,13 +34,40 @@ static void walk_kernel(struct sanity *s)
 		    "kernel image");
 }
 
+static bool module_released[BOOT_MAX_MODS];
+
 static void walk_modules(struct sanity *s)
 {
 	for (unsigned i = 0; i < bootinfo.nmods; i++) {
 		paddr_t a = PAGE_ROUND_DOWN(bootinfo.mods[i].start);
 		paddr_t b = PAGE_ROUND_UP(bootinfo.mods[i].end);
-		sanity_mark(s, a, (b - a) >> PAGE_SHIFT, "boot module");
+		if (!module_released[i])
+			sanity_mark(s, a, (b - a) >> PAGE_SHIFT, "boot module");
 	}
+}
+
+/* Whether [a, b) shares a page with the kernel image or another module. */
+static bool module_shares_pages(unsigned i, paddr_t a, paddr_t b)
+{
+	if (a < kernel_last() && b > kernel_first())
+		return true;
+	for (unsigned j = 0; j < bootinfo.nmods; j++)
+		if (j != i && a < PAGE_ROUND_UP(bootinfo.mods[j].end) &&
+		    b > PAGE_ROUND_DOWN(bootinfo.mods[j].start))
+			return true;
+	return false;
+}
+
+void mm_boot_release_module(unsigned i)
+{
+	paddr_t a = PAGE_ROUND_DOWN(bootinfo.mods[i].start);
+	paddr_t b = PAGE_ROUND_UP(bootinfo.mods[i].end);
+
+	if (i >= bootinfo.nmods || module_released[i] || b <= a ||
+	    module_shares_pages(i, a, b))
+		return;
+	module_released[i] = true;
+	phys_free(a, (b - a) >> PAGE_SHIFT, PHYS_KERNEL);
 }
 
 static struct sanity_owner kernel_owner = {"kernel image", walk_kernel, NULL};

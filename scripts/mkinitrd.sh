@@ -20,8 +20,8 @@
 # normal archive; exec_enomem skips where it is missing.
 #
 # --tests "A B ...": an archive with only the runner, the tests named, the
-# helpers shm_peer and memhog, and /etc/guest-tests naming the tests (the
-# 16 MiB boot, and quick runs of a few tests by hand).
+# helpers named in $TEST_HELPERS, and /etc/guest-tests naming the tests
+# (the 16 MiB boot, and quick runs of a few tests by hand).
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -66,7 +66,7 @@ if [ $small = 1 ]; then
 elif [ -n "$only" ]; then
 	root=$BUILD/initrd-$(basename "$out" .cpio)-root
 	tests=$only
-	helpers="shm_peer memhog"
+	helpers=${TEST_HELPERS:-}
 else
 	root=$BUILD/initrd-root
 	tests=""

@@ -10,6 +10,8 @@ void mm_boot_init(void);
 void mm_print_stats(void);
 /* After start-up: tests, crash modes or the first program. Never returns. */
 void kernel_run(void) __attribute__((noreturn));
+/* Module i's contents are no longer needed: its pages become free. */
+void mm_boot_release_module(unsigned i);
 /* Arm failpage=/failslab= (once init is running: boot must not fail). */
 void kernel_arm_fail_injection(void);
 /* Run the in-kernel tests named by filter ("all" for every one). */
