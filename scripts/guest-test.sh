@@ -79,7 +79,7 @@ if ! grep -qs 'init=' kernel/*.c; then
 	exit 0
 fi
 scripts/fetch-busybox.sh
-TESTS_16M="hello null_deref fork_cow_small ldt_escape sigreturn_selectors
+TESTS_16M="hello null_deref fork_cow_small ring0_escape sigreturn_selectors
 	clone_bad_ptid errno_linux bad_pointers_rw"
 if ! scripts/mkinitrd.sh "$BUILD/initrd.cpio" > "$LOG/guest-build.txt" 2>&1 ||
    ! scripts/mkinitrd.sh --small "$BUILD/initrd-small.cpio" >> "$LOG/guest-build.txt" 2>&1 ||

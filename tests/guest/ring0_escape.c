@@ -1,8 +1,9 @@
-/* ldt_escape - user code cannot reach ring 0 through the LDT. With LDTR
+/* ring0_escape - user code cannot reach ring 0 or the hardware. With LDTR
  * left in its reset state (base 0, limit 0xFFFF), descriptors written at
  * linear 0x1000.. would be live: a data selector and a call gate to the
- * kernel's code selector. Each attempt must die with SIGSEGV; modify_ldt
- * is not offered (ENOSYS, as a Linux built without it). */
+ * kernel's code selector. Each attempt must die with SIGSEGV, as must
+ * port I/O and privileged instructions; modify_ldt is not offered (ENOSYS,
+ * as a Linux built without it). */
 #include "guest.h"
 
 #define LDT_PAGE 0x1000u
@@ -57,8 +58,37 @@ static void load_ldt_unmapped(void *arg)
 	__asm__ volatile("mov %0, %%gs" : : "r"(sel));
 }
 
+static void port_io(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("outb %%al, $0xf4" : : "a"(0)); /* QEMU's exit port */
+}
+
+static void port_read(void *arg)
+{
+	uint8_t v;
+	(void)arg;
+	__asm__ volatile("inb $0x60, %%al" : "=a"(v));
+}
+
+static void disable_interrupts(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("cli");
+}
+
+static void load_cr3(void *arg)
+{
+	(void)arg;
+	__asm__ volatile("mov %0, %%cr3" : : "r"(0) : "memory");
+}
+
 int main(void)
 {
+	expect_signal(port_io, NULL, SIGSEGV, "outb to port 0xf4");
+	expect_signal(port_read, NULL, SIGSEGV, "inb from port 0x60");
+	expect_signal(disable_interrupts, NULL, SIGSEGV, "cli");
+	expect_signal(load_cr3, NULL, SIGSEGV, "mov to cr3");
 	expect_signal(load_ldt_data, NULL, SIGSEGV, "LDT data selector");
 	expect_signal(call_ldt_gate, NULL, SIGSEGV, "LDT call gate to ring 0");
 	expect_signal(load_ldt_unmapped, NULL, SIGSEGV, "LDT selector");
