@@ -5,6 +5,7 @@
  * page buffers of the file side.
  */
 #include <arch/hooks.h>
+#include <fs/blockdev.h>
 #include <kernel/bootinfo.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -206,7 +207,9 @@ static int node_ops(struct ramfs_node *n, uint32_t flags,
 	if (RAMFS_ISREG(st.mode) || RAMFS_ISDIR(st.mode))
 		return 0;
 	*kind = FILE_DEV;
-	*ops = RAMFS_ISCHR(st.mode) ? dev_ops(st.rdev) : NULL;
+	*ops = RAMFS_ISCHR(st.mode)   ? dev_ops(st.rdev)
+	       : RAMFS_ISBLK(st.mode) ? dev_block_ops(st.rdev)
+				      : NULL;
 	return *ops ? 0 : -ENXIO;
 }
 
@@ -280,6 +283,8 @@ long vfs_size(struct file *f)
 {
 	if (f->kind == FILE_PROC)
 		return f->priv_len;
+	if (f->kind == FILE_DEV && f->node && RAMFS_ISBLK(ramfs_mode(f->node)))
+		return dev_block_size(f->rdev);
 	return f->node ? (long)ramfs_size(f->node) : 0;
 }
 
@@ -424,6 +429,13 @@ void vfs_init(void)
 	ensure_node("/dev/null", RAMFS_S_IFCHR | 0666, DEV_NULL);
 	ensure_node("/dev/zero", RAMFS_S_IFCHR | 0666, DEV_ZERO);
 	ensure_node("/dev/mem", RAMFS_S_IFCHR | 0640, DEV_MEM);
+	for (unsigned i = 0; blockdev_nth(i); i++) {
+		struct blockdev *d = blockdev_nth(i);
+		char path[32] = "/dev/";
+
+		strlcpy(path + 5, d->name, sizeof(path) - 5);
+		ensure_node(path, RAMFS_S_IFBLK | 0660, d->rdev);
+	}
 	ensure_node("/proc", RAMFS_S_IFDIR | 0555, 0);
 	ensure_node("/proc/meminfo", RAMFS_S_IFREG | 0444, 0);
 	ensure_node("/tmp", RAMFS_S_IFDIR | 01777, 0);

@@ -30,6 +30,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	arch_fpu_init();
 	mm_boot_init();
 	sched_init();
+	ata_init();
 	vfs_init();
 	sys_proc_init();
 	sys_signal_init();

@@ -103,12 +103,17 @@ int sleep_on(void *chan)
 	return 0;
 }
 
+/* Make chan's sleepers runnable. They run at the next return to user
+ * mode: a process woken by an interrupt (a disk, the console) need not
+ * wait for the end of whoever's time slice was interrupted. */
 void wakeup(void *chan)
 {
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
-		if (p && p->state == PROC_SLEEPING && p->wait_chan == chan)
+		if (p && p->state == PROC_SLEEPING && p->wait_chan == chan) {
 			p->state = PROC_RUNNABLE;
+			need_resched = true;
+		}
 	}
 }
 

@@ -5,8 +5,9 @@
 # (scripts/test.sh counts the PASS and FAIL ones). A boot that panics, hangs
 # or ends without the runner's summary line gives "FAIL guest/boot: ...".
 #
-# Two boots:
-#   guest/      MEM=128 (default), $BUILD/initrd.cpio: every test.
+# Three boots:
+#   guest/      MEM=128 (default), $BUILD/initrd.cpio: every test, with two
+#               4 MiB scratch IDE disks (hda, hdb) made fresh each run.
 #   guest-24m/  MEM=24, $BUILD/initrd-small.cpio (mkinitrd.sh --small): only
 #               exec_enomem and fork_many. The kernel cannot pass arguments
 #               to init, so that archive carries /etc/guest-tests listing
@@ -29,11 +30,12 @@ pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 show_tail() { tail -n 25 "$1" | sed 's/^/    | /'; }
 
-# boot NAME MEM INITRD: one boot; results as NAME/TEST.
+# boot NAME MEM INITRD [QEMU ARGS...]: one boot; results as NAME/TEST.
 boot() {
 	local name=$1 mem=$2 initrd=$3 out=$LOG/$1.txt
+	shift 3
 	INITRD=$initrd MEM=$mem timeout 600 \
-		scripts/qemu.sh kernel "$KERNEL" "init=/sbin/guest-runner" \
+		scripts/qemu.sh kernel "$KERNEL" "init=/sbin/guest-runner" "$@" \
 		< /dev/null > "$out" 2>&1
 	local rc=$?
 	local clean=$LOG/$name.clean.txt
@@ -92,7 +94,15 @@ if [ ! -f "$KERNEL" ]; then
 	fail guest/boot "no $KERNEL (make kernel)"
 	exit 1
 fi
-boot guest 128 "$BUILD/initrd.cpio"
+# Scratch disks for the 128 MiB boot: hda zeros, hdb sector i holding the
+# 32-bit number i in every word (tests/guest/ata_rw.c), both 4 MiB.
+disks=$BUILD/test-disks
+mkdir -p "$disks"
+head -c $((4 << 20)) /dev/zero > "$disks/hda.img"
+perl -e 'for $i (0..8191) { print pack("V", $i) x 128 }' > "$disks/hdb.img"
+boot guest 128 "$BUILD/initrd.cpio" \
+	-drive file="$disks/hda.img",format=raw,if=ide,index=0 \
+	-drive file="$disks/hdb.img",format=raw,if=ide,index=1
 boot guest-24m 24 "$BUILD/initrd-small.cpio"
 boot guest-16m 16 "$BUILD/initrd-16m.cpio"
 echo "guest-test: $passed passed, $failed failed"

@@ -26,5 +26,6 @@ uint64_t pit_ticks(void);
 void paging_init(paddr_t mem_top);
 void paging_protect_boot_page(void);
 void trap_init(void);
+void ata_init(void);
 
 #endif

@@ -28,6 +28,23 @@ static inline uint16_t inw(uint16_t port)
 	return v;
 }
 
+/* count 16-bit words between a port and memory (ATA PIO data). */
+static inline void insw(uint16_t port, void *buf, uint32_t count)
+{
+	__asm__ volatile("rep insw"
+			 : "+D"(buf), "+c"(count)
+			 : "d"(port)
+			 : "memory");
+}
+
+static inline void outsw(uint16_t port, const void *buf, uint32_t count)
+{
+	__asm__ volatile("rep outsw"
+			 : "+S"(buf), "+c"(count)
+			 : "d"(port)
+			 : "memory");
+}
+
 static inline void outl(uint16_t port, uint32_t v)
 {
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));

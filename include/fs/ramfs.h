@@ -24,6 +24,7 @@
 #define RAMFS_ISREG(m) (((m)&RAMFS_S_IFMT) == RAMFS_S_IFREG)
 #define RAMFS_ISLNK(m) (((m)&RAMFS_S_IFMT) == RAMFS_S_IFLNK)
 #define RAMFS_ISCHR(m) (((m)&RAMFS_S_IFMT) == RAMFS_S_IFCHR)
+#define RAMFS_ISBLK(m) (((m)&RAMFS_S_IFMT) == RAMFS_S_IFBLK)
 
 /* Device numbers in Linux's 32-bit encoding (new_encode_dev). */
 #define RAMFS_MKDEV(ma, mi)                                     \

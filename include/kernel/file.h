@@ -93,6 +93,9 @@ void *kpage_alloc(void);
 void kpage_free(void *va);
 
 /* kernel/dev.c: operations of a character device; NULL if unknown. */
+/* kernel/dev_block.c: block device files (/dev/hda ...). */
+const struct file_ops *dev_block_ops(uint32_t rdev);
+long dev_block_size(uint32_t rdev);
 const struct file_ops *dev_ops(uint32_t rdev);
 extern const struct file_ops console_ops;
 #define DEV_MEM RAMFS_MKDEV(1, 1)

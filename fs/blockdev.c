@@ -1,0 +1,77 @@
+/*
+ * blockdev.c - the table of block devices, by name and device number, and
+ * transfers checked against each device's size: no caller can make a
+ * driver touch a sector past the end.
+ */
+#include <fs/blockdev.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
+
+static struct blockdev *devices[BLOCKDEV_MAX];
+
+void blockdev_reset(void)
+{
+	memset(devices, 0, sizeof(devices));
+}
+
+int blockdev_register(struct blockdev *d)
+{
+	int slot = -1;
+
+	for (int i = 0; i < BLOCKDEV_MAX; i++) {
+		if (devices[i] && (devices[i] == d ||
+				   strcmp(devices[i]->name, d->name) == 0))
+			return -EEXIST;
+		if (!devices[i] && slot < 0)
+			slot = i;
+	}
+	if (slot < 0)
+		return -ENOSPC;
+	devices[slot] = d;
+	return 0;
+}
+
+struct blockdev *blockdev_find(const char *name)
+{
+	for (int i = 0; i < BLOCKDEV_MAX; i++)
+		if (devices[i] && strcmp(devices[i]->name, name) == 0)
+			return devices[i];
+	return NULL;
+}
+
+struct blockdev *blockdev_by_rdev(uint32_t rdev)
+{
+	for (int i = 0; i < BLOCKDEV_MAX; i++)
+		if (devices[i] && devices[i]->rdev == rdev)
+			return devices[i];
+	return NULL;
+}
+
+struct blockdev *blockdev_nth(unsigned n)
+{
+	for (int i = 0; i < BLOCKDEV_MAX; i++)
+		if (devices[i] && n-- == 0)
+			return devices[i];
+	return NULL;
+}
+
+static bool in_range(const struct blockdev *d, uint64_t sector, uint32_t n)
+{
+	return sector <= d->nsectors && n <= d->nsectors - sector;
+}
+
+int blockdev_read(struct blockdev *d, uint64_t sector, uint32_t count,
+		  void *buf)
+{
+	if (!in_range(d, sector, count))
+		return -EINVAL;
+	return count ? d->ops->read(d, sector, count, buf) : 0;
+}
+
+int blockdev_write(struct blockdev *d, uint64_t sector, uint32_t count,
+		   const void *buf)
+{
+	if (!in_range(d, sector, count))
+		return -EINVAL;
+	return count ? d->ops->write(d, sector, count, buf) : 0;
+}

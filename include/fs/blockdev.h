@@ -1,0 +1,54 @@
+/*
+ * blockdev.h - block devices: fixed-size sectors read and written by
+ * number. The ATA driver (arch/x86/ata.c), the RAM disk (fs/ramdisk.c) and
+ * the host tests' file-backed disk implement the ops; file systems and
+ * /dev/hdX use them. Buffers are kernel memory.
+ */
+#ifndef FS_BLOCKDEV_H
+#define FS_BLOCKDEV_H
+
+#include <kernel/types.h>
+
+#define BLOCKDEV_SECTOR 512u
+
+struct blockdev;
+
+struct blockdev_ops {
+	/* Transfer count sectors from sector on: 0 or -EIO. */
+	int (*read)(struct blockdev *d, uint64_t sector, uint32_t count,
+		    void *buf);
+	int (*write)(struct blockdev *d, uint64_t sector, uint32_t count,
+		     const void *buf);
+	/* Make written sectors durable (the drive's cache): 0 or -EIO. */
+	int (*flush)(struct blockdev *d);
+};
+
+struct blockdev {
+	const struct blockdev_ops *ops;
+	const char *name;     /* "hda", "ram0": the /dev name */
+	uint32_t sector_size; /* BLOCKDEV_SECTOR */
+	uint64_t nsectors;
+	uint32_t rdev;	      /* device number of its /dev node */
+	void *priv;
+};
+
+#define BLOCKDEV_MAX 8
+
+/* Make d known by its name (-ENOSPC when the table is full, -EEXIST). */
+int blockdev_register(struct blockdev *d);
+/* The registered device called name, or NULL. */
+struct blockdev *blockdev_find(const char *name);
+/* The registered device with device number rdev, or NULL. */
+struct blockdev *blockdev_by_rdev(uint32_t rdev);
+/* The i-th registered device (0..), or NULL past the last. */
+struct blockdev *blockdev_nth(unsigned i);
+/* Forget every registration (host tests). */
+void blockdev_reset(void);
+
+/* Sector-checked transfers: -EINVAL beyond the end, else the ops' result. */
+int blockdev_read(struct blockdev *d, uint64_t sector, uint32_t count,
+		  void *buf);
+int blockdev_write(struct blockdev *d, uint64_t sector, uint32_t count,
+		   const void *buf);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * dev_block.c - block devices as files (/dev/hda, /dev/hdb): byte offsets
+ * and lengths over a struct blockdev. Whole aligned sectors go straight to
+ * the driver; a partial sector is read, patched and written back. Reads
+ * end at the device's end (0 there), writes past it give -ENOSPC, as
+ * Linux's block device files do. BLKGETSIZE and BLKGETSIZE64 tell the size.
+ */
+#include <fs/blockdev.h>
+#include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/string.h>
+#include <kernel/uaccess.h>
+
+#define BLKGETSIZE 0x1260	  /* in 512-byte sectors, as unsigned long */
+#define BLKGETSIZE64 0x80041272u /* in bytes, as uint64_t */
+#define SECTOR BLOCKDEV_SECTOR
+
+static uint8_t bounce[SECTOR];
+
+static int blk_open(struct file *f)
+{
+	f->priv = blockdev_by_rdev(f->rdev);
+	return f->priv ? 0 : -ENXIO;
+}
+
+static uint64_t dev_bytes(const struct blockdev *d)
+{
+	return d->nsectors * SECTOR;
+}
+
+/* One piece of a transfer: whole sectors from an aligned offset, or the
+ * rest of one sector through the bounce buffer. Returns bytes or -EIO. */
+static long blk_piece(struct blockdev *d, char *kbuf, size_t n, uint64_t off,
+		      bool write)
+{
+	uint64_t sector = off / SECTOR;
+	size_t in = (size_t)(off % SECTOR);
+	int err;
+
+	if (in == 0 && n >= SECTOR) {
+		uint32_t count = (uint32_t)(n / SECTOR);
+		err = write ? blockdev_write(d, sector, count, kbuf)
+			    : blockdev_read(d, sector, count, kbuf);
+		return err ? -EIO : (long)(count * SECTOR);
+	}
+	n = MIN(n, SECTOR - in);
+	if (blockdev_read(d, sector, 1, bounce))
+		return -EIO;
+	if (!write) {
+		memcpy(kbuf, bounce + in, n);
+		return (long)n;
+	}
+	memcpy(bounce + in, kbuf, n);
+	return blockdev_write(d, sector, 1, bounce) ? -EIO : (long)n;
+}
+
+static long blk_transfer(struct file *f, char *kbuf, size_t n, uint64_t off,
+			 bool write)
+{
+	struct blockdev *d = f->priv;
+	size_t done = 0;
+
+	if (off >= dev_bytes(d))
+		return write && n ? -ENOSPC : 0;
+	n = (size_t)MIN((uint64_t)n, dev_bytes(d) - off);
+	while (done < n) {
+		long r = blk_piece(d, kbuf + done, n - done, off + done, write);
+		if (r < 0)
+			return done ? (long)done : r;
+		done += (size_t)r;
+	}
+	return (long)done;
+}
+
+static long blk_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+{
+	return blk_transfer(f, kbuf, n, off, false);
+}
+
+static long blk_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
+{
+	return blk_transfer(f, (char *)kbuf, n, off, true);
+}
+
+static long blk_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
+{
+	struct blockdev *d = f->priv;
+	uint64_t bytes = dev_bytes(d);
+	uint32_t sectors = (uint32_t)MIN(d->nsectors, 0xFFFFFFFFull);
+
+	switch (cmd) {
+	case BLKGETSIZE:
+		return copy_to_user((void *)arg, &sectors, sizeof(sectors))
+			   ? -EFAULT
+			   : 0;
+	case BLKGETSIZE64:
+		return copy_to_user((void *)arg, &bytes, sizeof(bytes))
+			   ? -EFAULT
+			   : 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_ops block_ops = {
+    .open = blk_open,
+    .read = blk_read,
+    .write = blk_write,
+    .ioctl = blk_ioctl,
+    .seekable = true,
+};
+
+const struct file_ops *dev_block_ops(uint32_t rdev)
+{
+	return blockdev_by_rdev(rdev) ? &block_ops : NULL;
+}
+
+long dev_block_size(uint32_t rdev)
+{
+	struct blockdev *d = blockdev_by_rdev(rdev);
+	uint64_t bytes = d ? dev_bytes(d) : 0;
+
+	return (long)MIN(bytes, 0x7FFFFFFFull);
+}

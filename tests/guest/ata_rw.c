@@ -1,0 +1,142 @@
+/* ata_rw - the second IDE disk (/dev/hdb, attached by the test runner with
+ * sector i holding the 32-bit number i in every word) read and written
+ * through its device file: aligned and unaligned transfers, the size, the
+ * end of the device (EOF for reads, ENOSPC for writes). While a process
+ * waits for the disk the machine keeps running: a spinning child makes
+ * progress during one long read. */
+#define _FILE_OFFSET_BITS 64
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include "guest.h"
+
+#define SECT 512
+#define BLKGETSIZE64_ 0x80041272u
+
+static int fd;
+
+static uint32_t word_at(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static void check_sector(const unsigned char *b, uint32_t n)
+{
+	for (int i = 0; i < SECT; i += 4)
+		CHECK(word_at(b + i) == n, "sector %u word %d holds %u", n,
+		      i / 4, word_at(b + i));
+}
+
+static void pattern_reads(uint64_t size)
+{
+	static unsigned char buf[8 * SECT];
+	CHECK(pread(fd, buf, SECT, 0) == SECT, "read of sector 0");
+	check_sector(buf, 0);
+	CHECK(pread(fd, buf, 8 * SECT, 77 * SECT) == 8 * SECT, "8 sectors");
+	for (uint32_t i = 0; i < 8; i++)
+		check_sector(buf + i * SECT, 77 + i);
+	uint32_t last = (uint32_t)(size / SECT - 1);
+	CHECK(pread(fd, buf, SECT, (off_t)last * SECT) == SECT, "last");
+	check_sector(buf, last);
+	/* Unaligned: the end of sector 5 and the start of sector 6. */
+	CHECK(pread(fd, buf, 16, 6 * SECT - 8) == 16, "unaligned read");
+	CHECK(word_at(buf) == 5 && word_at(buf + 4) == 5 &&
+		  word_at(buf + 8) == 6 && word_at(buf + 12) == 6,
+	      "unaligned read gave %u %u %u %u", word_at(buf),
+	      word_at(buf + 4), word_at(buf + 8), word_at(buf + 12));
+	CHECK(pread(fd, buf, SECT, (off_t)size) == 0, "read at the end");
+	CHECK(pread(fd, buf, 2 * SECT, (off_t)size - SECT) == SECT,
+	      "read across the end");
+}
+
+static void writes(uint64_t size)
+{
+	static unsigned char buf[4096], back[4096];
+	for (int i = 0; i < 4096; i++)
+		buf[i] = (unsigned char)(i * 7 + 1);
+	CHECK(pwrite(fd, buf, 4096, 100 * SECT) == 4096, "aligned write");
+	CHECK(pwrite(fd, "hello, disk", 11, 300 * SECT + 505) == 11,
+	      "unaligned write");
+	CHECK(pread(fd, back, 4096, 100 * SECT) == 4096 &&
+		  memcmp(buf, back, 4096) == 0,
+	      "aligned write did not read back");
+	CHECK(pread(fd, back, 11, 300 * SECT + 505) == 11 &&
+		  memcmp(back, "hello, disk", 11) == 0,
+	      "unaligned write did not read back");
+	/* The bytes around the unaligned write kept the pattern. */
+	CHECK(pread(fd, back, 2 * SECT, 300 * SECT) == 2 * SECT, "reread");
+	CHECK(word_at(back) == 300 && word_at(back + 500) == 300 &&
+		  word_at(back + 2 * SECT - 4) == 301,
+	      "an unaligned write changed its neighbours");
+	CHECK_ERR(pwrite(fd, buf, SECT, (off_t)size), ENOSPC);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * A child spins while the parent reads 2 MiB: it must get the CPU while
+ * the parent waits for the disk. The parent may be preempted once on its
+ * way out of the call (one 10 ms slice for the child), so the child must
+ * have run for clearly more than that: over two slices and a tenth of the
+ * read's time, measured against its own spinning rate. (PIO keeps the CPU
+ * busy copying each sector, so the child gets far from all of it.)
+ */
+static void keeps_running(void)
+{
+	volatile uint32_t *count = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(count != MAP_FAILED, "mmap shared");
+	pid_t pid = fork();
+	CHECK_SYS(pid);
+	if (pid == 0)
+		for (;;)
+			(*count)++;
+	char *big = map_anon(2u << 20);
+	memset(big, 0, 2u << 20);
+	uint32_t c0 = *count;
+	long t0 = now_ms();
+	sleep_ms(100);
+	double rate = (double)(*count - c0) / (double)(now_ms() - t0);
+	uint32_t before = *count;
+	t0 = now_ms();
+	ssize_t n = pread(fd, big, 2u << 20, 0);
+	long took = now_ms() - t0;
+	uint32_t during = *count - before;
+	kill(pid, SIGKILL);
+	wait_for(pid);
+	CHECK(n == (ssize_t)(2u << 20), "2 MiB read gave %zd", n);
+	check_sector((unsigned char *)big + 4095 * SECT, 4095);
+	printf("ata_rw: 2 MiB read in %ld ms; the child ran %.0f ms of it\n",
+	       took, rate > 0 ? during / rate : 0.0);
+	if (took >= 60 && rate > 0)
+		CHECK(during / rate > 20.0 && during / rate > took / 10.0,
+		      "the child ran %.0f ms of a %ld ms read (polled I/O?)",
+		      during / rate, took);
+	munmap(big, 2u << 20);
+}
+
+int main(void)
+{
+	need_vmkernel();
+	fd = open("/dev/hdb", O_RDWR);
+	if (fd < 0 && errno == ENOENT)
+		skip("no second IDE disk attached");
+	CHECK_SYS(fd);
+	uint64_t size = 0;
+	CHECK(ioctl(fd, BLKGETSIZE64_, &size) == 0, "BLKGETSIZE64: %s",
+	      strerror(errno));
+	CHECK(size >= (4u << 20) && size % SECT == 0, "size %llu",
+	      (unsigned long long)size);
+	CHECK(lseek(fd, 0, SEEK_END) == (off_t)size, "SEEK_END");
+	pattern_reads(size);
+	writes(size);
+	keeps_running();
+	close(fd);
+	return 0;
+}
