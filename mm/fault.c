@@ -13,8 +13,6 @@
 #include <mm/pagetable.h>
 #include "region_internal.h"
 
-#define PROT_ANY (PROT_READ | PROT_WRITE | PROT_EXEC)
-
 /* The stack region addr (in no region) may grow into, or NULL. */
 static struct region *stack_below(struct mm_space *s, vaddr_t addr)
 {
@@ -29,7 +27,7 @@ static bool access_ok(const struct region *r, bool write)
 {
 	if (write)
 		return r->prot & PROT_WRITE;
-	return r->prot & PROT_ANY;
+	return r->prot & PROT_RWX;
 }
 
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
@@ -109,9 +107,4 @@ static int space_copy(struct mm_space *s, vaddr_t va, char *buf, size_t n,
 int mm_space_write(struct mm_space *s, vaddr_t va, const void *src, size_t n)
 {
 	return space_copy(s, va, (char *)src, n, true);
-}
-
-int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n)
-{
-	return space_copy(s, va, dst, n, false);
 }

@@ -309,7 +309,7 @@ unsigned entry_pte_flags(const struct phys_region *pr)
 	const struct phys_block *b = pr->block;
 	unsigned flags = PTE_P | PTE_U;
 
-	if (!(r->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (!(r->prot & PROT_RWX))
 		return 0;
 	/* A COW block shared by several entries stays read-only. */
 	if ((r->prot & PROT_WRITE) &&

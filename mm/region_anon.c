@@ -95,12 +95,7 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	};
 	struct region *r;
 
-	if (flags & ~REGION_GROWSDOWN)
-		return -EINVAL;
-	if (flags & REGION_GROWSDOWN)
-		return mm_map_stack(s, start, len, prot,
-				    start > REGION_DEFAULT_STACK_MAX + PAGE_SIZE
-					? start - REGION_DEFAULT_STACK_MAX
-					: PAGE_SIZE);
+	if (flags)
+		return -EINVAL; /* none defined (stacks: mm_map_stack) */
 	return region_map_new(s, &t, &r);
 }

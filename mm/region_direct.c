@@ -12,7 +12,7 @@
 
 static unsigned direct_flags(const struct region *r)
 {
-	if (!(r->prot & (PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (!(r->prot & PROT_RWX))
 		return 0;
 	return PTE_P | PTE_U | ((r->prot & PROT_WRITE) ? PTE_W : 0);
 }
@@ -101,7 +101,7 @@ int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
 	struct region *r;
 	int rc;
 
-	if (!PAGE_ALIGNED(phys) || (uint64_t)phys + len > 0x100000000ull)
+	if (!PAGE_ALIGNED(phys) || (uint64_t)phys + len > ADDR_SPACE_END)
 		return -EINVAL;
 	rc = region_map_new(s, &t, &r);
 	if (rc)

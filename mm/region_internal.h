@@ -37,8 +37,6 @@ struct region_ops {
 
 /* Most anonymous blocks made at once by populate (and cloned per fault). */
 #define REGION_MAX_BLOCK_PAGES 64u
-/* Stack growth limit of mm_map_anon(REGION_GROWSDOWN) without mm_map_stack. */
-#define REGION_DEFAULT_STACK_MAX (8u << 20)
 
 static inline vaddr_t region_end(const struct region *r)
 {

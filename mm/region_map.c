@@ -10,11 +10,6 @@
 #include <mm/pagetable.h>
 #include "region_internal.h"
 
-/* Where mm_find_free() starts looking without a hint. */
-#define MMAP_DEFAULT_BASE 0x10000000u
-
-#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
-
 int region_map_new(struct mm_space *s, const struct region *t,
 		   struct region **out)
 {
@@ -22,7 +17,7 @@ int region_map_new(struct mm_space *s, const struct region *t,
 
 	if (rc)
 		return rc;
-	if (t->prot & ~PROT_ALL)
+	if (t->prot & ~PROT_RWX)
 		return -EINVAL;
 	if (!region_range_free(s, t->start, t->len))
 		return -EEXIST;
@@ -102,7 +97,7 @@ int mm_protect(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 
 	if (rc)
 		return rc;
-	if (prot & ~PROT_ALL)
+	if (prot & ~PROT_RWX)
 		return -EINVAL;
 	for (va = start; va < end; va = region_end(r))
 		if (!(r = mm_find_region(s, va)))
@@ -148,7 +143,7 @@ int mm_populate(struct mm_space *s, vaddr_t start, size_t len, bool write)
 			return -EFAULT;
 		stop = MIN(end, region_end(r));
 		/* The backend may allocate in larger blocks than faults do. */
-		if (r->ops->populate && (r->prot & PROT_ALL)) {
+		if (r->ops->populate && (r->prot & PROT_RWX)) {
 			rc = r->ops->populate(r, va, stop);
 			if (rc)
 				return rc;

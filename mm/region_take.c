@@ -24,7 +24,7 @@ static int tg_check(struct mm_space *s, vaddr_t addr, size_t npages,
 	vaddr_t va, end;
 	struct region *r;
 
-	if (!PAGE_ALIGNED(addr) || npages == 0 || end64 > 0x100000000ull)
+	if (!PAGE_ALIGNED(addr) || npages == 0 || end64 > ADDR_SPACE_END)
 		return -EINVAL;
 	if (end64 > USER_TOP)
 		return -EFAULT;

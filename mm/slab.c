@@ -482,18 +482,10 @@ void slab_free(void *p, size_t size)
 
 /* --- USE() and friends ----------------------------------------------- */
 
-void slab_check_ptr(const void *p)
-{
-	obj_check(p, "check");
-}
-
 void slab_unlock(const void *p)
 {
-#if MM_SANITY
-	page_open(obj_check(p, "USE"));
-#else
-	(void)p;
-#endif
+	if (MM_SANITY)
+		page_open(obj_check(p, "USE"));
 }
 
 /* Close one level opened on sp; panics when nothing is open. */

@@ -19,6 +19,12 @@
 #define PROT_READ 0x1u
 #define PROT_WRITE 0x2u
 #define PROT_EXEC 0x4u
+/* Every protection bit: a prot with any other bit is -EINVAL, and a
+ * region whose prot has none of them is inaccessible. */
+#define PROT_RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/* Where mm_find_free() starts looking when given no hint. */
+#define MMAP_DEFAULT_BASE 0x10000000u
 
 /* Region flags. */
 #define REGION_GROWSDOWN 0x1u /* stack: faults just below extend it */
@@ -82,11 +88,12 @@ void mm_space_destroy(struct mm_space *s);
 struct mm_space *mm_space_fork(struct mm_space *parent);
 
 /* Mapping. start/len must be page aligned and below USER_TOP; the range
- * must be free (-EEXIST otherwise). */
+ * must be free (-EEXIST otherwise). mm_map_anon takes no flags yet: any
+ * is -EINVAL. */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags);
 /* An anonymous REGION_GROWSDOWN region (a stack) that faults may extend
- * down to grow_limit (mm_map_anon with REGION_GROWSDOWN allows 8 MiB). */
+ * down to grow_limit. */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit);
 int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len,
@@ -108,10 +115,9 @@ int mm_protect(struct mm_space *s, vaddr_t start, size_t len, unsigned prot);
 /* Fault in every page of [start, +len) now (exec: no faults for text/data);
  * -EFAULT if part of it is not mapped or not accessible. */
 int mm_populate(struct mm_space *s, vaddr_t start, size_t len, bool write);
-/* Copy into / out of another space through its page tables (faulting
- * pages in as needed). 0 or -EFAULT / -ENOMEM. */
+/* Copy into another space through its page tables (faulting pages in as
+ * needed). 0 or -EFAULT / -ENOMEM. */
 int mm_space_write(struct mm_space *s, vaddr_t va, const void *src, size_t n);
-int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n);
 
 struct region *mm_find_region(struct mm_space *s, vaddr_t va);
 

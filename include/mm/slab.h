@@ -32,9 +32,6 @@ void slab_free(void *p, size_t size);
 /* Like slab_alloc, but zero-filled (writes done internally). */
 void *slab_zalloc(size_t size);
 
-/* Validates that p is an allocated object of a slab (panics naming p if not). */
-void slab_check_ptr(const void *p);
-
 /* Make the page holding p writable / read-only again; nests per page. */
 void slab_unlock(const void *p);
 void slab_lock(const void *p);
@@ -57,7 +54,6 @@ void slab_lock_any(const void *p);
 	} while (0)
 #endif
 
-#define SLAB_ALLOC(p) ((p) = slab_alloc(sizeof(*(p))))
 #define SLAB_FREE(p) slab_free((p), sizeof(*(p)))
 
 /*

@@ -11,6 +11,7 @@
 #include <mm/region.h>
 #include <mm/sanity.h>
 #include "host.h"
+#include "space_read.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 
@@ -25,7 +26,7 @@ static uint8_t peek(struct mm_space *s, vaddr_t va)
 {
 	uint8_t b = 0xEE;
 
-	mm_space_read(s, va, &b, 1);
+	space_read(s, va, &b, 1);
 	return b;
 }
 
