@@ -3,7 +3,7 @@
  * out of another address space, which fault pages in the same way.
  *
  * A fault is handled in its region: demand-zero (or whatever the backend
- * does) for a missing page, copy-on-write through clone_ph_block() for a
+ * does) for a missing page, copy-on-write through cow_break() for a
  * write to a shared read-only block, and stack growth for an access just
  * below a REGION_GROWSDOWN region, down to its grow_limit.
  */
@@ -33,7 +33,7 @@ static bool access_ok(const struct region *r, bool write)
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 {
 	vaddr_t va = PAGE_ROUND_DOWN(addr);
-	struct phys_region *pr;
+	struct region_entry *e;
 	struct region *r;
 
 	if (addr >= USER_TOP || addr < PAGE_SIZE)
@@ -47,12 +47,12 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 	}
 	if (!access_ok(r, write))
 		return -EFAULT;
-	pr = entry_find(r, va - r->start);
-	if (!pr)
+	e = entry_find(r, va - r->start);
+	if (!e)
 		return r->ops->fault(r, va, write);
-	if (write && !(entry_pte_flags(pr) & PTE_W))
-		return clone_ph_block(pr); /* copy-on-write */
-	entry_sync(pr); /* spurious (stale TLB): the PTE is already right */
+	if (write && !(entry_pte_flags(e) & PTE_W))
+		return cow_break(e); /* copy-on-write */
+	entry_sync(e); /* spurious (stale TLB): the PTE is already right */
 	return 0;
 }
 

@@ -5,7 +5,7 @@
  * the operations below (see region_internal.h for the invariants).
  *
  * All objects are slab objects: in sanity mode their pages are read-only
- * and every write below is inside USE() or a slab_unlock_any() pair.
+ * and every write below is inside USE() or a slab_unprotect_any() pair.
  *
  * Splitting a block (a region is cut through a multi-page block): the
  * block keeps its first pages and a new block takes the rest, with the
@@ -44,8 +44,8 @@ static int region_key(const void *key, const struct avl_node *n)
 
 static int entry_cmp(const struct avl_node *a, const struct avl_node *b)
 {
-	vaddr_t x = container_of(a, struct phys_region, node)->offset;
-	vaddr_t y = container_of(b, struct phys_region, node)->offset;
+	vaddr_t x = container_of(a, struct region_entry, node)->offset;
+	vaddr_t y = container_of(b, struct region_entry, node)->offset;
 
 	return x < y ? -1 : x > y;
 }
@@ -53,7 +53,7 @@ static int entry_cmp(const struct avl_node *a, const struct avl_node *b)
 static int entry_key(const void *key, const struct avl_node *n)
 {
 	vaddr_t k = *(const vaddr_t *)key;
-	vaddr_t y = container_of(n, struct phys_region, node)->offset;
+	vaddr_t y = container_of(n, struct region_entry, node)->offset;
 
 	return k < y ? -1 : k > y;
 }
@@ -63,18 +63,18 @@ static void tree_init(struct avl_tree *t, avl_cmp_fn cmp)
 {
 	avl_init(t, cmp);
 #if MM_SANITY
-	t->write_begin = slab_unlock_any;
-	t->write_end = slab_lock_any;
+	t->write_begin = slab_unprotect_any;
+	t->write_end = slab_protect_any;
 #endif
 }
 
 /* Store through a pointer into some slab object (a list link). */
-static void set_link(struct phys_region **pp, struct phys_region *v)
+static void set_link(struct region_entry **pp, struct region_entry *v)
 {
 #if MM_SANITY
-	slab_unlock_any(pp);
+	slab_unprotect_any(pp);
 	*pp = v;
-	slab_lock_any(pp);
+	slab_protect_any(pp);
 #else
 	*pp = v;
 #endif
@@ -199,11 +199,11 @@ static void region_move_entries(struct region *r, struct region *nr,
 	struct avl_node *n;
 
 	while ((n = avl_find_ge(&r->entries, &cut, entry_key))) {
-		struct phys_region *pr =
-		    container_of(n, struct phys_region, node);
+		struct region_entry *e =
+		    container_of(n, struct region_entry, node);
 
 		avl_remove(&r->entries, n);
-		USE(pr, pr->offset -= cut; pr->region = nr);
+		USE(e, e->offset -= cut; e->region = nr);
 		BUG_ON(avl_insert(&nr->entries, n));
 	}
 }
@@ -211,14 +211,14 @@ static void region_move_entries(struct region *r, struct region *nr,
 int region_split(struct region *r, vaddr_t at)
 {
 	vaddr_t cut = at - r->start;
-	struct phys_region *pr = entry_find(r, cut);
+	struct region_entry *e = entry_find(r, cut);
 	struct region t = *r, *nr;
 	int rc;
 
 	BUG_ON(at <= r->start || at >= region_end(r) || !PAGE_ALIGNED(at));
 	/* A block straddling the cut is split first (changes no meaning). */
-	if (pr && pr->offset != cut) {
-		rc = block_split(pr->block, (cut - pr->offset) / PAGE_SIZE);
+	if (e && e->offset != cut) {
+		rc = block_split(e->block, (cut - e->offset) / PAGE_SIZE);
 		if (rc)
 			return rc;
 	}
@@ -239,8 +239,8 @@ void region_grow_down(struct region *r, vaddr_t new_start)
 
 	BUG_ON(new_start >= r->start || !PAGE_ALIGNED(new_start));
 	/* Offsets are relative to start; order (and so the trees) is kept. */
-	for (struct phys_region *pr = entry_first(r); pr; pr = entry_next(pr))
-		USE(pr, pr->offset += delta);
+	for (struct region_entry *e = entry_first(r); e; e = entry_next(e))
+		USE(e, e->offset += delta);
 	USE(r, r->start = new_start; r->len += delta);
 }
 
@@ -269,44 +269,44 @@ void block_free_obj(struct phys_block *b)
 	SLAB_FREE(b);
 }
 
-struct phys_region *entry_new(struct phys_block *b)
+struct region_entry *entry_new(struct phys_block *b)
 {
-	struct phys_region *pr = slab_alloc(sizeof(*pr));
+	struct region_entry *e = slab_alloc(sizeof(*e));
 
-	if (pr)
-		USE(pr, memset(&pr->node, 0, sizeof(pr->node)); pr->offset = 0;
-		    pr->region = NULL; pr->block = b; pr->next_ref = NULL);
-	return pr;
+	if (e)
+		USE(e, memset(&e->node, 0, sizeof(e->node)); e->offset = 0;
+		    e->region = NULL; e->block = b; e->next_ref = NULL);
+	return e;
 }
 
-struct phys_region *entry_find(struct region *r, vaddr_t off)
+struct region_entry *entry_find(struct region *r, vaddr_t off)
 {
 	struct avl_node *n = avl_find_le(&r->entries, &off, entry_key);
-	struct phys_region *pr = avl_entry(n, struct phys_region, node);
+	struct region_entry *e = avl_entry(n, struct region_entry, node);
 
-	return pr && off < pr->offset + entry_bytes(pr) ? pr : NULL;
+	return e && off < e->offset + entry_bytes(e) ? e : NULL;
 }
 
-struct phys_region *entry_first_from(struct region *r, vaddr_t off)
+struct region_entry *entry_first_from(struct region *r, vaddr_t off)
 {
 	return avl_entry(avl_find_ge(&r->entries, &off, entry_key),
-			 struct phys_region, node);
+			 struct region_entry, node);
 }
 
-struct phys_region *entry_first(struct region *r)
+struct region_entry *entry_first(struct region *r)
 {
-	return avl_entry(avl_first(&r->entries), struct phys_region, node);
+	return avl_entry(avl_first(&r->entries), struct region_entry, node);
 }
 
-struct phys_region *entry_next(struct phys_region *pr)
+struct region_entry *entry_next(struct region_entry *e)
 {
-	return avl_entry(avl_next(&pr->node), struct phys_region, node);
+	return avl_entry(avl_next(&e->node), struct region_entry, node);
 }
 
-unsigned entry_pte_flags(const struct phys_region *pr)
+unsigned entry_pte_flags(const struct region_entry *e)
 {
-	const struct region *r = pr->region;
-	const struct phys_block *b = pr->block;
+	const struct region *r = e->region;
+	const struct phys_block *b = e->block;
 	unsigned flags = PTE_P | PTE_U;
 
 	if (!(r->prot & PROT_RWX))
@@ -318,15 +318,15 @@ unsigned entry_pte_flags(const struct phys_region *pr)
 	return flags;
 }
 
-void entry_sync(struct phys_region *pr)
+void entry_sync(struct region_entry *e)
 {
-	paddr_t dir = region_pgdir(pr->region);
-	unsigned flags = entry_pte_flags(pr);
-	vaddr_t va = entry_va(pr);
+	paddr_t dir = region_pgdir(e->region);
+	unsigned flags = entry_pte_flags(e);
+	vaddr_t va = entry_va(e);
 
-	for (uint32_t i = 0; i < pr->block->npages; i++, va += PAGE_SIZE) {
+	for (uint32_t i = 0; i < e->block->npages; i++, va += PAGE_SIZE) {
 		if (flags)
-			BUG_ON(pt_map(dir, va, pr->block->pa + i * PAGE_SIZE,
+			BUG_ON(pt_map(dir, va, e->block->pa + i * PAGE_SIZE,
 				      flags));
 		else
 			pt_unmap(dir, va);
@@ -335,61 +335,61 @@ void entry_sync(struct phys_region *pr)
 
 static void block_sync(struct phys_block *b)
 {
-	for (struct phys_region *pr = b->refs; pr; pr = pr->next_ref)
-		entry_sync(pr);
+	for (struct region_entry *e = b->refs; e; e = e->next_ref)
+		entry_sync(e);
 }
 
-/* Link pr into r's tree and its block's reference list; no PTE change. */
-static void entry_link(struct region *r, struct phys_region *pr, vaddr_t offset)
+/* Link e into r's tree and its block's reference list; no PTE change. */
+static void entry_link(struct region *r, struct region_entry *e, vaddr_t offset)
 {
-	struct phys_block *b = pr->block;
+	struct phys_block *b = e->block;
 
-	USE(pr, pr->region = r; pr->offset = offset; pr->next_ref = b->refs);
-	USE(b, b->refs = pr; b->refcount++);
-	BUG_ON(avl_insert(&r->entries, &pr->node));
+	USE(e, e->region = r; e->offset = offset; e->next_ref = b->refs);
+	USE(b, b->refs = e; b->refcount++);
+	BUG_ON(avl_insert(&r->entries, &e->node));
 }
 
-void entry_attach(struct region *r, struct phys_region *pr, vaddr_t offset)
+void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset)
 {
-	entry_link(r, pr, offset);
-	block_sync(pr->block); /* a second COW reference: all read-only */
+	entry_link(r, e, offset);
+	block_sync(e->block); /* a second COW reference: all read-only */
 }
 
-void entry_attach_list(struct region *r, struct phys_region *list,
+void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset)
 {
 	while (list) {
-		struct phys_region *next = list->next_ref;
+		struct region_entry *next = list->next_ref;
 
 		entry_attach(r, list, offset + list->offset);
 		list = next;
 	}
 }
 
-/* Unmap pr, take it out of its tree and its block's list, free it. */
-static struct phys_block *entry_unlink(struct phys_region *pr)
+/* Unmap e, take it out of its tree and its block's list, free it. */
+static struct phys_block *entry_unlink(struct region_entry *e)
 {
-	struct phys_block *b = pr->block;
-	struct phys_region **pp = &b->refs;
-	paddr_t dir = region_pgdir(pr->region);
-	vaddr_t va = entry_va(pr);
+	struct phys_block *b = e->block;
+	struct region_entry **pp = &b->refs;
+	paddr_t dir = region_pgdir(e->region);
+	vaddr_t va = entry_va(e);
 
 	for (uint32_t i = 0; i < b->npages; i++)
 		pt_unmap(dir, va + i * PAGE_SIZE);
-	avl_remove(&pr->region->entries, &pr->node);
-	while (*pp != pr) {
+	avl_remove(&e->region->entries, &e->node);
+	while (*pp != e) {
 		BUG_ON(!*pp);
 		pp = &(*pp)->next_ref;
 	}
-	set_link(pp, pr->next_ref);
+	set_link(pp, e->next_ref);
 	USE(b, b->refcount--);
-	SLAB_FREE(pr);
+	SLAB_FREE(e);
 	return b;
 }
 
-void entry_detach(struct phys_region *pr)
+void entry_detach(struct region_entry *e)
 {
-	struct phys_block *b = entry_unlink(pr);
+	struct phys_block *b = entry_unlink(e);
 
 	if (b->refcount == 0) {
 		phys_free(b->pa, b->npages, PHYS_USER);
@@ -399,16 +399,16 @@ void entry_detach(struct phys_region *pr)
 	}
 }
 
-void entry_steal(struct phys_region *pr)
+void entry_steal(struct region_entry *e)
 {
-	BUG_ON(pr->block->refcount != 1);
-	block_free_obj(entry_unlink(pr));
+	BUG_ON(e->block->refcount != 1);
+	block_free_obj(entry_unlink(e));
 }
 
-void entry_free_unattached(struct phys_region *list, bool free_pages)
+void entry_free_unattached(struct region_entry *list, bool free_pages)
 {
 	while (list) {
-		struct phys_region *next = list->next_ref;
+		struct region_entry *next = list->next_ref;
 		struct phys_block *b = list->block;
 
 		if (free_pages)
@@ -420,26 +420,26 @@ void entry_free_unattached(struct phys_region *list, bool free_pages)
 }
 
 /* One run of block_alloc_runs: a block of pages at pa with its entry. */
-static struct phys_region *run_new(paddr_t pa, uint32_t n,
+static struct region_entry *run_new(paddr_t pa, uint32_t n,
 				   enum block_share share, bool zero)
 {
 	struct phys_block *b = block_new(pa, n, share);
-	struct phys_region *pr = b ? entry_new(b) : NULL;
+	struct region_entry *e = b ? entry_new(b) : NULL;
 
-	if (!pr) {
+	if (!e) {
 		if (b)
 			block_free_obj(b);
 		return NULL;
 	}
 	for (uint32_t i = 0; zero && i < n; i++)
 		memset(arch_phys_to_virt(pa + i * PAGE_SIZE), 0, PAGE_SIZE);
-	return pr;
+	return e;
 }
 
-struct phys_region *block_alloc_runs(uint32_t npages, uint32_t max,
+struct region_entry *block_alloc_runs(uint32_t npages, uint32_t max,
 				     enum block_share share, bool zero)
 {
-	struct phys_region *head = NULL, *pr;
+	struct region_entry *head = NULL, *e;
 	uint32_t chunk = MIN(npages, max), done = 0;
 
 	while (done < npages) {
@@ -454,14 +454,14 @@ struct phys_region *block_alloc_runs(uint32_t npages, uint32_t max,
 			chunk = want / 2; /* fragmented: smaller runs */
 			continue;
 		}
-		pr = run_new(pa, want, share, zero);
-		if (!pr) {
+		e = run_new(pa, want, share, zero);
+		if (!e) {
 			phys_free(pa, want, PHYS_USER);
 			goto fail;
 		}
 		/* Until attached, offset is the position within the runs. */
-		USE(pr, pr->offset = done * PAGE_SIZE; pr->next_ref = head);
-		head = pr;
+		USE(e, e->offset = done * PAGE_SIZE; e->next_ref = head);
+		head = e;
 		done += want;
 	}
 	return head;
@@ -473,56 +473,56 @@ fail:
 int block_split(struct phys_block *b, uint32_t k)
 {
 	struct phys_block *nb;
-	struct phys_region *list = NULL, *pr;
+	struct region_entry *list = NULL, *e;
 
 	BUG_ON(k == 0 || k >= b->npages);
 	nb = block_new(b->pa + k * PAGE_SIZE, b->npages - k, b->share);
 	if (!nb)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < b->refcount; i++) {
-		pr = entry_new(nb);
-		if (!pr) {
+		e = entry_new(nb);
+		if (!e) {
 			while (list) {
-				pr = list->next_ref;
+				e = list->next_ref;
 				SLAB_FREE(list);
-				list = pr;
+				list = e;
 			}
 			block_free_obj(nb);
 			return -ENOMEM;
 		}
-		USE(pr, pr->next_ref = list);
-		list = pr;
+		USE(e, e->next_ref = list);
+		list = e;
 	}
 	USE(b, b->npages = k);
-	for (struct phys_region *ref = b->refs; ref; ref = ref->next_ref) {
-		pr = list;
-		list = pr->next_ref;
-		entry_link(ref->region, pr, ref->offset + k * PAGE_SIZE);
+	for (struct region_entry *ref = b->refs; ref; ref = ref->next_ref) {
+		e = list;
+		list = e->next_ref;
+		entry_link(ref->region, e, ref->offset + k * PAGE_SIZE);
 	}
 	return 0;
 }
 
-int clone_ph_block(struct phys_region *pr)
+int cow_break(struct region_entry *e)
 {
-	struct phys_block *old = pr->block;
-	struct region *r = pr->region;
-	vaddr_t off = pr->offset;
-	struct phys_region *list;
+	struct phys_block *old = e->block;
+	struct region *r = e->region;
+	vaddr_t off = e->offset;
+	struct region_entry *list;
 
 	if (old->refcount == 1) {
-		entry_sync(pr); /* already private */
+		entry_sync(e); /* already private */
 		return 0;
 	}
 	list = block_alloc_runs(old->npages, old->npages, BLOCK_COW, false);
 	if (!list)
 		return -ENOMEM;
-	for (struct phys_region *n = list; n; n = n->next_ref)
+	for (struct region_entry *n = list; n; n = n->next_ref)
 		for (uint32_t i = 0; i < n->block->npages; i++)
 			memcpy(arch_phys_to_virt(n->block->pa + i * PAGE_SIZE),
 			       arch_phys_to_virt(old->pa + n->offset +
 						 i * PAGE_SIZE),
 			       PAGE_SIZE);
-	entry_detach(pr);
+	entry_detach(e);
 	entry_attach_list(r, list, off);
 	return 0;
 }
@@ -531,56 +531,56 @@ int clone_ph_block(struct phys_region *pr)
 
 int region_copy_entries(struct region *dst, struct region *src)
 {
-	for (struct phys_region *pr = entry_first(src); pr;
-	     pr = entry_next(pr)) {
-		struct phys_region *np = entry_new(pr->block);
+	for (struct region_entry *e = entry_first(src); e;
+	     e = entry_next(e)) {
+		struct region_entry *ne = entry_new(e->block);
 
-		if (!np)
+		if (!ne)
 			return -ENOMEM;
-		if (pt_prepare(region_pgdir(dst), dst->start + pr->offset,
-			       pr->block->npages)) {
-			SLAB_FREE(np);
+		if (pt_prepare(region_pgdir(dst), dst->start + e->offset,
+			       e->block->npages)) {
+			SLAB_FREE(ne);
 			return -ENOMEM;
 		}
-		entry_attach(dst, np, pr->offset);
+		entry_attach(dst, ne, e->offset);
 	}
 	return 0;
 }
 
 void region_release_entries(struct region *r)
 {
-	struct phys_region *pr;
+	struct region_entry *e;
 
-	while ((pr = entry_first(r)))
-		entry_detach(pr);
+	while ((e = entry_first(r)))
+		entry_detach(e);
 }
 
 void region_sync_entries(struct region *r)
 {
-	for (struct phys_region *pr = entry_first(r); pr; pr = entry_next(pr))
-		entry_sync(pr);
+	for (struct region_entry *e = entry_first(r); e; e = entry_next(e))
+		entry_sync(e);
 }
 
 /* ---- sanity walk ---- */
 
-static void entry_sanity_ptes(struct sanity *s, struct phys_region *pr)
+static void entry_sanity_ptes(struct sanity *s, struct region_entry *e)
 {
-	paddr_t dir = region_pgdir(pr->region), pa;
-	unsigned want = entry_pte_flags(pr), flags;
-	vaddr_t va = entry_va(pr);
+	paddr_t dir = region_pgdir(e->region), pa;
+	unsigned want = entry_pte_flags(e), flags;
+	vaddr_t va = entry_va(e);
 
-	for (uint32_t i = 0; i < pr->block->npages; i++, va += PAGE_SIZE) {
+	for (uint32_t i = 0; i < e->block->npages; i++, va += PAGE_SIZE) {
 		bool present = pt_lookup(dir, va, &pa, &flags);
 
 		if (!want && present)
 			sanity_fail(s, "va %#x mapped in a PROT_NONE region",
 				    va);
-		if (want && (!present || pa != pr->block->pa + i * PAGE_SIZE ||
+		if (want && (!present || pa != e->block->pa + i * PAGE_SIZE ||
 			     (flags & (PTE_P | PTE_W | PTE_U)) != want))
 			sanity_fail(s,
 				    "va %#x: pte %#x/%#x, block page %#x/%#x",
 				    va, present ? pa : 0, present ? flags : 0,
-				    pr->block->pa + i * PAGE_SIZE, want);
+				    e->block->pa + i * PAGE_SIZE, want);
 	}
 }
 
@@ -590,17 +590,17 @@ void region_sanity_entries(struct sanity *s, struct region *r)
 
 	if (!avl_check(&r->entries))
 		sanity_fail(s, "region %#x: entry tree broken", r->start);
-	for (struct phys_region *pr = entry_first(r); pr; pr = entry_next(pr)) {
-		struct phys_block *b = pr->block;
+	for (struct region_entry *e = entry_first(r); e; e = entry_next(e)) {
+		struct phys_block *b = e->block;
 
-		if (pr->region != r || !b || b->npages == 0 ||
-		    !PAGE_ALIGNED(pr->offset) || pr->offset < prev_end ||
-		    pr->offset >= r->len ||
-		    r->len - pr->offset < entry_bytes(pr))
+		if (e->region != r || !b || b->npages == 0 ||
+		    !PAGE_ALIGNED(e->offset) || e->offset < prev_end ||
+		    e->offset >= r->len ||
+		    r->len - e->offset < entry_bytes(e))
 			sanity_fail(s, "region %#x: bad entry at offset %#x",
-				    r->start, pr->offset);
-		prev_end = pr->offset + entry_bytes(pr);
-		entry_sanity_ptes(s, pr);
+				    r->start, e->offset);
+		prev_end = e->offset + entry_bytes(e);
+		entry_sanity_ptes(s, e);
 		/* First pass: count references, mark the pages once. */
 		if (b->sanity_refs == 0)
 			sanity_mark(s, b->pa, b->npages, "user block");
@@ -618,9 +618,9 @@ static void block_sanity_finish(struct sanity *s, struct phys_block *b)
 	if (b->sanity_refs != b->refcount)
 		sanity_fail(s, "block %#x: refcount %u, %u entries found",
 			    b->pa, b->refcount, b->sanity_refs);
-	for (struct phys_region *pr = b->refs; pr && n <= b->refcount;
-	     pr = pr->next_ref, n++)
-		if (pr->block != b || entry_find(pr->region, pr->offset) != pr)
+	for (struct region_entry *e = b->refs; e && n <= b->refcount;
+	     e = e->next_ref, n++)
+		if (e->block != b || entry_find(e->region, e->offset) != e)
 			sanity_fail(s, "block %#x: stale reference", b->pa);
 	if (n != b->refcount)
 		sanity_fail(s, "block %#x: refcount %u, %u in list", b->pa,
@@ -653,7 +653,7 @@ void mm_spaces_sanity(struct sanity *s)
 		space_sanity(s, sp);
 	for (struct mm_space *sp = spaces; sp; sp = sp->next_space)
 		for (struct region *r = region_first(sp); r; r = region_next(r))
-			for (struct phys_region *pr = entry_first(r); pr;
-			     pr = entry_next(pr))
-				block_sanity_finish(s, pr->block);
+			for (struct region_entry *e = entry_first(r); e;
+			     e = entry_next(e))
+				block_sanity_finish(s, e->block);
 }

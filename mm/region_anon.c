@@ -12,7 +12,7 @@
 static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
 		     uint32_t max)
 {
-	struct phys_region *list;
+	struct region_entry *list;
 
 	list = block_alloc_runs(npages, max, BLOCK_COW, true);
 	if (!list)
@@ -35,17 +35,17 @@ static int anon_fault(struct region *r, vaddr_t va, bool write)
 static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 {
 	vaddr_t off = start - r->start, stop = end - r->start, hole_end;
-	struct phys_region *pr;
+	struct region_entry *e;
 	int rc;
 
 	while (off < stop) {
-		pr = entry_find(r, off);
-		if (pr) {
-			off = pr->offset + entry_bytes(pr);
+		e = entry_find(r, off);
+		if (e) {
+			off = e->offset + entry_bytes(e);
 			continue;
 		}
-		pr = entry_first_from(r, off);
-		hole_end = pr ? MIN(pr->offset, stop) : stop;
+		e = entry_first_from(r, off);
+		hole_end = e ? MIN(e->offset, stop) : stop;
 		rc = anon_fill(r, off, (hole_end - off) / PAGE_SIZE,
 			       REGION_MAX_BLOCK_PAGES);
 		if (rc)

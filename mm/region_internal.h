@@ -43,14 +43,14 @@ static inline vaddr_t region_end(const struct region *r)
 	return r->start + r->len;
 }
 
-static inline vaddr_t entry_va(const struct phys_region *pr)
+static inline vaddr_t entry_va(const struct region_entry *e)
 {
-	return pr->region->start + pr->offset;
+	return e->region->start + e->offset;
 }
 
-static inline size_t entry_bytes(const struct phys_region *pr)
+static inline size_t entry_bytes(const struct region_entry *e)
 {
-	return (size_t)pr->block->npages * PAGE_SIZE;
+	return (size_t)e->block->npages * PAGE_SIZE;
 }
 
 static inline paddr_t region_pgdir(const struct region *r)
@@ -95,32 +95,32 @@ int block_split(struct phys_block *b, uint32_t k);
 /* Allocate npages zeroed PHYS_USER pages as blocks of at most max pages
  * (smaller runs when memory is fragmented), each with an unattached
  * entry; the entries are chained through next_ref. NULL if no memory. */
-struct phys_region *block_alloc_runs(uint32_t npages, uint32_t max,
+struct region_entry *block_alloc_runs(uint32_t npages, uint32_t max,
 				     enum block_share share, bool zero);
 /* Undo block_alloc_runs / entry_new for unattached entries. */
-void entry_free_unattached(struct phys_region *list, bool free_pages);
+void entry_free_unattached(struct region_entry *list, bool free_pages);
 /* An unattached entry for block b (NULL if no memory). */
-struct phys_region *entry_new(struct phys_block *b);
+struct region_entry *entry_new(struct phys_block *b);
 /* Attach an unattached entry at offset in r (page tables must exist);
  * the block gains a reference and all its entries' PTEs are updated. */
-void entry_attach(struct region *r, struct phys_region *pr, vaddr_t offset);
+void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset);
 /* Attach a chain from block_alloc_runs at consecutive offsets. */
-void entry_attach_list(struct region *r, struct phys_region *list,
+void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset);
-/* Unmap and free pr; drop its block's reference (pages freed at zero). */
-void entry_detach(struct phys_region *pr);
-/* Remove pr and free its block object, keeping the pages (take). The block
+/* Unmap and free e; drop its block's reference (pages freed at zero). */
+void entry_detach(struct region_entry *e);
+/* Remove e and free its block object, keeping the pages (take). The block
  * must have no other reference. */
-void entry_steal(struct phys_region *pr);
+void entry_steal(struct region_entry *e);
 /* The entry covering page offset off of r, or NULL. */
-struct phys_region *entry_find(struct region *r, vaddr_t off);
-struct phys_region *entry_first(struct region *r);
+struct region_entry *entry_find(struct region *r, vaddr_t off);
+struct region_entry *entry_first(struct region *r);
 /* First entry at offset off or above, or NULL. */
-struct phys_region *entry_first_from(struct region *r, vaddr_t off);
-struct phys_region *entry_next(struct phys_region *pr);
-/* Rewrite pr's PTEs from the region protection and the block state. */
-void entry_sync(struct phys_region *pr);
-unsigned entry_pte_flags(const struct phys_region *pr);
+struct region_entry *entry_first_from(struct region *r, vaddr_t off);
+struct region_entry *entry_next(struct region_entry *e);
+/* Rewrite e's PTEs from the region protection and the block state. */
+void entry_sync(struct region_entry *e);
+unsigned entry_pte_flags(const struct region_entry *e);
 
 /* Generic block-backed backend parts (anonymous and shared). */
 int region_copy_entries(struct region *dst, struct region *src);

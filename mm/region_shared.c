@@ -38,7 +38,7 @@ int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 	    .prot = prot,
 	    .ops = &region_shared_ops,
 	};
-	struct phys_region *list;
+	struct region_entry *list;
 	struct region *r;
 	int rc = region_map_new(s, &t, &r);
 

@@ -6,7 +6,7 @@
  * Both work on [addr, +npages) inside anonymous writable regions. They
  * first make the range self-contained without changing its meaning
  * (blocks straddling its edges are split; take also makes shared COW
- * blocks private with clone_ph_block so the other sharer keeps its data),
+ * blocks private with cow_break so the other sharer keeps its data),
  * then allocate everything the change needs, and only then change the
  * mappings, so an -ENOMEM leaves the space's contents as they were.
  */
@@ -39,7 +39,7 @@ static int tg_check(struct mm_space *s, vaddr_t addr, size_t npages,
 	return 0;
 }
 
-static struct phys_region *tg_entry(struct mm_space *s, vaddr_t va)
+static struct region_entry *tg_entry(struct mm_space *s, vaddr_t va)
 {
 	struct region *r = mm_find_region(s, va);
 
@@ -49,11 +49,11 @@ static struct phys_region *tg_entry(struct mm_space *s, vaddr_t va)
 /* Split the block (if any) that straddles va. */
 static int tg_split_at(struct mm_space *s, vaddr_t va)
 {
-	struct phys_region *pr = tg_entry(s, va);
+	struct region_entry *e = tg_entry(s, va);
 
-	if (!pr || entry_va(pr) == va)
+	if (!e || entry_va(e) == va)
 		return 0;
-	return block_split(pr->block, (va - entry_va(pr)) / PAGE_SIZE);
+	return block_split(e->block, (va - entry_va(e)) / PAGE_SIZE);
 }
 
 static int tg_split_edges(struct mm_space *s, vaddr_t addr, vaddr_t end)
@@ -66,16 +66,16 @@ static int tg_split_edges(struct mm_space *s, vaddr_t addr, vaddr_t end)
 /* Make every block in [addr, end) private (all present, edges split). */
 static int take_privatize(struct mm_space *s, vaddr_t addr, vaddr_t end)
 {
-	struct phys_region *pr;
+	struct region_entry *e;
 	int rc;
 
-	for (vaddr_t va = addr; va < end; va += entry_bytes(pr)) {
-		pr = tg_entry(s, va);
-		if (pr->block->refcount > 1) {
-			rc = clone_ph_block(pr);
+	for (vaddr_t va = addr; va < end; va += entry_bytes(e)) {
+		e = tg_entry(s, va);
+		if (e->block->refcount > 1) {
+			rc = cow_break(e);
 			if (rc)
 				return rc;
-			pr = tg_entry(s, va); /* the clone's first block */
+			e = tg_entry(s, va); /* the clone's first block */
 		}
 	}
 	return 0;
@@ -83,10 +83,10 @@ static int take_privatize(struct mm_space *s, vaddr_t addr, vaddr_t end)
 
 /* Attach unattached entries whose offsets count from addr, in any region. */
 static void tg_attach(struct mm_space *s, vaddr_t addr,
-		      struct phys_region *list)
+		      struct region_entry *list)
 {
 	while (list) {
-		struct phys_region *next = list->next_ref;
+		struct region_entry *next = list->next_ref;
 		vaddr_t va = addr + list->offset;
 		struct region *r = mm_find_region(s, va);
 
@@ -100,7 +100,7 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 {
 	int rc = tg_check(s, addr, npages, true);
 	vaddr_t end = addr + npages * PAGE_SIZE, va;
-	struct phys_region *fresh, *pr;
+	struct region_entry *fresh, *e;
 
 	if (rc)
 		return rc;
@@ -113,35 +113,35 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 	if (!fresh)
 		return -ENOMEM;
 	for (va = addr; va < end;) {
-		pr = tg_entry(s, va);
-		BUG_ON(!pr || entry_va(pr) != va);
-		for (uint32_t i = 0; i < pr->block->npages; i++)
+		e = tg_entry(s, va);
+		BUG_ON(!e || entry_va(e) != va);
+		for (uint32_t i = 0; i < e->block->npages; i++)
 			pages[(va - addr) / PAGE_SIZE + i] =
-			    pr->block->pa + i * PAGE_SIZE;
-		va += entry_bytes(pr);
-		entry_steal(pr); /* the pages stay accounted as PHYS_USER */
+			    e->block->pa + i * PAGE_SIZE;
+		va += entry_bytes(e);
+		entry_steal(e); /* the pages stay accounted as PHYS_USER */
 	}
 	tg_attach(s, addr, fresh);
 	return 0;
 }
 
 /* Unattached single-page blocks for pages[], offsets counted from 0. */
-static struct phys_region *give_alloc(const paddr_t *pages, size_t npages)
+static struct region_entry *give_alloc(const paddr_t *pages, size_t npages)
 {
-	struct phys_region *head = NULL, *pr;
+	struct region_entry *head = NULL, *e;
 	struct phys_block *b;
 
 	for (size_t i = 0; i < npages; i++) {
 		b = block_new(pages[i], 1, BLOCK_COW);
-		pr = b ? entry_new(b) : NULL;
-		if (!pr) {
+		e = b ? entry_new(b) : NULL;
+		if (!e) {
 			if (b)
 				block_free_obj(b);
 			entry_free_unattached(head, false);
 			return NULL;
 		}
-		USE(pr, pr->offset = i * PAGE_SIZE; pr->next_ref = head);
-		head = pr;
+		USE(e, e->offset = i * PAGE_SIZE; e->next_ref = head);
+		head = e;
 	}
 	return head;
 }
@@ -151,7 +151,7 @@ int region_give_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 {
 	int rc = tg_check(s, addr, npages, false);
 	vaddr_t end = addr + npages * PAGE_SIZE, va;
-	struct phys_region *list, *pr;
+	struct region_entry *list, *e;
 
 	if (rc)
 		return rc;
@@ -167,9 +167,9 @@ int region_give_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 	if (!list)
 		return -ENOMEM;
 	for (va = addr; va < end; va += PAGE_SIZE) {
-		pr = tg_entry(s, va);
-		if (pr)
-			entry_detach(pr); /* frees private pages */
+		e = tg_entry(s, va);
+		if (e)
+			entry_detach(e); /* frees private pages */
 	}
 	tg_attach(s, addr, list);
 	return 0;

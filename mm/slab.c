@@ -36,7 +36,7 @@ struct slab_page {
 	uint16_t inuse;
 	uint16_t first;	     /* offset of object 0 */
 	uint16_t on_partial; /* on partial[cls] */
-	uint16_t unlock;     /* nesting count of writers (sanity mode) */
+	uint16_t writers;    /* nesting count of USE() scopes (sanity mode) */
 	paddr_t pa;
 	struct slab_page *next, *prev; /* partial list */
 	uint32_t map[SLAB_MAP_WORDS];  /* allocation bitmap */
@@ -96,10 +96,10 @@ static inline bool bit_test(const struct slab_page *sp, unsigned i)
 static void page_open(struct slab_page *sp)
 {
 #if MM_SANITY
-	if (sp->unlock == 0)
+	if (sp->writers == 0)
 		arch_page_set_writable(sp, true);
-	BUG_ON(sp->unlock == 0xffff);
-	sp->unlock++;
+	BUG_ON(sp->writers == 0xffff);
+	sp->writers++;
 #else
 	(void)sp;
 #endif
@@ -108,8 +108,8 @@ static void page_open(struct slab_page *sp)
 static void page_close(struct slab_page *sp)
 {
 #if MM_SANITY
-	BUG_ON(sp->unlock == 0);
-	if (--sp->unlock == 0)
+	BUG_ON(sp->writers == 0);
+	if (--sp->writers == 0)
 		arch_page_set_writable(sp, false);
 #else
 	(void)sp;
@@ -271,7 +271,7 @@ static void page_release(struct slab_page *sp)
 /* sp has no objects left: cache it as the class's empty page or free it. */
 static void page_now_empty(struct slab_page *sp)
 {
-	if (sp->unlock) {
+	if (sp->writers) {
 		/* Held open by a USE() of a neighbour: keep it listed. */
 		if (!sp->on_partial)
 			list_add(sp);
@@ -482,18 +482,18 @@ void slab_free(void *p, size_t size)
 
 /* --- USE() and friends ----------------------------------------------- */
 
-void slab_unlock(const void *p)
+void slab_unprotect(const void *p)
 {
 	if (MM_SANITY)
 		page_open(obj_check(p, "USE"));
 }
 
 /* Close one level opened on sp; panics when nothing is open. */
-static void page_lock(struct slab_page *sp, const void *p)
+static void page_reprotect(struct slab_page *sp, const void *p)
 {
 #if MM_SANITY
-	if (sp->unlock == 0)
-		panic("slab: lock of %p without a matching unlock", p);
+	if (sp->writers == 0)
+		panic("slab: protect of %p without a matching unprotect", p);
 	page_close(sp);
 #else
 	(void)sp;
@@ -501,22 +501,22 @@ static void page_lock(struct slab_page *sp, const void *p)
 #endif
 }
 
-void slab_lock(const void *p)
+void slab_protect(const void *p)
 {
 	if (MM_SANITY)
-		page_lock(any_page(p, "lock"), p);
+		page_reprotect(any_page(p, "protect"), p);
 }
 
-void slab_unlock_any(const void *p)
+void slab_unprotect_any(const void *p)
 {
 	if (MM_SANITY)
-		page_open(any_page(p, "unlock"));
+		page_open(any_page(p, "unprotect"));
 }
 
-void slab_lock_any(const void *p)
+void slab_protect_any(const void *p)
 {
 	if (MM_SANITY)
-		page_lock(any_page(p, "lock"), p);
+		page_reprotect(any_page(p, "protect"), p);
 }
 
 /* --- reporting ------------------------------------------------------- */
@@ -606,9 +606,9 @@ static void sanity_page(struct sanity *s, const struct slab_page *sp)
 	sanity_mark(s, sp->pa, 1, "slab");
 	sanity_layout(s, sp);
 	sanity_bitmap(s, sp);
-	if (sp->unlock)
-		sanity_fail(s, "slab page %p: still unlocked (%u USE scopes)",
-			    sp, sp->unlock);
+	if (sp->writers)
+		sanity_fail(s, "slab page %p: still writable (%u USE scopes)",
+			    sp, sp->writers);
 	if (!MM_SANITY && arch_virt_to_phys(sp) != sp->pa)
 		sanity_fail(s, "slab page %p: header says page %#x", sp,
 			    sp->pa);

@@ -39,16 +39,16 @@ struct phys_block {
 	uint32_t npages;
 	uint32_t refcount;
 	enum block_share share;
-	struct phys_region *refs; /* every entry that points here */
+	struct region_entry *refs; /* every entry that points here */
 	uint32_t sanity_refs;     /* scratch for the sanity checker */
 };
 
-struct phys_region {
+struct region_entry {
 	struct avl_node node; /* in region->entries, keyed by offset */
 	vaddr_t offset;       /* page offset of the block within the region */
 	struct region *region;
 	struct phys_block *block;
-	struct phys_region *next_ref; /* next entry sharing block */
+	struct region_entry *next_ref; /* next entry sharing block */
 };
 
 struct region_ops;
@@ -126,11 +126,11 @@ struct region *mm_find_region(struct mm_space *s, vaddr_t va);
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write);
 
 /*
- * clone_ph_block: replace entry's shared block by one or more new private
+ * cow_break: replace entry's shared block by one or more new private
  * blocks (possibly from separate free ranges), copy the data and fix the
  * page tables. Returns 0 or -ENOMEM (nothing changed).
  */
-int clone_ph_block(struct phys_region *pr);
+int cow_break(struct region_entry *e);
 
 /*
  * For the yielded-block cache. take: unmap the npages pages at addr (all

@@ -1,8 +1,8 @@
 /*
  * test_fault.c - host tests for mm/fault.c: demand-zero, copy-on-write
  * after fork (isolation both ways, PTE writable again when the other side
- * goes), clone_ph_block on fragmented memory, stack growth and its limit,
- * bad accesses, and out of memory.
+ * goes), cow_break (the seed's clone_ph_block) on fragmented memory,
+ * stack growth and its limit, bad accesses, and out of memory.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -117,7 +117,7 @@ TEST(fault_cow_writable_after_exit)
 	mm_space_destroy(b);
 }
 
-/* clone_ph_block on memory with no two free pages adjacent. */
+/* cow_break (the seed's clone_ph_block) on memory with no two free pages adjacent. */
 TEST(fault_clone_fragmented)
 {
 	struct mm_space *a = mm_space_new(), *b;

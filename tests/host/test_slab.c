@@ -16,8 +16,8 @@
  * closing a USE() scope runs the allocator's full pointer check. */
 static void check_obj(const void *p)
 {
-	slab_unlock(p);
-	slab_lock(p);
+	slab_unprotect(p);
+	slab_protect(p);
 }
 
 struct live {
@@ -246,9 +246,9 @@ TEST(slab_write_after_free)
 	CHECK(a && b && page_of(a) == page_of(b));
 	slab_free(a, 64);
 	/* A stray write through a stale pointer, bypassing USE(). */
-	slab_unlock_any(a + 10);
+	slab_unprotect_any(a + 10);
 	a[63] = 0;
-	slab_lock_any(a + 10);
+	slab_protect_any(a + 10);
 	snprintf(msg, sizeof(msg), "object %p modified after free", (void *)a);
 	EXPECT_PANIC(slab_alloc(64), msg);
 	EXPECT_PANIC(mm_sanity_check(), msg);
@@ -322,10 +322,10 @@ TEST(slab_nested_use)
 	EXPECT_FAULT(*(volatile unsigned char *)b = 0);
 	CHECK(mm_sanity_check() > 0);
 	/* An open scope is reported by the checker. */
-	slab_unlock(a);
-	EXPECT_PANIC(mm_sanity_check(), "unlocked");
-	slab_lock(a);
-	EXPECT_PANIC(slab_lock(a), "without a matching unlock");
+	slab_unprotect(a);
+	EXPECT_PANIC(mm_sanity_check(), "still writable");
+	slab_protect(a);
+	EXPECT_PANIC(slab_protect(a), "without a matching unprotect");
 	CHECK(mm_sanity_check() > 0);
 }
 
@@ -336,9 +336,9 @@ TEST(slab_free_inside_use)
 	unsigned char *a = slab_alloc(2048);
 
 	CHECK(a);
-	slab_unlock_any(a);
+	slab_unprotect_any(a);
 	slab_free(a, 2048);
-	slab_lock_any(a);
+	slab_protect_any(a);
 	CHECK(mm_sanity_check() > 0);
 	a = slab_alloc(2048);
 	CHECK(a);
@@ -352,12 +352,12 @@ TEST(slab_corrupt_header)
 	volatile uint32_t *magic = (uint32_t *)page_of(p);
 
 	CHECK(p);
-	slab_unlock_any(p + 3);
+	slab_unprotect_any(p + 3);
 	*magic ^= 1;
 	EXPECT_PANIC(check_obj(p), "corrupted");
 	EXPECT_PANIC(mm_sanity_check(), "bad magic");
 	*magic ^= 1;
-	slab_lock_any(p + 3);
+	slab_protect_any(p + 3);
 	check_obj(p);
 }
 

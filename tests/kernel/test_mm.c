@@ -1,8 +1,8 @@
 /*
  * test_mm.c - in-kernel memory manager tests on the real MMU: demand-zero,
  * copy-on-write after an address space copy, a page-table entry made
- * writable when a block's count drops to one, clone_ph_block on
- * fragmented memory, stack growth, and bad accesses.
+ * writable when a block's count drops to one, cow_break (the seed's
+ * clone_ph_block) on fragmented memory, stack growth, and bad accesses.
  */
 #include <kernel/errno.h>
 #include <kernel/string.h>
