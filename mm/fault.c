@@ -1,11 +1,15 @@
 /*
- * fault.c - user page faults (SPEC §6) and the kernel's copies into and
- * out of another address space, which fault pages in the same way.
+ * fault.c - user page faults (SPEC §6) and copy-on-write.
  *
- * A fault is handled in its region: demand-zero (or whatever the backend
- * does) for a missing page, copy-on-write through cow_break() for a
- * write to a shared read-only block, and stack growth for an access just
- * below a REGION_GROWSDOWN region, down to its grow_limit.
+ * A fault is handled in its region, like Linux's handle_mm_fault: an
+ * access just below a REGION_GROWSDOWN region grows it (down to its
+ * grow_limit); a missing page goes to the backend (demand zero for
+ * anonymous memory); a write to a read-only page of a copy-on-write block
+ * breaks the sharing (cow_break, Linux's do_wp_page); anything else that
+ * the region allows is a stale TLB entry and just rewrites the PTE.
+ *
+ * Invariant kept: a fault never changes what any space reads; it only
+ * makes pages present or private.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -23,6 +27,7 @@ static struct region *stack_below(struct mm_space *s, vaddr_t addr)
 	return r;
 }
 
+/* Does r's protection allow this access? */
 static bool access_ok(const struct region *r, bool write)
 {
 	if (write)
@@ -30,6 +35,7 @@ static bool access_ok(const struct region *r, bool write)
 	return r->prot & PROT_RWX;
 }
 
+/* Resolve a fault at addr in s: 0, -EFAULT (SIGSEGV) or -ENOMEM. */
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 {
 	vaddr_t va = PAGE_ROUND_DOWN(addr);
@@ -51,60 +57,43 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 	if (!e)
 		return r->ops->fault(r, va, write);
 	if (write && !(entry_pte_flags(e) & PTE_W))
-		return cow_break(e); /* copy-on-write */
+		return cow_break(e);
 	entry_sync(e); /* spurious (stale TLB): the PTE is already right */
 	return 0;
 }
 
-/* Kernel address of page va of s, faulting it in (writable if write). */
-static int user_page(struct mm_space *s, vaddr_t va, bool write, char **out)
+/* Copy the pages of old into the fresh runs of list (same offsets). */
+static void copy_runs(struct region_entry *list, const struct phys_block *old)
 {
-	paddr_t pa;
-	unsigned flags;
-	int rc;
-
-	if (!pt_lookup(s->pgdir, va, &pa, &flags) ||
-	    (write && !(flags & PTE_W))) {
-		rc = mm_handle_fault(s, va, write);
-		if (rc)
-			return rc;
-		if (!pt_lookup(s->pgdir, va, &pa, &flags) ||
-		    (write && !(flags & PTE_W)))
-			return -EFAULT;
-	}
-	if (pa >= arch_direct_map_limit())
-		return -EFAULT; /* a direct mapping of high memory */
-	*out = arch_phys_to_virt(pa);
-	return 0;
+	for (struct region_entry *n = list; n; n = n->next_ref)
+		for (uint32_t i = 0; i < n->block->npages; i++)
+			memcpy(arch_phys_to_virt(n->block->pa + i * PAGE_SIZE),
+			       arch_phys_to_virt(old->pa + n->offset +
+						 i * PAGE_SIZE),
+			       PAGE_SIZE);
 }
 
-/* Copy n bytes page by page; stops at the first page that fails. */
-static int space_copy(struct mm_space *s, vaddr_t va, char *buf, size_t n,
-		      bool write)
+/*
+ * The copy-on-write step (the seed's clone_ph_block). The new pages may
+ * come from several free ranges, so a 64-page block can be broken on
+ * fragmented memory. The last user of a block just gets it writable.
+ */
+int cow_break(struct region_entry *e)
 {
-	char *page;
-	int rc;
+	struct phys_block *old = e->block;
+	struct region *r = e->region;
+	vaddr_t off = e->offset;
+	struct region_entry *list;
 
-	if (va >= USER_TOP || n > USER_TOP - va)
-		return n ? -EFAULT : 0;
-	while (n) {
-		size_t off = va & ~PAGE_MASK, chunk = MIN(n, PAGE_SIZE - off);
-
-		rc = user_page(s, va - off, write, &page);
-		if (rc)
-			return rc;
-		if (write)
-			memcpy(page + off, buf, chunk);
-		else
-			memcpy(buf, page + off, chunk);
-		va += chunk;
-		buf += chunk;
-		n -= chunk;
+	if (old->refcount == 1) {
+		entry_sync(e); /* already private */
+		return 0;
 	}
+	list = block_alloc_runs(old->npages, old->npages, BLOCK_COW, false);
+	if (!list)
+		return -ENOMEM;
+	copy_runs(list, old);
+	entry_detach(e);
+	entry_attach_list(r, list, off);
 	return 0;
-}
-
-int mm_space_write(struct mm_space *s, vaddr_t va, const void *src, size_t n)
-{
-	return space_copy(s, va, (char *)src, n, true);
 }

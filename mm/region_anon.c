@@ -55,8 +55,9 @@ static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 	return 0;
 }
 
-const struct region_ops region_anon_ops = {
+static const struct region_ops anon_ops = {
     .name = "anonymous",
+    .flags = REGION_OPS_YIELD,
     .fault = anon_fault,
     .populate = anon_populate,
     .copy = region_copy_entries,
@@ -73,7 +74,7 @@ int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	    .len = len,
 	    .prot = prot,
 	    .flags = REGION_GROWSDOWN,
-	    .ops = &region_anon_ops,
+	    .ops = &anon_ops,
 	    .grow_limit = grow_limit,
 	};
 	struct region *r;
@@ -91,7 +92,7 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
-	    .ops = &region_anon_ops,
+	    .ops = &anon_ops,
 	};
 	struct region *r;
 

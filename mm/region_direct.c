@@ -10,6 +10,12 @@
 #include <mm/sanity.h>
 #include "region_internal.h"
 
+/* The physical address mapped at the region's start. */
+static paddr_t direct_base(const struct region *r)
+{
+	return (paddr_t)r->backend_data;
+}
+
 static unsigned direct_flags(const struct region *r)
 {
 	if (!(r->prot & PROT_RWX))
@@ -25,7 +31,7 @@ static void direct_sync(struct region *r)
 	for (vaddr_t off = 0; off < r->len; off += PAGE_SIZE) {
 		if (flags)
 			BUG_ON(pt_map(region_pgdir(r), r->start + off,
-				      r->phys + off, flags));
+				      direct_base(r) + off, flags));
 		else
 			pt_unmap(region_pgdir(r), r->start + off);
 	}
@@ -40,7 +46,7 @@ static int direct_prepare(struct region *r)
 static int direct_fault(struct region *r, vaddr_t va, bool write)
 {
 	(void)write;
-	BUG_ON(pt_map(region_pgdir(r), va, r->phys + (va - r->start),
+	BUG_ON(pt_map(region_pgdir(r), va, direct_base(r) + (va - r->start),
 		      direct_flags(r)));
 	return 0;
 }
@@ -72,19 +78,34 @@ static void direct_sanity(struct sanity *s, struct region *r)
 		    pt_lookup(region_pgdir(r), r->start + off, &pa, &flags);
 
 		if (present != !!want ||
-		    (present && (pa != r->phys + off ||
+		    (present && (pa != direct_base(r) + off ||
 				 (flags & (PTE_P | PTE_W | PTE_U)) != want)))
 			sanity_fail(s, "direct region: bad pte at %#x",
 				    r->start + off);
 	}
 }
 
-const struct region_ops region_direct_ops = {
+/* The part cut off at offset cut maps the physical range from there. */
+static void direct_split(struct region *r, struct region *nr, vaddr_t cut)
+{
+	USE(nr, nr->backend_data = direct_base(r) + cut);
+}
+
+/* /proc/PID/maps shows the physical address, like Linux for /dev/mem. */
+static uint32_t direct_map_offset(const struct region *r)
+{
+	return direct_base(r);
+}
+
+static const struct region_ops direct_ops = {
     .name = "direct",
+    .flags = REGION_OPS_SHARED,
     .fault = direct_fault,
     .copy = direct_copy,
     .release = direct_release,
     .sync = direct_sync,
+    .split = direct_split,
+    .map_offset = direct_map_offset,
     .sanity = direct_sanity,
 };
 
@@ -95,8 +116,8 @@ int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
-	    .ops = &region_direct_ops,
-	    .phys = phys,
+	    .ops = &direct_ops,
+	    .backend_data = phys,
 	};
 	struct region *r;
 	int rc;

@@ -31,7 +31,7 @@ static int tg_check(struct mm_space *s, vaddr_t addr, size_t npages,
 	end = (vaddr_t)end64;
 	for (va = addr; va < end; va += PAGE_SIZE) {
 		r = mm_find_region(s, va);
-		if (!r || r->ops != &region_anon_ops || !(r->prot & PROT_WRITE))
+		if (!r || !region_may_yield(r) || !(r->prot & PROT_WRITE))
 			return -EFAULT;
 		if (need_present && !entry_find(r, va - r->start))
 			return -EFAULT;
