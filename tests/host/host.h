@@ -32,6 +32,9 @@ extern const char *host_last_panic; /* message of the last panic */
 extern int host_expect_kind;        /* 1 = panic, 2 = fault */
 extern sigjmp_buf host_test_jmp;    /* armed by the runner per test */
 extern int host_in_test;
+/* Set by a test that leaves memory allocated on purpose: the runner then
+ * skips its leak check (free pages and slab objects as after the reset). */
+extern int host_no_leak_check;
 
 #define EXPECT_PANIC(stmt, substr) \
 	EXPECT_ABORT_(1, stmt, substr)

@@ -16,7 +16,8 @@
  * 0, -EFAULT or the fault's error. The kernel only copies into other
  * spaces (mm_space_write); reading one back is the tests' business.
  */
-static inline int space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n)
+static inline int space_read(struct mm_space *s, vaddr_t va, void *dst,
+			     size_t n)
 {
 	char *out = dst;
 	paddr_t pa;

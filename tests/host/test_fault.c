@@ -117,7 +117,7 @@ TEST(fault_cow_writable_after_exit)
 	mm_space_destroy(b);
 }
 
-/* cow_break (the seed's clone_ph_block) on memory with no two free pages adjacent. */
+/* cow_break (clone_ph_block) on memory with no two free pages adjacent. */
 TEST(fault_clone_fragmented)
 {
 	struct mm_space *a = mm_space_new(), *b;
