@@ -24,6 +24,10 @@ void host_mm_reset_empty(void);
 
 /* Counters kept by the host hooks. */
 extern unsigned long host_tlb_flushes;
+/* If set, called whenever a slab page turns read-only again (reset per
+ * test): lets a test run code in the middle of an index update, at a
+ * point where the slab allocator itself is consistent. */
+extern void (*host_page_protect_hook)(void);
 
 /* Expected panics and faults: run stmt; pass if it panics (message
  * containing substr) / faults on a write; fail the test otherwise. */
