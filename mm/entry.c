@@ -87,12 +87,13 @@ struct region_entry *entry_first_from(struct region *r, vaddr_t off)
 			 struct region_entry, node);
 }
 
-/* In offset order: the first entry of r, then the one after e. */
+/* The lowest entry of r, or NULL. */
 struct region_entry *entry_first(struct region *r)
 {
 	return avl_entry(avl_first(&r->entries), struct region_entry, node);
 }
 
+/* The entry after e in offset order, or NULL. */
 struct region_entry *entry_next(struct region_entry *e)
 {
 	return avl_entry(avl_next(&e->node), struct region_entry, node);

@@ -122,26 +122,32 @@ void region_set_prot(struct region *r, unsigned prot)
 
 /* ---- what callers may ask about a backend ---- */
 
+/* The queries read the backend's capability flags and hooks, so that no
+ * caller needs to know which ops table a region has. */
 bool region_may_yield(const struct region *r)
 {
 	return r->ops->flags & REGION_OPS_YIELD;
 }
 
+/* The backend's name: "anonymous", "shared" or "direct". */
 const char *region_backend_name(const struct region *r)
 {
 	return r->ops->name;
 }
 
+/* /proc/PID/maps prints 's' for these. */
 bool region_is_shared(const struct region *r)
 {
 	return r->ops->flags & REGION_OPS_SHARED;
 }
 
+/* shmat/shmdt: only a shared memory region may be attached or detached. */
 bool region_can_remap(const struct region *r)
 {
 	return r->ops->flags & REGION_OPS_REMAP;
 }
 
+/* The backend knows its offset; memory with none shows 0. */
 uint32_t region_map_offset(const struct region *r)
 {
 	return r->ops->map_offset ? r->ops->map_offset(r) : 0;

@@ -25,6 +25,7 @@ static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
 	return 0;
 }
 
+/* Demand zero: a first touch gets one fresh zeroed page. */
 static int anon_fault(struct region *r, vaddr_t va, bool write)
 {
 	(void)write;
@@ -66,6 +67,8 @@ static const struct region_ops anon_ops = {
     .sanity = region_sanity_entries,
 };
 
+/* A stack: anonymous, and faults just below it grow it down to
+ * grow_limit (which mm_find_free treats as taken). */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit)
 {
@@ -85,6 +88,8 @@ int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	return region_map_new(s, &t, &r);
 }
 
+/* Private zero-filled memory (brk, mmap MAP_PRIVATE|MAP_ANONYMOUS, ELF
+ * segments); pages come on first touch or mm_populate. */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags)
 {

@@ -16,6 +16,8 @@ static paddr_t direct_base(const struct region *r)
 	return (paddr_t)r->backend_data;
 }
 
+/* PTE flags for the region's prot: user, writable if PROT_WRITE, and not
+ * present at all under PROT_NONE. */
 static unsigned direct_flags(const struct region *r)
 {
 	if (!(r->prot & PROT_RWX))
@@ -37,6 +39,7 @@ static void direct_sync(struct region *r)
 	}
 }
 
+/* Make every page table of the region, so direct_sync cannot fail. */
 static int direct_prepare(struct region *r)
 {
 	return pt_prepare(region_pgdir(r), r->start, r->len / PAGE_SIZE);
@@ -51,6 +54,8 @@ static int direct_fault(struct region *r, vaddr_t va, bool write)
 	return 0;
 }
 
+/* Fork: the child maps the same physical range (its base came with the
+ * region template). */
 static int direct_copy(struct region *dst, struct region *src)
 {
 	(void)src;
@@ -60,12 +65,15 @@ static int direct_copy(struct region *dst, struct region *src)
 	return 0;
 }
 
+/* Unmap only: the pages are not ours to free. */
 static void direct_release(struct region *r)
 {
 	for (vaddr_t off = 0; off < r->len; off += PAGE_SIZE)
 		pt_unmap(region_pgdir(r), r->start + off);
 }
 
+/* Every PTE maps exactly base + offset with the flags prot asks for (none
+ * under PROT_NONE); no entries, and no pages to claim. */
 static void direct_sanity(struct sanity *s, struct region *r)
 {
 	unsigned want = direct_flags(r), flags;
@@ -109,6 +117,7 @@ static const struct region_ops direct_ops = {
     .sanity = direct_sanity,
 };
 
+/* /dev/mem: map [phys, +len) at start, all at once. */
 int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
 		  unsigned prot)
 {

@@ -31,6 +31,8 @@ static const struct region_ops shared_ops = {
     .sanity = region_sanity_entries,
 };
 
+/* MAP_SHARED anonymous memory and shm segments: every page is made and
+ * mapped now, so faults never need to find the blocks again. */
 int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 {
 	struct region t = {
@@ -57,6 +59,8 @@ int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 	return 0;
 }
 
+/* shmat: a second mapping of a whole shared region; both sides hold a
+ * reference to the same blocks. */
 int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
 	     vaddr_t src_addr, size_t len)
 {

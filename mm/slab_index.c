@@ -24,6 +24,7 @@ static struct {
 	size_t npages;
 } pidx;
 
+/* Forget the index (boot, host test reset). */
 void slab_index_reset(void)
 {
 	memset(&pidx, 0, sizeof(pidx));
@@ -107,6 +108,7 @@ void slab_index_remove(uintptr_t va)
 	}
 }
 
+/* Accessors for the slab's statistics and its sanity walk. */
 size_t slab_index_pages(void)
 {
 	return pidx.npages;
