@@ -166,8 +166,7 @@ static void maps_line(const struct region *r, void *arg)
 {
 	struct maps_arg *a = arg;
 	struct text *t = a->t;
-	bool shared =
-	    r->ops == &region_shared_ops || r->ops == &region_direct_ops;
+	bool shared = region_is_shared(r);
 	char head[64];
 	int n;
 
@@ -175,7 +174,7 @@ static void maps_line(const struct region *r, void *arg)
 	    head, sizeof(head), "%08x-%08x %c%c%c%c %08x 00:00 0", r->start,
 	    (uint32_t)(r->start + r->len), r->prot & PROT_READ ? 'r' : '-',
 	    r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
-	    shared ? 's' : 'p', r->ops == &region_direct_ops ? r->phys : 0u);
+	    shared ? 's' : 'p', region_map_offset(r));
 	n = snprintk(t->buf + t->len, t->cap - t->len, "%-48s %s\n", head,
 		     region_name(r, a->p));
 	if (n > 0)

@@ -99,7 +99,7 @@ static long shm_dt(uint32_t uaddr)
 {
 	struct region *r = mm_find_region(current->space, uaddr);
 
-	if (!r || r->start != uaddr || r->ops != &region_shared_ops)
+	if (!r || r->start != uaddr || !region_can_remap(r))
 		return -EINVAL;
 	return mm_unmap(current->space, r->start, r->len);
 }

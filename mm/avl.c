@@ -204,13 +204,6 @@ static struct avl_node *leftmost(struct avl_node *n)
 	return n;
 }
 
-static struct avl_node *rightmost(struct avl_node *n)
-{
-	while (n && n->right)
-		n = n->right;
-	return n;
-}
-
 /* Remove n, which has two children, by moving its successor into place. */
 static void remove_inner(struct avl_tree *t, struct avl_node *n)
 {
@@ -330,25 +323,11 @@ struct avl_node *avl_first(const struct avl_tree *t)
 	return leftmost(t->root);
 }
 
-struct avl_node *avl_last(const struct avl_tree *t)
-{
-	return rightmost(t->root);
-}
-
 struct avl_node *avl_next(const struct avl_node *n)
 {
 	if (n->right)
 		return leftmost(n->right);
 	while (n->parent && n->parent->right == n)
-		n = n->parent;
-	return n->parent;
-}
-
-struct avl_node *avl_prev(const struct avl_node *n)
-{
-	if (n->left)
-		return rightmost(n->left);
-	while (n->parent && n->parent->left == n)
 		n = n->parent;
 	return n->parent;
 }

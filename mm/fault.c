@@ -1,19 +1,21 @@
 /*
- * fault.c - user page faults (SPEC §6) and the kernel's copies into and
- * out of another address space, which fault pages in the same way.
+ * fault.c - user page faults (SPEC §6) and copy-on-write.
  *
- * A fault is handled in its region: demand-zero (or whatever the backend
- * does) for a missing page, copy-on-write through clone_ph_block() for a
- * write to a shared read-only block, and stack growth for an access just
- * below a REGION_GROWSDOWN region, down to its grow_limit.
+ * A fault is handled in its region, like Linux's handle_mm_fault: an
+ * access just below a REGION_GROWSDOWN region grows it (down to its
+ * grow_limit); a missing page goes to the backend (demand zero for
+ * anonymous memory); a write to a read-only page of a copy-on-write block
+ * breaks the sharing (cow_break, Linux's do_wp_page); anything else that
+ * the region allows is a stale TLB entry and just rewrites the PTE.
+ *
+ * Invariant kept: a fault never changes what any space reads; it only
+ * makes pages present or private.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <mm/pagetable.h>
 #include "region_internal.h"
-
-#define PROT_ANY (PROT_READ | PROT_WRITE | PROT_EXEC)
 
 /* The stack region addr (in no region) may grow into, or NULL. */
 static struct region *stack_below(struct mm_space *s, vaddr_t addr)
@@ -25,17 +27,19 @@ static struct region *stack_below(struct mm_space *s, vaddr_t addr)
 	return r;
 }
 
+/* Does r's protection allow this access? */
 static bool access_ok(const struct region *r, bool write)
 {
 	if (write)
 		return r->prot & PROT_WRITE;
-	return r->prot & PROT_ANY;
+	return r->prot & PROT_RWX;
 }
 
+/* Resolve a fault at addr in s: 0, -EFAULT (SIGSEGV) or -ENOMEM. */
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 {
 	vaddr_t va = PAGE_ROUND_DOWN(addr);
-	struct phys_region *pr;
+	struct region_entry *e;
 	struct region *r;
 
 	if (addr >= USER_TOP || addr < PAGE_SIZE)
@@ -49,69 +53,47 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 	}
 	if (!access_ok(r, write))
 		return -EFAULT;
-	pr = entry_find(r, va - r->start);
-	if (!pr)
+	e = entry_find(r, va - r->start);
+	if (!e)
 		return r->ops->fault(r, va, write);
-	if (write && !(entry_pte_flags(pr) & PTE_W))
-		return clone_ph_block(pr); /* copy-on-write */
-	entry_sync(pr); /* spurious (stale TLB): the PTE is already right */
+	if (write && !(entry_pte_flags(e) & PTE_W))
+		return cow_break(e);
+	entry_sync(e); /* spurious (stale TLB): the PTE is already right */
 	return 0;
 }
 
-/* Kernel address of page va of s, faulting it in (writable if write). */
-static int user_page(struct mm_space *s, vaddr_t va, bool write, char **out)
+/* Copy the pages of old into the fresh runs of list (same offsets). */
+static void copy_runs(struct region_entry *list, const struct phys_block *old)
 {
-	paddr_t pa;
-	unsigned flags;
-	int rc;
+	for (struct region_entry *n = list; n; n = n->next_ref)
+		for (uint32_t i = 0; i < n->block->npages; i++)
+			memcpy(arch_phys_to_virt(n->block->pa + i * PAGE_SIZE),
+			       arch_phys_to_virt(old->pa + n->offset +
+						 i * PAGE_SIZE),
+			       PAGE_SIZE);
+}
 
-	if (!pt_lookup(s->pgdir, va, &pa, &flags) ||
-	    (write && !(flags & PTE_W))) {
-		rc = mm_handle_fault(s, va, write);
-		if (rc)
-			return rc;
-		if (!pt_lookup(s->pgdir, va, &pa, &flags) ||
-		    (write && !(flags & PTE_W)))
-			return -EFAULT;
+/*
+ * The copy-on-write step (the seed's clone_ph_block). The new pages may
+ * come from several free ranges, so a 64-page block can be broken on
+ * fragmented memory. The last user of a block just gets it writable.
+ */
+int cow_break(struct region_entry *e)
+{
+	struct phys_block *old = e->block;
+	struct region *r = e->region;
+	vaddr_t off = e->offset;
+	struct region_entry *list;
+
+	if (old->refcount == 1) {
+		entry_sync(e); /* already private */
+		return 0;
 	}
-	if (pa >= arch_direct_map_limit())
-		return -EFAULT; /* a direct mapping of high memory */
-	*out = arch_phys_to_virt(pa);
+	list = block_alloc_runs(old->npages, old->npages, BLOCK_COW, false);
+	if (!list)
+		return -ENOMEM;
+	copy_runs(list, old);
+	entry_detach(e);
+	entry_attach_list(r, list, off);
 	return 0;
-}
-
-/* Copy n bytes page by page; stops at the first page that fails. */
-static int space_copy(struct mm_space *s, vaddr_t va, char *buf, size_t n,
-		      bool write)
-{
-	char *page;
-	int rc;
-
-	if (va >= USER_TOP || n > USER_TOP - va)
-		return n ? -EFAULT : 0;
-	while (n) {
-		size_t off = va & ~PAGE_MASK, chunk = MIN(n, PAGE_SIZE - off);
-
-		rc = user_page(s, va - off, write, &page);
-		if (rc)
-			return rc;
-		if (write)
-			memcpy(page + off, buf, chunk);
-		else
-			memcpy(buf, page + off, chunk);
-		va += chunk;
-		buf += chunk;
-		n -= chunk;
-	}
-	return 0;
-}
-
-int mm_space_write(struct mm_space *s, vaddr_t va, const void *src, size_t n)
-{
-	return space_copy(s, va, (char *)src, n, true);
-}
-
-int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n)
-{
-	return space_copy(s, va, dst, n, false);
 }

@@ -139,19 +139,6 @@ void pt_unmap(paddr_t dir, vaddr_t va)
 		pt_write(dir, va, slot, 0);
 }
 
-int pt_protect(paddr_t dir, vaddr_t va, unsigned flags)
-{
-	uint32_t *slot;
-
-	BUG_ON(va >= USER_TOP);
-	slot = pt_slot(dir, va);
-	if (!slot || !(*slot & PTE_P))
-		return -EFAULT;
-	pt_write(dir, va, slot,
-		 (*slot & PAGE_MASK) | (flags & PTE_FLAGS) | PTE_P);
-	return 0;
-}
-
 bool pt_lookup(paddr_t dir, vaddr_t va, paddr_t *pa, unsigned *flags)
 {
 	uint32_t *slot = va < USER_TOP ? pt_slot(dir, va) : NULL;

@@ -17,6 +17,10 @@
 #include <mm/fail.h>
 #include <mm/phys.h>
 
+/* Upper bounds of PHYS_BELOW_1M and PHYS_BELOW_16M (ISA DMA) memory. */
+#define PHYS_1M_LIMIT (1u << 20)
+#define PHYS_16M_LIMIT (16u << 20)
+
 struct phys_range {
 	struct avl_node node;
 	paddr_t start;
@@ -208,26 +212,6 @@ void phys_add_used(paddr_t start, size_t npages)
 	kind_pages[PHYS_KERNEL] += npages;
 }
 
-/* Reserved pages are counted as PHYS_KERNEL so that pages add up. */
-void phys_reserve(paddr_t start, size_t npages)
-{
-	uint64_t s = PAGE_ROUND_DOWN(start);
-	uint64_t e = start + (uint64_t)npages * PAGE_SIZE;
-	struct phys_range *r;
-
-	/* Round up in 64 bits (PAGE_MASK is 32-bit); clip at 4 GiB. */
-	e = MIN((e + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1),
-		0x100000000ull);
-	while (e > s && (r = range_find_le((paddr_t)(e - 1))) &&
-	       range_end(r) > s) {
-		paddr_t from = (paddr_t)MAX(s, (uint64_t)r->start);
-		uint64_t to = MIN(e, range_end(r));
-
-		kind_pages[PHYS_KERNEL] += (size_t)((to - from) / PAGE_SIZE);
-		free_take(r, from, to);
-	}
-}
-
 /* Highest range with at least npages pages, guided by the summaries. */
 static struct phys_range *find_highest(size_t npages)
 {
@@ -280,7 +264,8 @@ static paddr_t alloc_once(size_t npages, unsigned constraint)
 			return PHYS_NONE;
 		pa = (paddr_t)(range_end(r) - bytes);
 	} else {
-		limit = constraint == PHYS_BELOW_1M ? 1u << 20 : 16u << 20;
+		limit = constraint == PHYS_BELOW_1M ? PHYS_1M_LIMIT
+						   : PHYS_16M_LIMIT;
 		r = find_lowest(npages);
 		if (!r || r->start + bytes > limit)
 			return PHYS_NONE;

@@ -12,7 +12,7 @@
 static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
 		     uint32_t max)
 {
-	struct phys_region *list;
+	struct region_entry *list;
 
 	list = block_alloc_runs(npages, max, BLOCK_COW, true);
 	if (!list)
@@ -25,6 +25,7 @@ static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
 	return 0;
 }
 
+/* Demand zero: a first touch gets one fresh zeroed page. */
 static int anon_fault(struct region *r, vaddr_t va, bool write)
 {
 	(void)write;
@@ -35,17 +36,17 @@ static int anon_fault(struct region *r, vaddr_t va, bool write)
 static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 {
 	vaddr_t off = start - r->start, stop = end - r->start, hole_end;
-	struct phys_region *pr;
+	struct region_entry *e;
 	int rc;
 
 	while (off < stop) {
-		pr = entry_find(r, off);
-		if (pr) {
-			off = pr->offset + entry_bytes(pr);
+		e = entry_find(r, off);
+		if (e) {
+			off = e->offset + entry_bytes(e);
 			continue;
 		}
-		pr = entry_first_from(r, off);
-		hole_end = pr ? MIN(pr->offset, stop) : stop;
+		e = entry_first_from(r, off);
+		hole_end = e ? MIN(e->offset, stop) : stop;
 		rc = anon_fill(r, off, (hole_end - off) / PAGE_SIZE,
 			       REGION_MAX_BLOCK_PAGES);
 		if (rc)
@@ -55,8 +56,9 @@ static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 	return 0;
 }
 
-const struct region_ops region_anon_ops = {
+static const struct region_ops anon_ops = {
     .name = "anonymous",
+    .flags = REGION_OPS_YIELD,
     .fault = anon_fault,
     .populate = anon_populate,
     .copy = region_copy_entries,
@@ -65,6 +67,8 @@ const struct region_ops region_anon_ops = {
     .sanity = region_sanity_entries,
 };
 
+/* A stack: anonymous, and faults just below it grow it down to
+ * grow_limit (which mm_find_free treats as taken). */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit)
 {
@@ -73,7 +77,7 @@ int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	    .len = len,
 	    .prot = prot,
 	    .flags = REGION_GROWSDOWN,
-	    .ops = &region_anon_ops,
+	    .ops = &anon_ops,
 	    .grow_limit = grow_limit,
 	};
 	struct region *r;
@@ -84,6 +88,8 @@ int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	return region_map_new(s, &t, &r);
 }
 
+/* Private zero-filled memory (brk, mmap MAP_PRIVATE|MAP_ANONYMOUS, ELF
+ * segments); pages come on first touch or mm_populate. */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags)
 {
@@ -91,16 +97,11 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
-	    .ops = &region_anon_ops,
+	    .ops = &anon_ops,
 	};
 	struct region *r;
 
-	if (flags & ~REGION_GROWSDOWN)
-		return -EINVAL;
-	if (flags & REGION_GROWSDOWN)
-		return mm_map_stack(s, start, len, prot,
-				    start > REGION_DEFAULT_STACK_MAX + PAGE_SIZE
-					? start - REGION_DEFAULT_STACK_MAX
-					: PAGE_SIZE);
+	if (flags)
+		return -EINVAL; /* none defined (stacks: mm_map_stack) */
 	return region_map_new(s, &t, &r);
 }

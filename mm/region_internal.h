@@ -1,7 +1,16 @@
 /*
- * region_internal.h - what mm/region.c offers the backends, the mapping
- * calls, the fault handler and take/give: the only functions that change
- * spaces, regions, entries and blocks (SPEC §4). Private to mm/.
+ * region_internal.h - what the files of an address space share inside
+ * mm/ (SPEC §4): the backend interface, physical blocks, region entries,
+ * and the functions that change them. Nothing outside mm/ includes this.
+ *
+ *   space.c    an address space: its tree of regions, the memory calls
+ *              on ranges (unmap, protect, populate), fork, copy-in
+ *   region.c   a region: a range of one space with one backend
+ *   entry.c    a region entry: one region's use of one physical block
+ *   block.c    a physical block: pages with a reference count
+ *   fault.c    page faults, and copy-on-write (cow_break)
+ *   region_anon.c, region_shared.c, region_direct.c: the backends
+ *   region_take.c: moving pages out of / into a space (yield)
  *
  * Invariants kept by these functions:
  * - an entry maps its whole block: pages [offset, offset + npages pages);
@@ -9,18 +18,30 @@
  *   so re-writing PTEs (entry_sync) can never fail;
  * - an entry's PTEs are those entry_pte_flags() says: not present in a
  *   PROT_NONE region, else user, and writable only if the region is
- *   writable and the block is shared or has a single reference.
+ *   writable and the block is shared or has a single reference;
+ * - a block's refcount is the number of entries in its refs list.
  */
 #ifndef MM_REGION_INTERNAL_H
 #define MM_REGION_INTERNAL_H
 
 #include <mm/region.h>
+#include <mm/slab.h>
 
 struct sanity;
 
-/* A backend. Optional hooks may be NULL. */
+/* Capabilities of a backend (region_ops.flags). */
+#define REGION_OPS_SHARED 0x1u /* writes reach every mapping of the memory */
+#define REGION_OPS_REMAP 0x2u  /* mm_remap may map it into another space */
+#define REGION_OPS_YIELD 0x4u  /* its pages may be taken and given (yield) */
+
+/*
+ * A backend. Optional hooks may be NULL. The region's backend_data word
+ * belongs to the backend: only its own file reads or writes it (generic
+ * code just copies it with the region template).
+ */
 struct region_ops {
-	const char *name;
+	const char *name; /* for /proc/PID/maps and debugging */
+	unsigned flags;	  /* REGION_OPS_* */
 	/* Make the not-present page va of r present (the access was allowed).
 	 */
 	int (*fault)(struct region *r, vaddr_t va, bool write);
@@ -32,27 +53,45 @@ struct region_ops {
 	void (*release)(struct region *r);
 	/* Rewrite every PTE of r after a protection change. */
 	void (*sync)(struct region *r);
+	/* Optional: nr was cut off r at offset cut (entries are moved by the
+	 * caller); fix the backend's own data of nr. */
+	void (*split)(struct region *r, struct region *nr, vaddr_t cut);
+	/* Optional: the offset column of /proc/PID/maps (0 without). */
+	uint32_t (*map_offset)(const struct region *r);
 	void (*sanity)(struct sanity *s, struct region *r);
+};
+
+enum block_share { BLOCK_COW, BLOCK_SHARED };
+
+/*
+ * A physical block: npages contiguous pages used by refcount entries (in
+ * any spaces). BLOCK_COW blocks with several users are read-only to all of
+ * them until cow_break; BLOCK_SHARED blocks stay writable.
+ */
+struct phys_block {
+	paddr_t pa;
+	uint32_t npages;
+	uint32_t refcount;
+	enum block_share share;
+	struct region_entry *refs; /* every entry that points here */
+	uint32_t sanity_refs;	   /* scratch for the sanity checker */
+};
+
+/* A region entry: the use of a whole block at an offset of a region. */
+struct region_entry {
+	struct avl_node node; /* in region->entries, keyed by offset */
+	vaddr_t offset;	      /* page offset of the block within the region */
+	struct region *region;
+	struct phys_block *block;
+	struct region_entry *next_ref; /* next entry sharing block */
 };
 
 /* Most anonymous blocks made at once by populate (and cloned per fault). */
 #define REGION_MAX_BLOCK_PAGES 64u
-/* Stack growth limit of mm_map_anon(REGION_GROWSDOWN) without mm_map_stack. */
-#define REGION_DEFAULT_STACK_MAX (8u << 20)
 
 static inline vaddr_t region_end(const struct region *r)
 {
 	return r->start + r->len;
-}
-
-static inline vaddr_t entry_va(const struct phys_region *pr)
-{
-	return pr->region->start + pr->offset;
-}
-
-static inline size_t entry_bytes(const struct phys_region *pr)
-{
-	return (size_t)pr->block->npages * PAGE_SIZE;
 }
 
 static inline paddr_t region_pgdir(const struct region *r)
@@ -60,20 +99,49 @@ static inline paddr_t region_pgdir(const struct region *r)
 	return r->space->pgdir;
 }
 
+static inline vaddr_t entry_va(const struct region_entry *e)
+{
+	return e->region->start + e->offset;
+}
+
+static inline size_t entry_bytes(const struct region_entry *e)
+{
+	return (size_t)e->block->npages * PAGE_SIZE;
+}
+
+/* A tree whose nodes live in (read-only) slab objects: every write to a
+ * node goes through slab_unprotect_any/slab_protect_any. */
+static inline void slab_tree_init(struct avl_tree *t, avl_cmp_fn cmp)
+{
+	avl_init(t, cmp);
+#if MM_SANITY
+	t->write_begin = slab_unprotect_any;
+	t->write_end = slab_protect_any;
+#endif
+}
+
+/* ---- space.c ---- */
+
 /* 0 for a valid user range: page aligned, nonzero, no wrap, not page 0,
  * below USER_TOP; -EINVAL otherwise. */
 int region_check_range(vaddr_t start, size_t len);
 /* True if no region of s overlaps [start, +len). */
 bool region_range_free(struct mm_space *s, vaddr_t start, size_t len);
+/* Split the regions straddling start or end so that none does. */
+int region_split_edges(struct mm_space *s, vaddr_t start, vaddr_t end);
+struct region *region_first(struct mm_space *s);
+struct region *region_next(struct region *r);
+/* First region ending above va, or NULL. */
+struct region *region_first_after(struct mm_space *s, vaddr_t va);
+
+/* ---- region.c ---- */
 
 /* Check prot and the range, then create the (empty) region t in s:
  * 0, -EINVAL, -EEXIST or -ENOMEM. */
 int region_map_new(struct mm_space *s, const struct region *t,
 		   struct region **out);
-/* Split the regions straddling start or end so that none does. */
-int region_split_edges(struct mm_space *s, vaddr_t start, vaddr_t end);
-
-/* Regions. tmpl gives start, len, prot, flags, ops, phys and grow_limit. */
+/* Regions. tmpl gives start, len, prot, flags, ops, backend_data and
+ * grow_limit. */
 struct region *region_create(struct mm_space *s, const struct region *tmpl);
 /* Release the pages (backend), take r out of its space, free it. */
 void region_destroy(struct region *r);
@@ -82,52 +150,74 @@ int region_split(struct region *r, vaddr_t at);
 /* Move r's start down to new_start (the gap must be free). */
 void region_grow_down(struct region *r, vaddr_t new_start);
 void region_set_prot(struct region *r, unsigned prot);
-struct region *region_first(struct mm_space *s);
-struct region *region_next(struct region *r);
-/* First region ending above va, or NULL. */
-struct region *region_first_after(struct mm_space *s, vaddr_t va);
+/* May r's pages be taken and given (the yielded-block cache)? */
+bool region_may_yield(const struct region *r);
 
-/* Blocks and entries. */
+/* ---- block.c ---- */
+
 struct phys_block *block_new(paddr_t pa, uint32_t npages,
 			     enum block_share share);
 /* Free a block object with no references (not its pages). */
 void block_free_obj(struct phys_block *b);
+/* Rewrite the PTEs of every entry using b. */
+void block_sync(struct phys_block *b);
 /* Split b after its first k pages, and every entry using it: 0 / -ENOMEM. */
 int block_split(struct phys_block *b, uint32_t k);
 /* Allocate npages zeroed PHYS_USER pages as blocks of at most max pages
  * (smaller runs when memory is fragmented), each with an unattached
- * entry; the entries are chained through next_ref. NULL if no memory. */
-struct phys_region *block_alloc_runs(uint32_t npages, uint32_t max,
-				     enum block_share share, bool zero);
+ * entry; the entries are chained through next_ref, and each one's offset
+ * is its position within the runs. NULL if no memory. */
+struct region_entry *block_alloc_runs(uint32_t npages, uint32_t max,
+				      enum block_share share, bool zero);
 /* Undo block_alloc_runs / entry_new for unattached entries. */
-void entry_free_unattached(struct phys_region *list, bool free_pages);
+void entry_free_unattached(struct region_entry *list, bool free_pages);
+/* Sanity, second pass: b's references match its refcount. */
+void block_sanity_finish(struct sanity *s, struct phys_block *b);
+
+/* ---- entry.c ---- */
+
+/* Set up r->entries (an empty tree keyed by offset). */
+void entry_tree_init(struct avl_tree *t);
 /* An unattached entry for block b (NULL if no memory). */
-struct phys_region *entry_new(struct phys_block *b);
+struct region_entry *entry_new(struct phys_block *b);
+/* Link e into r's tree and its block's reference list; no PTE change. */
+void entry_link(struct region *r, struct region_entry *e, vaddr_t offset);
 /* Attach an unattached entry at offset in r (page tables must exist);
  * the block gains a reference and all its entries' PTEs are updated. */
-void entry_attach(struct region *r, struct phys_region *pr, vaddr_t offset);
+void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset);
 /* Attach a chain from block_alloc_runs at consecutive offsets. */
-void entry_attach_list(struct region *r, struct phys_region *list,
+void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset);
-/* Unmap and free pr; drop its block's reference (pages freed at zero). */
-void entry_detach(struct phys_region *pr);
-/* Remove pr and free its block object, keeping the pages (take). The block
+/* Unmap and free e; drop its block's reference (pages freed at zero). */
+void entry_detach(struct region_entry *e);
+/* Remove e and free its block object, keeping the pages (take). The block
  * must have no other reference. */
-void entry_steal(struct phys_region *pr);
+void entry_steal(struct region_entry *e);
 /* The entry covering page offset off of r, or NULL. */
-struct phys_region *entry_find(struct region *r, vaddr_t off);
-struct phys_region *entry_first(struct region *r);
+struct region_entry *entry_find(struct region *r, vaddr_t off);
+struct region_entry *entry_first(struct region *r);
 /* First entry at offset off or above, or NULL. */
-struct phys_region *entry_first_from(struct region *r, vaddr_t off);
-struct phys_region *entry_next(struct phys_region *pr);
-/* Rewrite pr's PTEs from the region protection and the block state. */
-void entry_sync(struct phys_region *pr);
-unsigned entry_pte_flags(const struct phys_region *pr);
+struct region_entry *entry_first_from(struct region *r, vaddr_t off);
+struct region_entry *entry_next(struct region_entry *e);
+/* Rewrite e's PTEs from the region protection and the block state. */
+void entry_sync(struct region_entry *e);
+unsigned entry_pte_flags(const struct region_entry *e);
 
-/* Generic block-backed backend parts (anonymous and shared). */
+/* Generic block-backed backend hooks (anonymous and shared). */
 int region_copy_entries(struct region *dst, struct region *src);
 void region_release_entries(struct region *r);
 void region_sync_entries(struct region *r);
 void region_sanity_entries(struct sanity *s, struct region *r);
+
+/* ---- fault.c ---- */
+
+/*
+ * cow_break (the seed's clone_ph_block): the copy-on-write step. Replace
+ * e's block, shared with other entries, by one or more new private blocks
+ * (possibly from separate free ranges), copy the data and fix the page
+ * tables; a block with one reference just becomes writable. 0 or -ENOMEM
+ * (nothing changed).
+ */
+int cow_break(struct region_entry *e);
 
 #endif

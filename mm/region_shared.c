@@ -21,8 +21,9 @@ static int shared_fault(struct region *r, vaddr_t va, bool write)
 	return -EFAULT;
 }
 
-const struct region_ops region_shared_ops = {
+static const struct region_ops shared_ops = {
     .name = "shared",
+    .flags = REGION_OPS_SHARED | REGION_OPS_REMAP,
     .fault = shared_fault,
     .copy = region_copy_entries,
     .release = region_release_entries,
@@ -30,15 +31,17 @@ const struct region_ops region_shared_ops = {
     .sanity = region_sanity_entries,
 };
 
+/* MAP_SHARED anonymous memory and shm segments: every page is made and
+ * mapped now, so faults never need to find the blocks again. */
 int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 {
 	struct region t = {
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
-	    .ops = &region_shared_ops,
+	    .ops = &shared_ops,
 	};
-	struct phys_region *list;
+	struct region_entry *list;
 	struct region *r;
 	int rc = region_map_new(s, &t, &r);
 
@@ -56,6 +59,8 @@ int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 	return 0;
 }
 
+/* shmat: a second mapping of a whole shared region; both sides hold a
+ * reference to the same blocks. */
 int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
 	     vaddr_t src_addr, size_t len)
 {
@@ -63,7 +68,7 @@ int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
 	struct region t;
 	int rc;
 
-	if (!sr || sr->ops != &region_shared_ops || sr->start != src_addr ||
+	if (!sr || !region_can_remap(sr) || sr->start != src_addr ||
 	    sr->len != len)
 		return -EINVAL;
 	t = *sr;

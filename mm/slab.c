@@ -11,9 +11,9 @@
  * writable with a per-page nesting count kept in the header. Objects hold
  * SLAB_JUNK_FREE while free, checked at the next allocation.
  *
- * A sorted array of every slab page's address (the page index) lets any
- * pointer be checked without touching memory that may not be mapped: the
- * page-fault handler asks slab_describe() about arbitrary addresses.
+ * The page index (slab_index.c) lets any pointer be checked without
+ * touching memory that may not be mapped: the page-fault handler asks
+ * slab_describe() about arbitrary addresses.
  */
 #include <arch/hooks.h>
 #include <kernel/printk.h>
@@ -22,6 +22,7 @@
 #include <mm/phys.h>
 #include <mm/sanity.h>
 #include <mm/slab.h>
+#include "slab_index.h"
 
 #define SLAB_MAGIC 0x51ab0bcdu
 #define SLAB_MIN_SHIFT 4
@@ -37,23 +38,14 @@ struct slab_page {
 	uint16_t inuse;
 	uint16_t first;	     /* offset of object 0 */
 	uint16_t on_partial; /* on partial[cls] */
-	uint16_t unlock;     /* nesting count of writers (sanity mode) */
+	uint16_t writers;    /* nesting count of USE() scopes (sanity mode) */
 	paddr_t pa;
 	struct slab_page *next, *prev; /* partial list */
 	uint32_t map[SLAB_MAP_WORDS];  /* allocation bitmap */
 };
 
-/* Sorted addresses of all slab pages, in pages of its own from phys. */
-struct slab_index {
-	uintptr_t *va;
-	size_t len, cap;
-	paddr_t pa;
-	size_t npages;
-};
-
 static struct slab_page *partial[SLAB_NCLASSES];
 static struct slab_page *empty[SLAB_NCLASSES];
-static struct slab_index pidx;
 static size_t nr_pages, nr_objects;
 
 void slab_init(void)
@@ -61,7 +53,7 @@ void slab_init(void)
 	/* Pages of a previous run belong to a phys that was reset too. */
 	memset(partial, 0, sizeof(partial));
 	memset(empty, 0, sizeof(empty));
-	memset(&pidx, 0, sizeof(pidx));
+	slab_index_reset();
 	nr_pages = nr_objects = 0;
 }
 
@@ -97,10 +89,10 @@ static inline bool bit_test(const struct slab_page *sp, unsigned i)
 static void page_open(struct slab_page *sp)
 {
 #if MM_SANITY
-	if (sp->unlock == 0)
+	if (sp->writers == 0)
 		arch_page_set_writable(sp, true);
-	BUG_ON(sp->unlock == 0xffff);
-	sp->unlock++;
+	BUG_ON(sp->writers == 0xffff);
+	sp->writers++;
 #else
 	(void)sp;
 #endif
@@ -109,90 +101,18 @@ static void page_open(struct slab_page *sp)
 static void page_close(struct slab_page *sp)
 {
 #if MM_SANITY
-	BUG_ON(sp->unlock == 0);
-	if (--sp->unlock == 0)
+	BUG_ON(sp->writers == 0);
+	if (--sp->writers == 0)
 		arch_page_set_writable(sp, false);
 #else
 	(void)sp;
 #endif
 }
 
-/* --- page index ------------------------------------------------------ */
-
-/* Position of the first entry >= va. */
-static size_t idx_search(uintptr_t va)
-{
-	size_t lo = 0, hi = pidx.len;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (pidx.va[mid] < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 /* The slab page holding p, or NULL; never dereferences p. */
 static struct slab_page *page_lookup(const void *p)
 {
-	uintptr_t va = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
-	size_t i = idx_search(va);
-
-	if (i < pidx.len && pidx.va[i] == va)
-		return (struct slab_page *)va;
-	return NULL;
-}
-
-/* Make room for one more entry (doubling). False when out of memory. */
-static bool idx_reserve(void)
-{
-	size_t npages = pidx.npages ? pidx.npages * 2 : 1;
-	paddr_t pa;
-	uintptr_t *va;
-
-	if (pidx.len < pidx.cap)
-		return true;
-	pa = phys_alloc(npages, PHYS_ANY, PHYS_KERNEL);
-	if (pa == PHYS_NONE)
-		return false;
-	/* phys_alloc may have reclaimed, freeing slab pages: reread pidx. */
-	va = arch_phys_to_virt(pa);
-	if (pidx.len)
-		memcpy(va, pidx.va, pidx.len * sizeof(*va));
-	if (pidx.npages)
-		phys_free(pidx.pa, pidx.npages, PHYS_KERNEL);
-	pidx.va = va;
-	pidx.pa = pa;
-	pidx.npages = npages;
-	pidx.cap = npages * PAGE_SIZE / sizeof(*va);
-	return true;
-}
-
-static void idx_insert(uintptr_t va)
-{
-	size_t i = idx_search(va);
-
-	BUG_ON(pidx.len >= pidx.cap);
-	memmove(&pidx.va[i + 1], &pidx.va[i],
-		(pidx.len - i) * sizeof(*pidx.va));
-	pidx.va[i] = va;
-	pidx.len++;
-}
-
-static void idx_remove(uintptr_t va)
-{
-	size_t i = idx_search(va);
-
-	BUG_ON(i >= pidx.len || pidx.va[i] != va);
-	pidx.len--;
-	memmove(&pidx.va[i], &pidx.va[i + 1],
-		(pidx.len - i) * sizeof(*pidx.va));
-	if (pidx.len == 0) {
-		phys_free(pidx.pa, pidx.npages, PHYS_KERNEL);
-		memset(&pidx, 0, sizeof(pidx));
-	}
+	return slab_index_lookup(p);
 }
 
 /* --- partial lists --------------------------------------------------- */
@@ -261,7 +181,7 @@ static void page_release(struct slab_page *sp)
 {
 	paddr_t pa = sp->pa;
 
-	idx_remove((uintptr_t)sp);
+	slab_index_remove((uintptr_t)sp);
 	nr_pages--;
 #if MM_SANITY
 	arch_slab_unmap(sp);
@@ -272,7 +192,7 @@ static void page_release(struct slab_page *sp)
 /* sp has no objects left: cache it as the class's empty page or free it. */
 static void page_now_empty(struct slab_page *sp)
 {
-	if (sp->unlock) {
+	if (sp->writers) {
 		/* Held open by a USE() of a neighbour: keep it listed. */
 		if (!sp->on_partial)
 			list_add(sp);
@@ -310,7 +230,7 @@ static bool slab_grow(unsigned cls)
 	if (pa == PHYS_NONE)
 		return false;
 	/* After the page: reclaim inside phys_alloc may shrink the index. */
-	if (!idx_reserve()) {
+	if (!slab_index_reserve()) {
 		phys_free(pa, 1, PHYS_KERNEL);
 		return false;
 	}
@@ -320,7 +240,7 @@ static bool slab_grow(unsigned cls)
 	sp = arch_phys_to_virt(pa);
 #endif
 	page_format(sp, pa, cls);
-	idx_insert((uintptr_t)sp);
+	slab_index_insert((uintptr_t)sp);
 	nr_pages++;
 	page_now_empty(sp);
 	return true;
@@ -483,26 +403,18 @@ void slab_free(void *p, size_t size)
 
 /* --- USE() and friends ----------------------------------------------- */
 
-void slab_check_ptr(const void *p)
+void slab_unprotect(const void *p)
 {
-	obj_check(p, "check");
-}
-
-void slab_unlock(const void *p)
-{
-#if MM_SANITY
-	page_open(obj_check(p, "USE"));
-#else
-	(void)p;
-#endif
+	if (MM_SANITY)
+		page_open(obj_check(p, "USE"));
 }
 
 /* Close one level opened on sp; panics when nothing is open. */
-static void page_lock(struct slab_page *sp, const void *p)
+static void page_reprotect(struct slab_page *sp, const void *p)
 {
 #if MM_SANITY
-	if (sp->unlock == 0)
-		panic("slab: lock of %p without a matching unlock", p);
+	if (sp->writers == 0)
+		panic("slab: protect of %p without a matching unprotect", p);
 	page_close(sp);
 #else
 	(void)sp;
@@ -510,22 +422,22 @@ static void page_lock(struct slab_page *sp, const void *p)
 #endif
 }
 
-void slab_lock(const void *p)
+void slab_protect(const void *p)
 {
 	if (MM_SANITY)
-		page_lock(any_page(p, "lock"), p);
+		page_reprotect(any_page(p, "protect"), p);
 }
 
-void slab_unlock_any(const void *p)
+void slab_unprotect_any(const void *p)
 {
 	if (MM_SANITY)
-		page_open(any_page(p, "unlock"));
+		page_open(any_page(p, "unprotect"));
 }
 
-void slab_lock_any(const void *p)
+void slab_protect_any(const void *p)
 {
 	if (MM_SANITY)
-		page_lock(any_page(p, "lock"), p);
+		page_reprotect(any_page(p, "protect"), p);
 }
 
 /* --- reporting ------------------------------------------------------- */
@@ -559,7 +471,7 @@ bool slab_describe(const void *addr, char *buf, size_t size)
 
 void slab_get_stats(struct slab_stats *st)
 {
-	st->pages = nr_pages + pidx.npages;
+	st->pages = nr_pages + slab_index_pages();
 	st->objects = nr_objects;
 }
 
@@ -615,9 +527,9 @@ static void sanity_page(struct sanity *s, const struct slab_page *sp)
 	sanity_mark(s, sp->pa, 1, "slab");
 	sanity_layout(s, sp);
 	sanity_bitmap(s, sp);
-	if (sp->unlock)
-		sanity_fail(s, "slab page %p: still unlocked (%u USE scopes)",
-			    sp, sp->unlock);
+	if (sp->writers)
+		sanity_fail(s, "slab page %p: still writable (%u USE scopes)",
+			    sp, sp->writers);
 	if (!MM_SANITY && arch_virt_to_phys(sp) != sp->pa)
 		sanity_fail(s, "slab page %p: header says page %#x", sp,
 			    sp->pa);
@@ -659,16 +571,12 @@ void slab_sanity(struct sanity *s)
 {
 	size_t objects = 0, listed = 0;
 
-	if (pidx.npages)
-		sanity_mark(s, pidx.pa, pidx.npages, "slab index");
-	if (pidx.len != nr_pages)
+	if (slab_index_sanity(s) != nr_pages)
 		sanity_fail(s, "slab: index holds %zu pages, counted %zu",
-			    pidx.len, nr_pages);
-	for (size_t i = 0; i < pidx.len; i++) {
-		const struct slab_page *sp = (const void *)pidx.va[i];
-		if (i && pidx.va[i - 1] >= pidx.va[i])
-			sanity_fail(s, "slab: page index out of order at %zu",
-				    i);
+			    slab_index_len(), nr_pages);
+	for (size_t i = 0; i < nr_pages; i++) {
+		const struct slab_page *sp = (const void *)slab_index_at(i);
+
 		sanity_page(s, sp);
 		if (!sp->on_partial && sp->inuse < sp->nobj &&
 		    sp != empty[sp->cls])

@@ -4,10 +4,11 @@
  * whenever the physical allocator would otherwise fail.
  *
  * Index: an AVL tree keyed by (owner, id) plus one doubly linked list of
- * the same entries in yield order, oldest at the head (the eviction order).
- * Entries are slab objects. A block's page list (npages physical addresses)
- * is a slab object when it fits in SLAB_MAX_OBJ bytes, otherwise a
- * contiguous run of PHYS_KERNEL pages reached through the direct mapping.
+ * the same blocks in yield order, oldest at the head (the eviction order).
+ * Blocks (struct yblock) are slab objects. A block's page list (npages
+ * physical addresses) is a slab object when it fits in SLAB_MAX_OBJ bytes,
+ * otherwise a contiguous run of PHYS_KERNEL pages reached through the
+ * direct mapping.
  *
  * Reentrancy: phys_alloc() may call ycache_reclaim() from inside any
  * allocation, including the ones ycache_put() makes. So every piece of index
@@ -25,9 +26,9 @@
 #include <mm/slab.h>
 #include <mm/ycache.h>
 
-struct yentry {
+struct yblock {
 	struct avl_node node;	    /* in ycache_index, keyed by (owner, id) */
-	struct yentry *prev, *next; /* LRU, yield order, oldest first */
+	struct yblock *prev, *next; /* LRU, yield order, oldest first */
 	uint64_t id;
 	uint32_t owner;
 	uint32_t npages;
@@ -41,50 +42,50 @@ struct ykey {
 };
 
 static struct avl_tree ycache_index;
-static struct yentry *lru_head, *lru_tail;
+static struct yblock *lru_head, *lru_tail;
 static struct ycache_stats ystats;
 static uint32_t next_owner;
 static bool ycache_busy;
 
-static int key_cmp(uint32_t owner, uint64_t id, const struct yentry *e)
+static int key_cmp(uint32_t owner, uint64_t id, const struct yblock *yb)
 {
-	if (owner != e->owner)
-		return owner < e->owner ? -1 : 1;
-	if (id != e->id)
-		return id < e->id ? -1 : 1;
+	if (owner != yb->owner)
+		return owner < yb->owner ? -1 : 1;
+	if (id != yb->id)
+		return id < yb->id ? -1 : 1;
 	return 0;
 }
 
-static int entry_cmp(const struct avl_node *a, const struct avl_node *b)
+static int yblock_cmp(const struct avl_node *a, const struct avl_node *b)
 {
-	const struct yentry *ea = container_of(a, struct yentry, node);
+	const struct yblock *ea = container_of(a, struct yblock, node);
 
-	return key_cmp(ea->owner, ea->id, container_of(b, struct yentry, node));
+	return key_cmp(ea->owner, ea->id, container_of(b, struct yblock, node));
 }
 
-static int entry_key(const void *key, const struct avl_node *n)
+static int yblock_key(const void *key, const struct avl_node *n)
 {
 	const struct ykey *k = key;
 
-	return key_cmp(k->owner, k->id, container_of(n, struct yentry, node));
+	return key_cmp(k->owner, k->id, container_of(n, struct yblock, node));
 }
 
 /* The tree header is a static, not a slab object: only nodes need unlocking. */
 static void index_write_begin(const void *p)
 {
 	if (p != &ycache_index)
-		slab_unlock_any(p);
+		slab_unprotect_any(p);
 }
 
 static void index_write_end(const void *p)
 {
 	if (p != &ycache_index)
-		slab_lock_any(p);
+		slab_protect_any(p);
 }
 
 void ycache_init(void)
 {
-	avl_init(&ycache_index, entry_cmp);
+	avl_init(&ycache_index, yblock_cmp);
 	ycache_index.write_begin = index_write_begin;
 	ycache_index.write_end = index_write_end;
 	lru_head = lru_tail = NULL;
@@ -100,11 +101,11 @@ uint32_t ycache_owner_new(void)
 	return next_owner++;
 }
 
-static struct yentry *lookup(uint32_t owner, uint64_t id)
+static struct yblock *lookup(uint32_t owner, uint64_t id)
 {
 	struct ykey k = {owner, id};
 
-	return avl_entry(avl_find(&ycache_index, &k, entry_key), struct yentry,
+	return avl_entry(avl_find(&ycache_index, &k, yblock_key), struct yblock,
 			 node);
 }
 
@@ -177,21 +178,21 @@ static void free_data_pages(const paddr_t *list, size_t npages)
 
 /* --- the index and the LRU list ------------------------------------ */
 
-static void lru_append(struct yentry *e)
+static void lru_append(struct yblock *yb)
 {
-	struct yentry *tail = lru_tail;
+	struct yblock *tail = lru_tail;
 
-	USE(e, e->prev = tail; e->next = NULL);
+	USE(yb, yb->prev = tail; yb->next = NULL);
 	if (tail)
-		USE(tail, tail->next = e);
+		USE(tail, tail->next = yb);
 	else
-		lru_head = e;
-	lru_tail = e;
+		lru_head = yb;
+	lru_tail = yb;
 }
 
-static void lru_unlink(struct yentry *e)
+static void lru_unlink(struct yblock *yb)
 {
-	struct yentry *prev = e->prev, *next = e->next;
+	struct yblock *prev = yb->prev, *next = yb->next;
 
 	if (prev)
 		USE(prev, prev->next = next);
@@ -203,48 +204,48 @@ static void lru_unlink(struct yentry *e)
 		lru_tail = prev;
 }
 
-/* Link a fully built entry into the index; no allocation in here. */
-static int entry_link(struct yentry *e)
+/* Link a fully built block into the index; no allocation in here. */
+static int yblock_link(struct yblock *yb)
 {
 	int rc;
 
 	ycache_busy = true;
-	rc = avl_insert(&ycache_index, &e->node);
+	rc = avl_insert(&ycache_index, &yb->node);
 	if (rc == 0) {
-		lru_append(e);
+		lru_append(yb);
 		ystats.blocks++;
-		ystats.pages += e->npages;
+		ystats.pages += yb->npages;
 	}
 	ycache_busy = false;
 	return rc;
 }
 
-static void entry_unlink(struct yentry *e)
+static void yblock_unlink(struct yblock *yb)
 {
 	ycache_busy = true;
-	avl_remove(&ycache_index, &e->node);
-	lru_unlink(e);
+	avl_remove(&ycache_index, &yb->node);
+	lru_unlink(yb);
 	ystats.blocks--;
-	ystats.pages -= e->npages;
+	ystats.pages -= yb->npages;
 	ycache_busy = false;
 }
 
-/* Free an unlinked entry's index memory (not its data pages). */
-static void entry_free(struct yentry *e)
+/* Free an unlinked block's index memory (not its data pages). */
+static void yblock_free(struct yblock *yb)
 {
-	list_free(e->list, e->list_pa, e->npages);
-	slab_free(e, sizeof(*e));
+	list_free(yb->list, yb->list_pa, yb->npages);
+	slab_free(yb, sizeof(*yb));
 }
 
-/* Unlink e and give its data pages and index memory back; pages freed. */
-static size_t entry_drop(struct yentry *e)
+/* Unlink yb and give its data pages and index memory back; pages freed. */
+static size_t yblock_drop(struct yblock *yb)
 {
-	size_t n = e->npages;
-	size_t index_pages = e->list_pa == PHYS_NONE ? 0 : list_run(n);
+	size_t n = yb->npages;
+	size_t index_pages = yb->list_pa == PHYS_NONE ? 0 : list_run(n);
 
-	entry_unlink(e);
-	free_data_pages(e->list, n);
-	entry_free(e);
+	yblock_unlink(yb);
+	free_data_pages(yb->list, n);
+	yblock_free(yb);
 	return n + index_pages;
 }
 
@@ -268,27 +269,27 @@ static int put_check(uint32_t owner, uint64_t id, const paddr_t *pages,
 int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 	       enum phys_kind kind)
 {
-	struct yentry *e;
+	struct yblock *yb;
 	paddr_t *list, run_pa;
 	int rc = put_check(owner, id, pages, npages, kind);
 
 	if (rc)
 		return rc;
 	/* Both allocations may evict blocks; the index is not touched yet. */
-	e = slab_alloc(sizeof(*e));
-	if (!e)
+	yb = slab_alloc(sizeof(*yb));
+	if (!yb)
 		return -ENOMEM;
 	list = list_alloc(npages, &run_pa);
 	if (!list) {
-		slab_free(e, sizeof(*e));
+		slab_free(yb, sizeof(*yb));
 		return -ENOMEM;
 	}
 	list_fill(list, run_pa, pages, npages);
-	USE(e, e->id = id; e->owner = owner; e->npages = (uint32_t)npages;
-	    e->list = list; e->list_pa = run_pa; e->prev = e->next = NULL);
-	rc = entry_link(e); /* reclaim only removes: cannot be -EEXIST */
+	USE(yb, yb->id = id; yb->owner = owner; yb->npages = (uint32_t)npages;
+	    yb->list = list; yb->list_pa = run_pa; yb->prev = yb->next = NULL);
+	rc = yblock_link(yb); /* reclaim only removes: cannot be -EEXIST */
 	if (rc) {
-		entry_free(e);
+		yblock_free(yb);
 		return rc;
 	}
 	ystats.yields++;
@@ -299,20 +300,20 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 		enum phys_kind kind)
 {
-	struct yentry *e;
+	struct yblock *yb;
 
 	if (kind != PHYS_USER && kind != PHYS_KERNEL)
 		return -EINVAL;
-	e = lookup(owner, id);
-	if (!e) {
+	yb = lookup(owner, id);
+	if (!yb) {
 		ystats.misses++;
 		return -ESRCH;
 	}
-	if (e->npages != npages)
+	if (yb->npages != npages)
 		return -EINVAL;
-	memcpy(pages, e->list, list_bytes(npages));
-	entry_unlink(e);
-	entry_free(e);
+	memcpy(pages, yb->list, list_bytes(npages));
+	yblock_unlink(yb);
+	yblock_free(yb);
 	ystats.hits++;
 	phys_account(PHYS_CACHED, kind, npages);
 	return 0;
@@ -320,27 +321,27 @@ int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 
 int ycache_forget(uint32_t owner, uint64_t id)
 {
-	struct yentry *e = lookup(owner, id);
+	struct yblock *yb = lookup(owner, id);
 
-	if (!e)
+	if (!yb)
 		return -ESRCH;
-	entry_drop(e);
+	yblock_drop(yb);
 	return 0;
 }
 
 size_t ycache_forget_all(uint32_t owner)
 {
 	struct ykey k = {owner, 0};
-	struct avl_node *n = avl_find_ge(&ycache_index, &k, entry_key);
+	struct avl_node *n = avl_find_ge(&ycache_index, &k, yblock_key);
 	size_t dropped = 0;
 
 	while (n) {
-		struct yentry *e = container_of(n, struct yentry, node);
+		struct yblock *yb = container_of(n, struct yblock, node);
 
-		if (e->owner != owner)
+		if (yb->owner != owner)
 			break;
-		n = avl_next(n); /* before e's node leaves the tree */
-		entry_drop(e);
+		n = avl_next(n); /* before yb's node leaves the tree */
+		yblock_drop(yb);
 		dropped++;
 	}
 	return dropped;
@@ -353,11 +354,11 @@ size_t ycache_reclaim(size_t npages)
 	if (ycache_busy)
 		panic("ycache_reclaim while the ycache index is mid-update");
 	while (freed < npages && lru_head) {
-		struct yentry *e = lru_head;
+		struct yblock *yb = lru_head;
 
 		ystats.evictions++;
-		ystats.evicted_pages += e->npages;
-		freed += entry_drop(e);
+		ystats.evicted_pages += yb->npages;
+		freed += yblock_drop(yb);
 	}
 	return freed;
 }
@@ -369,42 +370,43 @@ void ycache_get_stats(struct ycache_stats *st)
 
 /* --- sanity ---------------------------------------------------------- */
 
-static void sanity_entry(struct sanity *s, const struct yentry *e)
+static void yblock_sanity(struct sanity *s, const struct yblock *yb)
 {
-	if (lookup(e->owner, e->id) != e)
+	if (lookup(yb->owner, yb->id) != yb)
 		sanity_fail(s,
 			    "ycache: block (%u, %#llx) on the LRU list is "
 			    "not in the index",
-			    (unsigned)e->owner, (unsigned long long)e->id);
-	if (e->npages == 0)
+			    (unsigned)yb->owner, (unsigned long long)yb->id);
+	if (yb->npages == 0)
 		sanity_fail(s, "ycache: empty block (%u, %#llx)",
-			    (unsigned)e->owner, (unsigned long long)e->id);
-	for (size_t i = 0; i < e->npages; i++)
-		sanity_mark(s, e->list[i], 1, "cached block");
-	if (e->list_pa != PHYS_NONE)
-		sanity_mark(s, e->list_pa, list_run(e->npages), "ycache index");
+			    (unsigned)yb->owner, (unsigned long long)yb->id);
+	for (size_t i = 0; i < yb->npages; i++)
+		sanity_mark(s, yb->list[i], 1, "cached block");
+	if (yb->list_pa != PHYS_NONE)
+		sanity_mark(s, yb->list_pa, list_run(yb->npages),
+			    "ycache index");
 }
 
 /*
- * Every entry on the LRU list is in the index and the counts agree, so the
- * two hold the same entries. Pages are marked once each.
+ * Every block on the LRU list is in the index and the counts agree, so the
+ * two hold the same blocks. Pages are marked once each.
  */
 void ycache_sanity(struct sanity *s)
 {
-	const struct yentry *e, *prev = NULL;
+	const struct yblock *yb, *prev = NULL;
 	size_t blocks = 0, pages = 0;
 	struct phys_stats ps;
 
 	if (!avl_check(&ycache_index))
 		sanity_fail(s, "ycache: index tree is broken");
-	for (e = lru_head; e; prev = e, e = e->next) {
-		if (e->prev != prev)
+	for (yb = lru_head; yb; prev = yb, yb = yb->next) {
+		if (yb->prev != prev)
 			sanity_fail(s, "ycache: LRU back link broken at %p",
-				    (const void *)e);
+				    (const void *)yb);
 		if (++blocks > ycache_index.count)
 			sanity_fail(s, "ycache: LRU list longer than index");
-		sanity_entry(s, e);
-		pages += e->npages;
+		yblock_sanity(s, yb);
+		pages += yb->npages;
 	}
 	if (prev != lru_tail)
 		sanity_fail(s, "ycache: LRU tail is wrong");

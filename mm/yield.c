@@ -31,6 +31,8 @@ struct yield_buf {
 	paddr_t small[YIELD_STACK_PAGES];
 };
 
+/* A page list for npages: on the stack when short, else kernel pages
+ * (it is written with plain stores, so it cannot be a slab object). */
 static int buf_get(struct yield_buf *b, size_t npages)
 {
 	b->run_pa = PHYS_NONE;
@@ -45,6 +47,7 @@ static int buf_get(struct yield_buf *b, size_t npages)
 	return 0;
 }
 
+/* Give back the list's kernel pages, if it has any. */
 static void buf_put(struct yield_buf *b)
 {
 	if (b->run_pa != PHYS_NONE)
@@ -82,6 +85,8 @@ static int yield_check(uint32_t owner, struct mm_space *s, vaddr_t addr,
 	return 0;
 }
 
+/* Yield: fault the range in, take its pages out (fresh ones go in their
+ * place), file them in the cache; put them back if the cache refuses. */
 static int do_yield(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		    size_t npages, uint64_t id, paddr_t *pages)
 {
@@ -98,6 +103,8 @@ static int do_yield(uint32_t owner, struct mm_space *s, vaddr_t addr,
 	return rc;
 }
 
+/* Get: take the block from the cache and map it at addr; if it cannot be
+ * mapped it goes back into the cache. */
 static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		  size_t npages, uint64_t id, paddr_t *pages)
 {
@@ -112,6 +119,8 @@ static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
 	return rc;
 }
 
+/* The system call: check everything first, then yield, then get; the
+ * page list is shared by both steps. */
 int mm_yield_get_block(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		       size_t npages, uint64_t yield_id, uint64_t get_id)
 {

@@ -66,9 +66,7 @@ struct avl_node *avl_find_ge(const struct avl_tree *t, const void *key,
 			     avl_key_fn kf);
 
 struct avl_node *avl_first(const struct avl_tree *t);
-struct avl_node *avl_last(const struct avl_tree *t);
 struct avl_node *avl_next(const struct avl_node *n);
-struct avl_node *avl_prev(const struct avl_node *n);
 
 /* Full structural check (order, parent links, heights, balance, count). */
 bool avl_check(const struct avl_tree *t);

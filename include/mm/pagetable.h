@@ -25,6 +25,8 @@
 
 #define KERNEL_BASE 0xC0000000u
 #define USER_TOP KERNEL_BASE
+/* One past the last 32-bit address (4 GiB), for 64-bit range checks. */
+#define ADDR_SPACE_END 0x100000000ull
 #define PDE_KERNEL_FIRST (KERNEL_BASE >> 22) /* 768 */
 #define PD_INDEX(va) ((va) >> 22)
 #define PT_INDEX(va) (((va) >> 12) & 0x3FFu)
@@ -48,8 +50,6 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags);
 int pt_prepare(paddr_t dir, vaddr_t va, size_t npages);
 /* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is loaded. */
 void pt_unmap(paddr_t dir, vaddr_t va);
-/* Change flags of an existing mapping; -EFAULT if not mapped. */
-int pt_protect(paddr_t dir, vaddr_t va, unsigned flags);
 /* Read the mapping of va: true if present; pa and flags are optional. */
 bool pt_lookup(paddr_t dir, vaddr_t va, paddr_t *pa, unsigned *flags);
 

@@ -42,12 +42,6 @@ void phys_init(void);
  */
 void phys_add_range(paddr_t start, size_t npages);
 /*
- * Boot: remove a range (kernel image, modules) from the free set if present.
- * Byte range [start, start + npages * PAGE_SIZE) rounded out to whole pages;
- * the pages taken are counted as PHYS_KERNEL (free them as such).
- */
-void phys_reserve(paddr_t start, size_t npages);
-/*
  * Boot: count npages at start, which are in use and must not be written
  * (kernel image, boot modules), in total and as PHYS_KERNEL. They are
  * never freed; their owners report them to the sanity checker.

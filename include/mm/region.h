@@ -1,13 +1,13 @@
 /*
- * region.h - address spaces, regions, physical-region entries and
- * physical blocks (SPEC §4, §6, §7). mm/region.c owns these structures;
- * no other file edits them directly.
+ * region.h - address spaces and regions (SPEC §4, §6, §7), the interface
+ * of mm/ to the rest of the kernel.
  *
- * An address space is an AVL tree of regions keyed by start address. A
- * region has a backend (anonymous, direct physical, shared), protection
- * and an AVL tree of physical-region entries keyed by offset. Each entry
- * points to a physical block: one or more contiguous physical pages with a
- * reference count and a share mode (copy-on-write or truly shared).
+ * An address space is a page directory and an AVL tree of regions keyed by
+ * start address. A region is a page-aligned range with a protection and a
+ * backend (anonymous, shared or direct physical memory); the backend's
+ * data and its physical blocks are mm's business (mm/region_internal.h).
+ * Callers ask about a backend through the region_* query functions below,
+ * never by looking at its ops table.
  */
 #ifndef MM_REGION_H
 #define MM_REGION_H
@@ -19,32 +19,17 @@
 #define PROT_READ 0x1u
 #define PROT_WRITE 0x2u
 #define PROT_EXEC 0x4u
+/* Every protection bit: a prot with any other bit is -EINVAL, and a
+ * region whose prot has none of them is inaccessible. */
+#define PROT_RWX (PROT_READ | PROT_WRITE | PROT_EXEC)
+
+/* Where mm_find_free() starts looking when given no hint. */
+#define MMAP_DEFAULT_BASE 0x10000000u
 
 /* Region flags. */
 #define REGION_GROWSDOWN 0x1u /* stack: faults just below extend it */
 
-enum block_share { BLOCK_COW, BLOCK_SHARED };
-
 struct mm_space;
-struct region;
-
-struct phys_block {
-	paddr_t pa;
-	uint32_t npages;
-	uint32_t refcount;
-	enum block_share share;
-	struct phys_region *refs; /* every entry that points here */
-	uint32_t sanity_refs;     /* scratch for the sanity checker */
-};
-
-struct phys_region {
-	struct avl_node node; /* in region->entries, keyed by offset */
-	vaddr_t offset;       /* page offset of the block within the region */
-	struct region *region;
-	struct phys_block *block;
-	struct phys_region *next_ref; /* next entry sharing block */
-};
-
 struct region_ops;
 
 struct region {
@@ -53,10 +38,10 @@ struct region {
 	size_t len; /* bytes, page multiple */
 	unsigned prot;
 	unsigned flags;
-	const struct region_ops *ops; /* the backend */
-	paddr_t phys;                 /* direct backend: physical base */
-	vaddr_t grow_limit;           /* REGION_GROWSDOWN: lowest start */
-	struct avl_tree entries;
+	const struct region_ops *ops; /* the backend (opaque outside mm/) */
+	uintptr_t backend_data;	      /* the backend's own (opaque) */
+	vaddr_t grow_limit;	      /* REGION_GROWSDOWN: lowest start */
+	struct avl_tree entries;      /* region entries, keyed by offset */
 	struct mm_space *space;
 };
 
@@ -67,10 +52,17 @@ struct mm_space {
 	struct mm_space *prev_space;
 };
 
-/* Backends: each memory type is one of these, not a switch in every path. */
-extern const struct region_ops region_anon_ops;
-extern const struct region_ops region_shared_ops;
-extern const struct region_ops region_direct_ops;
+/* What a backend is, for callers outside mm/. */
+/* "anonymous", "shared" or "direct". */
+const char *region_backend_name(const struct region *r);
+/* Writes reach every mapping of the memory (the 's' of /proc/PID/maps):
+ * shared memory and direct physical mappings. */
+bool region_is_shared(const struct region *r);
+/* A shared memory region that mm_remap can map into another space. */
+bool region_can_remap(const struct region *r);
+/* The offset column of /proc/PID/maps: the physical address of a direct
+ * mapping, 0 for memory with no file or device behind it. */
+uint32_t region_map_offset(const struct region *r);
 
 /* Reset the module (boot, and each host test). */
 void mm_region_init(void);
@@ -82,11 +74,12 @@ void mm_space_destroy(struct mm_space *s);
 struct mm_space *mm_space_fork(struct mm_space *parent);
 
 /* Mapping. start/len must be page aligned and below USER_TOP; the range
- * must be free (-EEXIST otherwise). */
+ * must be free (-EEXIST otherwise). mm_map_anon takes no flags yet: any
+ * is -EINVAL. */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags);
 /* An anonymous REGION_GROWSDOWN region (a stack) that faults may extend
- * down to grow_limit (mm_map_anon with REGION_GROWSDOWN allows 8 MiB). */
+ * down to grow_limit. */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit);
 int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len,
@@ -97,7 +90,7 @@ int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
  * each other's writes). -EINVAL unless src is a whole shared region. */
 int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
 	     vaddr_t src_addr, size_t len);
-/* Lowest free gap of len bytes at or above hint (0: from 0x10000000);
+/* Lowest free gap of len bytes at or above hint (0: MMAP_DEFAULT_BASE);
  * 0 if none. A stack's growth room counts as used; page 0 never. */
 vaddr_t mm_find_free(struct mm_space *s, vaddr_t hint, size_t len);
 /* Unmap any page-aligned subrange (regions are split); holes are fine. */
@@ -108,10 +101,9 @@ int mm_protect(struct mm_space *s, vaddr_t start, size_t len, unsigned prot);
 /* Fault in every page of [start, +len) now (exec: no faults for text/data);
  * -EFAULT if part of it is not mapped or not accessible. */
 int mm_populate(struct mm_space *s, vaddr_t start, size_t len, bool write);
-/* Copy into / out of another space through its page tables (faulting
- * pages in as needed). 0 or -EFAULT / -ENOMEM. */
+/* Copy into another space through its page tables (faulting pages in as
+ * needed). 0 or -EFAULT / -ENOMEM. */
 int mm_space_write(struct mm_space *s, vaddr_t va, const void *src, size_t n);
-int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n);
 
 struct region *mm_find_region(struct mm_space *s, vaddr_t va);
 
@@ -120,18 +112,12 @@ struct region *mm_find_region(struct mm_space *s, vaddr_t va);
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write);
 
 /*
- * clone_ph_block: replace entry's shared block by one or more new private
- * blocks (possibly from separate free ranges), copy the data and fix the
- * page tables. Returns 0 or -ENOMEM (nothing changed).
- */
-int clone_ph_block(struct phys_region *pr);
-
-/*
  * For the yielded-block cache. take: unmap the npages pages at addr (all
  * must be mapped, private after cloning shared blocks), store their
  * physical addresses in pages[] and map fresh zeroed pages in their place.
  * give: map pages[] at addr in place of the pages there (which are freed).
- * Both need [addr, +npages) inside anonymous writable regions; take also
+ * Both need [addr, +npages) inside writable regions whose backend may
+ * yield (anonymous memory); take also
  * needs every page present. 0, -EINVAL (alignment, npages 0, wrap, or a
  * PHYS_NONE page for give), -EFAULT (range, protection, not present),
  * -ENOMEM (the contents are then unchanged).

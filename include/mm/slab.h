@@ -32,23 +32,21 @@ void slab_free(void *p, size_t size);
 /* Like slab_alloc, but zero-filled (writes done internally). */
 void *slab_zalloc(size_t size);
 
-/* Validates that p is an allocated object of a slab (panics naming p if not). */
-void slab_check_ptr(const void *p);
-
-/* Make the page holding p writable / read-only again; nests per page. */
-void slab_unlock(const void *p);
-void slab_lock(const void *p);
+/* Unprotect (make writable) / protect again (read-only) the slab page
+ * holding object p; nests per page. USE() brackets code with these. */
+void slab_unprotect(const void *p);
+void slab_protect(const void *p);
 /* Same, for a pointer into an object (AVL nodes, fields): checks only that
  * it lies in a slab page. */
-void slab_unlock_any(const void *p);
-void slab_lock_any(const void *p);
+void slab_unprotect_any(const void *p);
+void slab_protect_any(const void *p);
 
 #if MM_SANITY
 #define USE(obj, code)                  \
 	do {                            \
-		slab_unlock(obj);       \
+		slab_unprotect(obj);    \
 		code;                   \
-		slab_lock(obj);         \
+		slab_protect(obj);      \
 	} while (0)
 #else
 #define USE(obj, code) \
@@ -57,7 +55,6 @@ void slab_lock_any(const void *p);
 	} while (0)
 #endif
 
-#define SLAB_ALLOC(p) ((p) = slab_alloc(sizeof(*(p))))
 #define SLAB_FREE(p) slab_free((p), sizeof(*(p)))
 
 /*

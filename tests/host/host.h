@@ -24,6 +24,10 @@ void host_mm_reset_empty(void);
 
 /* Counters kept by the host hooks. */
 extern unsigned long host_tlb_flushes;
+/* If set, called whenever a slab page turns read-only again (reset per
+ * test): lets a test run code in the middle of an index update, at a
+ * point where the slab allocator itself is consistent. */
+extern void (*host_page_protect_hook)(void);
 
 /* Expected panics and faults: run stmt; pass if it panics (message
  * containing substr) / faults on a write; fail the test otherwise. */
@@ -32,6 +36,9 @@ extern const char *host_last_panic; /* message of the last panic */
 extern int host_expect_kind;        /* 1 = panic, 2 = fault */
 extern sigjmp_buf host_test_jmp;    /* armed by the runner per test */
 extern int host_in_test;
+/* Set by a test that leaves memory allocated on purpose: the runner then
+ * skips its leak check (free pages and slab objects as after the reset). */
+extern int host_no_leak_check;
 
 #define EXPECT_PANIC(stmt, substr) \
 	EXPECT_ABORT_(1, stmt, substr)

@@ -19,6 +19,7 @@
 static unsigned char *arena;
 static paddr_t cur_dir;
 unsigned long host_tlb_flushes;
+void (*host_page_protect_hook)(void);
 
 /* Modules are linked in as they exist; a missing one is simply skipped. */
 void slab_init(void) __attribute__((weak));
@@ -46,6 +47,7 @@ void host_mm_reset_empty(void)
 	fail_reset();
 	cur_dir = 0;
 	host_tlb_flushes = 0;
+	host_page_protect_hook = NULL;
 	phys_init();
 	if (pt_set_kernel_dir)
 		pt_set_kernel_dir(PHYS_NONE);
@@ -118,6 +120,8 @@ void arch_page_set_writable(void *va, bool writable)
 {
 	if (mprotect(va, PAGE_SIZE, PROT_READ | (writable ? PROT_WRITE : 0)))
 		panic("mprotect(%p) failed", va);
+	if (!writable && host_page_protect_hook)
+		host_page_protect_hook();
 }
 
 uint64_t arch_cycles(void)

@@ -32,6 +32,29 @@ static int item_key(const void *key, const struct avl_node *n)
 	return (k > nk) - (k < nk);
 }
 
+/* Walking backwards: mm itself only walks forwards, so these live here. */
+static struct avl_node *avl_last(const struct avl_tree *t)
+{
+	struct avl_node *n = t->root;
+
+	while (n && n->right)
+		n = n->right;
+	return n;
+}
+
+static struct avl_node *avl_prev(const struct avl_node *n)
+{
+	if (n->left) {
+		n = n->left;
+		while (n->right)
+			n = n->right;
+		return (struct avl_node *)n;
+	}
+	while (n->parent && n->parent->left == n)
+		n = n->parent;
+	return n->parent;
+}
+
 static size_t sub_size(const struct avl_node *n)
 {
 	return n ? avl_entry(n, struct item, node)->size : 0;

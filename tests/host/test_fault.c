@@ -1,8 +1,8 @@
 /*
  * test_fault.c - host tests for mm/fault.c: demand-zero, copy-on-write
  * after fork (isolation both ways, PTE writable again when the other side
- * goes), clone_ph_block on fragmented memory, stack growth and its limit,
- * bad accesses, and out of memory.
+ * goes), cow_break (the seed's clone_ph_block) on fragmented memory,
+ * stack growth and its limit, bad accesses, and out of memory.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -11,6 +11,7 @@
 #include <mm/region.h>
 #include <mm/sanity.h>
 #include "host.h"
+#include "space_read.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 
@@ -25,7 +26,7 @@ static uint8_t peek(struct mm_space *s, vaddr_t va)
 {
 	uint8_t b = 0xEE;
 
-	mm_space_read(s, va, &b, 1);
+	space_read(s, va, &b, 1);
 	return b;
 }
 
@@ -116,7 +117,7 @@ TEST(fault_cow_writable_after_exit)
 	mm_space_destroy(b);
 }
 
-/* clone_ph_block on memory with no two free pages adjacent. */
+/* cow_break (clone_ph_block) on memory with no two free pages adjacent. */
 TEST(fault_clone_fragmented)
 {
 	struct mm_space *a = mm_space_new(), *b;

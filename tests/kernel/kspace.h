@@ -6,6 +6,8 @@
 #define TESTS_KERNEL_KSPACE_H
 
 #include <arch/hooks.h>
+#include <kernel/errno.h>
+#include <kernel/string.h>
 #include <kernel/test.h>
 #include <mm/pagetable.h>
 #include <mm/phys.h>
@@ -45,6 +47,40 @@ static inline paddr_t pte_phys(struct mm_space *s, vaddr_t va)
 	paddr_t pa = 0;
 
 	return pt_lookup(s->pgdir, va, &pa, NULL) ? pa : 0;
+}
+
+/*
+ * Copy n bytes out of space s at va, faulting pages in as a read would:
+ * 0, -EFAULT or the fault's error. The kernel only copies into other
+ * spaces (mm_space_write); reading one back is the tests' business.
+ */
+static inline int kspace_read(struct mm_space *s, vaddr_t va, void *dst,
+			      size_t n)
+{
+	char *out = dst;
+	paddr_t pa;
+	int rc;
+
+	if (va >= USER_TOP || n > USER_TOP - va)
+		return n ? -EFAULT : 0;
+	while (n) {
+		size_t off = va & ~PAGE_MASK, chunk = MIN(n, PAGE_SIZE - off);
+
+		if (!pt_lookup(s->pgdir, va - off, &pa, NULL)) {
+			rc = mm_handle_fault(s, va - off, false);
+			if (rc)
+				return rc;
+			if (!pt_lookup(s->pgdir, va - off, &pa, NULL))
+				return -EFAULT;
+		}
+		if (pa >= arch_direct_map_limit())
+			return -EFAULT;
+		memcpy(out, (char *)arch_phys_to_virt(pa) + off, chunk);
+		va += chunk;
+		out += chunk;
+		n -= chunk;
+	}
+	return 0;
 }
 
 /* Take every free page (one at a time) into a list kept in the pages

@@ -1,8 +1,8 @@
 /*
  * test_mm.c - in-kernel memory manager tests on the real MMU: demand-zero,
  * copy-on-write after an address space copy, a page-table entry made
- * writable when a block's count drops to one, clone_ph_block on
- * fragmented memory, stack growth, and bad accesses.
+ * writable when a block's count drops to one, cow_break (the seed's
+ * clone_ph_block) on fragmented memory, stack growth, and bad accesses.
  */
 #include <kernel/errno.h>
 #include <kernel/string.h>
@@ -82,9 +82,9 @@ TEST(mm_cow_after_fork)
 	uva(TVA + 100)[0] = 'C'; /* a real write fault: copy-on-write */
 	kspace_leave();
 	CHECK(pte_phys(p, TVA) != pte_phys(c, TVA));
-	CHECK_EQ(mm_space_read(p, TVA + 100, &v, 1), 0);
+	CHECK_EQ(kspace_read(p, TVA + 100, &v, 1), 0);
 	CHECK_EQ(v, 'p');
-	CHECK_EQ(mm_space_read(c, TVA + 100, &v, 1), 0);
+	CHECK_EQ(kspace_read(c, TVA + 100, &v, 1), 0);
 	CHECK_EQ(v, 'C');
 	/* The parent is the last user of its page: writable at once. */
 	CHECK(pte_flags(p, TVA) & PTE_W);
@@ -131,8 +131,8 @@ TEST(mm_clone_fragmented)
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t va = 0, vb = 0;
 		pa[i] = pte_phys(a, TVA + i * PAGE_SIZE);
-		CHECK_EQ(mm_space_read(a, TVA + i * PAGE_SIZE, &va, 1), 0);
-		CHECK_EQ(mm_space_read(b, TVA + i * PAGE_SIZE, &vb, 1), 0);
+		CHECK_EQ(kspace_read(a, TVA + i * PAGE_SIZE, &va, 1), 0);
+		CHECK_EQ(kspace_read(b, TVA + i * PAGE_SIZE, &vb, 1), 0);
 		same &= va == i && vb == i;
 	}
 	CHECK(same);
