@@ -239,6 +239,7 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 
 	if (r)
 		return r;
+	flags &= O_VALID_MASK; /* as Linux, unknown bits are ignored */
 	r = at_cwd(dirfd, path, &cwd, &cwd_page);
 	if (!r)
 		r = file_open_path(cwd, path, flags, mode, &f);
@@ -463,7 +464,7 @@ static long sys_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
 			current->cloexec &= ~(1ull << fd);
 		return 0;
 	case F_GETFL:
-		return (long)(f->flags | O_LARGEFILE);
+		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);
 	case F_SETFL:
 		f->flags =
 		    (f->flags & ~(uint32_t)O_SETFL_MASK) | (arg & O_SETFL_MASK);

@@ -28,6 +28,10 @@
 #define O_CLOEXEC 02000000
 /* Flags F_SETFL may change. */
 #define O_SETFL_MASK (O_APPEND | O_NONBLOCK)
+/* Every flag Linux knows (up to __O_TMPFILE); open drops the rest. */
+#define O_VALID_MASK 077777777u
+/* Flags that act only at open: F_GETFL does not report them. */
+#define O_OPEN_ONLY (O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)
 
 #define AT_FDCWD (-100)
 #define AT_SYMLINK_NOFOLLOW 0x100
