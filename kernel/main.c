@@ -6,6 +6,7 @@
 #include <arch/hooks.h>
 #include <arch/proc.h>
 #include <kernel/bootinfo.h>
+#include <kernel/clock.h>
 #include <kernel/cmdline.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
@@ -30,6 +31,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	arch_fpu_init();
 	mm_boot_init();
 	sched_init();
+	clock_init();
 	ata_init();
 	vfs_init();
 	sys_proc_init();

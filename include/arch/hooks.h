@@ -41,6 +41,9 @@ void arch_page_set_writable(void *va, bool writable);
 /* Time stamp counter (under -icount shift=0: guest instructions). */
 uint64_t arch_cycles(void);
 
+/* Seconds since 1970-01-01 UTC from the battery clock (0 if unusable). */
+uint32_t arch_rtc_seconds(void);
+
 /* Kernel-only hooks (kernel/ uses them; the host build has no kernel/). */
 /* Write to the console now, by polling (after anything queued). */
 void arch_console_write(const char *s, size_t n);
