@@ -297,26 +297,54 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 	return 0;
 }
 
+struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,
+			     size_t npages, int *err)
+{
+	struct yblock *yb = lookup(owner, id);
+
+	if (!yb) {
+		ystats.misses++;
+		*err = -ESRCH;
+		return NULL;
+	}
+	if (yb->npages != npages) {
+		*err = -EINVAL;
+		return NULL;
+	}
+	memcpy(pages, yb->list, list_bytes(npages));
+	yblock_unlink(yb);
+	*err = 0;
+	return yb;
+}
+
+/* Back into the index and the LRU (as the newest): no allocation, and the
+ * id cannot have been taken meanwhile (only its owner puts it). */
+void ycache_reattach(struct yblock *yb)
+{
+	BUG_ON(yblock_link(yb) != 0);
+}
+
+void ycache_detach_done(struct yblock *yb, enum phys_kind kind)
+{
+	size_t npages = yb->npages;
+
+	yblock_free(yb);
+	ystats.hits++;
+	phys_account(PHYS_CACHED, kind, npages);
+}
+
 int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 		enum phys_kind kind)
 {
 	struct yblock *yb;
+	int err;
 
 	if (kind != PHYS_USER && kind != PHYS_KERNEL)
 		return -EINVAL;
-	yb = lookup(owner, id);
-	if (!yb) {
-		ystats.misses++;
-		return -ESRCH;
-	}
-	if (yb->npages != npages)
-		return -EINVAL;
-	memcpy(pages, yb->list, list_bytes(npages));
-	yblock_unlink(yb);
-	yblock_free(yb);
-	ystats.hits++;
-	phys_account(PHYS_CACHED, kind, npages);
-	return 0;
+	yb = ycache_detach(owner, id, pages, npages, &err);
+	if (yb)
+		ycache_detach_done(yb, kind);
+	return err;
 }
 
 int ycache_forget(uint32_t owner, uint64_t id)

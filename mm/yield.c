@@ -108,14 +108,18 @@ static int do_yield(uint32_t owner, struct mm_space *s, vaddr_t addr,
 static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		  size_t npages, uint64_t id, paddr_t *pages)
 {
-	int rc = ycache_take(owner, id, pages, npages, PHYS_USER);
+	int rc;
+	struct yblock *yb = ycache_detach(owner, id, pages, npages, &rc);
 
-	if (rc)
+	if (!yb)
 		return rc; /* -ESRCH was counted as a miss */
 	rc = region_give_pages(s, addr, npages, pages);
-	/* Keep the block cached if it cannot be mapped (it becomes newest). */
-	if (rc && ycache_put(owner, id, pages, npages, PHYS_USER))
-		drop_pages(pages, npages);
+	/* A block that cannot be mapped stays cached (as the newest): going
+	 * back needs no memory, so it is never lost. */
+	if (rc)
+		ycache_reattach(yb);
+	else
+		ycache_detach_done(yb, PHYS_USER);
 	return rc;
 }
 

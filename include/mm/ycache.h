@@ -37,6 +37,19 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 		enum phys_kind kind);
 bool ycache_has(uint32_t owner, uint64_t id);
+/*
+ * For a caller whose next step may fail (mapping the pages): take (owner,
+ * id) out of the cache, its record kept, so that putting it back cannot
+ * fail for want of memory; reclaim cannot see it meanwhile. NULL with
+ * *err -ESRCH / -EINVAL as ycache_take. Then exactly one of: reattach
+ * (the block is cached again, newest) or detach_done (the pages are the
+ * caller's, counted as kind).
+ */
+struct yblock;
+struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,
+			     size_t npages, int *err);
+void ycache_reattach(struct yblock *yb);
+void ycache_detach_done(struct yblock *yb, enum phys_kind kind);
 /* Drop (owner, id) and free its pages: 0 or -ESRCH. */
 int ycache_forget(uint32_t owner, uint64_t id);
 /* Drop every block of owner; returns the number of blocks dropped. */
