@@ -38,7 +38,7 @@ INITRD := $(BUILD)/initrd.cpio
 # The first program, and a directory copied over the root file system.
 INIT ?= /bin/sh
 INITRD_EXTRA ?=
-GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h)
+GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
 .PHONY: all kernel iso run run-kernel debug test test-faults bench fuzz host-tests help clean deps format FORCE
 

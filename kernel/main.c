@@ -31,12 +31,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	mm_boot_init();
 	sched_init();
 	vfs_init();
-	sys_proc_init();
-	sys_signal_init();
-	sys_mem_init();
-	sys_shm_init();
-	sys_poll_init();
-	sys_fs_init();
+	shm_init();
 	pit_init(100);
 	serial_enable_irq();
 	__asm__ volatile("sti");

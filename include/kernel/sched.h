@@ -36,11 +36,8 @@ void proc_start_init(const char *path) __attribute__((noreturn));
 long do_execve(const char *path, char *const kargv[], int argc,
 	       char *const kenvp[], int envc);
 
-void sys_proc_init(void);
-void sys_mem_init(void);
-void sys_signal_init(void);
-void sys_shm_init(void);
-void sys_poll_init(void);
+/* SysV shared memory's own address space, made at boot. */
+void shm_init(void);
 /* Deliver pending signals before returning to user mode. */
 void signal_deliver(struct trapframe *tf);
 /* A signal the current process cannot block or ignore (faults): its
