@@ -1,7 +1,6 @@
 /* ksyms.c - symbol lookup and frame-pointer backtraces over the generated table. */
 #include <kernel/ksyms.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
 
 extern char _text_start[], _text_end[];
 
@@ -23,14 +22,6 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *offset)
 		return NULL;
 	*offset = addr - ksyms_table[lo].addr;
 	return ksyms_table[lo].name;
-}
-
-uintptr_t ksym_address(const char *name)
-{
-	for (unsigned i = 0; i < ksyms_count; i++)
-		if (!strcmp(ksyms_table[i].name, name))
-			return ksyms_table[i].addr;
-	return 0;
 }
 
 static void print_frame(uintptr_t pc)

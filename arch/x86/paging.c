@@ -143,11 +143,6 @@ void arch_tlb_flush_page(vaddr_t va)
 	invlpg(va);
 }
 
-void arch_tlb_flush_all(void)
-{
-	write_cr3(read_cr3());
-}
-
 paddr_t arch_current_pgdir(void)
 {
 	return read_cr3();
