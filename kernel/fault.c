@@ -47,7 +47,7 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 	}
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
-	       tf->error & 2 ? "write" : "read");
+	       tf->error & PF_ERR_WRITE ? "write" : "read");
 	signal_force(SIGSEGV);
 }
 
@@ -57,7 +57,7 @@ void fault_page(struct trapframe *tf, uint32_t addr)
 	int err = -EFAULT;
 
 	if (s && addr < USER_TOP) {
-		err = mm_handle_fault(s, addr, tf->error & 2);
+		err = mm_handle_fault(s, addr, tf->error & PF_ERR_WRITE);
 		if (!err)
 			return;
 	}

@@ -32,7 +32,7 @@ void kmain(uint32_t magic, paddr_t mbi)
 	sched_init();
 	vfs_init();
 	shm_init();
-	pit_init(100);
+	pit_init(HZ);
 	serial_enable_irq();
 	__asm__ volatile("sti");
 	kernel_run();

@@ -20,8 +20,6 @@
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
-#define SIG_DFL 0
-#define SIG_IGN 1
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2

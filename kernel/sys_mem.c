@@ -25,7 +25,6 @@ _Static_assert(VM_BLOCK_NONE == YCACHE_ID_NONE, "one \"no block\" id");
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
-#define MMAP_BASE 0x40000000u
 
 SYSCALL_DEFINE1(brk, uint32_t, addr)
 {
@@ -33,7 +32,7 @@ SYSCALL_DEFINE1(brk, uint32_t, addr)
 	vaddr_t old_end = PAGE_ROUND_UP(p->brk);
 	vaddr_t new_end = PAGE_ROUND_UP(addr);
 
-	if (addr < p->brk_start || addr >= EXEC_STACK_LIMIT)
+	if (addr < p->brk_start || addr >= USER_STACK_LIMIT)
 		return p->brk;
 	if (new_end > old_end &&
 	    mm_map_anon(p->space, old_end, new_end - old_end,
@@ -88,7 +87,7 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 			return r;
 	} else {
 		addr = mm_find_free(
-		    s, addr && PAGE_ALIGNED(addr) ? addr : MMAP_BASE, len);
+		    s, addr && PAGE_ALIGNED(addr) ? addr : USER_MMAP_BASE, len);
 		if (!addr)
 			return -ENOMEM;
 	}

@@ -14,8 +14,6 @@
 #define TIMER_ABSTIME 1
 #define RLIMIT_STACK 3
 #define RLIM_NLIMITS 16
-#define NSEC_PER_SEC 1000000000
-#define USEC_PER_SEC 1000000
 
 SYSCALL_DEFINE0(getpid)
 {
@@ -201,13 +199,13 @@ SYSCALL_DEFINE3(clock_nanosleep64, uint32_t, clk, uint32_t, flags, void *, ureq)
 
 SYSCALL_DEFINE2(ugetrlimit, uint32_t, res, void *, ulim)
 {
-	/* The stack's limit is ours (EXEC_STACK_MAX); the rest unlimited. */
+	/* The stack's limit is ours (USER_STACK_MAX); the rest unlimited. */
 	uint32_t lim[2] = {~0u, ~0u};
 
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
 	if (res == RLIMIT_STACK)
-		lim[0] = lim[1] = EXEC_STACK_MAX;
+		lim[0] = lim[1] = USER_STACK_MAX;
 	return copy_to_user(ulim, lim, sizeof(lim));
 }
 

@@ -9,6 +9,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <kernel/user_layout.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 
@@ -84,7 +85,7 @@ static long shm_at(uint32_t id, uint32_t uaddr, uint32_t flags)
 	if (uaddr && (!PAGE_ALIGNED(uaddr) || !user_range_ok(uaddr, sg->size)))
 		return -EINVAL;
 	if (!uaddr)
-		uaddr = mm_find_free(current->space, 0x50000000u, sg->size);
+		uaddr = mm_find_free(current->space, USER_SHM_BASE, sg->size);
 	if (!uaddr)
 		return -ENOMEM;
 	r = mm_remap(current->space, uaddr, shm_space, sg->addr, sg->size);

@@ -22,7 +22,7 @@ unsigned long arch_irq_save(void)
 
 void arch_irq_restore(unsigned long flags)
 {
-	if (flags & 0x200)
+	if (flags & EFLAGS_IF)
 		sti();
 }
 

@@ -53,8 +53,8 @@ void paging_init(paddr_t mem_top)
 	/* Drop the boot identity mapping; flush everything, globals too. */
 	kernel_pgdir[0] = kernel_pgdir[1] = 0;
 	write_cr3(kphys(kernel_pgdir));
-	write_cr4(read_cr4() & ~0x80u);
-	write_cr4(read_cr4() | 0x80u);
+	write_cr4(read_cr4() & ~CR4_PGE);
+	write_cr4(read_cr4() | CR4_PGE);
 	pt_set_kernel_dir(kphys(kernel_pgdir));
 }
 
