@@ -23,7 +23,7 @@ HBFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -DHOST -DMM_SANITY=0 \
 
 # Code shared by kernel and host: the algorithms.
 PORTABLE_SRC := $(wildcard mm/*.c fs/*.c)
-KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c tests/kernel/*.c) $(PORTABLE_SRC)
+KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c lib/*.c tests/kernel/*.c) $(PORTABLE_SRC)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86/*.asm)
 KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))

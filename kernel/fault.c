@@ -19,15 +19,6 @@
 #include <mm/region.h>
 #include <mm/slab.h>
 
-/* The address space of kernel-built test spaces and of the current
- * process (see current_mm()). */
-struct mm_space *current_space;
-
-static struct mm_space *current_mm(void)
-{
-	return current ? current->space : current_space;
-}
-
 static void kernel_fault(struct trapframe *tf, uint32_t addr)
 {
 	char what[160];
@@ -53,7 +44,7 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 
 void fault_page(struct trapframe *tf, uint32_t addr)
 {
-	struct mm_space *s = current_mm();
+	struct mm_space *s = current ? current->space : NULL;
 	int err = -EFAULT;
 
 	if (s && addr < USER_TOP) {

@@ -80,7 +80,7 @@ void schedule(void)
 		if (next)
 			break;
 		/* Idle: wait for an interrupt on whatever stack we are on. */
-		__asm__ volatile("sti; hlt; cli");
+		arch_idle_wait();
 	}
 	if (next == prev)
 		return;

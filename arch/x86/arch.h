@@ -20,7 +20,5 @@ void idt_init(void);
 void pic_init(void);
 void pic_eoi(int irq);
 void pic_unmask(int irq);
-void pit_init(unsigned hz);
-void paging_init(paddr_t mem_top);
 
 #endif

@@ -26,6 +26,13 @@ void arch_irq_restore(unsigned long flags)
 		sti();
 }
 
+void arch_idle_wait(void)
+{
+	/* sti takes effect after the next instruction: no interrupt can
+	 * slip in between and leave hlt waiting for the one after it. */
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
 void arch_halt_forever(void)
 {
 	for (;;) {

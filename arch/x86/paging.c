@@ -35,7 +35,7 @@ static paddr_t kphys(const void *p)
 	return (paddr_t)((uintptr_t)p - KERNEL_BASE);
 }
 
-void paging_init(paddr_t mem_top)
+void arch_paging_init(paddr_t mem_top)
 {
 	const uint32_t big = PTE_P | PTE_W | PTE_PS | PTE_G;
 

@@ -1,4 +1,5 @@
 /* pit.c - the 8253/8254 timer on IRQ 0: the scheduler's tick (sched_tick). */
+#include <arch/hooks.h>
 #include <arch/trap.h>
 #include <kernel/sched.h>
 #include "x86.h"
@@ -10,7 +11,7 @@ static void pit_irq(struct trapframe *tf)
 	sched_tick();
 }
 
-void pit_init(unsigned hz)
+void arch_timer_init(unsigned hz)
 {
 	unsigned divisor = 1193182 / hz;
 

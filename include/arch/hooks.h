@@ -54,5 +54,16 @@ uintptr_t arch_frame_pointer(void);
 /* Interrupts on/off; irq_save returns the previous state for irq_restore. */
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
+/* Nothing to run: let interrupts in, wait for one, shut them out again. */
+void arch_idle_wait(void);
+
+/* Bring-up, in kmain's order: the console and the CPU's tables
+ * (arch_early_init), the kernel's page directory for memory up to
+ * mem_top, the timer at hz ticks a second (calling sched_tick), and last
+ * interrupts on (arch_interrupts_start). */
+void arch_early_init(void);
+void arch_paging_init(paddr_t mem_top);
+void arch_timer_init(unsigned hz);
+void arch_interrupts_start(void);
 
 #endif
