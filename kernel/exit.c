@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
@@ -97,8 +98,28 @@ static struct proc *find_zombie(int pid, bool *any)
 	return NULL;
 }
 
-/* Linux's struct rusage for i386: two timevals and 14 longs. */
-#define RUSAGE_BYTES 72
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+/* Linux's struct rusage for i386: two timevals and 14 longs. Only the
+ * page fault count is kept; no fault here waits for I/O, so all are
+ * minor. */
+struct rusage_user {
+	int32_t utime[2], stime[2];
+	int32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
+	    oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+_Static_assert(sizeof(struct rusage_user) == 72, "struct rusage layout");
+
+static long put_rusage(void *uru, uint32_t min_flt)
+{
+	struct rusage_user ru;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.minflt = (int32_t)min_flt;
+	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
 
 /*
  * wait4: reap a zombie child matching pid. As on Linux, the status and
@@ -108,7 +129,7 @@ static struct proc *find_zombie(int pid, bool *any)
  */
 static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 {
-	static const uint8_t zero_rusage[RUSAGE_BYTES];
+	uint32_t min_flt;
 	int status;
 	bool any;
 	struct proc *z;
@@ -128,10 +149,12 @@ static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 	}
 	pid = z->pid;
 	status = z->exit_status;
+	min_flt = z->min_flt + z->child_min_flt;
+	current->child_min_flt += min_flt;
 	proc_free(z);
 	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
 		return -EFAULT;
-	if (rusage && copy_to_user(rusage, zero_rusage, RUSAGE_BYTES))
+	if (rusage && put_rusage(rusage, min_flt))
 		return -EFAULT;
 	return pid;
 }
@@ -140,6 +163,15 @@ SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, unsigned, options,
 		void *, rusage)
 {
 	return do_wait4(pid, ustatus, options, rusage);
+}
+
+SYSCALL_DEFINE2(getrusage, int, who, void *, uru)
+{
+	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+		return put_rusage(uru, current->min_flt);
+	if (who == RUSAGE_CHILDREN)
+		return put_rusage(uru, current->child_min_flt);
+	return -EINVAL;
 }
 
 SYSCALL_DEFINE3(waitpid, int, pid, int *, ustatus, unsigned, options)

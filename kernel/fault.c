@@ -49,8 +49,10 @@ void fault_page(struct trapframe *tf, uint32_t addr)
 
 	if (s && addr < USER_TOP) {
 		err = mm_handle_fault(s, addr, tf->error & PF_ERR_WRITE);
-		if (!err)
+		if (!err) {
+			current->min_flt++;
 			return;
+		}
 	}
 	if (trap_from_user(tf)) {
 		user_fault(tf, addr, err);
