@@ -135,8 +135,10 @@ SYSCALL_DEFINE3(mprotect, uint32_t, addr, uint32_t, len, uint32_t, prot)
 	return mm_protect(current->space, addr, PAGE_ROUND_UP(len), prot);
 }
 
-SYSCALL_DEFINE6(vm_yield_get_block, uint32_t, ylo, uint32_t, yhi, uint32_t, glo,
-		uint32_t, ghi, uint32_t, addr, uint32_t, npages)
+/* The two 64-bit ids come low word first, as user/include/vmkernel.h
+ * passes them. */
+SYSCALL_DEFINE6(vm_yield_get_block, uint32_t, ylo, uint32_t, yhi,
+		uint32_t, glo, uint32_t, ghi, uint32_t, addr, uint32_t, npages)
 {
 	return mm_yield_get_block(current->ycache_owner, current->space, addr,
 				  npages, syscall_u64(ylo, yhi), syscall_u64(glo, ghi));
