@@ -23,7 +23,7 @@ HBFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -DHOST -DMM_SANITY=0 \
 
 # Code shared by kernel and host: the algorithms.
 PORTABLE_SRC := $(wildcard mm/*.c fs/*.c)
-KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c tests/kernel/*.c) $(PORTABLE_SRC)
+KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c lib/*.c tests/kernel/*.c) $(PORTABLE_SRC)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86/*.asm)
 KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))
@@ -38,7 +38,7 @@ INITRD := $(BUILD)/initrd.cpio
 # The first program, and a directory copied over the root file system.
 INIT ?= /bin/sh
 INITRD_EXTRA ?=
-GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h)
+GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
 .PHONY: all kernel iso run run-kernel debug test test-faults bench fuzz host-tests help clean deps format FORCE
 

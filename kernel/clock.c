@@ -18,12 +18,25 @@ void clock_init(void)
 	       (unsigned long long)boot_seconds);
 }
 
-void clock_realtime(uint64_t *sec, uint32_t *nsec)
+/* The wall clocks (REALTIME, its coarse and alarm forms, TAI) start at
+ * the RTC's time; the others count from boot. */
+static bool is_wall_clock(uint32_t clk)
+{
+	return clk == CLOCK_REALTIME || clk == CLOCK_REALTIME_COARSE ||
+	       clk == CLOCK_REALTIME_ALARM || clk == CLOCK_TAI;
+}
+
+void clock_read(uint32_t clk, uint64_t *sec, uint32_t *nsec)
 {
 	uint64_t t = sched_ticks();
 
-	*sec = boot_seconds + t / HZ;
-	*nsec = (uint32_t)(t % HZ) * (1000000000u / HZ);
+	*sec = (is_wall_clock(clk) ? boot_seconds : 0) + t / HZ;
+	*nsec = (uint32_t)(t % HZ) * (NSEC_PER_SEC / HZ);
+}
+
+uint64_t clock_offset_ticks(uint32_t clk)
+{
+	return is_wall_clock(clk) ? boot_seconds * HZ : 0;
 }
 
 uint32_t fs_clock_now(void)

@@ -12,11 +12,6 @@ void cmdline_init(const char *s)
 	cmdline[n] = '\0';
 }
 
-const char *cmdline_raw(void)
-{
-	return cmdline;
-}
-
 /* Find word "key" or "key=..." starting a word; return the value start. */
 static const char *find_key(const char *key)
 {
@@ -48,9 +43,4 @@ bool cmdline_get(const char *key, char *buf, size_t size)
 	if (size)
 		buf[n] = '\0';
 	return true;
-}
-
-bool cmdline_has(const char *key)
-{
-	return find_key(key) != NULL;
 }

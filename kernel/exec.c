@@ -78,7 +78,7 @@ static long load_segment(struct image *im, const struct elf32_phdr *ph)
 		return -ENOEXEC;
 	if (ph->memsz == 0)
 		return 0; /* nothing to map (Linux accepts it too) */
-	if (end < start || end > EXEC_STACK_LIMIT || start < PAGE_SIZE)
+	if (end < start || end > USER_STACK_LIMIT || start < PAGE_SIZE)
 		return -ENOEXEC;
 	/* Writable while we fill it; final protection afterwards. */
 	r = mm_map_anon(im->space, start, end - start,

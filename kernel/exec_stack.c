@@ -8,8 +8,12 @@
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <mm/region.h>
+
+#define AUXV_MAX 20 /* pairs, AT_NULL included */
 
 struct stack_writer {
 	struct mm_space *s;
@@ -41,17 +45,18 @@ long exec_build_stack(struct mm_space *s, const char *path,
 		      int envc, const struct elf32_ehdr *eh, vaddr_t phdr,
 		      uint32_t *sp)
 {
-	struct stack_writer w = {s, EXEC_STACK_TOP, 0};
-	uint32_t vec[3 + 2 * 64 + 2 * 20];
-	uint32_t uargv[64], uenvp[64], execfn, rnd;
+	struct stack_writer w = {s, USER_STACK_TOP, 0};
+	/* argc, argv and envp with their NULLs, the auxiliary vector. */
+	uint32_t vec[1 + 2 * (EXEC_ARGV_MAX + 1) + 2 * AUXV_MAX];
+	uint32_t uargv[EXEC_ARGV_MAX], uenvp[EXEC_ARGV_MAX], execfn, rnd;
 	uint8_t rbytes[16];
 	unsigned n = 0;
 	long r;
 
-	if (argc > 63 || envc > 63)
+	if (argc > EXEC_ARGV_MAX || envc > EXEC_ARGV_MAX)
 		return -E2BIG;
-	r = mm_map_stack(s, EXEC_STACK_TOP - EXEC_STACK_SIZE, EXEC_STACK_SIZE,
-			 PROT_READ | PROT_WRITE, EXEC_STACK_LIMIT);
+	r = mm_map_stack(s, USER_STACK_TOP - USER_STACK_INITIAL, USER_STACK_INITIAL,
+			 PROT_READ | PROT_WRITE, USER_STACK_LIMIT);
 	if (r)
 		return r;
 	execfn = push_bytes(&w, path, strlen(path) + 1);
@@ -82,7 +87,7 @@ long exec_build_stack(struct mm_space *s, const char *path,
 	AUX(AT_GID, current->gid);
 	AUX(AT_EGID, current->gid);
 	AUX(AT_HWCAP, 0);
-	AUX(AT_CLKTCK, 100);
+	AUX(AT_CLKTCK, USER_HZ);
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, rnd);
 	AUX(AT_EXECFN, execfn);
@@ -100,7 +105,8 @@ void exec_reset_process(struct proc *p, const char *path, vaddr_t brk)
 	const char *base = strrchr(path, '/');
 
 	for (int i = 0; i < NSIG; i++)
-		if (p->sigactions[i].handler > 1) /* not SIG_DFL/SIG_IGN */
+		if (p->sigactions[i].handler != SIG_DFL &&
+		    p->sigactions[i].handler != SIG_IGN)
 			memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
 	memset(p->tls, 0, sizeof(p->tls));
 	arch_fpu_reset(p->fpu);

@@ -8,13 +8,23 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 #include <mm/sanity.h>
 #include <mm/ycache.h>
 
-#define WNOHANG 1
+/* wait4 options (Linux's values): the ones accepted, and what they do
+ * here. Without job control nothing stops or continues; without threads
+ * __WALL and __WCLONE change nothing. */
+#define WNOHANG 0x00000001
+#define WUNTRACED 0x00000002
+#define WCONTINUED 0x00000008
+#define __WALL 0x40000000u
+#define __WCLONE 0x80000000u
+#define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)
 
 static void init_exited(int status)
 {
@@ -57,10 +67,14 @@ void proc_exit(int status)
 	panic("zombie %d scheduled", p->pid);
 }
 
-long sys_exit(uint32_t code, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
-	      uint32_t f)
+SYSCALL_DEFINE1(exit, int, code)
 {
-	(void)b, (void)c, (void)d, (void)e, (void)f;
+	proc_exit((code & 0xFF) << 8);
+}
+
+/* No threads: the group is the process. */
+SYSCALL_DEFINE1(exit_group, int, code)
+{
 	proc_exit((code & 0xFF) << 8);
 }
 
@@ -84,25 +98,43 @@ static struct proc *find_zombie(int pid, bool *any)
 	return NULL;
 }
 
-/* Linux's struct rusage for i386: two timevals and 14 longs. */
-#define RUSAGE_BYTES 72
+#define RUSAGE_SELF 0
+#define RUSAGE_CHILDREN (-1)
+#define RUSAGE_THREAD 1
+
+/* Linux's struct rusage for i386: two timevals and 14 longs. Only the
+ * page fault count is kept; no fault here waits for I/O, so all are
+ * minor. */
+struct rusage_user {
+	int32_t utime[2], stime[2];
+	int32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
+	    oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+_Static_assert(sizeof(struct rusage_user) == 72, "struct rusage layout");
+
+static long put_rusage(void *uru, uint32_t min_flt)
+{
+	struct rusage_user ru;
+
+	memset(&ru, 0, sizeof(ru));
+	ru.minflt = (int32_t)min_flt;
+	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
+}
 
 /*
- * wait4: reap a zombie child matching upid. As on Linux, the status and
+ * wait4: reap a zombie child matching pid. As on Linux, the status and
  * rusage pointers are only written once a child has been reaped: with no
  * child the answer is ECHILD whatever they are, and a bad pointer gives
  * EFAULT after the child is gone.
  */
-long sys_wait4(uint32_t upid, uint32_t ustatus, uint32_t options,
-	       uint32_t rusage, uint32_t e, uint32_t f)
+static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 {
-	static const uint8_t zero_rusage[RUSAGE_BYTES];
-	int pid = (int)upid, status;
+	uint32_t min_flt;
+	int status;
 	bool any;
 	struct proc *z;
 
-	(void)e, (void)f;
-	if (options & ~(WNOHANG | 2u | 8u | 0x40000000u | 0x80000000u))
+	if (options & ~WAIT_OPTIONS)
 		return -EINVAL;
 	for (;;) {
 		z = find_zombie(pid, &any);
@@ -117,17 +149,32 @@ long sys_wait4(uint32_t upid, uint32_t ustatus, uint32_t options,
 	}
 	pid = z->pid;
 	status = z->exit_status;
+	min_flt = z->min_flt + z->child_min_flt;
+	current->child_min_flt += min_flt;
 	proc_free(z);
-	if (ustatus && copy_to_user((void *)ustatus, &status, sizeof(status)))
+	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
 		return -EFAULT;
-	if (rusage && copy_to_user((void *)rusage, zero_rusage, RUSAGE_BYTES))
+	if (rusage && put_rusage(rusage, min_flt))
 		return -EFAULT;
 	return pid;
 }
 
-long sys_waitpid(uint32_t pid, uint32_t status, uint32_t options, uint32_t d,
-		 uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, unsigned, options,
+		void *, rusage)
 {
-	(void)d, (void)e, (void)f;
-	return sys_wait4(pid, status, options, 0, 0, 0);
+	return do_wait4(pid, ustatus, options, rusage);
+}
+
+SYSCALL_DEFINE2(getrusage, int, who, void *, uru)
+{
+	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
+		return put_rusage(uru, current->min_flt);
+	if (who == RUSAGE_CHILDREN)
+		return put_rusage(uru, current->child_min_flt);
+	return -EINVAL;
+}
+
+SYSCALL_DEFINE3(waitpid, int, pid, int *, ustatus, unsigned, options)
+{
+	return do_wait4(pid, ustatus, options, NULL);
 }

@@ -19,15 +19,6 @@
 #include <mm/region.h>
 #include <mm/slab.h>
 
-/* The address space of kernel-built test spaces and of the current
- * process (see current_mm()). */
-struct mm_space *current_space;
-
-static struct mm_space *current_mm(void)
-{
-	return current ? current->space : current_space;
-}
-
 static void kernel_fault(struct trapframe *tf, uint32_t addr)
 {
 	char what[160];
@@ -47,19 +38,21 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 	}
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
-	       tf->error & 2 ? "write" : "read");
+	       tf->error & PF_ERR_WRITE ? "write" : "read");
 	signal_force(SIGSEGV);
 }
 
 void fault_page(struct trapframe *tf, uint32_t addr)
 {
-	struct mm_space *s = current_mm();
+	struct mm_space *s = current ? current->space : NULL;
 	int err = -EFAULT;
 
 	if (s && addr < USER_TOP) {
-		err = mm_handle_fault(s, addr, tf->error & 2);
-		if (!err)
+		err = mm_handle_fault(s, addr, tf->error & PF_ERR_WRITE);
+		if (!err) {
+			current->min_flt++;
 			return;
+		}
 	}
 	if (trap_from_user(tf)) {
 		user_fault(tf, addr, err);

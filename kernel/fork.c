@@ -7,7 +7,9 @@
 #include <fs/vfs.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <mm/region.h>
 
@@ -41,8 +43,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	memcpy(child->name, parent->name, sizeof(child->name));
 }
 
-static long do_fork(uint32_t flags, uint32_t newsp, uint32_t ptid,
-		    uint32_t ctid)
+static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 {
 	struct proc *child;
 	int pid;
@@ -73,22 +74,21 @@ static long do_fork(uint32_t flags, uint32_t newsp, uint32_t ptid,
 	if (flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = ctid;
 	if (flags & CLONE_PARENT_SETTID)
-		copy_to_user((void *)ptid, &pid, sizeof(pid));
+		copy_to_user(ptid, &pid, sizeof(pid));
 	child->state = PROC_RUNNABLE;
 	return pid;
 }
 
-long sys_clone(uint32_t flags, uint32_t newsp, uint32_t ptid, uint32_t tls,
-	       uint32_t ctid, uint32_t unused)
+/* Linux i386 order: flags, stack, parent tid, tls, child tid. No
+ * CLONE_SETTLS (refused above), so tls is not read. */
+SYSCALL_DEFINE5(clone, uint32_t, flags, uint32_t, newsp, int *, ptid,
+		uint32_t, tls, uint32_t, ctid)
 {
 	(void)tls;
-	(void)unused;
 	return do_fork(flags, newsp, ptid, ctid);
 }
 
-long sys_fork(uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
-	      uint32_t f)
+SYSCALL_DEFINE0(fork)
 {
-	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
-	return do_fork(17 /* SIGCHLD */, 0, 0, 0);
+	return do_fork(SIGCHLD, 0, NULL, 0);
 }

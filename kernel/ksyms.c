@@ -1,7 +1,7 @@
 /* ksyms.c - symbol lookup and frame-pointer backtraces over the generated table. */
 #include <kernel/ksyms.h>
 #include <kernel/printk.h>
-#include <kernel/string.h>
+#include <mm/pagetable.h>
 
 extern char _text_start[], _text_end[];
 
@@ -25,14 +25,6 @@ const char *ksym_lookup(uintptr_t addr, uintptr_t *offset)
 	return ksyms_table[lo].name;
 }
 
-uintptr_t ksym_address(const char *name)
-{
-	for (unsigned i = 0; i < ksyms_count; i++)
-		if (!strcmp(ksyms_table[i].name, name))
-			return ksyms_table[i].addr;
-	return 0;
-}
-
 static void print_frame(uintptr_t pc)
 {
 	uintptr_t off;
@@ -53,7 +45,7 @@ void backtrace_print(uintptr_t pc, uintptr_t fp)
 	/* Kernel frames live above KERNEL_BASE; stop at the first odd one. */
 	for (int depth = 0; depth < 32; depth++) {
 		const uintptr_t *frame = (const uintptr_t *)fp;
-		if (fp < 0xC0000000u || (fp & 3))
+		if (fp < KERNEL_BASE || (fp & 3))
 			break;
 		if (!frame[1])
 			break;

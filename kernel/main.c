@@ -12,36 +12,26 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <fs/vfs.h>
-#include "../arch/x86/arch.h"
 
 #define KERNEL_BANNER "vmkernel 0.1: a 32-bit x86 kernel built around its memory manager"
 
 void kmain(uint32_t magic, paddr_t mbi)
 {
-	serial_init();
-	gdt_init();
-	idt_init();
-	pic_init();
+	arch_early_init();
 	printk("\n%s\n", KERNEL_BANNER);
 	if (multiboot_parse(magic, mbi))
 		panic("not booted by a multiboot loader (magic %#x)", magic);
 	cmdline_init(bootinfo.cmdline);
 	bootinfo_print();
-	paging_init(bootinfo.mem_top);
+	arch_paging_init(bootinfo.mem_top);
 	arch_fpu_init();
 	mm_boot_init();
 	sched_init();
 	clock_init();
-	ata_init();
+	arch_block_init();
 	vfs_init();
-	sys_proc_init();
-	sys_signal_init();
-	sys_mem_init();
-	sys_shm_init();
-	sys_poll_init();
-	sys_fs_init();
-	pit_init(100);
-	serial_enable_irq();
-	__asm__ volatile("sti");
+	shm_init();
+	arch_timer_init(HZ);
+	arch_interrupts_start();
 	kernel_run();
 }

@@ -112,6 +112,17 @@ static void add_ram(uint64_t start, uint64_t end, const struct span *r,
 			       (size_t)((end - start) >> PAGE_SHIFT));
 }
 
+static void mm_print_stats(void)
+{
+	struct phys_stats st;
+
+	phys_get_stats(&st);
+	printk("Memory: %zu KiB total, %zu KiB free, %zu KiB kernel, "
+	       "%zu KiB user, %zu KiB cached, %zu free ranges\n",
+	       st.total * 4, st.free * 4, st.kernel * 4, st.user * 4,
+	       st.cached * 4, st.ranges);
+}
+
 void mm_boot_init(void)
 {
 	struct span reserved[2 + BOOT_MAX_MODS];
@@ -137,15 +148,4 @@ void mm_boot_init(void)
 	mm_region_init();
 	ycache_init();
 	mm_print_stats();
-}
-
-void mm_print_stats(void)
-{
-	struct phys_stats st;
-
-	phys_get_stats(&st);
-	printk("Memory: %zu KiB total, %zu KiB free, %zu KiB kernel, "
-	       "%zu KiB user, %zu KiB cached, %zu free ranges\n",
-	       st.total * 4, st.free * 4, st.kernel * 4, st.user * 4,
-	       st.cached * 4, st.ranges);
 }

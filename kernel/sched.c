@@ -80,7 +80,7 @@ void schedule(void)
 		if (next)
 			break;
 		/* Idle: wait for an interrupt on whatever stack we are on. */
-		__asm__ volatile("sti; hlt; cli");
+		arch_idle_wait();
 	}
 	if (next == prev)
 		return;
@@ -119,13 +119,13 @@ void wakeup(void *chan)
 
 long sched_timespec_ticks(int64_t sec, int64_t nsec)
 {
-	if (sec < 0 || nsec < 0 || nsec >= 1000000000)
+	if (sec < 0 || nsec < 0 || nsec >= NSEC_PER_SEC)
 		return -EINVAL;
 	if (sec >= 0x7FFFFFFF / HZ - 1)
 		return 0x7FFFFFFF; /* about eight months: for ever here */
 	/* Round up: a sleep never ends early. */
 	return (long)(sec * HZ +
-		      (nsec + 1000000000 / HZ - 1) / (1000000000 / HZ));
+		      (nsec + NSEC_PER_SEC / HZ - 1) / (NSEC_PER_SEC / HZ));
 }
 
 int sched_sleep_ticks(uint64_t ticks)

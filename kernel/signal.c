@@ -20,8 +20,10 @@
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
-#define SIG_DFL 0
-#define SIG_IGN 1
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define SIGSET_BYTES 8 /* the kernel's sigset_t: 64 signals */
 
 static uint64_t sigbit(int sig)
 {
@@ -120,18 +122,14 @@ static long do_sigreturn(uint32_t sp, bool rt)
 }
 
 /* The restorer has popped retaddr: the frame starts 4 bytes below esp. */
-static long sys_rt_sigreturn(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-			     uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(rt_sigreturn)
 {
-	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
 	return do_sigreturn(current->tf->esp - 4, true);
 }
 
 /* Old-style sigreturn's restorer also popped the signal number. */
-static long sys_sigreturn(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-			  uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(sigreturn)
 {
-	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
 	return do_sigreturn(current->tf->esp - 8, false);
 }
 
@@ -142,14 +140,13 @@ struct k_sigaction_user {
 	uint64_t mask;
 } __attribute__((packed));
 
-static long sys_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold,
-			     uint32_t size, uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(rt_sigaction, int, sig, uint32_t, uact, uint32_t, uold,
+		uint32_t, size)
 {
 	struct k_sigaction_user ua;
 	struct sigaction_k *sa;
 
-	(void)e, (void)f;
-	if (sig < 1 || sig >= NSIG || size != 8)
+	if (sig < 1 || sig >= NSIG || size != SIGSET_BYTES)
 		return -EINVAL;
 	sa = &current->sigactions[sig];
 	if (uold) {
@@ -173,26 +170,26 @@ static long sys_rt_sigaction(uint32_t sig, uint32_t uact, uint32_t uold,
 	return 0;
 }
 
-static long sys_rt_sigprocmask(uint32_t how, uint32_t uset, uint32_t uold,
-			       uint32_t size, uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint32_t, uset, uint32_t, uold,
+		uint32_t, size)
 {
 	uint64_t set;
 
-	(void)e, (void)f;
-	if (size != 8)
+	if (size != SIGSET_BYTES)
 		return -EINVAL;
-	if (uold && copy_to_user((void *)uold, &current->sig_blocked, 8))
+	if (uold && copy_to_user((void *)uold, &current->sig_blocked,
+				 SIGSET_BYTES))
 		return -EFAULT;
 	if (!uset)
 		return 0;
-	if (copy_from_user(&set, (void *)uset, 8))
+	if (copy_from_user(&set, (void *)uset, SIGSET_BYTES))
 		return -EFAULT;
 	set &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
-	if (how == 0)
+	if (how == SIG_BLOCK)
 		current->sig_blocked |= set;
-	else if (how == 1)
+	else if (how == SIG_UNBLOCK)
 		current->sig_blocked &= ~set;
-	else if (how == 2)
+	else if (how == SIG_SETMASK)
 		current->sig_blocked = set;
 	else
 		return -EINVAL;
@@ -208,13 +205,11 @@ static bool init_ignores(const struct proc *p, int sig)
 		p->sigactions[sig].handler == SIG_DFL);
 }
 
-static long sys_kill(uint32_t upid, uint32_t sig, uint32_t c, uint32_t d,
-		     uint32_t e, uint32_t f)
+static long do_kill(int pid, int sig)
 {
-	int pid = (int)upid, hits = 0;
+	int hits = 0;
 
-	(void)c, (void)d, (void)e, (void)f;
-	if (sig >= NSIG)
+	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
@@ -226,25 +221,20 @@ static long sys_kill(uint32_t upid, uint32_t sig, uint32_t c, uint32_t d,
 		    (pid == -1 && (p->pid == 1 || p == current)))
 			continue;
 		hits++;
-		if (sig && !init_ignores(p, (int)sig))
-			proc_signal(p, (int)sig);
+		if (sig && !init_ignores(p, sig))
+			proc_signal(p, sig);
 	}
 	return hits ? 0 : -ESRCH;
 }
 
-static long sys_tgkill(uint32_t tgid, uint32_t tid, uint32_t sig, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
-	(void)tgid;
-	return sys_kill(tid, sig, 0, d, e, f);
+	return do_kill(pid, sig);
 }
 
-void sys_signal_init(void)
+/* No threads: the thread id is the process id. */
+SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 {
-	syscall_register(37, sys_kill);
-	syscall_register(119, sys_sigreturn);
-	syscall_register(173, sys_rt_sigreturn);
-	syscall_register(174, sys_rt_sigaction);
-	syscall_register(175, sys_rt_sigprocmask);
-	syscall_register(270, sys_tgkill);
+	(void)tgid;
+	return do_kill(tid, sig);
 }

@@ -7,11 +7,11 @@
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/sched.h>
+#include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <mm/phys.h>
 
 #define ARGS_PAGES (EXEC_ARGS_MAX / PAGE_SIZE)
-#define MAX_ARGS 63
 
 struct arg_buf {
 	char *base;
@@ -32,7 +32,7 @@ static long copy_strings(struct arg_buf *b, uint32_t uarr, char **out)
 			return -EFAULT;
 		if (!up)
 			return n;
-		if (n == MAX_ARGS)
+		if (n == EXEC_ARGV_MAX)
 			return -E2BIG;
 		len = strncpy_from_user(b->base + b->used, (const char *)up,
 					EXEC_ARGS_MAX - b->used);
@@ -43,16 +43,14 @@ static long copy_strings(struct arg_buf *b, uint32_t uarr, char **out)
 	}
 }
 
-long sys_execve(uint32_t upath, uint32_t uargv, uint32_t uenvp, uint32_t d,
-		uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(execve, const char *, upath, uint32_t, uargv, uint32_t, uenvp)
 {
-	char path[256], *argv[MAX_ARGS + 1], *envp[MAX_ARGS + 1];
+	char path[EXEC_PATH_MAX], *argv[EXEC_ARGV_MAX + 1], *envp[EXEC_ARGV_MAX + 1];
 	struct arg_buf b;
 	long argc, envc, r;
 	paddr_t pa;
 
-	(void)d, (void)e, (void)f;
-	r = strncpy_from_user(path, (const char *)upath, sizeof(path));
+	r = strncpy_from_user(path, upath, sizeof(path));
 	if (r < 0)
 		return r;
 	pa = phys_alloc(ARGS_PAGES, PHYS_ANY, PHYS_KERNEL);

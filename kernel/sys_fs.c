@@ -130,21 +130,17 @@ static struct file *getf(uint32_t fd)
 	return fd_file(current, (int)fd);
 }
 
-static long sys_read(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
-		     uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(read, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
 	struct file *f = getf(fd);
 
-	(void)d, (void)e, (void)g;
 	return f ? do_read(f, buf, count) : -EBADF;
 }
 
-static long sys_write(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(write, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
 	struct file *f = getf(fd);
 
-	(void)d, (void)e, (void)g;
 	return f ? do_write(f, buf, count) : -EBADF;
 }
 
@@ -169,18 +165,16 @@ static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 	return r;
 }
 
-static long sys_pread64(uint32_t fd, uint32_t buf, uint32_t count, uint32_t lo,
-			uint32_t hi, uint32_t g)
+SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, buf, uint32_t, count,
+		uint32_t, lo, uint32_t, hi)
 {
-	(void)g;
-	return do_prw(fd, buf, count, ((uint64_t)hi << 32) | lo, false);
+	return do_prw(fd, buf, count, syscall_u64(lo, hi), false);
 }
 
-static long sys_pwrite64(uint32_t fd, uint32_t buf, uint32_t count, uint32_t lo,
-			 uint32_t hi, uint32_t g)
+SYSCALL_DEFINE5(pwrite64, uint32_t, fd, uint32_t, buf, uint32_t, count,
+		uint32_t, lo, uint32_t, hi)
 {
-	(void)g;
-	return do_prw(fd, buf, count, ((uint64_t)hi << 32) | lo, true);
+	return do_prw(fd, buf, count, syscall_u64(lo, hi), true);
 }
 
 struct uiovec {
@@ -216,17 +210,13 @@ static long do_rwv(uint32_t fd, uint32_t uiov, uint32_t cnt, bool write)
 	return (long)total;
 }
 
-static long sys_readv(uint32_t fd, uint32_t iov, uint32_t cnt, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(readv, uint32_t, fd, uint32_t, iov, uint32_t, cnt)
 {
-	(void)d, (void)e, (void)g;
 	return do_rwv(fd, iov, cnt, false);
 }
 
-static long sys_writev(uint32_t fd, uint32_t iov, uint32_t cnt, uint32_t d,
-		       uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(writev, uint32_t, fd, uint32_t, iov, uint32_t, cnt)
 {
-	(void)d, (void)e, (void)g;
 	return do_rwv(fd, iov, cnt, true);
 }
 
@@ -253,32 +243,25 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 	return r;
 }
 
-static long sys_open(uint32_t path, uint32_t flags, uint32_t mode, uint32_t d,
-		     uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(open, uint32_t, path, uint32_t, flags, uint32_t, mode)
 {
-	(void)d, (void)e, (void)g;
 	return do_openat(AT_FDCWD, path, flags, mode);
 }
 
-static long sys_openat(uint32_t dirfd, uint32_t path, uint32_t flags,
-		       uint32_t mode, uint32_t e, uint32_t g)
+SYSCALL_DEFINE4(openat, int, dirfd, uint32_t, path, uint32_t, flags,
+		uint32_t, mode)
 {
-	(void)e, (void)g;
-	return do_openat((int)dirfd, path, flags, mode);
+	return do_openat(dirfd, path, flags, mode);
 }
 
-static long sys_creat(uint32_t path, uint32_t mode, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE2(creat, uint32_t, path, uint32_t, mode)
 {
-	(void)c, (void)d, (void)e, (void)g;
 	return do_openat(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC, mode);
 }
 
-static long sys_close(uint32_t fd, uint32_t b, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE1(close, int, fd)
 {
-	(void)b, (void)c, (void)d, (void)e, (void)g;
-	return fd_close(current, (int)fd);
+	return fd_close(current, fd);
 }
 
 /* The new position, or -errno. */
@@ -307,18 +290,16 @@ static int64_t do_seek(struct file *f, int64_t off, uint32_t whence)
 	return base + off;
 }
 
-static long sys_lseek(uint32_t fd, uint32_t off, uint32_t whence, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(lseek, uint32_t, fd, int, off, uint32_t, whence)
 {
 	struct file *f = getf(fd);
 	uint64_t old;
 	int64_t r;
 
-	(void)d, (void)e, (void)g;
 	if (!f)
 		return -EBADF;
 	old = f->pos;
-	r = do_seek(f, (int32_t)off, whence);
+	r = do_seek(f, off, whence);
 	if (r > 0x7fffffff) {
 		f->pos = old;
 		return -EOVERFLOW;
@@ -326,19 +307,18 @@ static long sys_lseek(uint32_t fd, uint32_t off, uint32_t whence, uint32_t d,
 	return (long)r;
 }
 
-static long sys_llseek(uint32_t fd, uint32_t hi, uint32_t lo, uint32_t result,
-		       uint32_t whence, uint32_t g)
+SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo,
+		void *, result, uint32_t, whence)
 {
 	struct file *f = getf(fd);
 	int64_t r;
 
-	(void)g;
 	if (!f)
 		return -EBADF;
-	r = do_seek(f, (int64_t)((uint64_t)hi << 32 | lo), whence);
+	r = do_seek(f, (int64_t)syscall_u64(lo, hi), whence);
 	if (r < 0)
 		return (long)r;
-	return copy_to_user((void *)result, &r, sizeof(r)) ? -EFAULT : 0;
+	return copy_to_user(result, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
 static long dup_from(uint32_t fd, int min, bool cloexec)
@@ -375,17 +355,13 @@ static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 	return (long)newfd;
 }
 
-static long sys_dup(uint32_t fd, uint32_t b, uint32_t c, uint32_t d, uint32_t e,
-		    uint32_t g)
+SYSCALL_DEFINE1(dup, uint32_t, fd)
 {
-	(void)b, (void)c, (void)d, (void)e, (void)g;
 	return dup_from(fd, 0, false);
 }
 
-static long sys_dup2(uint32_t oldfd, uint32_t newfd, uint32_t c, uint32_t d,
-		     uint32_t e, uint32_t g)
+SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd)
 {
-	(void)c, (void)d, (void)e, (void)g;
 	if (!getf(oldfd))
 		return -EBADF;
 	if (oldfd == newfd)
@@ -393,23 +369,19 @@ static long sys_dup2(uint32_t oldfd, uint32_t newfd, uint32_t c, uint32_t d,
 	return do_dup3(oldfd, newfd, 0);
 }
 
-static long sys_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags, uint32_t d,
-		     uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(dup3, uint32_t, oldfd, uint32_t, newfd, uint32_t, flags)
 {
-	(void)d, (void)e, (void)g;
 	if (oldfd == newfd)
 		return getf(oldfd) ? -EINVAL : -EBADF;
 	return do_dup3(oldfd, newfd, flags);
 }
 
-static long sys_pipe2(uint32_t ufds, uint32_t flags, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t g)
+static long do_pipe2(uint32_t ufds, uint32_t flags)
 {
 	struct file *rd, *wr;
 	int32_t fds[2];
 	long r;
 
-	(void)c, (void)d, (void)e, (void)g;
 	if (flags & ~(uint32_t)(O_CLOEXEC | O_NONBLOCK))
 		return -EINVAL;
 	if (!user_range_ok(ufds, sizeof(fds)))
@@ -436,19 +408,20 @@ static long sys_pipe2(uint32_t ufds, uint32_t flags, uint32_t c, uint32_t d,
 	return r;
 }
 
-static long sys_pipe(uint32_t ufds, uint32_t b, uint32_t c, uint32_t d,
-		     uint32_t e, uint32_t g)
+SYSCALL_DEFINE2(pipe2, uint32_t, ufds, uint32_t, flags)
 {
-	(void)b;
-	return sys_pipe2(ufds, 0, c, d, e, g);
+	return do_pipe2(ufds, flags);
 }
 
-static long sys_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE1(pipe, uint32_t, ufds)
+{
+	return do_pipe2(ufds, 0);
+}
+
+SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 {
 	struct file *f = getf(fd);
 
-	(void)d, (void)e, (void)g;
 	if (!f)
 		return -EBADF;
 	switch (cmd) {
@@ -474,39 +447,11 @@ static long sys_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
 	}
 }
 
-static long sys_ioctl(uint32_t fd, uint32_t cmd, uint32_t arg, uint32_t d,
-		      uint32_t e, uint32_t g)
+SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 {
 	struct file *f = getf(fd);
 
-	(void)d, (void)e, (void)g;
 	if (!f)
 		return -EBADF;
 	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
-}
-
-void sys_fs_init(void)
-{
-	syscall_register(3, sys_read);
-	syscall_register(180, sys_pread64);
-	syscall_register(181, sys_pwrite64);
-	syscall_register(4, sys_write);
-	syscall_register(5, sys_open);
-	syscall_register(6, sys_close);
-	syscall_register(8, sys_creat);
-	syscall_register(19, sys_lseek);
-	syscall_register(41, sys_dup);
-	syscall_register(42, sys_pipe);
-	syscall_register(54, sys_ioctl);
-	syscall_register(55, sys_fcntl);
-	syscall_register(63, sys_dup2);
-	syscall_register(140, sys_llseek);
-	syscall_register(145, sys_readv);
-	syscall_register(146, sys_writev);
-	syscall_register(221, sys_fcntl);
-	syscall_register(295, sys_openat);
-	syscall_register(330, sys_dup3);
-	syscall_register(331, sys_pipe2);
-	sys_path_init();
-	sys_stat_init();
 }

@@ -17,25 +17,22 @@
 #include <mm/sanity.h>
 #include <mm/slab.h>
 #include <mm/ycache.h>
+#include <uapi/vmkernel_abi.h>
+
+_Static_assert(VM_BLOCK_NONE == YCACHE_ID_NONE, "one \"no block\" id");
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
-#define MMAP_BASE 0x40000000u
 
-#define UNUSED6(a, b, c, d, e, f) \
-	((void)(a), (void)(b), (void)(c), (void)(d), (void)(e), (void)(f))
-
-static long sys_brk(uint32_t addr, uint32_t b, uint32_t c, uint32_t d,
-		    uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(brk, uint32_t, addr)
 {
 	struct proc *p = current;
 	vaddr_t old_end = PAGE_ROUND_UP(p->brk);
 	vaddr_t new_end = PAGE_ROUND_UP(addr);
 
-	UNUSED6(0, b, c, d, e, f);
-	if (addr < p->brk_start || addr >= EXEC_STACK_LIMIT)
+	if (addr < p->brk_start || addr >= USER_STACK_LIMIT)
 		return p->brk;
 	if (new_end > old_end &&
 	    mm_map_anon(p->space, old_end, new_end - old_end,
@@ -90,7 +87,7 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 			return r;
 	} else {
 		addr = mm_find_free(
-		    s, addr && PAGE_ALIGNED(addr) ? addr : MMAP_BASE, len);
+		    s, addr && PAGE_ALIGNED(addr) ? addr : USER_MMAP_BASE, len);
 		if (!addr)
 			return -ENOMEM;
 	}
@@ -103,39 +100,33 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	return r ? r : (long)addr;
 }
 
-static long sys_mmap2(uint32_t addr, uint32_t len, uint32_t prot,
-		      uint32_t flags, uint32_t fd, uint32_t pgoff)
+SYSCALL_DEFINE6(mmap2, uint32_t, addr, uint32_t, len, uint32_t, prot,
+		uint32_t, flags, uint32_t, fd, uint32_t, pgoff)
 {
 	return do_mmap(addr, len, prot, flags, fd, pgoff);
 }
 
 /* Old mmap(2): one pointer to the six arguments, offset in bytes. */
-static long sys_old_mmap(uint32_t uargs, uint32_t b, uint32_t c, uint32_t d,
-			 uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(old_mmap, void *, uargs)
 {
 	uint32_t a[6];
 
-	UNUSED6(0, b, c, d, e, f);
-	if (copy_from_user(a, (void *)uargs, sizeof(a)))
+	if (copy_from_user(a, uargs, sizeof(a)))
 		return -EFAULT;
 	if (!PAGE_ALIGNED(a[5]))
 		return -EINVAL;
 	return do_mmap(a[0], a[1], a[2], a[3], a[4], a[5] >> PAGE_SHIFT);
 }
 
-static long sys_munmap(uint32_t addr, uint32_t len, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(munmap, uint32_t, addr, uint32_t, len)
 {
-	UNUSED6(0, 0, c, d, e, f);
 	if (!PAGE_ALIGNED(addr) || !len || !user_range_ok(addr, len))
 		return -EINVAL;
 	return mm_unmap(current->space, addr, PAGE_ROUND_UP(len));
 }
 
-static long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot, uint32_t d,
-			 uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(mprotect, uint32_t, addr, uint32_t, len, uint32_t, prot)
 {
-	UNUSED6(0, 0, 0, d, e, f);
 	if (!PAGE_ALIGNED(addr) || !prot_ok(prot) ||
 	    !user_range_ok(addr, PAGE_ROUND_UP(len)))
 		return -EINVAL;
@@ -144,68 +135,49 @@ static long sys_mprotect(uint32_t addr, uint32_t len, uint32_t prot, uint32_t d,
 	return mm_protect(current->space, addr, PAGE_ROUND_UP(len), prot);
 }
 
-static uint64_t id64(uint32_t lo, uint32_t hi)
-{
-	return ((uint64_t)hi << 32) | lo;
-}
-
-static long sys_vm_yield_get_block(uint32_t ylo, uint32_t yhi, uint32_t glo,
-				   uint32_t ghi, uint32_t addr, uint32_t npages)
+/* The two 64-bit ids come low word first, as user/include/vmkernel.h
+ * passes them. */
+SYSCALL_DEFINE6(vm_yield_get_block, uint32_t, ylo, uint32_t, yhi,
+		uint32_t, glo, uint32_t, ghi, uint32_t, addr, uint32_t, npages)
 {
 	return mm_yield_get_block(current->ycache_owner, current->space, addr,
-				  npages, id64(ylo, yhi), id64(glo, ghi));
+				  npages, syscall_u64(ylo, yhi), syscall_u64(glo, ghi));
 }
 
-static long sys_vm_forget_block(uint32_t lo, uint32_t hi, uint32_t c,
-				uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(vm_forget_block, uint32_t, lo, uint32_t, hi)
 {
-	UNUSED6(0, 0, c, d, e, f);
-	return ycache_forget(current->ycache_owner, id64(lo, hi));
+	return ycache_forget(current->ycache_owner, syscall_u64(lo, hi));
 }
 
-static long sys_vm_forget_all_blocks(uint32_t a, uint32_t b, uint32_t c,
-				     uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(vm_forget_all_blocks)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return (long)ycache_forget_all(current->ycache_owner);
 }
 
-static long sys_vm_sanity_check(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-				uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(vm_sanity_check)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return (long)mm_sanity_check();
 }
 
-/* user/include/vmkernel.h: struct vm_stats */
-struct vm_stats_user {
-	uint32_t total, free, kernel, user, cached;
-	uint32_t cache_blocks, cache_pages;
-	uint64_t yields, hits, misses, evictions;
-	uint32_t used_outside_slab, slab_objects;
-};
-
-static long sys_vm_stats(uint32_t ust, uint32_t b, uint32_t c, uint32_t d,
-			 uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(vm_stats, void *, ust)
 {
 	struct phys_stats ps;
 	struct ycache_stats ys;
-	struct vm_stats_user u;
+	struct vm_stats u;
 	struct slab_stats ss;
 
-	UNUSED6(0, b, c, d, e, f);
 	/* Cached empty slab pages would blur free-page comparisons. */
 	slab_trim();
 	phys_get_stats(&ps);
 	ycache_get_stats(&ys);
-	u = (struct vm_stats_user){
+	u = (struct vm_stats){
 	    ps.total,	  ps.free,  ps.kernel, ps.user, ps.cached,
 	    ys.blocks,	  ys.pages, ys.yields, ys.hits, ys.misses,
 	    ys.evictions, 0,	    0};
 	slab_get_stats(&ss);
 	u.used_outside_slab = ps.total - ps.free - ss.pages;
 	u.slab_objects = ss.objects;
-	return copy_to_user((void *)ust, &u, sizeof(u));
+	return copy_to_user(ust, &u, sizeof(u));
 }
 
 /* Linux i386 struct sysinfo (busybox free reads it). */
@@ -218,14 +190,12 @@ struct sysinfo_user {
 	char reserved[8];
 };
 
-static long sys_sysinfo(uint32_t ui, uint32_t b, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(sysinfo, void *, ui)
 {
 	struct sysinfo_user si;
 	struct phys_stats ps;
 	uint16_t nproc = 0;
 
-	UNUSED6(0, b, c, d, e, f);
 	phys_get_stats(&ps);
 	for (int i = 0; i < NPROC; i++)
 		nproc += procs[i] != NULL;
@@ -236,20 +206,5 @@ static long sys_sysinfo(uint32_t ui, uint32_t b, uint32_t c, uint32_t d,
 	si.bufferram = ps.cached; /* the yielded-block cache */
 	si.procs = nproc;
 	si.mem_unit = PAGE_SIZE;
-	return copy_to_user((void *)ui, &si, sizeof(si));
-}
-
-void sys_mem_init(void)
-{
-	syscall_register(116, sys_sysinfo);
-	syscall_register(45, sys_brk);
-	syscall_register(90, sys_old_mmap);
-	syscall_register(91, sys_munmap);
-	syscall_register(125, sys_mprotect);
-	syscall_register(192, sys_mmap2);
-	syscall_register(1000, sys_vm_yield_get_block);
-	syscall_register(1001, sys_vm_forget_block);
-	syscall_register(1002, sys_vm_forget_all_blocks);
-	syscall_register(1003, sys_vm_sanity_check);
-	syscall_register(1004, sys_vm_stats);
+	return copy_to_user(ui, &si, sizeof(si));
 }

@@ -123,25 +123,19 @@ static long do_unlinkat(int dirfd, uint32_t upath, uint32_t flags)
 	return err;
 }
 
-static long sys_unlink(uint32_t path, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(unlink, uint32_t, path)
 {
-	(void)b, (void)c, (void)d, (void)e, (void)f;
 	return do_unlinkat(AT_FDCWD, path, 0);
 }
 
-static long sys_rmdir(uint32_t path, uint32_t b, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(rmdir, uint32_t, path)
 {
-	(void)b, (void)c, (void)d, (void)e, (void)f;
 	return do_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
-static long sys_unlinkat(uint32_t dirfd, uint32_t path, uint32_t flags,
-			 uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(unlinkat, int, dirfd, uint32_t, path, uint32_t, flags)
 {
-	(void)d, (void)e, (void)f;
-	return do_unlinkat((int)dirfd, path, flags);
+	return do_unlinkat(dirfd, path, flags);
 }
 
 /* Give a node just created by the current process its owner. */
@@ -176,32 +170,25 @@ static long do_mknodat(int dirfd, uint32_t upath, uint32_t mode, uint32_t dev,
 	return err;
 }
 
-static long sys_mkdir(uint32_t path, uint32_t mode, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(mkdir, uint32_t, path, uint32_t, mode)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_mknodat(AT_FDCWD, path, mode, 0, true);
 }
 
-static long sys_mkdirat(uint32_t dirfd, uint32_t path, uint32_t mode,
-			uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(mkdirat, int, dirfd, uint32_t, path, uint32_t, mode)
 {
-	(void)d, (void)e, (void)f;
-	return do_mknodat((int)dirfd, path, mode, 0, true);
+	return do_mknodat(dirfd, path, mode, 0, true);
 }
 
-static long sys_mknod(uint32_t path, uint32_t mode, uint32_t dev, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(mknod, uint32_t, path, uint32_t, mode, uint32_t, dev)
 {
-	(void)d, (void)e, (void)f;
 	return do_mknodat(AT_FDCWD, path, mode, dev, false);
 }
 
-static long sys_mknodat(uint32_t dirfd, uint32_t path, uint32_t mode,
-			uint32_t dev, uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(mknodat, int, dirfd, uint32_t, path, uint32_t, mode,
+		uint32_t, dev)
 {
-	(void)e, (void)f;
-	return do_mknodat((int)dirfd, path, mode, dev, false);
+	return do_mknodat(dirfd, path, mode, dev, false);
 }
 
 static long do_symlinkat(uint32_t utarget, int dirfd, uint32_t upath)
@@ -223,18 +210,14 @@ static long do_symlinkat(uint32_t utarget, int dirfd, uint32_t upath)
 	return err;
 }
 
-static long sys_symlink(uint32_t target, uint32_t path, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(symlink, uint32_t, target, uint32_t, path)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_symlinkat(target, AT_FDCWD, path);
 }
 
-static long sys_symlinkat(uint32_t target, uint32_t dirfd, uint32_t path,
-			  uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(symlinkat, uint32_t, target, int, dirfd, uint32_t, path)
 {
-	(void)d, (void)e, (void)f;
-	return do_symlinkat(target, (int)dirfd, path);
+	return do_symlinkat(target, dirfd, path);
 }
 
 static long do_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf,
@@ -265,18 +248,15 @@ static long do_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf,
 	return r;
 }
 
-static long sys_readlink(uint32_t path, uint32_t buf, uint32_t size, uint32_t d,
-			 uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(readlink, uint32_t, path, uint32_t, buf, int, size)
 {
-	(void)d, (void)e, (void)f;
-	return do_readlinkat(AT_FDCWD, path, buf, (int32_t)size);
+	return do_readlinkat(AT_FDCWD, path, buf, size);
 }
 
-static long sys_readlinkat(uint32_t dirfd, uint32_t path, uint32_t buf,
-			   uint32_t size, uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(readlinkat, int, dirfd, uint32_t, path, uint32_t, buf,
+		int, size)
 {
-	(void)e, (void)f;
-	return do_readlinkat((int)dirfd, path, buf, (int32_t)size);
+	return do_readlinkat(dirfd, path, buf, size);
 }
 
 /* link and rename: two paths, each made absolute from its own dirfd. */
@@ -310,35 +290,29 @@ static long do_two(int odirfd, uint32_t oldp, int ndirfd, uint32_t newp, int op,
 	return err;
 }
 
-static long sys_link(uint32_t oldp, uint32_t newp, uint32_t c, uint32_t d,
-		     uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(link, uint32_t, oldp, uint32_t, newp)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_two(AT_FDCWD, oldp, AT_FDCWD, newp, 'l', false);
 }
 
-static long sys_linkat(uint32_t odirfd, uint32_t oldp, uint32_t ndirfd,
-		       uint32_t newp, uint32_t flags, uint32_t f)
+SYSCALL_DEFINE5(linkat, int, odirfd, uint32_t, oldp, int, ndirfd,
+		uint32_t, newp, uint32_t, flags)
 {
-	(void)f;
 	if (flags & ~(uint32_t)AT_SYMLINK_FOLLOW)
 		return -EINVAL;
-	return do_two((int)odirfd, oldp, (int)ndirfd, newp, 'l',
+	return do_two(odirfd, oldp, ndirfd, newp, 'l',
 		      flags & AT_SYMLINK_FOLLOW);
 }
 
-static long sys_rename(uint32_t oldp, uint32_t newp, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(rename, uint32_t, oldp, uint32_t, newp)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_two(AT_FDCWD, oldp, AT_FDCWD, newp, 'r', false);
 }
 
-static long sys_renameat(uint32_t odirfd, uint32_t oldp, uint32_t ndirfd,
-			 uint32_t newp, uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(renameat, int, odirfd, uint32_t, oldp, int, ndirfd,
+		uint32_t, newp)
 {
-	(void)e, (void)f;
-	return do_two((int)odirfd, oldp, (int)ndirfd, newp, 'r', false);
+	return do_two(odirfd, oldp, ndirfd, newp, 'r', false);
 }
 
 /* Look a user path up (following links unless nofollow). */
@@ -366,32 +340,26 @@ static long do_chmod(struct ramfs_node *n, uint32_t mode)
 	return ramfs_chmod(n, mode);
 }
 
-static long sys_chmod(uint32_t path, uint32_t mode, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(chmod, uint32_t, path, uint32_t, mode)
 {
 	struct ramfs_node *n;
 	long err = lookup_user(AT_FDCWD, path, false, &n);
 
-	(void)c, (void)d, (void)e, (void)f;
 	return err ? err : do_chmod(n, mode);
 }
 
-static long sys_fchmodat(uint32_t dirfd, uint32_t path, uint32_t mode,
-			 uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(fchmodat, int, dirfd, uint32_t, path, uint32_t, mode)
 {
 	struct ramfs_node *n;
-	long err = lookup_user((int)dirfd, path, false, &n);
+	long err = lookup_user(dirfd, path, false, &n);
 
-	(void)d, (void)e, (void)f;
 	return err ? err : do_chmod(n, mode);
 }
 
-static long sys_fchmod(uint32_t fd, uint32_t mode, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(fchmod, int, fd, uint32_t, mode)
 {
-	struct file *file = fd_file(current, (int)fd);
+	struct file *file = fd_file(current, fd);
 
-	(void)c, (void)d, (void)e, (void)f;
 	if (!file)
 		return -EBADF;
 	return file->node ? do_chmod(file->node, mode) : -EINVAL;
@@ -408,18 +376,14 @@ static long do_faccessat(int dirfd, uint32_t path, uint32_t mode)
 	return err || mode == 0 ? err : vfs_permission(n, (int)mode);
 }
 
-static long sys_access(uint32_t path, uint32_t mode, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(access, uint32_t, path, uint32_t, mode)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_faccessat(AT_FDCWD, path, mode);
 }
 
-static long sys_faccessat(uint32_t dirfd, uint32_t path, uint32_t mode,
-			  uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(faccessat, int, dirfd, uint32_t, path, uint32_t, mode)
 {
-	(void)d, (void)e, (void)f;
-	return do_faccessat((int)dirfd, path, mode);
+	return do_faccessat(dirfd, path, mode);
 }
 
 static long do_truncate(uint32_t path, int64_t len)
@@ -449,32 +413,24 @@ static long do_ftruncate(int fd, int64_t len)
 	return ramfs_truncate(f->node, (uint64_t)len);
 }
 
-static long sys_truncate(uint32_t path, uint32_t len, uint32_t c, uint32_t d,
-			 uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(truncate, uint32_t, path, int, len)
 {
-	(void)c, (void)d, (void)e, (void)f;
-	return do_truncate(path, (int32_t)len);
+	return do_truncate(path, len);
 }
 
-static long sys_ftruncate(uint32_t fd, uint32_t len, uint32_t c, uint32_t d,
-			  uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(ftruncate, int, fd, int, len)
 {
-	(void)c, (void)d, (void)e, (void)f;
-	return do_ftruncate((int)fd, (int32_t)len);
+	return do_ftruncate(fd, len);
 }
 
-static long sys_truncate64(uint32_t path, uint32_t lo, uint32_t hi, uint32_t d,
-			   uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(truncate64, uint32_t, path, uint32_t, lo, uint32_t, hi)
 {
-	(void)d, (void)e, (void)f;
-	return do_truncate(path, (int64_t)((uint64_t)hi << 32 | lo));
+	return do_truncate(path, (int64_t)syscall_u64(lo, hi));
 }
 
-static long sys_ftruncate64(uint32_t fd, uint32_t lo, uint32_t hi, uint32_t d,
-			    uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(ftruncate64, int, fd, uint32_t, lo, uint32_t, hi)
 {
-	(void)d, (void)e, (void)f;
-	return do_ftruncate((int)fd, (int64_t)((uint64_t)hi << 32 | lo));
+	return do_ftruncate(fd, (int64_t)syscall_u64(lo, hi));
 }
 
 /* Make directory n the current directory. */
@@ -490,67 +446,30 @@ static long set_cwd(struct ramfs_node *n)
 	return err == -ERANGE ? -ENAMETOOLONG : err;
 }
 
-static long sys_chdir(uint32_t path, uint32_t b, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(chdir, uint32_t, path)
 {
 	struct ramfs_node *n;
 	long err = lookup_user(AT_FDCWD, path, false, &n);
 
-	(void)b, (void)c, (void)d, (void)e, (void)f;
 	return err ? err : set_cwd(n);
 }
 
-static long sys_fchdir(uint32_t fd, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(fchdir, int, fd)
 {
-	struct file *file = fd_file(current, (int)fd);
+	struct file *file = fd_file(current, fd);
 
-	(void)b, (void)c, (void)d, (void)e, (void)f;
 	if (!file)
 		return -EBADF;
 	return file->kind == FILE_RAMFS ? set_cwd(file->node) : -ENOTDIR;
 }
 
-static long sys_getcwd(uint32_t buf, uint32_t size, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(getcwd, void *, buf, uint32_t, size)
 {
 	size_t len = strlen(current->cwd) + 1;
 
-	(void)c, (void)d, (void)e, (void)f;
 	if (size < len)
 		return -ERANGE;
-	if (copy_to_user((void *)buf, current->cwd, len))
+	if (copy_to_user(buf, current->cwd, len))
 		return -EFAULT;
 	return (long)len;
-}
-
-void sys_path_init(void)
-{
-	syscall_register(9, sys_link);
-	syscall_register(10, sys_unlink);
-	syscall_register(12, sys_chdir);
-	syscall_register(14, sys_mknod);
-	syscall_register(15, sys_chmod);
-	syscall_register(33, sys_access);
-	syscall_register(38, sys_rename);
-	syscall_register(39, sys_mkdir);
-	syscall_register(40, sys_rmdir);
-	syscall_register(83, sys_symlink);
-	syscall_register(85, sys_readlink);
-	syscall_register(92, sys_truncate);
-	syscall_register(93, sys_ftruncate);
-	syscall_register(94, sys_fchmod);
-	syscall_register(133, sys_fchdir);
-	syscall_register(183, sys_getcwd);
-	syscall_register(193, sys_truncate64);
-	syscall_register(194, sys_ftruncate64);
-	syscall_register(296, sys_mkdirat);
-	syscall_register(297, sys_mknodat);
-	syscall_register(301, sys_unlinkat);
-	syscall_register(302, sys_renameat);
-	syscall_register(303, sys_linkat);
-	syscall_register(304, sys_symlinkat);
-	syscall_register(305, sys_readlinkat);
-	syscall_register(306, sys_fchmodat);
-	syscall_register(307, sys_faccessat);
 }

@@ -80,43 +80,32 @@ static long poll_ticks(uint32_t ufds, uint32_t n, long ticks)
 	return ticks < 0 ? ticks : do_poll(ufds, n, ticks);
 }
 
-static long sys_poll(uint32_t ufds, uint32_t n, uint32_t ms, uint32_t d,
-		     uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(poll, uint32_t, ufds, uint32_t, n, uint32_t, ms)
 {
-	(void)d, (void)e, (void)f;
 	return do_poll(ufds, n, (int32_t)ms < 0 ? -1 : ((int64_t)ms + 9) / 10);
 }
 
-/* ppoll_time64: struct __timespec64 {int64 sec, nsec}; NULL waits for ever. */
-static long sys_ppoll_time64(uint32_t ufds, uint32_t n, uint32_t uts,
-			     uint32_t mask, uint32_t size, uint32_t f)
+/* ppoll_time64: struct __timespec64 {int64 sec, nsec}; NULL waits for ever.
+ * As Linux on 32-bit, only the low half of nsec counts (the rest is
+ * glibc's padding). */
+SYSCALL_DEFINE3(ppoll_time64, uint32_t, ufds, uint32_t, n, uint32_t, uts)
 {
 	int64_t ts[2];
 
-	(void)mask, (void)size, (void)f;
 	if (!uts)
 		return do_poll(ufds, n, -1);
 	if (copy_from_user(ts, (void *)uts, sizeof(ts)))
 		return -EFAULT;
-	return poll_ticks(ufds, n, sched_timespec_ticks(ts[0], ts[1]));
+	return poll_ticks(ufds, n, sched_timespec_ticks(ts[0], (int32_t)ts[1]));
 }
 
-static long sys_ppoll(uint32_t ufds, uint32_t n, uint32_t uts, uint32_t mask,
-		      uint32_t size, uint32_t f)
+SYSCALL_DEFINE3(ppoll, uint32_t, ufds, uint32_t, n, uint32_t, uts)
 {
 	int32_t ts[2];
 
-	(void)mask, (void)size, (void)f;
 	if (!uts)
 		return do_poll(ufds, n, -1);
 	if (copy_from_user(ts, (void *)uts, sizeof(ts)))
 		return -EFAULT;
-	return poll_ticks(ufds, n, sched_timespec_ticks(ts[0], ts[1]));
-}
-
-void sys_poll_init(void)
-{
-	syscall_register(168, sys_poll);
-	syscall_register(309, sys_ppoll);
-	syscall_register(414, sys_ppoll_time64);
+	return poll_ticks(ufds, n, sched_timespec_ticks(ts[0], (int32_t)ts[1]));
 }

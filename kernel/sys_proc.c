@@ -3,98 +3,71 @@
  * signals: identities, thread-local storage, time, uname, limits.
  */
 #include <arch/proc.h>
+#include <kernel/clock.h>
 #include <kernel/errno.h>
+#include <kernel/exec.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define UNUSED6(a, b, c, d, e, f) \
-	((void)(a), (void)(b), (void)(c), (void)(d), (void)(e), (void)(f))
+#define CLOCK_ID_MAX 11 /* CLOCK_REALTIME .. CLOCK_TAI: all read the tick clock */
+#define TIMER_ABSTIME 1
+#define RLIMIT_STACK 3
+#define RLIM_NLIMITS 16
 
-long sys_clone(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-long sys_fork(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-long sys_exit(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-long sys_wait4(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-long sys_waitpid(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-long sys_execve(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-
-static long sys_getpid(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(getpid)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return current->pid;
 }
 
-static long sys_getppid(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(getppid)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return current->ppid;
 }
 
-static long sys_getuid(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(getuid)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return current->uid;
 }
 
-static long sys_getgid(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(getgid)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return current->gid;
 }
 
-static long sys_setpgid(uint32_t pid, uint32_t pgid, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
-	struct proc *p = pid ? proc_find((int)pid) : current;
+	struct proc *p = pid ? proc_find(pid) : current;
 
-	UNUSED6(0, 0, c, d, e, f);
 	if (!p)
 		return -ESRCH;
-	if ((int)pgid < 0)
+	if (pgid < 0)
 		return -EINVAL;
-	p->pgid = pgid ? (int)pgid : p->pid;
+	p->pgid = pgid ? pgid : p->pid;
 	return 0;
 }
 
-static long sys_getpgid(uint32_t pid, uint32_t b, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(getpgid, int, pid)
 {
-	struct proc *p = pid ? proc_find((int)pid) : current;
+	struct proc *p = pid ? proc_find(pid) : current;
 
-	UNUSED6(0, b, c, d, e, f);
 	return p ? p->pgid : -ESRCH;
 }
 
-static long sys_getpgrp(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(getpgrp)
 {
-	UNUSED6(a, b, c, d, e, f);
 	return current->pgid;
 }
 
-static long sys_setsid(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(setsid)
 {
-	UNUSED6(a, b, c, d, e, f);
 	current->pgid = current->pid;
 	return current->pid;
 }
 
-static long sys_exit_group(uint32_t code, uint32_t b, uint32_t c, uint32_t d,
-			   uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(set_tid_address, uint32_t, tidptr)
 {
-	return sys_exit(code, b, c, d, e, f);
-}
-
-static long sys_set_tid_address(uint32_t tidptr, uint32_t b, uint32_t c,
-				uint32_t d, uint32_t e, uint32_t f)
-{
-	UNUSED6(0, b, c, d, e, f);
 	current->clear_child_tid = tidptr;
 	return current->pid;
 }
@@ -104,14 +77,12 @@ struct user_desc {
 	uint32_t entry_number, base_addr, limit, flags;
 };
 
-static long sys_set_thread_area(uint32_t uinfo, uint32_t b, uint32_t c,
-				uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(set_thread_area, void *, uinfo)
 {
 	struct user_desc ud;
 	unsigned slot;
 
-	UNUSED6(0, b, c, d, e, f);
-	if (copy_from_user(&ud, (void *)uinfo, sizeof(ud)))
+	if (copy_from_user(&ud, uinfo, sizeof(ud)))
 		return -EFAULT;
 	if (ud.entry_number == (uint32_t)-1) {
 		/* Pick a free TLS slot (GDT entries 6..8), as Linux does. */
@@ -122,7 +93,7 @@ static long sys_set_thread_area(uint32_t uinfo, uint32_t b, uint32_t c,
 		if (slot == 3)
 			return -ESRCH;
 		ud.entry_number = 6 + slot;
-		if (copy_to_user((void *)uinfo, &ud, sizeof(ud)))
+		if (copy_to_user(uinfo, &ud, sizeof(ud)))
 			return -EFAULT;
 	} else if (ud.entry_number >= 6 && ud.entry_number <= 8) {
 		slot = ud.entry_number - 6;
@@ -140,173 +111,139 @@ struct utsname {
 	    domainname[65];
 };
 
-static long sys_uname(uint32_t ubuf, uint32_t b, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(uname, void *, ubuf)
 {
 	static const struct utsname u = {"Linux",	"vmkernel", "6.1.0",
 					 "#1 vmkernel", "i686",	    "(none)"};
 
-	UNUSED6(0, b, c, d, e, f);
-	return copy_to_user((void *)ubuf, &u, sizeof(u));
+	return copy_to_user(ubuf, &u, sizeof(u));
 }
 
 struct timespec32 {
 	int32_t sec, nsec;
 };
 
-static long sys_clock_gettime(uint32_t clk, uint32_t uts, uint32_t c,
-			      uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(clock_gettime, uint32_t, clk, void *, uts)
 {
-	uint64_t t = sched_ticks();
-	struct timespec32 ts = {(int32_t)(t / HZ),
-				(int32_t)(t % HZ) * (1000000000 / HZ)};
+	uint64_t sec;
+	uint32_t nsec;
+	struct timespec32 ts;
 
-	UNUSED6(0, 0, c, d, e, f);
-	if (clk > 11)
+	if (clk > CLOCK_ID_MAX)
 		return -EINVAL;
-	return copy_to_user((void *)uts, &ts, sizeof(ts));
+	clock_read(clk, &sec, &nsec);
+	ts = (struct timespec32){(int32_t)sec, (int32_t)nsec};
+	return copy_to_user(uts, &ts, sizeof(ts));
 }
 
-static long sys_gettimeofday(uint32_t utv, uint32_t utz, uint32_t c, uint32_t d,
-			     uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(gettimeofday, uint32_t, utv)
 {
-	uint64_t t = sched_ticks();
-	struct timespec32 tv = {(int32_t)(t / HZ),
-				(int32_t)(t % HZ) * (1000000 / HZ)};
+	uint64_t sec;
+	uint32_t nsec;
+	struct timespec32 tv;
 
-	UNUSED6(0, utz, c, d, e, f);
+	clock_read(CLOCK_REALTIME, &sec, &nsec);
+	tv = (struct timespec32){(int32_t)sec, (int32_t)(nsec / 1000)};
 	return utv ? copy_to_user((void *)utv, &tv, sizeof(tv)) : 0;
 }
 
-static long sys_time(uint32_t ut, uint32_t b, uint32_t c, uint32_t d,
-		     uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(time, uint32_t, ut)
 {
-	int32_t t = (int32_t)(sched_ticks() / HZ);
+	uint64_t sec;
+	uint32_t nsec;
+	int32_t t;
 
-	UNUSED6(0, b, c, d, e, f);
+	clock_read(CLOCK_REALTIME, &sec, &nsec);
+	t = (int32_t)sec;
+
 	if (ut && copy_to_user((void *)ut, &t, sizeof(t)))
 		return -EFAULT;
 	return t;
 }
 
-static long sys_nanosleep(uint32_t ureq, uint32_t urem, uint32_t c, uint32_t d,
-			  uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(nanosleep, void *, ureq)
 {
 	struct timespec32 ts;
 	long ticks;
 
-	UNUSED6(0, urem, c, d, e, f);
-	if (copy_from_user(&ts, (void *)ureq, sizeof(ts)))
+	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
 	ticks = sched_timespec_ticks(ts.sec, ts.nsec);
 	return ticks < 0 ? ticks : sched_sleep_ticks((uint64_t)ticks);
 }
 
-/* The time64 calls of 32-bit glibc: struct __timespec64 {int64 sec, nsec}. */
+/* The time64 calls of 32-bit glibc: struct __timespec64 {int64 sec, nsec}.
+ * As Linux on 32-bit, only the low half of a nsec read from user space
+ * counts: the upper half is glibc's padding. */
 struct timespec64 {
 	int64_t sec, nsec;
 };
 
-static long sys_clock_gettime64(uint32_t clk, uint32_t uts, uint32_t c,
-				uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(clock_gettime64, uint32_t, clk, void *, uts)
 {
-	uint64_t t = sched_ticks();
-	struct timespec64 ts = {(int64_t)(t / HZ),
-				(int64_t)(t % HZ) * (1000000000 / HZ)};
+	uint64_t sec;
+	uint32_t nsec;
+	struct timespec64 ts;
 
-	UNUSED6(0, 0, c, d, e, f);
-	if (clk > 11)
+	if (clk > CLOCK_ID_MAX)
 		return -EINVAL;
-	return copy_to_user((void *)uts, &ts, sizeof(ts));
+	clock_read(clk, &sec, &nsec);
+	ts = (struct timespec64){(int64_t)sec, nsec};
+	return copy_to_user(uts, &ts, sizeof(ts));
 }
 
-static long sys_clock_nanosleep64(uint32_t clk, uint32_t flags, uint32_t ureq,
-				  uint32_t urem, uint32_t e, uint32_t f)
+/* Sleep until (flags TIMER_ABSTIME) or for sec.nsec on clock clk. */
+static long clock_sleep(uint32_t clk, uint32_t flags, int64_t sec, int32_t nsec)
 {
-	struct timespec64 ts;
 	long ticks;
 
-	UNUSED6(0, 0, 0, urem, e, f);
-	if (clk > 11 || (flags & ~1u))
+	if (clk > CLOCK_ID_MAX || (flags & ~(uint32_t)TIMER_ABSTIME))
 		return -EINVAL;
-	if (copy_from_user(&ts, (void *)ureq, sizeof(ts)))
-		return -EFAULT;
-	ticks = sched_timespec_ticks(ts.sec, ts.nsec);
+	ticks = sched_timespec_ticks(sec, nsec);
 	if (ticks < 0)
 		return ticks;
-	if (flags & 1) /* TIMER_ABSTIME on our tick clock */
-		ticks = (uint64_t)ticks > sched_ticks()
-			    ? ticks - (long)sched_ticks()
-			    : 0;
+	if (flags & TIMER_ABSTIME) { /* a time on clk: ticks from now */
+		uint64_t now = sched_ticks() + clock_offset_ticks(clk);
+		uint64_t at = (uint64_t)sec * HZ +
+			      (uint64_t)(nsec + NSEC_PER_SEC / HZ - 1) /
+				      (NSEC_PER_SEC / HZ);
+
+		ticks = at > now ? (long)MIN(at - now, 0x7FFFFFFFull) : 0;
+	}
 	return sched_sleep_ticks((uint64_t)ticks);
 }
 
-static long sys_ugetrlimit(uint32_t res, uint32_t ulim, uint32_t c, uint32_t d,
-			   uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(clock_nanosleep64, uint32_t, clk, uint32_t, flags, void *, ureq)
 {
-	/* RLIMIT_STACK is 8 MiB (our stack limit); the rest unlimited. */
+	struct timespec64 ts;
+
+	if (copy_from_user(&ts, ureq, sizeof(ts)))
+		return -EFAULT;
+	return clock_sleep(clk, flags, ts.sec, (int32_t)ts.nsec);
+}
+
+SYSCALL_DEFINE3(clock_nanosleep, uint32_t, clk, uint32_t, flags, void *, ureq)
+{
+	struct timespec32 ts;
+
+	if (copy_from_user(&ts, ureq, sizeof(ts)))
+		return -EFAULT;
+	return clock_sleep(clk, flags, ts.sec, ts.nsec);
+}
+
+SYSCALL_DEFINE2(ugetrlimit, uint32_t, res, void *, ulim)
+{
+	/* The stack's limit is ours (USER_STACK_MAX); the rest unlimited. */
 	uint32_t lim[2] = {~0u, ~0u};
 
-	UNUSED6(0, 0, c, d, e, f);
-	if (res >= 16)
+	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (res == 3)
-		lim[0] = lim[1] = 8u << 20;
-	return copy_to_user((void *)ulim, lim, sizeof(lim));
+	if (res == RLIMIT_STACK)
+		lim[0] = lim[1] = USER_STACK_MAX;
+	return copy_to_user(ulim, lim, sizeof(lim));
 }
 
-static long sys_enosys(uint32_t a, uint32_t b, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE0(umask)
 {
-	UNUSED6(a, b, c, d, e, f);
-	return -ENOSYS;
-}
-
-static long sys_umask(uint32_t m, uint32_t b, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
-{
-	UNUSED6(m, b, c, d, e, f);
 	return 022;
-}
-
-void sys_proc_init(void)
-{
-	syscall_register(1, sys_exit);
-	syscall_register(2, sys_fork);
-	syscall_register(7, sys_waitpid);
-	syscall_register(11, sys_execve);
-	syscall_register(13, sys_time);
-	syscall_register(20, sys_getpid);
-	syscall_register(24, sys_getuid);
-	syscall_register(47, sys_getgid);
-	syscall_register(49, sys_getuid);
-	syscall_register(50, sys_getgid);
-	syscall_register(57, sys_setpgid);
-	syscall_register(60, sys_umask);
-	syscall_register(64, sys_getppid);
-	syscall_register(65, sys_getpgrp);
-	syscall_register(66, sys_setsid);
-	syscall_register(78, sys_gettimeofday);
-	syscall_register(114, sys_wait4);
-	syscall_register(120, sys_clone);
-	syscall_register(122, sys_uname);
-	syscall_register(132, sys_getpgid);
-	syscall_register(162, sys_nanosleep);
-	syscall_register(190, sys_fork); /* vfork: a full copy is correct */
-	syscall_register(191, sys_ugetrlimit);
-	syscall_register(199, sys_getuid);
-	syscall_register(200, sys_getgid);
-	syscall_register(201, sys_getuid);
-	syscall_register(202, sys_getgid);
-	syscall_register(224, sys_getpid); /* gettid */
-	syscall_register(243, sys_set_thread_area);
-	syscall_register(252, sys_exit_group);
-	syscall_register(258, sys_set_tid_address);
-	syscall_register(265, sys_clock_gettime);
-	/* glibc falls back or does without these: */
-	syscall_register(311, sys_enosys); /* set_robust_list */
-	syscall_register(355, sys_enosys); /* getrandom */
-	syscall_register(386, sys_enosys); /* rseq */
-	syscall_register(403, sys_clock_gettime64);
-	syscall_register(407, sys_clock_nanosleep64);
 }

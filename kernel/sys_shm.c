@@ -9,6 +9,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <kernel/user_layout.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 
@@ -84,7 +85,7 @@ static long shm_at(uint32_t id, uint32_t uaddr, uint32_t flags)
 	if (uaddr && (!PAGE_ALIGNED(uaddr) || !user_range_ok(uaddr, sg->size)))
 		return -EINVAL;
 	if (!uaddr)
-		uaddr = mm_find_free(current->space, 0x50000000u, sg->size);
+		uaddr = mm_find_free(current->space, USER_SHM_BASE, sg->size);
 	if (!uaddr)
 		return -ENOMEM;
 	r = mm_remap(current->space, uaddr, shm_space, sg->addr, sg->size);
@@ -118,12 +119,11 @@ static long shm_ctl(uint32_t id, uint32_t cmd)
 	return 0;
 }
 
-static long sys_ipc(uint32_t call, uint32_t first, uint32_t second,
-		    uint32_t third, uint32_t ptr, uint32_t fifth)
+SYSCALL_DEFINE5(ipc, uint32_t, call, uint32_t, first, uint32_t, second,
+		uint32_t, third, uint32_t, ptr)
 {
 	long r;
 
-	(void)fifth;
 	switch (call & 0xFFFF) {
 	case 21: /* SHMAT: the address goes to *third */
 		r = shm_at(first, ptr, second);
@@ -141,35 +141,27 @@ static long sys_ipc(uint32_t call, uint32_t first, uint32_t second,
 	}
 }
 
-static long sys_shmget(uint32_t key, uint32_t size, uint32_t flags,
-		       uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(shmget, int, key, uint32_t, size, uint32_t, flags)
 {
-	(void)d, (void)e, (void)f;
-	return shm_get((int32_t)key, size, flags);
+	return shm_get(key, size, flags);
 }
 
-static long sys_shmctl(uint32_t id, uint32_t cmd, uint32_t buf, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(shmctl, uint32_t, id, uint32_t, cmd)
 {
-	(void)buf, (void)d, (void)e, (void)f;
 	return shm_ctl(id, cmd);
 }
 
-static long sys_shmat(uint32_t id, uint32_t addr, uint32_t flags, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(shmat, uint32_t, id, uint32_t, addr, uint32_t, flags)
 {
-	(void)d, (void)e, (void)f;
 	return shm_at(id, addr, flags);
 }
 
-static long sys_shmdt(uint32_t addr, uint32_t b, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE1(shmdt, uint32_t, addr)
 {
-	(void)b, (void)c, (void)d, (void)e, (void)f;
 	return shm_dt(addr);
 }
 
-void sys_shm_init(void)
+void shm_init(void)
 {
 	/* Made now, not on first use, so it is not counted against a test. */
 	shm_space = mm_space_new();
@@ -177,9 +169,4 @@ void sys_shm_init(void)
 	if (!shm_space || pt_prepare(shm_space->pgdir, SHM_BASE,
 				     SHM_AREA >> PAGE_SHIFT))
 		panic("shm: no memory");
-	syscall_register(117, sys_ipc);
-	syscall_register(395, sys_shmget);
-	syscall_register(396, sys_shmctl);
-	syscall_register(397, sys_shmat);
-	syscall_register(398, sys_shmdt);
 }

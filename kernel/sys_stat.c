@@ -168,58 +168,45 @@ static long do_fstat(uint32_t fd, uint32_t ubuf, bool is64)
 	return is64 ? put_stat64(ubuf, &st) : put_old_stat(ubuf, &st);
 }
 
-static long sys_stat(uint32_t p, uint32_t buf, uint32_t c, uint32_t d,
-		     uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(stat, uint32_t, p, uint32_t, buf)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_stat(p, buf, false, false);
 }
 
-static long sys_lstat(uint32_t p, uint32_t buf, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(lstat, uint32_t, p, uint32_t, buf)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_stat(p, buf, true, false);
 }
 
-static long sys_fstat(uint32_t fd, uint32_t buf, uint32_t c, uint32_t d,
-		      uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(fstat, uint32_t, fd, uint32_t, buf)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_fstat(fd, buf, false);
 }
 
-static long sys_stat64(uint32_t p, uint32_t buf, uint32_t c, uint32_t d,
-		       uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(stat64, uint32_t, p, uint32_t, buf)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_stat(p, buf, false, true);
 }
 
-static long sys_lstat64(uint32_t p, uint32_t buf, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(lstat64, uint32_t, p, uint32_t, buf)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_stat(p, buf, true, true);
 }
 
-static long sys_fstat64(uint32_t fd, uint32_t buf, uint32_t c, uint32_t d,
-			uint32_t e, uint32_t f)
+SYSCALL_DEFINE2(fstat64, uint32_t, fd, uint32_t, buf)
 {
-	(void)c, (void)d, (void)e, (void)f;
 	return do_fstat(fd, buf, true);
 }
 
-static long sys_fstatat64(uint32_t dirfd, uint32_t p, uint32_t buf,
-			  uint32_t flags, uint32_t e, uint32_t f)
+SYSCALL_DEFINE4(fstatat64, int, dirfd, uint32_t, p, uint32_t, buf,
+		uint32_t, flags)
 {
 	struct ramfs_stat st;
 	long err;
 
-	(void)e, (void)f;
 	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = stat_path((int)dirfd, p, flags & AT_SYMLINK_NOFOLLOW,
+	err = stat_path(dirfd, p, flags & AT_SYMLINK_NOFOLLOW,
 			flags & AT_EMPTY_PATH, &st);
 	return err ? err : put_stat64(buf, &st);
 }
@@ -302,29 +289,12 @@ static long do_getdents(uint32_t fd, uint32_t ubuf, uint32_t count, bool is64)
 	return r;
 }
 
-static long sys_getdents(uint32_t fd, uint32_t buf, uint32_t count, uint32_t d,
-			 uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(getdents, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
-	(void)d, (void)e, (void)f;
 	return do_getdents(fd, buf, count, false);
 }
 
-static long sys_getdents64(uint32_t fd, uint32_t buf, uint32_t count,
-			   uint32_t d, uint32_t e, uint32_t f)
+SYSCALL_DEFINE3(getdents64, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
-	(void)d, (void)e, (void)f;
 	return do_getdents(fd, buf, count, true);
-}
-
-void sys_stat_init(void)
-{
-	syscall_register(106, sys_stat);
-	syscall_register(107, sys_lstat);
-	syscall_register(108, sys_fstat);
-	syscall_register(141, sys_getdents);
-	syscall_register(195, sys_stat64);
-	syscall_register(196, sys_lstat64);
-	syscall_register(197, sys_fstat64);
-	syscall_register(220, sys_getdents64);
-	syscall_register(300, sys_fstatat64);
 }

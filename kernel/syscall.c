@@ -1,29 +1,25 @@
 /*
  * syscall.c - int 0x80 entry with Linux's i386 convention: number in EAX,
  * arguments in EBX, ECX, EDX, ESI, EDI, EBP, result (or -errno) in EAX.
- * Numbers without a handler return -ENOSYS.
+ * Numbers without a handler in syscall_table (kernel/syscall_table.c)
+ * return -ENOSYS.
  */
 #include <kernel/errno.h>
 #include <kernel/fault.h>
 #include <kernel/syscall.h>
 
-static syscall_fn table[SYSCALL_MAX];
-
-void syscall_register(unsigned nr, syscall_fn fn)
-{
-	if (nr < SYSCALL_MAX)
-		table[nr] = fn;
-}
+extern const syscall_fn syscall_table[SYSCALL_MAX];
 
 void syscall_dispatch(struct trapframe *tf)
 {
+	const uint32_t args[SYSCALL_NARGS] = {tf->ebx, tf->ecx, tf->edx,
+					      tf->esi, tf->edi, tf->ebp};
 	unsigned nr = tf->eax;
-	syscall_fn fn = nr < SYSCALL_MAX ? table[nr] : NULL;
+	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
 
 	if (!fn) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;
 	}
-	tf->eax = (uint32_t)fn(tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi,
-			       tf->ebp);
+	tf->eax = (uint32_t)fn(args);
 }

@@ -59,9 +59,10 @@ fi
 mkdir -p "$BUILD/fuzz"
 bin=$BUILD/fuzz/fuzz
 if [ ! -e "$bin" ] || [ tests/fuzz/fuzz.c -nt "$bin" ] ||
-   [ user/include/vmkernel.h -nt "$bin" ]; then
+   [ user/include/vmkernel.h -nt "$bin" ] ||
+   [ include/uapi/vmkernel_abi.h -nt "$bin" ]; then
 	${CC:-gcc} -m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror \
-		-fno-stack-protector -Iuser/include tests/fuzz/fuzz.c -o "$bin" ||
+		-fno-stack-protector -Iuser/include -Iinclude/uapi tests/fuzz/fuzz.c -o "$bin" ||
 		fail "cannot build tests/fuzz/fuzz.c"
 fi
 root=$BUILD/fuzz/root

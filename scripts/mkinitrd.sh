@@ -43,7 +43,7 @@ out=$1
 extra=${2:-}
 
 CC=${CC:-gcc}
-CFLAGS="-m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -Iuser/include -Itests/guest"
+CFLAGS="-m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror -Iuser/include -Iinclude/uapi -Itests/guest"
 HELPERS="shm_peer memhog big"
 objdir=$BUILD/guest
 mkdir -p "$objdir"
@@ -54,6 +54,7 @@ build() {
 	shift
 	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] ||
 	   [ tests/guest/guest.h -nt "$bin" ] || [ user/include/vmkernel.h -nt "$bin" ] ||
+	   [ include/uapi/vmkernel_abi.h -nt "$bin" ] ||
 	   [ "$name" = big ]; then
 		$CC $CFLAGS "$@" "$src" -o "$bin"
 	fi

@@ -102,7 +102,8 @@ boot_until() {
 }
 
 iso_test() {
-	boot_until iso-banner 'Memory map:' 60 \
+	# The memory counters come after the whole memory map.
+	boot_until iso-banner 'Memory: .* KiB total' 60 \
 		timeout 70 scripts/qemu.sh iso "$BUILD/os.iso"
 	if grep -q 'Boot loader: GRUB' "$LOG/iso-banner.txt" &&
 	   grep -q 'available' "$LOG/iso-banner.txt"; then

@@ -14,18 +14,12 @@
 
 void serial_init(void);
 void serial_enable_irq(void);
-int serial_getc(void);
 void gdt_init(void);
 void tss_set_kernel_stack(uint32_t esp0);
 void idt_init(void);
 void pic_init(void);
 void pic_eoi(int irq);
 void pic_unmask(int irq);
-void pit_init(unsigned hz);
-uint64_t pit_ticks(void);
-void paging_init(paddr_t mem_top);
-void paging_protect_boot_page(void);
-void trap_init(void);
 void ata_init(void);
 
 #endif

@@ -100,7 +100,7 @@ static int wait_irq(void)
 			sleep_on(&channel_wait);
 			current->wake_tick = 0;
 		} else {
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
+			arch_idle_wait();
 		}
 	}
 	irq_seen = false;
@@ -114,7 +114,7 @@ static void channel_lock(void)
 		if (current)
 			sleep_on(&channel_wait);
 		else
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
+			arch_idle_wait();
 	}
 	channel_busy = true;
 }

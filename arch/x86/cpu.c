@@ -22,8 +22,15 @@ unsigned long arch_irq_save(void)
 
 void arch_irq_restore(unsigned long flags)
 {
-	if (flags & 0x200)
+	if (flags & EFLAGS_IF)
 		sti();
+}
+
+void arch_idle_wait(void)
+{
+	/* sti takes effect after the next instruction: no interrupt can
+	 * slip in between and leave hlt waiting for the one after it. */
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
 }
 
 void arch_halt_forever(void)

@@ -35,7 +35,7 @@ static paddr_t kphys(const void *p)
 	return (paddr_t)((uintptr_t)p - KERNEL_BASE);
 }
 
-void paging_init(paddr_t mem_top)
+void arch_paging_init(paddr_t mem_top)
 {
 	const uint32_t big = PTE_P | PTE_W | PTE_PS | PTE_G;
 
@@ -53,8 +53,8 @@ void paging_init(paddr_t mem_top)
 	/* Drop the boot identity mapping; flush everything, globals too. */
 	kernel_pgdir[0] = kernel_pgdir[1] = 0;
 	write_cr3(kphys(kernel_pgdir));
-	write_cr4(read_cr4() & ~0x80u);
-	write_cr4(read_cr4() | 0x80u);
+	write_cr4(read_cr4() & ~CR4_PGE);
+	write_cr4(read_cr4() | CR4_PGE);
 	pt_set_kernel_dir(kphys(kernel_pgdir));
 }
 
@@ -141,11 +141,6 @@ void arch_page_set_writable(void *p, bool writable)
 void arch_tlb_flush_page(vaddr_t va)
 {
 	invlpg(va);
-}
-
-void arch_tlb_flush_all(void)
-{
-	write_cr3(read_cr3());
 }
 
 paddr_t arch_current_pgdir(void)

@@ -1,19 +1,17 @@
-/* pit.c - the 8253/8254 timer on IRQ 0: a tick counter and the scheduler's heartbeat. */
+/* pit.c - the 8253/8254 timer on IRQ 0: the scheduler's tick (sched_tick). */
+#include <arch/hooks.h>
 #include <arch/trap.h>
 #include <kernel/sched.h>
 #include "x86.h"
 #include "arch.h"
 
-static volatile uint64_t ticks;
-
 static void pit_irq(struct trapframe *tf)
 {
 	(void)tf;
-	ticks++;
 	sched_tick();
 }
 
-void pit_init(unsigned hz)
+void arch_timer_init(unsigned hz)
 {
 	unsigned divisor = 1193182 / hz;
 
@@ -21,9 +19,4 @@ void pit_init(unsigned hz)
 	outb(0x40, divisor & 0xFF);
 	outb(0x40, divisor >> 8);
 	irq_register(0, pit_irq);
-}
-
-uint64_t pit_ticks(void)
-{
-	return ticks;
 }

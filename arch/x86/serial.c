@@ -114,7 +114,7 @@ void arch_console_write(const char *s, size_t n)
 	}
 }
 
-int serial_getc(void)
+static int serial_getc(void)
 {
 	unsigned long flags = arch_irq_save();
 	int c = -1;

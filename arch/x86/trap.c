@@ -58,9 +58,10 @@ void trap_dump(const struct trapframe *tf)
 	       name ? name : "?", tf->error);
 	if (tf->vector == TRAP_PAGE_FAULT)
 		printk("  CR2 (fault address) = %08x (%s, %s, %s)\n",
-		       read_cr2(), tf->error & 1 ? "protection" : "not present",
-		       tf->error & 2 ? "write" : "read",
-		       tf->error & 4 ? "user" : "kernel");
+		       read_cr2(),
+		       tf->error & PF_ERR_PRESENT ? "protection" : "not present",
+		       tf->error & PF_ERR_WRITE ? "write" : "read",
+		       tf->error & PF_ERR_USER ? "user" : "kernel");
 	printk("  EIP = %08x %s+%#lx  CS = %04x  EFLAGS = %08x\n", tf->eip,
 	       fn ? fn : "?", fn ? (unsigned long)off : 0ul, tf->cs,
 	       tf->eflags);

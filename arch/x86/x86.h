@@ -4,6 +4,9 @@
 
 #include <kernel/types.h>
 
+#define EFLAGS_IF 0x200 /* interrupts enabled */
+#define CR4_PGE 0x80    /* global pages */
+
 static inline void outb(uint16_t port, uint8_t v)
 {
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));

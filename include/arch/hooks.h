@@ -24,7 +24,6 @@ void arch_kunmap(void *va);
 
 /* TLB maintenance for the current address space. */
 void arch_tlb_flush_page(vaddr_t va);
-void arch_tlb_flush_all(void);
 
 /* Page directory currently loaded (CR3), and loading another one. */
 paddr_t arch_current_pgdir(void);
@@ -58,5 +57,18 @@ uintptr_t arch_frame_pointer(void);
 /* Interrupts on/off; irq_save returns the previous state for irq_restore. */
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long flags);
+/* Nothing to run: let interrupts in, wait for one, shut them out again. */
+void arch_idle_wait(void);
+
+/* Bring-up, in kmain's order: the console and the CPU's tables
+ * (arch_early_init), the kernel's page directory for memory up to
+ * mem_top, the disks found and registered as block devices
+ * (arch_block_init), the timer at hz ticks a second (calling sched_tick),
+ * and last interrupts on (arch_interrupts_start). */
+void arch_early_init(void);
+void arch_paging_init(paddr_t mem_top);
+void arch_block_init(void);
+void arch_timer_init(unsigned hz);
+void arch_interrupts_start(void);
 
 #endif

@@ -18,6 +18,10 @@ struct trapframe {
 
 #define TRAP_DIVIDE 0
 #define TRAP_PAGE_FAULT 14
+/* The page fault's error code. */
+#define PF_ERR_PRESENT 0x1 /* a protection fault, not a missing page */
+#define PF_ERR_WRITE 0x2
+#define PF_ERR_USER 0x4
 #define IRQ_BASE 32
 #define TRAP_SYSCALL 0x80
 

@@ -13,8 +13,6 @@ struct proc;
 
 /* Mount the root ramfs, unpack the cpio module(s), create /dev and /proc. */
 void vfs_init(void);
-/* Register every file system call with syscall_register(). */
-void sys_fs_init(void);
 
 /* Kernel-side access (exec): open by path (relative to current->cwd),
  * read at an offset into a kernel buffer, drop the reference. */

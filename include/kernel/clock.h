@@ -6,7 +6,14 @@
 
 /* Read the real-time clock (at boot). */
 void clock_init(void);
-/* CLOCK_REALTIME now. */
-void clock_realtime(uint64_t *sec, uint32_t *nsec);
+#define CLOCK_REALTIME 0
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_TAI 11
+
+/* Clock clk (a Linux clock id) now. */
+void clock_read(uint32_t clk, uint64_t *sec, uint32_t *nsec);
+/* Ticks from clk's zero to boot (for absolute timeouts on it). */
+uint64_t clock_offset_ticks(uint32_t clk);
 
 #endif

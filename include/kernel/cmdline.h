@@ -5,10 +5,8 @@
 #include <kernel/types.h>
 
 void cmdline_init(const char *s);
-const char *cmdline_raw(void);
 /* Copy the value of key=value into buf (true), or false if key is absent.
  * A bare word "key" gives an empty value. */
 bool cmdline_get(const char *key, char *buf, size_t size);
-bool cmdline_has(const char *key);
 
 #endif

@@ -4,12 +4,11 @@
 
 #include <kernel/elf.h>
 #include <kernel/proc.h>
+#include <kernel/user_layout.h>
 
-#define EXEC_STACK_TOP 0xC0000000u
-#define EXEC_STACK_SIZE (128u << 10)      /* mapped at exec */
-#define EXEC_STACK_MAX (8u << 20)          /* grows on demand down to this */
-#define EXEC_STACK_LIMIT (EXEC_STACK_TOP - EXEC_STACK_MAX)
-#define EXEC_ARGS_MAX (32u << 10)          /* argv + envp strings */
+#define EXEC_ARGS_MAX (32u << 10) /* bytes of argv + envp strings */
+#define EXEC_ARGV_MAX 63          /* strings in argv, and in envp */
+#define EXEC_PATH_MAX 256         /* bytes of the program's path */
 
 struct mm_space;
 

@@ -132,7 +132,5 @@ long path_from_user(uint32_t upath, char **out);
  * for AT_FDCWD or an absolute path, else the directory of dirfd written
  * into a new tracked page (*page, to free; NULL when none was needed). */
 long at_cwd(int dirfd, const char *path, const char **cwd, char **page);
-void sys_path_init(void);
-void sys_stat_init(void);
 
 #endif

@@ -6,8 +6,6 @@
 
 /* Hand the boot memory map to the physical allocator and start mm. */
 void mm_boot_init(void);
-/* Print the memory counters. */
-void mm_print_stats(void);
 /* After start-up: tests, crash modes or the first program. Never returns. */
 void kernel_run(void) __attribute__((noreturn));
 /* Module i's contents are no longer needed: its pages become free. */

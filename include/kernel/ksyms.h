@@ -15,8 +15,6 @@ extern const unsigned ksyms_count;
 
 /* Name of the function containing addr and the offset into it, or NULL. */
 const char *ksym_lookup(uintptr_t addr, uintptr_t *offset);
-/* Address of a named function, or 0. */
-uintptr_t ksym_address(const char *name);
 
 /* Print "  [<addr>] func+0xoff" for each frame, starting at frame pointer fp
  * (and first at pc if nonzero). */

@@ -47,6 +47,9 @@ struct proc {
 	uint64_t sig_pending, sig_blocked;
 	struct user_tls tls[3];
 	uint64_t wake_tick; /* nanosleep */
+	/* Page faults resolved for the process (getrusage's ru_minflt), and
+	 * those of its children that were waited for. */
+	uint32_t min_flt, child_min_flt;
 	char name[32];
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };

@@ -4,7 +4,10 @@
 
 #include <kernel/proc.h>
 
-#define HZ 100
+#define HZ 100      /* timer interrupts a second (arch/x86/pit.c) */
+#define USER_HZ HZ  /* clock ticks as user space counts them (AT_CLKTCK) */
+#define NSEC_PER_SEC 1000000000
+#define USEC_PER_SEC 1000000
 
 extern struct proc *procs[NPROC];
 
@@ -36,11 +39,8 @@ void proc_start_init(const char *path) __attribute__((noreturn));
 long do_execve(const char *path, char *const kargv[], int argc,
 	       char *const kenvp[], int envc);
 
-void sys_proc_init(void);
-void sys_mem_init(void);
-void sys_signal_init(void);
-void sys_shm_init(void);
-void sys_poll_init(void);
+/* SysV shared memory's own address space, made at boot. */
+void shm_init(void);
 /* Deliver pending signals before returning to user mode. */
 void signal_deliver(struct trapframe *tf);
 /* A signal the current process cannot block or ignore (faults): its

@@ -16,4 +16,8 @@
 #define SIGURG 23
 #define SIGWINCH 28
 
+/* sa_handler values that are not handlers. */
+#define SIG_DFL 0
+#define SIG_IGN 1
+
 #endif

@@ -1,6 +1,6 @@
 /* exec_missing - execve of a missing file returns -1 ENOENT and the
  * caller continues; so do a directory (EACCES), an empty path (ENOENT)
- * and a file that is not a program (ENOEXEC, or EACCES without x bit). */
+ * and a file that is not a program (ENOEXEC; EACCES without the x bit). */
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "guest.h"
@@ -14,16 +14,17 @@ int main(void)
 	CHECK_ERR(execve("", argv, envp), ENOENT);
 	CHECK_ERR(execve("/", argv, envp), EACCES);
 	const char *junk = "/tmp/exec_missing.junk";
+	static const char text[] = "this is not an ELF file\n";
 	int fd = open(junk, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (fd >= 0) {
-		static const char text[] = "this is not an ELF file\n";
-		CHECK(write(fd, text, sizeof text - 1) == sizeof text - 1,
-		      "write junk failed");
-		close(fd);
-		chmod(junk, 0755);
-		CHECK_ERR(execve(junk, argv, envp), ENOEXEC);
-		unlink(junk);
-	}
+	CHECK_SYS(fd);
+	CHECK(write(fd, text, sizeof text - 1) == sizeof text - 1,
+	      "write junk failed");
+	CHECK_SYS(close(fd));
+	CHECK_SYS(chmod(junk, 0755));
+	CHECK_ERR(execve(junk, argv, envp), ENOEXEC);
+	CHECK_SYS(chmod(junk, 0644));
+	CHECK_ERR(execve(junk, argv, envp), EACCES);
+	CHECK_SYS(unlink(junk));
 	/* Still alive and well: fork and wait still work. */
 	pid_t pid = fork();
 	CHECK_SYS(pid);

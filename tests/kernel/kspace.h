@@ -13,22 +13,15 @@
 #include <mm/phys.h>
 #include <mm/region.h>
 
-extern struct mm_space *current_space; /* kernel/fault.c */
-
 #define RW (PROT_READ | PROT_WRITE)
 #define TVA 0x20000000u
 
-static inline void kspace_enter(struct mm_space *s)
-{
-	current_space = s;
-	arch_switch_pgdir(s->pgdir);
-}
-
-static inline void kspace_leave(void)
-{
-	arch_switch_pgdir(pt_kernel_dir());
-	current_space = NULL;
-}
+/* Run as a process whose address space is s (tests/kernel/kspace.c):
+ * faults at user addresses go to s, as they would for a process. */
+void kspace_enter(struct mm_space *s);
+/* Back to the kernel's own page directory, with no current process. The
+ * test runner does it too after each test, for tests that stopped early. */
+void kspace_leave(void);
 
 static inline volatile uint8_t *uva(vaddr_t va)
 {

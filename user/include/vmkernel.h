@@ -10,22 +10,9 @@
 #include <unistd.h>
 #include <sys/syscall.h>
 
-#define SYS_vm_yield_get_block 1000
-#define SYS_vm_forget_block 1001
-#define SYS_vm_forget_all_blocks 1002
-#define SYS_vm_sanity_check 1003
-#define SYS_vm_stats 1004
-
-#define VM_BLOCK_NONE (~(uint64_t)0)
-
-struct vm_stats {
-	uint32_t total, free, kernel, user, cached; /* pages */
-	uint32_t cache_blocks, cache_pages;
-	uint64_t yields, hits, misses, evictions;
-	/* For leak checks: pages in use outside the slab allocator (whose
-	 * partly used pages move between owners), and live slab objects. */
-	uint32_t used_outside_slab, slab_objects;
-};
+/* The numbers, VM_BLOCK_NONE and struct vm_stats, shared with the kernel
+ * (include/uapi/: build with -Iuser/include -Iinclude/uapi). */
+#include <vmkernel_abi.h>
 
 /* Yield npages pages at addr under yield_id (fresh zeroed pages replace
  * them), then get get_id's pages into addr. 0 or -1 with errno: ESRCH (get

@@ -1,22 +1,9 @@
-/* string.c - the freestanding kernel's memory and string functions (the host uses libc's). */
+/*
+ * string.c - the freestanding kernel's string functions, in plain C (the
+ * host build uses libc's). memcpy and memset, which the fault and cache
+ * paths lean on, are the architecture's (arch/x86/string.c).
+ */
 #include <kernel/string.h>
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	void *d = dst;
-	size_t words = n >> 2, bytes = n & 3;
-
-	/* rep movs is short and fast under QEMU's TCG. */
-	__asm__ volatile("cld; rep movsl"
-			 : "+D"(d), "+S"(src), "+c"(words)
-			 :
-			 : "memory");
-	__asm__ volatile("rep movsb"
-			 : "+D"(d), "+S"(src), "+c"(bytes)
-			 :
-			 : "memory");
-	return dst;
-}
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -27,24 +14,6 @@ void *memmove(void *dst, const void *src, size_t n)
 		return memcpy(dst, src, n);
 	while (n--)
 		d[n] = s[n];
-	return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-	void *d = dst;
-	uint32_t v = (uint8_t)c * 0x01010101u;
-	size_t words = n >> 2, bytes = n & 3;
-
-	/* Word stores: zeroing pages is on the fault and cache paths. */
-	__asm__ volatile("cld; rep stosl"
-			 : "+D"(d), "+c"(words)
-			 : "a"(v)
-			 : "memory");
-	__asm__ volatile("rep stosb"
-			 : "+D"(d), "+c"(bytes)
-			 : "a"(v)
-			 : "memory");
 	return dst;
 }
 
@@ -92,16 +61,6 @@ int strncmp(const char *a, const char *b, size_t n)
 			return 0;
 	}
 	return 0;
-}
-
-char *strchr(const char *s, int c)
-{
-	for (;; s++) {
-		if (*s == (char)c)
-			return (char *)s;
-		if (!*s)
-			return NULL;
-	}
 }
 
 char *strrchr(const char *s, int c)
