@@ -15,6 +15,8 @@
 # when done. Ours boots build/bench/kernel.elf with init=/bench and a plain
 # cpio; it exits QEMU when init exits.
 #
+# LINUX_ARGS='...' adds to Linux's command line (e.g. norandmaps, to see
+# what address-space randomization costs). MEM (default 256) is -m for both.
 # Console logs: $BUILD/bench-linux/{ours,linux}.txt. Exit status 1 if
 # either run did not finish.
 set -u
@@ -75,7 +77,7 @@ start=$(date +%s)
 timeout 400 qemu-system-i386 -m "$MEM" -display none -serial stdio \
 	-no-reboot -monitor none -icount shift=0 -kernel "$linux" \
 	-initrd "$out/linux.cpio.gz" \
-	-append "console=ttyS0 panic=-1 quiet vdso32=0 rdinit=/bench" \
+	-append "console=ttyS0 panic=-1 quiet vdso32=0 rdinit=/bench ${LINUX_ARGS:-}" \
 	< /dev/null > "$out/linux.txt" 2>&1
 echo "Linux run: $(( $(date +%s) - start )) s (log $out/linux.txt)" >&2
 start=$(date +%s)

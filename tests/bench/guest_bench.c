@@ -174,9 +174,9 @@ static uint64_t bench_first_touch(uint32_t npages)
 	uint64_t best = NA;
 
 	for (int i = 0; i < REPS; i++) {
-		char *p = mmap(NULL, (size_t)npages * PAGE,
-			       PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p =
+		    mmap(NULL, (size_t)npages * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return NA;
 		best = min64(best, per_op(touch(p, npages), npages));
@@ -385,8 +385,8 @@ static uint64_t bench_pipe(void)
 static char *make_regions(uint32_t nreg)
 {
 	size_t len = (size_t)nreg * PAGE;
-	char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	char *p =
+	    mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED)
 		return NULL;
@@ -441,8 +441,7 @@ static uint64_t bench_yield_get(char *p, uint32_t npages, uint32_t rounds)
 	return best;
 }
 
-static uint64_t bench_memcpy(char *a, char *b, uint32_t npages,
-			     uint32_t rounds)
+static uint64_t bench_memcpy(char *a, char *b, uint32_t npages, uint32_t rounds)
 {
 	uint64_t best = NA;
 
