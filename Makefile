@@ -40,7 +40,7 @@ INIT ?= /bin/sh
 INITRD_EXTRA ?=
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
-.PHONY: all kernel iso run run-kernel debug test test-faults bench fuzz host-tests help clean deps format FORCE
+.PHONY: all kernel iso run run-kernel debug test test-faults bench bench-linux fuzz host-tests help clean deps format FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -57,6 +57,8 @@ help:
 	@echo "  host-tests  only the host unit tests (ASan + UBSan)"
 	@echo "  test-faults the in-guest suite under failpage=/failslab= injection"
 	@echo "  bench       host micro-benchmarks and in-guest benchmarks (-icount)"
+	@echo "  bench-linux the same guest benchmark program on ours and on Debian's"
+	@echo "              i386 Linux (fetched into build/linux), one table (-icount)"
 	@echo "  fuzz        system call fuzzer in the guest: SEED=n CALLS=n (default"
 	@echo "              1000000), REPLAY=k VERBOSE=1 to replay child k (README)"
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
@@ -139,6 +141,12 @@ test-faults: deps-quiet
 bench: deps-quiet $(BUILD)/host-bench
 	@$(MAKE) --no-print-directory BUILD=build/bench SANITY=0 kernel
 	@scripts/bench.sh
+
+# One benchmark program on ours and on Debian's i386 Linux under -icount
+# (tests/bench/guest_bench.c, scripts/bench-linux.sh, docs/benchmarks.md).
+bench-linux: deps-quiet
+	@$(MAKE) --no-print-directory BUILD=build/bench SANITY=0 kernel
+	@scripts/bench-linux.sh
 
 # The system call fuzzer (tests/fuzz/, scripts/fuzz.sh).
 CALLS ?= 1000000
