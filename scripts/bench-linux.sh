@@ -41,7 +41,7 @@ bin=$out/guest_bench
 if [ ! -e "$bin" ] || [ tests/bench/guest_bench.c -nt "$bin" ] ||
    [ user/include/vmkernel.h -nt "$bin" ]; then
 	${CC:-gcc} -m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror \
-		-Iuser/include tests/bench/guest_bench.c -o "$bin" ||
+		-Iuser/include -Iinclude/uapi tests/bench/guest_bench.c -o "$bin" ||
 		die "cannot build tests/bench/guest_bench.c"
 fi
 
