@@ -119,11 +119,13 @@ host-tests: $(BUILD)/host-tests
 	$(BUILD)/host-tests
 
 run: deps-quiet $(ISO)
-	$(QEMU) -m $(MEM) -display none -serial stdio -no-reboot \
+	@echo "QEMU: the serial console is this terminal; Ctrl-A x leaves, Ctrl-A c is QEMU's monitor"
+	$(QEMU) -m $(MEM) -display none -serial mon:stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(ISO) -boot d
 
 run-kernel: deps-quiet $(KERNEL) $(INITRD)
-	$(QEMU) -m $(MEM) -display none -serial stdio -no-reboot \
+	@echo "QEMU: the serial console is this terminal; Ctrl-A x leaves, Ctrl-A c is QEMU's monitor"
+	$(QEMU) -m $(MEM) -display none -serial mon:stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(KERNEL) \
 		-initrd $(INITRD) -append "init=$(INIT) $(CMDLINE)"
 

@@ -227,6 +227,23 @@ static long do_kill(int pid, int sig)
 	return hits ? 0 : -ESRCH;
 }
 
+int signal_pgrp(int pgid, int sig)
+{
+	int hits = 0;
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+
+		if (!p || p->state == PROC_ZOMBIE || p->state == PROC_UNUSED ||
+		    p->pgid != pgid)
+			continue;
+		hits++;
+		if (!init_ignores(p, sig))
+			proc_signal(p, sig);
+	}
+	return hits ? 0 : -ESRCH;
+}
+
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	return do_kill(pid, sig);

@@ -23,7 +23,6 @@ struct pollfd_u {
 };
 
 extern const struct file_ops console_ops;
-void *console_wait_channel(void);
 
 static int scan(struct pollfd_u *fds, uint32_t n)
 {
@@ -42,7 +41,7 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 		else if (f->ops == &console_ops)
 			fds[i].revents =
 			    (ev & POLLOUT) |
-			    (console_has_input() ? ev & POLLIN : 0);
+			    (console_readable() ? ev & POLLIN : 0);
 		else
 			fds[i].revents = ev & (POLLIN | POLLOUT);
 		ready += fds[i].revents != 0;

@@ -102,11 +102,15 @@ if [ $small = 1 ] || [ -n "$only" ]; then
 	printf '%s\n' $tests > "$root/etc/guest-tests"
 elif [ -x "$BUILD/busybox" ]; then
 	install -m 755 "$BUILD/busybox" "$root/bin/busybox"
+	# The applets busybox says it has; a host that cannot run i386
+	# programs gets the list below as is (Debian's busybox-static has
+	# them all).
 	applets=$("$BUILD/busybox" --list 2>/dev/null || true)
 	for a in sh ls cat echo free ps mkdir rmdir rm cp mv ln mount umount \
 		 sleep true false test dmesg uname env head tail wc grep sed \
-		 hexdump od stat touch kill; do
-		if printf '%s\n' "$applets" | grep -qx -- "$a"; then
+		 hexdump od stat touch kill date vi more sync; do
+		if [ -z "$applets" ] ||
+		   printf '%s\n' "$applets" | grep -qx -- "$a"; then
 			ln -sf busybox "$root/bin/$a"
 		fi
 	done

@@ -145,6 +145,9 @@ boot_until kernel-banner 'Boot complete' 30 \
 	timeout 40 scripts/qemu.sh kernel "$KERNEL" ""
 iso_test
 gdb_test
+echo "== console"
+scripts/console-test.sh > "$LOG/console-summary.txt" 2>&1
+collect "$LOG/console-summary.txt"
 if [ -x scripts/guest-test.sh ]; then
 	echo "== in-guest tests"
 	scripts/guest-test.sh > "$LOG/guest-summary.txt" 2>&1

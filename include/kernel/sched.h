@@ -46,5 +46,8 @@ void signal_deliver(struct trapframe *tf);
 /* A signal the current process cannot block or ignore (faults): its
  * action is reset to the default, then it is sent. */
 void signal_force(int sig);
+/* sig to every process of group pgid (init only for a handled signal, as
+ * from kill): 0 or -ESRCH. The terminal's ^C uses it. */
+int signal_pgrp(int pgid, int sig);
 
 #endif

@@ -3,6 +3,7 @@
 #define KERNEL_SIGNAL_H
 
 #define SIGINT 2
+#define SIGQUIT 3
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11

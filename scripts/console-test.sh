@@ -1,0 +1,72 @@
+#!/bin/bash
+# console-test.sh - the console as a terminal, typed at like a user would:
+# boots busybox's shell as init with QEMU's serial port on a pipe, types
+# into it once the previous answer has appeared, and checks what comes
+# back. Lines: "PASS console/NAME" or "FAIL console/NAME: why".
+#   line-editing    busybox's own editing (DEL erases) reaches the shell
+#   ctrl-c          ^C during `sleep` interrupts it (status 130), shell lives
+#   canonical       cat reads lines the kernel edited (^U kills the line)
+#   eof             ^D on an empty line ends cat
+#   exit-status     the shell's `exit 3` ends the run with status 3
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+LOG=$BUILD/test-logs
+mkdir -p "$LOG"
+out=$LOG/console.txt
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+trap 'rm -f "$fifo"; kill $qpid 2>/dev/null' EXIT
+scripts/mkinitrd.sh "$BUILD/initrd-console.cpio" > /dev/null 2>&1 || {
+	echo "FAIL console/build: mkinitrd failed"
+	exit 1
+}
+INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
+	"$BUILD/kernel.elf" "init=/bin/sh" < "$fifo" > "$out" 2>&1 &
+qpid=$!
+exec 3> "$fifo"
+
+# wait_for PATTERN [COUNT]: until PATTERN is in the output COUNT times.
+wait_for() {
+	local n=${2:-1}
+	for _ in $(seq 300); do
+		[ "$(grep -a -c -- "$1" "$out")" -ge "$n" ] && return 0
+		kill -0 $qpid 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+check() { # check NAME PATTERN
+	if grep -a -q -- "$2" "$out"; then
+		echo "PASS console/$1"
+	else
+		echo "FAIL console/$1: no '$2' in the output"
+	fi
+}
+
+wait_for '/ # ' 1 && printf 'echo abc\177d\n' >&3
+wait_for '^abd' 1 && printf 'echo start; sleep 20; echo slept\n' >&3
+wait_for '^start' 1 && sleep 0.5 && printf '\003' >&3
+wait_for '/ # ' 3 && printf 'echo after $?\n' >&3
+wait_for '^after' 1 && printf 'cat\n' >&3
+wait_for 'cat' 1 && sleep 1 && printf 'xy\025zz\n' >&3
+wait_for '^zz' 1 && printf '\004' >&3
+wait_for '/ # ' 5 && printf 'exit 3\n' >&3
+wait $qpid
+rc=$?
+tr -d '\r' < "$out" > "$out.clean"
+out=$out.clean
+check line-editing '^abd$'
+if grep -a -q '^slept' "$out"; then
+	echo "FAIL console/ctrl-c: sleep was not interrupted"
+else
+	check ctrl-c '^after 130$'
+fi
+check canonical '^zz$'
+check eof '^/ # .*exit 3'
+if grep -a -q 'init exited with status 0x300' "$out" && [ $rc -eq 3 ]; then
+	echo "PASS console/exit-status"
+else
+	echo "FAIL console/exit-status: QEMU status $rc"
+	tail -n 15 "$out" | sed 's/^/    | /'
+fi
