@@ -109,6 +109,7 @@ void exec_reset_process(struct proc *p, const char *path, vaddr_t brk)
 		    p->sigactions[i].handler != SIG_IGN)
 			memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
 	memset(p->tls, 0, sizeof(p->tls));
+	p->altstack_sp = p->altstack_size = 0;
 	arch_fpu_reset(p->fpu);
 	arch_fpu_restore(p->fpu);
 	p->clear_child_tid = 0;

@@ -8,6 +8,7 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -59,9 +60,13 @@ void proc_exit(int status)
 	reparent_children(p);
 	p->exit_status = status;
 	p->state = PROC_ZOMBIE;
+	p->alarm_tick = 0;
 	parent = proc_find(p->ppid);
-	if (parent)
+	if (parent) {
+		if (p->exit_signal)
+			proc_signal(parent, p->exit_signal);
 		wakeup(parent);
+	}
 	wakeup(proc_find(1));
 	schedule();
 	panic("zombie %d scheduled", p->pid);
@@ -145,7 +150,7 @@ static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 		if (options & WNOHANG)
 			return 0;
 		if (sleep_on(current))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	pid = z->pid;
 	status = z->exit_status;

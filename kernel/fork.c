@@ -13,6 +13,8 @@
 #include <kernel/uaccess.h>
 #include <mm/region.h>
 
+/* The low byte of clone's flags: the signal the parent gets at exit. */
+#define CLONE_EXIT_SIGNAL 0xffu
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200
 #define CLONE_FILES 0x00000400
@@ -41,6 +43,8 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	       sizeof(child->sigactions));
 	memcpy(child->tls, parent->tls, sizeof(child->tls));
 	memcpy(child->name, parent->name, sizeof(child->name));
+	child->altstack_sp = parent->altstack_sp;
+	child->altstack_size = parent->altstack_size;
 }
 
 static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
@@ -49,7 +53,8 @@ static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 	int pid;
 
 	if ((flags & CLONE_UNSUPPORTED) ||
-	    ((flags & CLONE_VM) && !(flags & CLONE_VFORK)))
+	    ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) ||
+	    (flags & CLONE_EXIT_SIGNAL) >= NSIG)
 		return -EINVAL;
 	child = proc_alloc();
 	if (!child)
@@ -60,6 +65,7 @@ static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 		return -ENOMEM;
 	}
 	copy_identity(child, current);
+	child->exit_signal = (int)(flags & CLONE_EXIT_SIGNAL);
 	files_fork(current, child);
 	arch_fpu_save(child->fpu); /* the parent's live registers */
 	*child->tf = *current->tf;

@@ -34,7 +34,7 @@ static long pipe_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (sleep_on(p))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 	while (got < n && p->tail != p->head) {
 		size_t at = p->tail % PIPE_SIZE;
@@ -69,7 +69,7 @@ static long pipe_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
 				return done ? (long)done : -EAGAIN;
 			wakeup(p);
 			if (sleep_on(p))
-				return done ? (long)done : -EINTR;
+				return done ? (long)done : -ERESTARTSYS;
 			continue;
 		}
 		memcpy(p->buf + at, (const char *)kbuf + done, chunk);

@@ -43,6 +43,12 @@ void proc_activate(struct proc *p)
 
 static void wake_sleepers(void)
 {
+	static uint64_t timers_checked;
+
+	if (timers_checked != ticks) {
+		timers_checked = ticks;
+		signal_timers_tick(ticks);
+	}
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
 		if (p && p->state == PROC_SLEEPING && p->wake_tick &&

@@ -101,11 +101,12 @@ static void save_fpu(struct fpstate32 *fp)
 	arch_fpu_restore(current->fpu);
 }
 
-/* Where a frame of size bytes goes: below esp, so that esp + 4 is 16-byte
- * aligned at the handler's first instruction, as after a call. */
-static uint32_t frame_sp(const struct trapframe *tf, size_t size)
+/* Where a frame of size bytes goes: below the stack top, so that esp + 4
+ * is 16-byte aligned at the handler's first instruction, as after a
+ * call. */
+static uint32_t frame_sp(uint32_t top, size_t size)
 {
-	return ((tf->esp - size) & ~15u) - 4;
+	return ((top - size) & ~15u) - 4;
 }
 
 static void enter_handler(struct trapframe *tf, uint32_t sp,
@@ -120,10 +121,10 @@ static void enter_handler(struct trapframe *tf, uint32_t sp,
 }
 
 int sigframe_push(struct trapframe *tf, int sig, const struct sigaction_k *sa,
-		  uint64_t oldmask)
+		  uint64_t oldmask, uint32_t top)
 {
 	static struct sigframe fr; /* one CPU, interrupts off: no sharing */
-	uint32_t sp = frame_sp(tf, sizeof(fr));
+	uint32_t sp = frame_sp(top, sizeof(fr));
 
 	memset(&fr, 0, sizeof(fr));
 	fr.pretcode = sa->restorer;
@@ -139,10 +140,10 @@ int sigframe_push(struct trapframe *tf, int sig, const struct sigaction_k *sa,
 }
 
 int sigframe_push_rt(struct trapframe *tf, int sig,
-		     const struct sigaction_k *sa, uint64_t oldmask)
+		     const struct sigaction_k *sa, uint64_t oldmask, uint32_t top)
 {
 	static struct rt_sigframe fr;
-	uint32_t sp = frame_sp(tf, sizeof(fr));
+	uint32_t sp = frame_sp(top, sizeof(fr));
 
 	memset(&fr, 0, sizeof(fr));
 	fr.pretcode = sa->restorer;
@@ -154,7 +155,10 @@ int sigframe_push_rt(struct trapframe *tf, int sig,
 	save_context(&fr.uc.mc, tf, sp + offsetof(struct rt_sigframe, fpstate),
 		     oldmask);
 	fr.uc.sigmask = oldmask;
-	fr.uc.ss_flags = 2; /* SS_DISABLE: no alternate stack */
+	fr.uc.ss_sp = current->altstack_sp;
+	fr.uc.ss_size = current->altstack_size;
+	fr.uc.ss_flags = current->altstack_size ? (top != tf->esp) /* ONSTACK */
+						: 2;		  /* DISABLE */
 	if (copy_to_user((void *)sp, &fr, sizeof(fr)))
 		return -EFAULT;
 	enter_handler(tf, sp, sa, sig);

@@ -17,6 +17,11 @@
 #include <kernel/uaccess.h>
 
 #define SA_SIGINFO 0x4
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
@@ -30,10 +35,24 @@ static uint64_t sigbit(int sig)
 	return 1ull << (sig - 1);
 }
 
+static bool default_ignored(int sig);
+
+/* A signal whose action is to do nothing, and that is not blocked, is
+ * dropped when sent (Linux): it neither stays pending nor wakes anyone. */
+static bool discarded(const struct proc *p, int sig)
+{
+	uint32_t h = p->sigactions[sig].handler;
+
+	return sig != SIGKILL && !(p->sig_blocked & sigbit(sig)) &&
+	       (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
+}
+
 int proc_signal(struct proc *p, int sig)
 {
 	if (sig < 1 || sig >= NSIG)
 		return -EINVAL;
+	if (discarded(p, sig))
+		return 0;
 	p->sig_pending |= sigbit(sig);
 	if (p->state == PROC_SLEEPING && (sig == SIGKILL ||
 					  !(p->sig_blocked & sigbit(sig)))) {
@@ -51,13 +70,54 @@ static bool default_ignored(int sig)
 	       sig == SIGTTOU;
 }
 
+/*
+ * A system call interrupted by a signal (-ERESTARTSYS, -ERESTARTNOHAND)
+ * starts again when no handler runs, or when the handler has SA_RESTART
+ * (-ERESTARTSYS only); otherwise it returns EINTR. Restarting is pointing
+ * eip back at the int $0x80 with the call number in eax.
+ */
+static void syscall_restart(struct trapframe *tf, const struct sigaction_k *sa)
+{
+	long r = (long)tf->eax;
+
+	if (tf->vector != TRAP_SYSCALL ||
+	    (r != -ERESTARTSYS && r != -ERESTARTNOHAND))
+		return;
+	if (sa && (r == -ERESTARTNOHAND || !(sa->flags & SA_RESTART))) {
+		tf->eax = (uint32_t)-EINTR;
+		return;
+	}
+	tf->eax = current->syscall_nr;
+	tf->eip -= 2; /* int $0x80 */
+}
+
+/* The stack a handler runs on: the alternate one for SA_ONSTACK when set
+ * up and not in use already; else the interrupted stack. */
+static uint32_t handler_stack(const struct trapframe *tf,
+			      const struct sigaction_k *sa)
+{
+	struct proc *p = current;
+	bool on_alt = tf->esp - p->altstack_sp < p->altstack_size;
+
+	if ((sa->flags & SA_ONSTACK) && p->altstack_size && !on_alt &&
+	    !(p->altstack_flags & SS_DISABLE))
+		return p->altstack_sp + p->altstack_size;
+	return tf->esp;
+}
+
 /* Run sa's handler for sig on the way back to user mode. */
 static void push_frame(struct trapframe *tf, int sig,
 		       const struct sigaction_k *sa)
 {
-	int err = (sa->flags & SA_SIGINFO)
-			  ? sigframe_push_rt(tf, sig, sa, current->sig_blocked)
-			  : sigframe_push(tf, sig, sa, current->sig_blocked);
+	uint64_t old = current->restore_blocked ? current->saved_blocked
+						: current->sig_blocked;
+	uint32_t sp = handler_stack(tf, sa);
+	int err;
+
+	syscall_restart(tf, sa);
+	err = (sa->flags & SA_SIGINFO) ? sigframe_push_rt(tf, sig, sa, old, sp)
+				       : sigframe_push(tf, sig, sa, old, sp);
+	current->restore_blocked = false;
 
 	if (err) {
 		printk("pid %d (%s): bad signal stack, killed\n", current->pid,
@@ -76,11 +136,26 @@ void signal_force(int sig)
 	proc_signal(current, sig);
 }
 
+static bool deliver_one(struct trapframe *tf, uint64_t ready);
+
 void signal_deliver(struct trapframe *tf)
 {
 	uint64_t ready = current->sig_pending &
 			 (~current->sig_blocked | sigbit(SIGKILL));
 
+	deliver_one(tf, ready);
+	/* No handler ran: an interrupted call restarts, and a mask that
+	 * rt_sigsuspend replaced comes back. */
+	syscall_restart(tf, NULL);
+	if (current->restore_blocked) {
+		current->sig_blocked = current->saved_blocked;
+		current->restore_blocked = false;
+	}
+}
+
+/* Act on the first ready signal that needs it; true if a handler runs. */
+static bool deliver_one(struct trapframe *tf, uint64_t ready)
+{
 	while (ready) {
 		int sig = __builtin_ctzll(ready) + 1;
 		struct sigaction_k *sa = &current->sigactions[sig];
@@ -95,8 +170,9 @@ void signal_deliver(struct trapframe *tf)
 		push_frame(tf, sig, sa);
 		if (sa->flags & SA_RESETHAND)
 			sa->handler = SIG_DFL;
-		return; /* one handler at a time */
+		return true; /* one handler at a time */
 	}
+	return false;
 }
 
 /*

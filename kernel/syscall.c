@@ -6,6 +6,7 @@
  */
 #include <kernel/errno.h>
 #include <kernel/fault.h>
+#include <kernel/proc.h>
 #include <kernel/syscall.h>
 
 extern const syscall_fn syscall_table[SYSCALL_MAX];
@@ -17,6 +18,8 @@ void syscall_dispatch(struct trapframe *tf)
 	unsigned nr = tf->eax;
 	syscall_fn fn = nr < SYSCALL_MAX ? syscall_table[nr] : NULL;
 
+	if (current)
+		current->syscall_nr = nr;
 	if (!fn) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;

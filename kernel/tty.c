@@ -240,7 +240,7 @@ static long console_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
 		if (sleep_on(&read_chan))
-			return -EINTR;
+			return -ERESTARTSYS;
 	}
 }
 
@@ -260,7 +260,7 @@ static long console_write(struct file *f, const void *kbuf, size_t n,
 		if (f->flags & O_NONBLOCK)
 			return done ? (long)done : -EAGAIN;
 		if (sleep_on(&tx_chan))
-			return done ? (long)done : -EINTR;
+			return done ? (long)done : -ERESTARTSYS;
 	}
 }
 

@@ -40,4 +40,10 @@
 #define EIDRM 43
 #define EOVERFLOW 75
 
+/* Kernel-internal: a wait was interrupted by a signal; the system call
+ * restarts if the handler has SA_RESTART or no handler runs, else the
+ * caller sees EINTR (kernel/signal.c). Never reaches user space. */
+#define ERESTARTSYS 512
+#define ERESTARTNOHAND 514
+
 #endif

@@ -45,6 +45,13 @@ struct proc {
 	uint32_t uid, gid;
 	struct sigaction_k sigactions[NSIG];
 	uint64_t sig_pending, sig_blocked;
+	uint64_t saved_blocked;	 /* rt_sigsuspend's mask to restore */
+	bool restore_blocked;	 /* ... once a handler's frame is built */
+	int exit_signal;	 /* sent to the parent at exit (clone) */
+	uint32_t syscall_nr;	 /* the call in progress (for restarts) */
+	uint64_t alarm_tick;	 /* ITIMER_REAL: tick of the next SIGALRM */
+	uint64_t alarm_interval; /* ... and its reload, in ticks */
+	uint32_t altstack_sp, altstack_size, altstack_flags; /* sigaltstack */
 	struct user_tls tls[3];
 	uint64_t wake_tick; /* nanosleep */
 	/* Page faults resolved for the process (getrusage's ru_minflt), and
