@@ -35,11 +35,16 @@ static void init_exited(int status)
 	arch_exit_emulator(status == 0 ? 0 : 1);
 }
 
+/* Orphans go to init, and tell it of their end with SIGCHLD whatever
+ * clone asked for (Linux: nobody slays init that way). */
 static void reparent_children(struct proc *p)
 {
 	for (int i = 0; i < NPROC; i++)
-		if (procs[i] && procs[i]->ppid == p->pid)
+		if (procs[i] && procs[i]->ppid == p->pid) {
 			procs[i]->ppid = 1;
+			if (procs[i]->exit_signal)
+				procs[i]->exit_signal = SIGCHLD;
+		}
 }
 
 void proc_exit(int status)

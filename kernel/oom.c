@@ -51,7 +51,7 @@ bool oom_kill(uint32_t addr)
 		       current->pid, current->name,
 		       current->space ? mm_space_pages(current->space) : 0,
 		       addr);
-		proc_signal(current, SIGKILL);
+		proc_signal_forced(current, SIGKILL);
 		return true;
 	}
 	if (!dying(victim)) {
@@ -59,7 +59,7 @@ bool oom_kill(uint32_t addr)
 		       "%d (%s)\n",
 		       victim->pid, victim->name, mm_space_pages(victim->space),
 		       current->pid, current->name);
-		proc_signal(victim, SIGKILL);
+		proc_signal_forced(victim, SIGKILL);
 	}
 	/* Let the victim run to its end; the fault is retried after. */
 	schedule();

@@ -47,11 +47,15 @@ static bool discarded(const struct proc *p, int sig)
 	       (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
 }
 
-int proc_signal(struct proc *p, int sig)
+static bool init_ignores(const struct proc *p, int sig);
+
+/* Send sig to p; forced (a fault of p's own, the OOM killer) reaches
+ * even init. */
+static int send_signal(struct proc *p, int sig, bool forced)
 {
 	if (sig < 1 || sig >= NSIG)
 		return -EINVAL;
-	if (discarded(p, sig))
+	if (discarded(p, sig) || (!forced && init_ignores(p, sig)))
 		return 0;
 	p->sig_pending |= sigbit(sig);
 	if (p->state == PROC_SLEEPING && (sig == SIGKILL ||
@@ -129,11 +133,22 @@ static void push_frame(struct trapframe *tf, int sig,
 		current->sig_blocked |= sigbit(sig);
 }
 
+/* Any sender but a forced one: init takes only what it handles. */
+int proc_signal(struct proc *p, int sig)
+{
+	return send_signal(p, sig, false);
+}
+
+int proc_signal_forced(struct proc *p, int sig)
+{
+	return send_signal(p, sig, true);
+}
+
 void signal_force(int sig)
 {
 	current->sigactions[sig].handler = SIG_DFL;
 	current->sig_blocked &= ~sigbit(sig);
-	proc_signal(current, sig);
+	proc_signal_forced(current, sig);
 }
 
 static bool deliver_one(struct trapframe *tf, uint64_t ready);

@@ -67,7 +67,10 @@ extern struct proc *current;
 int sleep_on(void *chan);
 void wakeup(void *chan);
 struct proc *proc_find(int pid);
-/* Deliver sig to p (SIGKILL ends it at its next return to user mode). */
+/* Deliver sig to p (SIGKILL ends it at its next return to user mode).
+ * Init (pid 1) takes only signals it has a handler for, as on Linux;
+ * proc_signal_forced (faults, the OOM killer) reaches it too. */
 int proc_signal(struct proc *p, int sig);
+int proc_signal_forced(struct proc *p, int sig);
 
 #endif
