@@ -1,5 +1,5 @@
 /*
- * ramfs.h - the in-memory file system tree (fs/ramfs.c): directories,
+ * ramfs.h - the in-memory file system tree (fs/ramfs/): directories,
  * regular files whose contents live in whole physical pages, symlinks,
  * device nodes and hard links, with Linux's path lookup rules and errors.
  * Portable: used by the kernel and by the host unit tests.
@@ -118,7 +118,7 @@ int ramfs_truncate(struct ramfs_node *n, uint64_t size);
 int ramfs_readdir(struct ramfs_node *dir, uint32_t cookie,
 		  struct ramfs_dirent_info *out);
 
-/* Unpack a cpio "newc" archive into fs (fs/cpio.c): 0 or -EINVAL (the
+/* Unpack a cpio "newc" archive into fs (fs/ramfs/cpio.c): 0 or -EINVAL (the
  * archive is checked completely before anything is created; *why then
  * names the problem) or the error of a failed file system operation. */
 int cpio_unpack(struct ramfs *fs, const void *buf, size_t len,
