@@ -18,6 +18,14 @@ void vfs_set_special_open(vfs_special_open_t fn)
 	special_open = fn;
 }
 
+void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv)
+{
+	USE(f, {
+		f->ops = ops;
+		f->priv = priv;
+	});
+}
+
 void vfile_reset(void)
 {
 	special_open = NULL;

@@ -60,6 +60,8 @@ struct vfile {
  */
 typedef int (*vfs_special_open_t)(struct vfile *f);
 void vfs_set_special_open(vfs_special_open_t fn);
+/* For the hook: the operations and private data of f. */
+void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv);
 
 /* open(2): flags and mode as Linux passes them. *out has one reference. */
 int vfs_openat(const struct vfs_ctx *ctx, struct vnode *start, const char *path,
