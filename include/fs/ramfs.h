@@ -1,5 +1,5 @@
 /*
- * ramfs.h - the in-memory file system tree (fs/ramfs.c): directories,
+ * ramfs.h - the in-memory file system tree (fs/ramfs/): directories,
  * regular files whose contents live in whole physical pages, symlinks,
  * device nodes and hard links, with Linux's path lookup rules and errors.
  * Portable: used by the kernel and by the host unit tests.
@@ -118,7 +118,16 @@ int ramfs_truncate(struct ramfs_node *n, uint64_t size);
 int ramfs_readdir(struct ramfs_node *dir, uint32_t cookie,
 		  struct ramfs_dirent_info *out);
 
-/* Unpack a cpio "newc" archive into fs (fs/cpio.c): 0 or -EINVAL (the
+/* The VFS backend (fs/ramfs/vnode.c): register the types "ramfs" and
+ * "tmpfs" (each mount a fresh instance). 0 or vfs_register_fstype()'s
+ * error. */
+int ramfs_register(void);
+struct vsuper;
+/* The instance behind a mounted ramfs / tmpfs (the kernel fills the root
+ * from the boot archive), NULL for another type. */
+struct ramfs *ramfs_of_super(struct vsuper *sb);
+
+/* Unpack a cpio "newc" archive into fs (fs/ramfs/cpio.c): 0 or -EINVAL (the
  * archive is checked completely before anything is created; *why then
  * names the problem) or the error of a failed file system operation. */
 int cpio_unpack(struct ramfs *fs, const void *buf, size_t len,

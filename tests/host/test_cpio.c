@@ -1,5 +1,5 @@
 /*
- * test_cpio.c - host tests of the cpio "newc" unpacker (fs/cpio.c):
+ * test_cpio.c - host tests of the cpio "newc" unpacker (fs/ramfs/cpio.c):
  * archives built here with a small newc writer are unpacked into a ramfs
  * (every entry type, hard links, replacing files), and malformed ones
  * (every truncation, bad fields, impossible sizes) are rejected without

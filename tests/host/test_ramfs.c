@@ -1,5 +1,5 @@
 /*
- * test_ramfs.c - host tests of the in-memory file system (fs/ramfs*.c):
+ * test_ramfs.c - host tests of the in-memory file system (fs/ramfs/):
  * path lookup rules, file contents, link counts, rename, a randomized
  * comparison with a model, page leaks. The cpio unpacker is tested in
  * test_cpio.c.

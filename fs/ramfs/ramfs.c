@@ -7,7 +7,7 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/sanity.h>
-#include "ramfs_internal.h"
+#include "internal.h"
 
 static struct ramfs *all_fs;
 

@@ -1,5 +1,5 @@
 /*
- * ramfs_internal.h - the structures shared by fs/ramfs*.c. Nodes, entries
+ * internal.h - the structures shared by the files of fs/ramfs/. Nodes, entries
  * and instances are slab objects, so every write to them is wrapped in
  * USE(); file contents are whole pages outside the slab.
  */
@@ -42,7 +42,7 @@ struct ramfs {
 	uint32_t clock; /* bumped by every change: the "time" of stat */
 };
 
-/* fs/ramfs.c */
+/* fs/ramfs/ramfs.c */
 struct ramfs_node *ramfs_node_new(struct ramfs *fs, uint32_t mode);
 /* Free n if it has neither links nor open references. */
 void ramfs_node_maybe_free(struct ramfs_node *n);
@@ -60,11 +60,11 @@ int ramfs_dir_move(struct ramfs_node *odir, struct ramfs_dirent *d,
 		   struct ramfs_node *ndir, const char *name, size_t len);
 bool ramfs_dir_empty(const struct ramfs_node *dir);
 
-/* fs/ramfs_path.c: a symlink whose target is not NUL-terminated. */
+/* fs/ramfs/path.c: a symlink whose target is not NUL-terminated. */
 int ramfs_symlink_n(struct ramfs *fs, const char *cwd, const char *target,
 		    size_t tlen, const char *path);
 
-/* fs/ramfs_data.c */
+/* fs/ramfs/data.c */
 void ramfs_data_free(struct ramfs_node *n);
 struct sanity;
 void ramfs_data_sanity(struct sanity *s, const struct ramfs_node *n);

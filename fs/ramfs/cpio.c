@@ -11,7 +11,7 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/phys.h>
-#include "ramfs_internal.h"
+#include "internal.h"
 
 #define HDR_LEN 110
 #define NFIELDS 13

@@ -1,5 +1,5 @@
 /*
- * ramfs_data.c - contents of ramfs regular files and symlinks. Each node
+ * data.c - contents of ramfs regular files and symlinks. Each node
  * has an index: physically contiguous pages holding the physical address
  * of every data page (0 for a hole, which reads as zeros). The index grows
  * by doubling. Invariant: bytes of a data page past the file size are 0,
@@ -10,7 +10,7 @@
 #include <kernel/string.h>
 #include <mm/phys.h>
 #include <mm/sanity.h>
-#include "ramfs_internal.h"
+#include "internal.h"
 
 #define PER_INDEX_PAGE (PAGE_SIZE / sizeof(paddr_t))
 

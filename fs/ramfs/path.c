@@ -1,12 +1,12 @@
 /*
- * ramfs_path.c - path lookup and the name space operations of ramfs:
+ * path.c - path lookup and the name space operations of ramfs:
  * ".", "..", repeated and trailing slashes, symlinks (nested at most
  * RAMFS_SYMLINK_DEPTH deep, else -ELOOP), paths relative to a cwd string,
  * and create / link / unlink / rmdir / rename with Linux's errors.
  */
 #include <kernel/errno.h>
 #include <kernel/string.h>
-#include "ramfs_internal.h"
+#include "internal.h"
 
 /* The last component of a path, as split by lookup_parent(). */
 struct last {

@@ -1,0 +1,92 @@
+/*
+ * file.h - open files of the VFS (fs/vfs/file.c): struct vfile, what a
+ * descriptor will point to once the system calls use the VFS.
+ *
+ * A vfile holds a reference on its vnode (NULL for pipes and other
+ * files without a name), the position and the open flags. Regular
+ * files and directories use the vnode's operations; device nodes and
+ * fifos get struct vfile_ops from the special-open hook (the kernel's
+ * device table), and pipes are made with vfile_ops of their own. The
+ * last vfile_put() calls ops->release, then drops the vnode, so an
+ * unlinked file lives until its last open file is closed.
+ */
+#ifndef FS_VFS_FILE_H
+#define FS_VFS_FILE_H
+
+#include <fs/vfs/namei.h>
+
+/* Linux i386 open flags (octal), as open(2) passes them. */
+#define VFS_O_ACCMODE 03u
+#define VFS_O_RDONLY 00u
+#define VFS_O_WRONLY 01u
+#define VFS_O_RDWR 02u
+#define VFS_O_CREAT 0100u
+#define VFS_O_EXCL 0200u
+#define VFS_O_TRUNC 01000u
+#define VFS_O_APPEND 02000u
+#define VFS_O_DIRECTORY 0200000u
+#define VFS_O_NOFOLLOW 0400000u
+
+#define VFS_SEEK_SET 0
+#define VFS_SEEK_CUR 1
+#define VFS_SEEK_END 2
+
+struct vfile;
+
+/* A file that is not read through its vnode: devices, pipes, procfs. */
+struct vfile_ops {
+	/* Kernel buffers; off is the position (ignored by streams). */
+	long (*read)(struct vfile *f, void *buf, size_t n, uint64_t off);
+	long (*write)(struct vfile *f, const void *buf, size_t n, uint64_t off);
+	long (*ioctl)(struct vfile *f, uint32_t cmd, uint32_t arg);
+	void (*release)(struct vfile *f);
+	bool seekable;
+};
+
+struct vfile {
+	struct vnode *vn;	     /* referenced; NULL for pipes */
+	const struct vfile_ops *ops; /* NULL: the vnode's read / write */
+	void *priv;
+	uint64_t pos;
+	uint32_t flags; /* access mode, O_APPEND, O_NONBLOCK */
+	uint32_t refs;
+	uint32_t rdev; /* device files */
+};
+
+/*
+ * Opening a device node or fifo: the kernel sets f->ops (and f->priv)
+ * from f->rdev and the type in f->vn->mode; -ENXIO for an unknown
+ * device. Without a hook such opens fail with -ENXIO.
+ */
+typedef int (*vfs_special_open_t)(struct vfile *f);
+void vfs_set_special_open(vfs_special_open_t fn);
+/* For the hook: the operations and private data of f. */
+void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv);
+
+/* open(2): flags and mode as Linux passes them. *out has one reference. */
+int vfs_openat(const struct vfs_ctx *ctx, struct vnode *start, const char *path,
+	       uint32_t flags, uint32_t mode, struct vfile **out);
+/* Open a vnode already in hand (checks permissions, not O_CREAT). */
+int vfs_open_vnode(const struct vfs_ctx *ctx, struct vnode *v, uint32_t flags,
+		   struct vfile **out);
+/* A vfile without a vnode (pipes, sockets): one reference or NULL. */
+struct vfile *vfile_alloc(const struct vfile_ops *ops, void *priv,
+			  uint32_t flags);
+struct vfile *vfile_get(struct vfile *f);
+void vfile_put(struct vfile *f);
+
+/* read / write at the position (moving it), pread / pwrite at off. */
+long vfs_read(struct vfile *f, void *buf, size_t n);
+long vfs_write(struct vfile *f, const void *buf, size_t n);
+long vfs_pread(struct vfile *f, void *buf, size_t n, uint64_t off);
+long vfs_pwrite(struct vfile *f, const void *buf, size_t n, uint64_t off);
+/* The new position, -EINVAL, -ESPIPE. */
+int64_t vfs_lseek(struct vfile *f, int64_t off, int whence);
+/* getdents: entries from the position on, until fill says stop; the
+ * position then names the first entry not taken. */
+int vfs_readdir(struct vfile *f, vfs_filldir_t fill, void *arg);
+int vfs_fstat(struct vfile *f, struct vattr *va);
+int vfs_ftruncate(struct vfile *f, uint64_t size);
+int vfs_fsync(struct vfile *f);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * vnode.h - the in-memory inode of any file system (fs/vfs/vnode.c).
+ *
+ * A vnode is refcounted and unique per (super block, inode number): a
+ * backend asks vnode_find() before it makes one with vnode_new(), so two
+ * lookups of one file give the same pointer (mount points and the umount
+ * busy check rely on it). The backend keeps its inode behind v->priv and
+ * answers through a const struct vnode_ops; generic code asks the ops and
+ * never compares tables. When the last reference goes, ops->release()
+ * lets the backend drop its hold (an unlinked inode is freed then).
+ */
+#ifndef FS_VFS_VNODE_H
+#define FS_VFS_VNODE_H
+
+#include <kernel/types.h>
+
+/* File types and permission bits, Linux values (octal). */
+#define VFS_S_IFMT 0170000u
+#define VFS_S_IFSOCK 0140000u
+#define VFS_S_IFLNK 0120000u
+#define VFS_S_IFREG 0100000u
+#define VFS_S_IFBLK 0060000u
+#define VFS_S_IFDIR 0040000u
+#define VFS_S_IFCHR 0020000u
+#define VFS_S_IFIFO 0010000u
+#define VFS_S_ISUID 04000u
+#define VFS_S_ISGID 02000u
+#define VFS_S_ISVTX 01000u
+#define VFS_MODE_BITS 07777u
+
+#define VFS_ISDIR(m) (((m)&VFS_S_IFMT) == VFS_S_IFDIR)
+#define VFS_ISREG(m) (((m)&VFS_S_IFMT) == VFS_S_IFREG)
+#define VFS_ISLNK(m) (((m)&VFS_S_IFMT) == VFS_S_IFLNK)
+
+#define VFS_NAME_MAX 255
+#define VFS_PATH_MAX 4096 /* with the NUL: 4095 characters at most */
+#define VFS_MAXSYMLINKS 40
+
+/* Directory entry types of getdents64 (Linux DT_*). */
+#define VFS_DT_UNKNOWN 0
+#define VFS_DT_FIFO 1
+#define VFS_DT_CHR 2
+#define VFS_DT_DIR 4
+#define VFS_DT_BLK 6
+#define VFS_DT_REG 8
+#define VFS_DT_LNK 10
+#define VFS_DT_SOCK 12
+
+/* Access masks of vnode_permission() (the values of access(2)). */
+#define VFS_MAY_EXEC 1
+#define VFS_MAY_WRITE 2
+#define VFS_MAY_READ 4
+
+struct vnode;
+struct vsuper;
+
+/* Who is asking: the caller's credentials (supplementary groups later). */
+struct vcred {
+	uint32_t uid, gid;
+};
+
+struct vtimespec {
+	int64_t sec;
+	uint32_t nsec;
+};
+
+/* What stat reports. blocks counts 512-byte units. */
+struct vattr {
+	uint32_t mode, nlink, uid, gid;
+	uint64_t size, blocks;
+	uint32_t blksize;
+	struct vtimespec atime, mtime, ctime;
+	uint64_t ino;
+	uint32_t dev, rdev;
+};
+
+/* Fields of struct vattr that setattr changes. */
+#define VATTR_MODE 0x01u
+#define VATTR_UID 0x02u
+#define VATTR_GID 0x04u
+#define VATTR_ATIME 0x08u
+#define VATTR_MTIME 0x10u
+#define VATTR_CTIME 0x20u
+
+/* One directory entry for readdir: 0 to go on, non-zero to stop (the
+ * entry is then not consumed and comes first at the next call). */
+typedef int (*vfs_filldir_t)(void *arg, const char *name, size_t len,
+			     uint64_t ino, unsigned type);
+
+/*
+ * What a backend implements. Names are (pointer, length), not NUL-
+ * terminated, never "." and never longer than VFS_NAME_MAX; ".." is
+ * asked of lookup only (the VFS handles it at the root of a mount). A
+ * missing operation makes the generic call fail with -EPERM (name space
+ * changes), -EINVAL (data) or -ENOTDIR (lookup, readdir). Every call
+ * returns 0 or a negative errno unless noted.
+ */
+struct vnode_ops {
+	/* The vnode called name in directory dir, referenced. */
+	int (*lookup)(struct vnode *dir, const char *name, size_t len,
+		      struct vnode **out);
+	/* New regular file (create), device / fifo / socket (mknod), empty
+	 * directory (mkdir) owned by c; *out referenced (out may be NULL).
+	 * -EEXIST if the name exists. */
+	int (*create)(struct vnode *dir, const char *name, size_t len,
+		      uint32_t mode, const struct vcred *c, struct vnode **out);
+	int (*mknod)(struct vnode *dir, const char *name, size_t len,
+		     uint32_t mode, uint32_t rdev, const struct vcred *c);
+	int (*mkdir)(struct vnode *dir, const char *name, size_t len,
+		     uint32_t mode, const struct vcred *c);
+	int (*symlink)(struct vnode *dir, const char *name, size_t len,
+		       const char *target, size_t tlen, const struct vcred *c);
+	/* A new name for v (same super block, not a directory). */
+	int (*link)(struct vnode *dir, const char *name, size_t len,
+		    struct vnode *v);
+	int (*unlink)(struct vnode *dir, const char *name, size_t len);
+	int (*rmdir)(struct vnode *dir, const char *name, size_t len);
+	/* Move (odir, oname) to (ndir, nname), replacing what is there (the
+	 * VFS checked types, loops and RENAME_NOREPLACE; -ENOTEMPTY is the
+	 * backend's). */
+	int (*rename)(struct vnode *odir, const char *oname, size_t olen,
+		      struct vnode *ndir, const char *nname, size_t nlen);
+	/* Entries from *pos on, "." and ".." first; *pos moves past each
+	 * entry fill accepts. Positions are the backend's cookies. */
+	int (*readdir)(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
+		       void *arg);
+	/* Symlink target into buf (not NUL-terminated): its length. */
+	long (*readlink)(struct vnode *v, char *buf, size_t size);
+	int (*getattr)(struct vnode *v, struct vattr *va);
+	int (*setattr)(struct vnode *v, const struct vattr *va, unsigned mask);
+	/* Regular files: bytes transferred (0 at the end) or -errno. */
+	long (*read)(struct vnode *v, void *buf, size_t n, uint64_t off);
+	long (*write)(struct vnode *v, const void *buf, size_t n, uint64_t off);
+	int (*truncate)(struct vnode *v, uint64_t size);
+	int (*fsync)(struct vnode *v);
+	/* The last reference is gone; v is freed after this returns. */
+	void (*release)(struct vnode *v);
+};
+
+struct vmount;
+
+struct vnode {
+	const struct vnode_ops *ops;
+	struct vsuper *sb;
+	void *priv; /* the backend's inode */
+	uint64_t ino;
+	uint32_t mode; /* the type bits never change */
+	uint32_t refs;
+	struct vmount *mounted;	 /* the mount covering this directory */
+	struct vnode *hash_next; /* sb's table of live vnodes */
+};
+
+/* The live vnode of inode ino of sb with one more reference, or NULL. */
+struct vnode *vnode_find(struct vsuper *sb, uint64_t ino);
+/* A new vnode (one reference) for an inode vnode_find() did not know;
+ * NULL without memory. */
+struct vnode *vnode_new(struct vsuper *sb, uint64_t ino,
+			const struct vnode_ops *ops, void *priv, uint32_t mode);
+struct vnode *vnode_get(struct vnode *v);
+void vnode_put(struct vnode *v);
+/* stat data; dev comes from the super block. */
+int vnode_getattr(struct vnode *v, struct vattr *va);
+/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES. Root passes any
+ * check but executing a non-directory no one may execute. */
+int vnode_permission(const struct vcred *c, struct vnode *v, int mask);
+/* The DT_* type of a mode. */
+unsigned vfs_dtype(uint32_t mode);
+
+#endif
