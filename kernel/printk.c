@@ -15,8 +15,10 @@
 
 #define LOG_SIZE 8192u
 
-static char log_buf[LOG_SIZE];
-static uint32_t log_end;
+/* Not static: nothing in the kernel reads them, and the compiler drops a
+ * static variable that is only written. */
+char log_buf[LOG_SIZE];
+uint32_t log_end;
 
 static void log_append(const char *s, size_t n)
 {

@@ -10,7 +10,8 @@
  *   0x30000000  4 pages anonymous rw-, pages 0 and 2 written (2 present);
  *               page 0 holds GDB_STATE_MAGIC in its first word
  *   0x30010000  2 pages anonymous r--, page 1 read (1 present)
- *   0x30020000  3 pages shared rw-, pages 0 and 1 written (2 present)
+ *   0x30020000  3 pages shared rw- (all 3 present: shared memory is
+ *               allocated by mmap), pages 0 and 1 written
  *   0x30030000  8 pages anonymous rw-, all written, then yielded as block
  *               GDB_STATE_BLOCK (8 cached pages; the range holds 8 fresh
  *               zero pages)
