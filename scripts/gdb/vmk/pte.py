@@ -27,9 +27,13 @@ directory is that of process PID (default: the current process)."""
         if not argv or len(argv) > 2:
             raise gdb.GdbError("usage: vm-pte ADDR [PID]")
         va = int(gdb.parse_and_eval(argv[0])) & 0xFFFFFFFF
-        p = parse_pid(argv[1] if len(argv) > 1 else "")
+        if len(argv) > 1 or k.current() is not None:
+            p = parse_pid(argv[1] if len(argv) > 1 else "")
+            who = k.proc_label(p)
+        else:  # early boot: no process yet
+            p, who = None, "the kernel"
         pgdir = k.pgdir_of(p)
-        print("%#010x in %s, page directory %#x" % (va, k.proc_label(p), pgdir))
+        print("%#010x in %s, page directory %#x" % (va, who, pgdir))
         pde, pte, pa = k.pt_walk(pgdir, va)
         print("PDE[%d] = %#010x  %s" % (va >> 22, pde, k.pte_flags_str(pde)))
         if pde & k.const("PTE_P") and not pde & k.const("PTE_PS"):
@@ -53,16 +57,23 @@ directory is that of process PID (default: the current process)."""
 
     @staticmethod
     def explain_unmapped(p, va):
-        space = p["space"]
-        if not int(space):
+        if p is None or not int(p["space"]):
             return
-        for r in k.regions(space):
+        ps = k.page_size()
+        for r in k.regions(p["space"]):
             start = int(r["start"])
-            if start <= va < start + int(r["len"]):
-                print("in region [%#010x, %#010x) %s %s: not touched yet" % (
-                    start, start + int(r["len"]), k.prot_str(r["prot"]),
-                    k.region_backend(r)))
-                return
+            if not start <= va < start + int(r["len"]):
+                continue
+            why = "no page yet (a fault will bring one)"
+            for e in k.entries(r):
+                off = int(e["offset"])
+                if off <= va - start < off + int(e["block"]["npages"]) * ps:
+                    why = "block %#x is there, not mapped (protection)" % \
+                        int(e["block"]["pa"])
+            print("in region [%#010x, %#010x) %s %s: %s" % (
+                start, start + int(r["len"]), k.prot_str(r["prot"]),
+                k.region_backend(r), why))
+            return
         print("in no region of %s" % k.proc_label(p))
 
 
