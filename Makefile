@@ -40,7 +40,7 @@ INIT ?= /bin/sh
 INITRD_EXTRA ?=
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
-.PHONY: all kernel iso run run-kernel debug test test-faults bench bench-linux fuzz host-tests help clean deps format FORCE
+.PHONY: all kernel iso run run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz host-tests help clean deps format FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -52,7 +52,10 @@ help:
 	@echo "  run         boot the ISO in QEMU on the serial console (MEM=$(MEM) MiB);"
 	@echo "              INIT=/path (first program, default /bin/sh), INITRD_EXTRA=dir"
 	@echo "  run-kernel  boot with QEMU -kernel (faster; CMDLINE='...' to pass options)"
-	@echo "  debug       boot with -s -S and attach GDB with symbols (see .gdbinit)"
+	@echo "  debug       boot what run boots, halted, and attach GDB with the"
+	@echo "              helpers of scripts/gdb/ (serial: build/debug-serial.txt)"
+	@echo "  debug-qemu  the same QEMU with the serial console here; then"
+	@echo "  gdb         in another terminal attaches GDB (GDBPORT=$(GDBPORT))"
 	@echo "  test        host unit tests, in-kernel tests, ISO, GDB and panic tests"
 	@echo "  host-tests  only the host unit tests (ASan + UBSan)"
 	@echo "  test-faults the in-guest suite under failpage=/failslab= injection"
@@ -129,8 +132,18 @@ run-kernel: deps-quiet $(KERNEL) $(INITRD)
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(KERNEL) \
 		-initrd $(INITRD) -append "init=$(INIT) $(CMDLINE)"
 
-debug: deps-quiet $(KERNEL)
-	scripts/debug.sh $(KERNEL) $(MEM)
+# GDB sessions (scripts/debug.sh, README "Debugging with GDB"): the system
+# make run boots, halted until GDB attaches on $(GDBPORT).
+GDBPORT ?= 1234
+DEBUG_ENV = MEM=$(MEM) INIT=$(INIT) CMDLINE="$(CMDLINE)" GDBPORT=$(GDBPORT)
+debug: deps-quiet $(KERNEL) $(INITRD)
+	@$(DEBUG_ENV) scripts/debug.sh both $(KERNEL) $(INITRD)
+
+debug-qemu: deps-quiet $(KERNEL) $(INITRD)
+	@$(DEBUG_ENV) scripts/debug.sh qemu $(KERNEL) $(INITRD)
+
+gdb: $(KERNEL)
+	@$(DEBUG_ENV) scripts/debug.sh gdb $(KERNEL)
 
 test: deps-quiet
 	@$(MAKE) --no-print-directory all

@@ -2,10 +2,29 @@
  * printk.c - formatted output: vsnprintk (the usual %d %i %u %x %X %o %p
  * %s %c %%, with flags '-', '0', '#', width, precision for %s, and the l,
  * ll, z, h length modifiers) and printk to the console.
+ *
+ * printk also keeps its last LOG_SIZE bytes in a ring, log_buf, for the
+ * debugger (the GDB helper vm-log, scripts/gdb/): byte i of everything
+ * printk ever wrote is log_buf[i % LOG_SIZE], and log_end counts the
+ * bytes written, so the ring holds [max(0, log_end - LOG_SIZE), log_end).
+ * Nothing in the kernel reads it.
  */
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <arch/hooks.h>
+
+#define LOG_SIZE 8192u
+
+/* Not static: nothing in the kernel reads them, and the compiler drops a
+ * static variable that is only written. */
+char log_buf[LOG_SIZE];
+uint32_t log_end;
+
+static void log_append(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		log_buf[log_end++ % LOG_SIZE] = s[i];
+}
 
 struct outbuf {
 	char *buf;
@@ -210,8 +229,10 @@ int vprintk(const char *fmt, va_list ap)
 {
 	char buf[512];
 	int n = vsnprintk(buf, sizeof(buf), fmt, ap);
+	size_t len = strlen(buf);
 
-	arch_console_write(buf, strlen(buf));
+	log_append(buf, len);
+	arch_console_write(buf, len);
 	return n;
 }
 

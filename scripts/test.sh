@@ -1,6 +1,7 @@
 #!/bin/bash
 # test.sh - everything behind `make test`: host unit tests, in-kernel tests,
-# negative (panic) tests, a GRUB ISO boot, a GDB session, the in-guest
+# negative (panic) tests, a GRUB ISO boot, GDB sessions (the helpers of
+# scripts/gdb/ in scripts/gdb-test.sh), the in-guest
 # tests and 20,000 calls of the system call fuzzer. Every result
 # is one "PASS name" or "FAIL name: why" line; the last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.
@@ -131,6 +132,15 @@ gdb_test() {
 	else
 		fail gdb/break-kmain "no kmain frame, magic or source line"
 		show_tail "$out"
+	fi
+	# The helpers of scripts/gdb/ against a known state, and the stop at
+	# a panic under .gdbinit.
+	scripts/gdb-test.sh > "$LOG/gdb-summary.txt" 2>&1
+	collect "$LOG/gdb-summary.txt"
+	if ! grep -q '^PASS gdb/panic-stop' "$LOG/gdb-summary.txt" &&
+	   ! grep -q '^FAIL ' "$LOG/gdb-summary.txt"; then
+		fail gdb/helpers "scripts/gdb-test.sh gave no result"
+		show_tail "$LOG/gdb-summary.txt"
 	fi
 }
 

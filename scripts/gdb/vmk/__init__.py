@@ -1,0 +1,1 @@
+# vmk - GDB helpers for the kernel, loaded by scripts/gdb/vmkernel.py.
