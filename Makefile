@@ -40,7 +40,7 @@ INIT ?= /bin/sh
 INITRD_EXTRA ?=
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
-.PHONY: all kernel iso run run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz host-tests help clean deps format FORCE
+.PHONY: all kernel iso run run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz host-tests help clean deps format format-check FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -66,6 +66,7 @@ help:
 	@echo "              1000000), REPLAY=k VERBOSE=1 to replay child k (README)"
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
 	@echo "  format      clang-format every C file"
+	@echo "  format-check  list the C files clang-format would change (fails if any)"
 	@echo "  clean       remove $(BUILD)/"
 
 deps:
@@ -176,6 +177,10 @@ deps-quiet:
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
+
+# Every C file as .clang-format says (make test runs this as format/check).
+format-check:
+	@scripts/format-check.sh
 
 clean:
 	rm -rf build

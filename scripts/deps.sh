@@ -24,6 +24,8 @@ need gdb gdb
 need make make
 need cpio cpio
 need gcc gcc
+need clang-format clang-format
+need perl perl
 if [ -z "$missing" ]; then
 	[ "$quiet" = --quiet ] || echo "deps: everything is installed"
 	exit 0

@@ -144,6 +144,9 @@ gdb_test() {
 	fi
 }
 
+echo "== format"
+scripts/format-check.sh > "$LOG/format.txt" 2>&1
+collect "$LOG/format.txt"
 echo "== host unit tests"
 host_tests
 echo "== in-kernel tests"
