@@ -19,8 +19,8 @@ int blockdev_register(struct blockdev *d)
 	int slot = -1;
 
 	for (int i = 0; i < BLOCKDEV_MAX; i++) {
-		if (devices[i] && (devices[i] == d ||
-				   strcmp(devices[i]->name, d->name) == 0))
+		if (devices[i] &&
+		    (devices[i] == d || strcmp(devices[i]->name, d->name) == 0))
 			return -EEXIST;
 		if (!devices[i] && slot < 0)
 			slot = i;

@@ -1,4 +1,5 @@
-/* cmdline.c - keep a copy of the boot command line and look up options in it. */
+/* cmdline.c - keep a copy of the boot command line and look up options in it.
+ */
 #include <kernel/cmdline.h>
 #include <kernel/string.h>
 

@@ -60,10 +60,10 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } crashes[] = {
-	{"pf", crash_page_fault},
-	{"div", crash_divide},
-	{"slab", crash_slab_write},
-	{"sanity", crash_sanity},
+    {"pf", crash_page_fault},
+    {"div", crash_divide},
+    {"slab", crash_slab_write},
+    {"sanity", crash_sanity},
 };
 
 bool crash_run(const char *name)

@@ -11,7 +11,7 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
-#define BLKGETSIZE 0x1260	  /* in 512-byte sectors, as unsigned long */
+#define BLKGETSIZE 0x1260	 /* in 512-byte sectors, as unsigned long */
 #define BLKGETSIZE64 0x80041272u /* in bytes, as uint64_t */
 #define SECTOR BLOCKDEV_SECTOR
 

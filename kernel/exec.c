@@ -81,8 +81,8 @@ static long load_segment(struct image *im, const struct elf32_phdr *ph)
 	if (end < start || end > USER_STACK_LIMIT || start < PAGE_SIZE)
 		return -ENOEXEC;
 	/* Writable while we fill it; final protection afterwards. */
-	r = mm_map_anon(im->space, start, end - start,
-			PROT_READ | PROT_WRITE, 0);
+	r = mm_map_anon(im->space, start, end - start, PROT_READ | PROT_WRITE,
+			0);
 	if (!r)
 		r = load_bytes(im, ph->vaddr, ph->offset, ph->filesz);
 	if (!r)

@@ -40,10 +40,9 @@ static void random_bytes(uint8_t out[16])
 	}
 }
 
-long exec_build_stack(struct mm_space *s, const char *path,
-		      char *const argv[], int argc, char *const envp[],
-		      int envc, const struct elf32_ehdr *eh, vaddr_t phdr,
-		      uint32_t *sp)
+long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
+		      int argc, char *const envp[], int envc,
+		      const struct elf32_ehdr *eh, vaddr_t phdr, uint32_t *sp)
 {
 	struct stack_writer w = {s, USER_STACK_TOP, 0};
 	/* argc, argv and envp with their NULLs, the auxiliary vector. */
@@ -55,8 +54,9 @@ long exec_build_stack(struct mm_space *s, const char *path,
 
 	if (argc > EXEC_ARGV_MAX || envc > EXEC_ARGV_MAX)
 		return -E2BIG;
-	r = mm_map_stack(s, USER_STACK_TOP - USER_STACK_INITIAL, USER_STACK_INITIAL,
-			 PROT_READ | PROT_WRITE, USER_STACK_LIMIT);
+	r = mm_map_stack(s, USER_STACK_TOP - USER_STACK_INITIAL,
+			 USER_STACK_INITIAL, PROT_READ | PROT_WRITE,
+			 USER_STACK_LIMIT);
 	if (r)
 		return r;
 	execfn = push_bytes(&w, path, strlen(path) + 1);

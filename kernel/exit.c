@@ -169,8 +169,8 @@ static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 	return pid;
 }
 
-SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, unsigned, options,
-		void *, rusage)
+SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, unsigned, options, void *,
+		rusage)
 {
 	return do_wait4(pid, ustatus, options, rusage);
 }

@@ -87,8 +87,8 @@ static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 
 /* Linux i386 order: flags, stack, parent tid, tls, child tid. No
  * CLONE_SETTLS (refused above), so tls is not read. */
-SYSCALL_DEFINE5(clone, uint32_t, flags, uint32_t, newsp, int *, ptid,
-		uint32_t, tls, uint32_t, ctid)
+SYSCALL_DEFINE5(clone, uint32_t, flags, uint32_t, newsp, int *, ptid, uint32_t,
+		tls, uint32_t, ctid)
 {
 	(void)tls;
 	return do_fork(flags, newsp, ptid, ctid);

@@ -1,4 +1,5 @@
-/* ksyms.c - symbol lookup and frame-pointer backtraces over the generated table. */
+/* ksyms.c - symbol lookup and frame-pointer backtraces over the generated
+ * table. */
 #include <kernel/ksyms.h>
 #include <kernel/printk.h>
 #include <mm/pagetable.h>

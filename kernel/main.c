@@ -13,7 +13,8 @@
 #include <kernel/sched.h>
 #include <fs/vfs.h>
 
-#define KERNEL_BANNER "vmkernel 0.1: a 32-bit x86 kernel built around its memory manager"
+#define KERNEL_BANNER \
+	"vmkernel 0.1: a 32-bit x86 kernel built around its memory manager"
 
 void kmain(uint32_t magic, paddr_t mbi)
 {

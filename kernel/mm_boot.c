@@ -30,7 +30,8 @@ static paddr_t kernel_last(void)
 
 static void walk_kernel(struct sanity *s)
 {
-	sanity_mark(s, kernel_first(), (kernel_last() - kernel_first()) >> PAGE_SHIFT,
+	sanity_mark(s, kernel_first(),
+		    (kernel_last() - kernel_first()) >> PAGE_SHIFT,
 		    "kernel image");
 }
 

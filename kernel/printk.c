@@ -160,7 +160,9 @@ static void format_one(struct outbuf *o, char c, struct spec *sp, va_list *ap)
 	case 'd':
 	case 'i':
 		sv = arg_signed(sp, ap);
-		out_number(o, sv < 0 ? -(unsigned long long)sv : (unsigned long long)sv,
+		out_number(o,
+			   sv < 0 ? -(unsigned long long)sv
+				  : (unsigned long long)sv,
 			   sv < 0, 10, false, sp);
 		break;
 	case 'u':

@@ -56,7 +56,8 @@ void kernel_run(void)
 	f = vfs_open(arg, 0, 0, &err);
 	if (!f) {
 		printk("Boot complete. No init program (%s: error %ld); "
-		       "halting.\n", arg, err);
+		       "halting.\n",
+		       arg, err);
 		arch_halt_forever();
 	}
 	file_put(f);

@@ -81,13 +81,27 @@ static void save_context(struct sigcontext32 *sc, const struct trapframe *tf,
 			 uint32_t fpstate, uint64_t mask)
 {
 	*sc = (struct sigcontext32){
-		.gs = tf->gs, .fs = tf->fs, .es = tf->es, .ds = tf->ds,
-		.edi = tf->edi, .esi = tf->esi, .ebp = tf->ebp,
-		.esp = tf->esp, .ebx = tf->ebx, .edx = tf->edx,
-		.ecx = tf->ecx, .eax = tf->eax, .trapno = tf->vector,
-		.err = tf->error, .eip = tf->eip, .cs = tf->cs,
-		.eflags = tf->eflags, .esp_at_signal = tf->esp,
-		.ss = tf->ss, .fpstate = fpstate, .oldmask = (uint32_t)mask,
+	    .gs = tf->gs,
+	    .fs = tf->fs,
+	    .es = tf->es,
+	    .ds = tf->ds,
+	    .edi = tf->edi,
+	    .esi = tf->esi,
+	    .ebp = tf->ebp,
+	    .esp = tf->esp,
+	    .ebx = tf->ebx,
+	    .edx = tf->edx,
+	    .ecx = tf->ecx,
+	    .eax = tf->eax,
+	    .trapno = tf->vector,
+	    .err = tf->error,
+	    .eip = tf->eip,
+	    .cs = tf->cs,
+	    .eflags = tf->eflags,
+	    .esp_at_signal = tf->esp,
+	    .ss = tf->ss,
+	    .fpstate = fpstate,
+	    .oldmask = (uint32_t)mask,
 	};
 }
 
@@ -140,7 +154,8 @@ int sigframe_push(struct trapframe *tf, int sig, const struct sigaction_k *sa,
 }
 
 int sigframe_push_rt(struct trapframe *tf, int sig,
-		     const struct sigaction_k *sa, uint64_t oldmask, uint32_t top)
+		     const struct sigaction_k *sa, uint64_t oldmask,
+		     uint32_t top)
 {
 	static struct rt_sigframe fr;
 	uint32_t sp = frame_sp(top, sizeof(fr));
@@ -158,7 +173,7 @@ int sigframe_push_rt(struct trapframe *tf, int sig,
 	fr.uc.ss_sp = current->altstack_sp;
 	fr.uc.ss_size = current->altstack_size;
 	fr.uc.ss_flags = current->altstack_size ? (top != tf->esp) /* ONSTACK */
-						: 2;		  /* DISABLE */
+						: 2;		   /* DISABLE */
 	if (copy_to_user((void *)sp, &fr, sizeof(fr)))
 		return -EFAULT;
 	enter_handler(tf, sp, sa, sig);
@@ -189,9 +204,9 @@ static int restore_context(struct trapframe *tf, const struct sigcontext32 *sc)
 	if (!context_ok(sc))
 		return -EFAULT;
 	if (sc->fpstate &&
-	    copy_from_user(fx, (const void *)(sc->fpstate +
-					      offsetof(struct fpstate32,
-						       fxsave)),
+	    copy_from_user(fx,
+			   (const void *)(sc->fpstate +
+					  offsetof(struct fpstate32, fxsave)),
 			   sizeof(fx)))
 		return -EFAULT;
 	tf->gs = data_selector(sc->gs), tf->fs = data_selector(sc->fs);
@@ -201,8 +216,8 @@ static int restore_context(struct trapframe *tf, const struct sigcontext32 *sc)
 	tf->ecx = sc->ecx, tf->eax = sc->eax, tf->eip = sc->eip;
 	tf->cs = sc->cs | 3u;
 	tf->ss = sc->ss | 3u;
-	tf->eflags = (tf->eflags & ~EFLAGS_FROM_USER) |
-		     (sc->eflags & EFLAGS_FROM_USER);
+	tf->eflags =
+	    (tf->eflags & ~EFLAGS_FROM_USER) | (sc->eflags & EFLAGS_FROM_USER);
 	if (sc->fpstate) {
 		arch_fpu_sanitize(fx);
 		memcpy(current->fpu, fx, sizeof(fx));

@@ -58,8 +58,8 @@ static int send_signal(struct proc *p, int sig, bool forced)
 	if (discarded(p, sig) || (!forced && init_ignores(p, sig)))
 		return 0;
 	p->sig_pending |= sigbit(sig);
-	if (p->state == PROC_SLEEPING && (sig == SIGKILL ||
-					  !(p->sig_blocked & sigbit(sig)))) {
+	if (p->state == PROC_SLEEPING &&
+	    (sig == SIGKILL || !(p->sig_blocked & sigbit(sig)))) {
 		p->wake_tick = 0;
 		p->state = PROC_RUNNABLE;
 	}
@@ -155,8 +155,8 @@ static bool deliver_one(struct trapframe *tf, uint64_t ready);
 
 void signal_deliver(struct trapframe *tf)
 {
-	uint64_t ready = current->sig_pending &
-			 (~current->sig_blocked | sigbit(SIGKILL));
+	uint64_t ready =
+	    current->sig_pending & (~current->sig_blocked | sigbit(SIGKILL));
 
 	deliver_one(tf, ready);
 	/* No handler ran: an interrupted call restarts, and a mask that
@@ -268,8 +268,8 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint32_t, uset, uint32_t, uold,
 
 	if (size != SIGSET_BYTES)
 		return -EINVAL;
-	if (uold && copy_to_user((void *)uold, &current->sig_blocked,
-				 SIGSET_BYTES))
+	if (uold &&
+	    copy_to_user((void *)uold, &current->sig_blocked, SIGSET_BYTES))
 		return -EFAULT;
 	if (!uset)
 		return 0;

@@ -118,8 +118,8 @@ SYSCALL_DEFINE1(alarm, uint32_t, seconds)
 {
 	uint64_t left = alarm_left();
 
-	current->alarm_tick = seconds ? sched_ticks() + (uint64_t)seconds * HZ
-				      : 0;
+	current->alarm_tick =
+	    seconds ? sched_ticks() + (uint64_t)seconds * HZ : 0;
 	current->alarm_interval = 0;
 	/* Whole seconds left, rounded up (Linux rounds >= 0.5 s up). */
 	return (long)((left + HZ / 2) / HZ) + (left && left < HZ / 2);

@@ -45,7 +45,8 @@ static long copy_strings(struct arg_buf *b, uint32_t uarr, char **out)
 
 SYSCALL_DEFINE3(execve, const char *, upath, uint32_t, uargv, uint32_t, uenvp)
 {
-	char path[EXEC_PATH_MAX], *argv[EXEC_ARGV_MAX + 1], *envp[EXEC_ARGV_MAX + 1];
+	char path[EXEC_PATH_MAX], *argv[EXEC_ARGV_MAX + 1],
+	    *envp[EXEC_ARGV_MAX + 1];
 	struct arg_buf b;
 	long argc, envc, r;
 	paddr_t pa;

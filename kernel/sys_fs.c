@@ -165,8 +165,8 @@ static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 	return r;
 }
 
-SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, buf, uint32_t, count,
-		uint32_t, lo, uint32_t, hi)
+SYSCALL_DEFINE5(pread64, uint32_t, fd, uint32_t, buf, uint32_t, count, uint32_t,
+		lo, uint32_t, hi)
 {
 	return do_prw(fd, buf, count, syscall_u64(lo, hi), false);
 }
@@ -248,8 +248,8 @@ SYSCALL_DEFINE3(open, uint32_t, path, uint32_t, flags, uint32_t, mode)
 	return do_openat(AT_FDCWD, path, flags, mode);
 }
 
-SYSCALL_DEFINE4(openat, int, dirfd, uint32_t, path, uint32_t, flags,
-		uint32_t, mode)
+SYSCALL_DEFINE4(openat, int, dirfd, uint32_t, path, uint32_t, flags, uint32_t,
+		mode)
 {
 	return do_openat(dirfd, path, flags, mode);
 }
@@ -307,8 +307,8 @@ SYSCALL_DEFINE3(lseek, uint32_t, fd, int, off, uint32_t, whence)
 	return (long)r;
 }
 
-SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo,
-		void *, result, uint32_t, whence)
+SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
+		result, uint32_t, whence)
 {
 	struct file *f = getf(fd);
 	int64_t r;

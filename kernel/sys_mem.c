@@ -100,8 +100,8 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	return r ? r : (long)addr;
 }
 
-SYSCALL_DEFINE6(mmap2, uint32_t, addr, uint32_t, len, uint32_t, prot,
-		uint32_t, flags, uint32_t, fd, uint32_t, pgoff)
+SYSCALL_DEFINE6(mmap2, uint32_t, addr, uint32_t, len, uint32_t, prot, uint32_t,
+		flags, uint32_t, fd, uint32_t, pgoff)
 {
 	return do_mmap(addr, len, prot, flags, fd, pgoff);
 }
@@ -137,11 +137,12 @@ SYSCALL_DEFINE3(mprotect, uint32_t, addr, uint32_t, len, uint32_t, prot)
 
 /* The two 64-bit ids come low word first, as user/include/vmkernel.h
  * passes them. */
-SYSCALL_DEFINE6(vm_yield_get_block, uint32_t, ylo, uint32_t, yhi,
-		uint32_t, glo, uint32_t, ghi, uint32_t, addr, uint32_t, npages)
+SYSCALL_DEFINE6(vm_yield_get_block, uint32_t, ylo, uint32_t, yhi, uint32_t, glo,
+		uint32_t, ghi, uint32_t, addr, uint32_t, npages)
 {
 	return mm_yield_get_block(current->ycache_owner, current->space, addr,
-				  npages, syscall_u64(ylo, yhi), syscall_u64(glo, ghi));
+				  npages, syscall_u64(ylo, yhi),
+				  syscall_u64(glo, ghi));
 }
 
 SYSCALL_DEFINE2(vm_forget_block, uint32_t, lo, uint32_t, hi)
@@ -170,10 +171,10 @@ SYSCALL_DEFINE1(vm_stats, void *, ust)
 	slab_trim();
 	phys_get_stats(&ps);
 	ycache_get_stats(&ys);
-	u = (struct vm_stats){
-	    ps.total,	  ps.free,  ps.kernel, ps.user, ps.cached,
-	    ys.blocks,	  ys.pages, ys.yields, ys.hits, ys.misses,
-	    ys.evictions, 0,	    0};
+	u = (struct vm_stats){ps.total,	 ps.free,   ps.kernel,	  ps.user,
+			      ps.cached, ys.blocks, ys.pages,	  ys.yields,
+			      ys.hits,	 ys.misses, ys.evictions, 0,
+			      0};
 	slab_get_stats(&ss);
 	u.used_outside_slab = ps.total - ps.free - ss.pages;
 	u.slab_objects = ss.objects;

@@ -185,8 +185,8 @@ SYSCALL_DEFINE3(mknod, uint32_t, path, uint32_t, mode, uint32_t, dev)
 	return do_mknodat(AT_FDCWD, path, mode, dev, false);
 }
 
-SYSCALL_DEFINE4(mknodat, int, dirfd, uint32_t, path, uint32_t, mode,
-		uint32_t, dev)
+SYSCALL_DEFINE4(mknodat, int, dirfd, uint32_t, path, uint32_t, mode, uint32_t,
+		dev)
 {
 	return do_mknodat(dirfd, path, mode, dev, false);
 }
@@ -253,8 +253,8 @@ SYSCALL_DEFINE3(readlink, uint32_t, path, uint32_t, buf, int, size)
 	return do_readlinkat(AT_FDCWD, path, buf, size);
 }
 
-SYSCALL_DEFINE4(readlinkat, int, dirfd, uint32_t, path, uint32_t, buf,
-		int, size)
+SYSCALL_DEFINE4(readlinkat, int, dirfd, uint32_t, path, uint32_t, buf, int,
+		size)
 {
 	return do_readlinkat(dirfd, path, buf, size);
 }
@@ -295,8 +295,8 @@ SYSCALL_DEFINE2(link, uint32_t, oldp, uint32_t, newp)
 	return do_two(AT_FDCWD, oldp, AT_FDCWD, newp, 'l', false);
 }
 
-SYSCALL_DEFINE5(linkat, int, odirfd, uint32_t, oldp, int, ndirfd,
-		uint32_t, newp, uint32_t, flags)
+SYSCALL_DEFINE5(linkat, int, odirfd, uint32_t, oldp, int, ndirfd, uint32_t,
+		newp, uint32_t, flags)
 {
 	if (flags & ~(uint32_t)AT_SYMLINK_FOLLOW)
 		return -EINVAL;
@@ -309,8 +309,8 @@ SYSCALL_DEFINE2(rename, uint32_t, oldp, uint32_t, newp)
 	return do_two(AT_FDCWD, oldp, AT_FDCWD, newp, 'r', false);
 }
 
-SYSCALL_DEFINE4(renameat, int, odirfd, uint32_t, oldp, int, ndirfd,
-		uint32_t, newp)
+SYSCALL_DEFINE4(renameat, int, odirfd, uint32_t, oldp, int, ndirfd, uint32_t,
+		newp)
 {
 	return do_two(odirfd, oldp, ndirfd, newp, 'r', false);
 }

@@ -39,9 +39,8 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 		if (!f)
 			fds[i].revents = POLLNVAL;
 		else if (f->ops == &console_ops)
-			fds[i].revents =
-			    (ev & POLLOUT) |
-			    (console_readable() ? ev & POLLIN : 0);
+			fds[i].revents = (ev & POLLOUT) |
+					 (console_readable() ? ev & POLLIN : 0);
 		else
 			fds[i].revents = ev & (POLLIN | POLLOUT);
 		ready += fds[i].revents != 0;

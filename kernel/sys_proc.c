@@ -11,7 +11,8 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define CLOCK_ID_MAX 11 /* CLOCK_REALTIME .. CLOCK_TAI: all read the tick clock */
+#define CLOCK_ID_MAX \
+	11 /* CLOCK_REALTIME .. CLOCK_TAI: all read the tick clock */
 #define TIMER_ABSTIME 1
 #define RLIMIT_STACK 3
 #define RLIM_NLIMITS 16
@@ -206,7 +207,7 @@ static long clock_sleep(uint32_t clk, uint32_t flags, int64_t sec, int32_t nsec)
 		uint64_t now = sched_ticks() + clock_offset_ticks(clk);
 		uint64_t at = (uint64_t)sec * HZ +
 			      (uint64_t)(nsec + NSEC_PER_SEC / HZ - 1) /
-				      (NSEC_PER_SEC / HZ);
+				  (NSEC_PER_SEC / HZ);
 
 		ticks = at > now ? (long)MIN(at - now, 0x7FFFFFFFull) : 0;
 	}

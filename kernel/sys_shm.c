@@ -64,8 +64,8 @@ static long shm_get(int32_t key, uint32_t size, uint32_t flags)
 		return -ENOMEM;
 	size = PAGE_ROUND_UP(size);
 	addr = mm_find_free(shm_space, SHM_BASE, size);
-	if (!addr || addr + size > SHM_BASE + SHM_AREA || mm_map_shared(shm_space, addr, size,
-				   PROT_READ | PROT_WRITE))
+	if (!addr || addr + size > SHM_BASE + SHM_AREA ||
+	    mm_map_shared(shm_space, addr, size, PROT_READ | PROT_WRITE))
 		return -ENOMEM;
 	segs[free_id] = (struct shm_seg){true, key, addr, size};
 	return free_id;
@@ -166,7 +166,7 @@ void shm_init(void)
 	/* Made now, not on first use, so it is not counted against a test. */
 	shm_space = mm_space_new();
 	/* Its page tables too: kept for good, not counted against a test. */
-	if (!shm_space || pt_prepare(shm_space->pgdir, SHM_BASE,
-				     SHM_AREA >> PAGE_SHIFT))
+	if (!shm_space ||
+	    pt_prepare(shm_space->pgdir, SHM_BASE, SHM_AREA >> PAGE_SHIFT))
 		panic("shm: no memory");
 }

@@ -198,8 +198,8 @@ SYSCALL_DEFINE2(fstat64, uint32_t, fd, uint32_t, buf)
 	return do_fstat(fd, buf, true);
 }
 
-SYSCALL_DEFINE4(fstatat64, int, dirfd, uint32_t, p, uint32_t, buf,
-		uint32_t, flags)
+SYSCALL_DEFINE4(fstatat64, int, dirfd, uint32_t, p, uint32_t, buf, uint32_t,
+		flags)
 {
 	struct ramfs_stat st;
 	long err;

@@ -1,4 +1,5 @@
-/* uaccess.c - checked copies between kernel buffers and the current process's memory. */
+/* uaccess.c - checked copies between kernel buffers and the current process's
+ * memory. */
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/uaccess.h>

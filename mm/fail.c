@@ -51,8 +51,7 @@ int fail_configure(enum fail_site site, const char *spec)
 	if (s[0] == 'r' && s[1] == 'a' && s[2] == 'n' && s[3] == 'd' &&
 	    s[4] == ':') {
 		if (!parse_u32(s + 5, &seed, &s) || *s != ':' ||
-		    !parse_u32(s + 1, &p.percent, &s) || *s ||
-		    p.percent > 100)
+		    !parse_u32(s + 1, &p.percent, &s) || *s || p.percent > 100)
 			return -EINVAL;
 		p.state = seed ? seed : 0x9E3779B9u;
 	} else if (!parse_u32(s, &p.every, &s) || *s) {

@@ -265,7 +265,7 @@ static paddr_t alloc_once(size_t npages, unsigned constraint)
 		pa = (paddr_t)(range_end(r) - bytes);
 	} else {
 		limit = constraint == PHYS_BELOW_1M ? PHYS_1M_LIMIT
-						   : PHYS_16M_LIMIT;
+						    : PHYS_16M_LIMIT;
 		r = find_lowest(npages);
 		if (!r || r->start + bytes > limit)
 			return PHYS_NONE;

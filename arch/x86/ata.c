@@ -26,7 +26,7 @@
 #define ATA_DRIVE (ATA_IO + 6)
 #define ATA_STATUS (ATA_IO + 7) /* reading it acknowledges the IRQ */
 #define ATA_COMMAND (ATA_IO + 7)
-#define ATA_ALTSTATUS 0x3F6	/* reading it does not */
+#define ATA_ALTSTATUS 0x3F6 /* reading it does not */
 #define ATA_CONTROL 0x3F6
 #define ATA_IRQ 14
 
@@ -310,10 +310,10 @@ static void probe(unsigned slave)
 	if (inb(ATA_ALTSTATUS) == 0xFF || !identify(d, id))
 		return;
 	d->lba48 = id[83] & (1u << 10);
-	sectors = d->lba48 ? (uint64_t)id[100] | (uint64_t)id[101] << 16 |
-				 (uint64_t)id[102] << 32 |
-				 (uint64_t)id[103] << 48
-			   : (uint64_t)id[60] | (uint64_t)id[61] << 16;
+	sectors = d->lba48
+		      ? (uint64_t)id[100] | (uint64_t)id[101] << 16 |
+			    (uint64_t)id[102] << 32 | (uint64_t)id[103] << 48
+		      : (uint64_t)id[60] | (uint64_t)id[61] << 16;
 	if (!d->lba48 && sectors > LBA28_LIMIT)
 		sectors = LBA28_LIMIT;
 	identify_string(d->model, &id[27], 20);

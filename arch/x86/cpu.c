@@ -1,4 +1,5 @@
-/* cpu.c - small CPU hooks: cycle counter, frame pointer, interrupt flag, leaving QEMU. */
+/* cpu.c - small CPU hooks: cycle counter, frame pointer, interrupt flag,
+ * leaving QEMU. */
 #include <arch/hooks.h>
 #include "x86.h"
 

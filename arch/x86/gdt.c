@@ -103,7 +103,7 @@ void arch_set_tls(unsigned slot, uint32_t base, uint32_t limit, uint32_t flags)
 }
 
 /* GDT index of a selector, and its table-indicator bit (1: LDT). */
-#define SEL_INDEX(sel) (((sel) & 0xFFFFu) >> 3)
+#define SEL_INDEX(sel) (((sel)&0xFFFFu) >> 3)
 #define SEL_TI 0x4u
 #define DESC_PRESENT (1ull << 47)
 

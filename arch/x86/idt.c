@@ -1,4 +1,5 @@
-/* idt.c - the interrupt descriptor table: exceptions, 16 IRQs and int 0x80 (callable from ring 3). */
+/* idt.c - the interrupt descriptor table: exceptions, 16 IRQs and int 0x80
+ * (callable from ring 3). */
 #include <arch/trap.h>
 #include "arch.h"
 

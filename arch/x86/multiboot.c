@@ -56,8 +56,7 @@ static void parse_mmap(const struct mb_info *mb)
 	uint32_t off = 0;
 
 	while (off < mb->mmap_length && bootinfo.nmmap < BOOT_MAX_MMAP) {
-		const struct mb_mmap_entry *e =
-			early_virt(mb->mmap_addr + off);
+		const struct mb_mmap_entry *e = early_virt(mb->mmap_addr + off);
 		struct boot_mmap *m = &bootinfo.mmap[bootinfo.nmmap++];
 		m->base = e->base;
 		m->len = e->len;
@@ -91,7 +90,8 @@ int multiboot_parse(uint32_t magic, paddr_t mbi)
 		const struct mb_module *m = early_virt(mb->mods_addr);
 		for (uint32_t i = 0; i < mb->mods_count && i < BOOT_MAX_MODS;
 		     i++) {
-			struct boot_module *bm = &bootinfo.mods[bootinfo.nmods++];
+			struct boot_module *bm =
+			    &bootinfo.mods[bootinfo.nmods++];
 			bm->start = m[i].start;
 			bm->end = m[i].end;
 			if (m[i].string)

@@ -25,7 +25,7 @@
 uint32_t kernel_pgdir[1024] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t low_pt[1024] __attribute__((aligned(PAGE_SIZE)));
 static uint32_t slab_pts[SLAB_WINDOW_PTS][1024]
-	__attribute__((aligned(PAGE_SIZE)));
+    __attribute__((aligned(PAGE_SIZE)));
 static uint32_t slab_used[SLAB_SLOTS / 32];
 static unsigned slab_next;
 static paddr_t direct_limit;
@@ -49,7 +49,7 @@ void arch_paging_init(paddr_t mem_top)
 		kernel_pgdir[PD_INDEX(KERNEL_BASE + pa)] = pa | big;
 	for (unsigned i = 0; i < SLAB_WINDOW_PTS; i++)
 		kernel_pgdir[PD_INDEX(SLAB_WINDOW) + i] =
-			kphys(slab_pts[i]) | PTE_P | PTE_W;
+		    kphys(slab_pts[i]) | PTE_P | PTE_W;
 	/* Drop the boot identity mapping; flush everything, globals too. */
 	kernel_pgdir[0] = kernel_pgdir[1] = 0;
 	write_cr3(kphys(kernel_pgdir));

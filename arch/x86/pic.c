@@ -1,4 +1,5 @@
-/* pic.c - the two 8259 PICs, remapped to vectors 32..47, all lines masked until used. */
+/* pic.c - the two 8259 PICs, remapped to vectors 32..47, all lines masked until
+ * used. */
 #include "x86.h"
 #include "arch.h"
 

@@ -94,6 +94,6 @@ uint32_t arch_rtc_seconds(void)
 	if (a.month < 1 || a.month > 12 || a.day < 1 || a.day > 31 ||
 	    year < 1970)
 		return 0;
-	return days_from_epoch(year, a.month, a.day) * 86400u +
-	       a.hour * 3600u + a.min * 60u + a.sec;
+	return days_from_epoch(year, a.month, a.day) * 86400u + a.hour * 3600u +
+	       a.min * 60u + a.sec;
 }

@@ -18,7 +18,7 @@ static void (*irq_handlers[16])(struct trapframe *tf);
 #define TRAP_GP 13
 
 extern char trap_pop_gs[], trap_pop_fs[], trap_pop_es[], trap_pop_ds[],
-	trap_iret[], trap_segment_resume[];
+    trap_iret[], trap_segment_resume[];
 
 /* The instructions of the return path that load user state, and the
  * offset in the frame being returned to of what each loads. */
@@ -26,20 +26,36 @@ static const struct {
 	const char *at;
 	size_t off;
 } return_steps[] = {
-	{trap_pop_gs, offsetof(struct trapframe, gs)},
-	{trap_pop_fs, offsetof(struct trapframe, fs)},
-	{trap_pop_es, offsetof(struct trapframe, es)},
-	{trap_pop_ds, offsetof(struct trapframe, ds)},
-	{trap_iret, offsetof(struct trapframe, eip)},
+    {trap_pop_gs, offsetof(struct trapframe, gs)},
+    {trap_pop_fs, offsetof(struct trapframe, fs)},
+    {trap_pop_es, offsetof(struct trapframe, es)},
+    {trap_pop_ds, offsetof(struct trapframe, ds)},
+    {trap_iret, offsetof(struct trapframe, eip)},
 };
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow",
-	"bound range", "invalid opcode", "device not available",
-	"double fault", "coprocessor overrun", "invalid TSS",
-	"segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 error", "alignment check",
-	"machine check", "SIMD error", "virtualization", "control protection",
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "device not available",
+    "double fault",
+    "coprocessor overrun",
+    "invalid TSS",
+    "segment not present",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 error",
+    "alignment check",
+    "machine check",
+    "SIMD error",
+    "virtualization",
+    "control protection",
 };
 
 void irq_register(int irq, void (*fn)(struct trapframe *tf))
@@ -57,11 +73,11 @@ void trap_dump(const struct trapframe *tf)
 	printk("Exception %u (%s), error code %#x\n", tf->vector,
 	       name ? name : "?", tf->error);
 	if (tf->vector == TRAP_PAGE_FAULT)
-		printk("  CR2 (fault address) = %08x (%s, %s, %s)\n",
-		       read_cr2(),
-		       tf->error & PF_ERR_PRESENT ? "protection" : "not present",
-		       tf->error & PF_ERR_WRITE ? "write" : "read",
-		       tf->error & PF_ERR_USER ? "user" : "kernel");
+		printk(
+		    "  CR2 (fault address) = %08x (%s, %s, %s)\n", read_cr2(),
+		    tf->error & PF_ERR_PRESENT ? "protection" : "not present",
+		    tf->error & PF_ERR_WRITE ? "write" : "read",
+		    tf->error & PF_ERR_USER ? "user" : "kernel");
 	printk("  EIP = %08x %s+%#lx  CS = %04x  EFLAGS = %08x\n", tf->eip,
 	       fn ? fn : "?", fn ? (unsigned long)off : 0ul, tf->cs,
 	       tf->eflags);
@@ -70,8 +86,8 @@ void trap_dump(const struct trapframe *tf)
 	printk("  ESI = %08x  EDI = %08x  EBP = %08x  ESP = %08x\n", tf->esi,
 	       tf->edi, tf->ebp,
 	       trap_from_user(tf) ? tf->esp : (uint32_t)&tf->esp);
-	printk("  DS = %04x  ES = %04x  FS = %04x  GS = %04x\n", tf->ds,
-	       tf->es, tf->fs, tf->gs);
+	printk("  DS = %04x  ES = %04x  FS = %04x  GS = %04x\n", tf->ds, tf->es,
+	       tf->fs, tf->gs);
 	if (!trap_from_user(tf))
 		backtrace_print(tf->eip, tf->ebp);
 }

@@ -1,10 +1,11 @@
-/* uproc.c - arch side of processes: kernel stack layout, user frames, TLS descriptors, copy fixups. */
+/* uproc.c - arch side of processes: kernel stack layout, user frames, TLS
+ * descriptors, copy fixups. */
 #include <arch/proc.h>
 #include <kernel/string.h>
 #include "arch.h"
 
 extern char new_proc_entry[], user_copy_start[], user_copy_end[],
-	user_copy_fault[];
+    user_copy_fault[];
 
 uint32_t arch_kstack_init(void *top, struct trapframe **tfp)
 {
@@ -15,10 +16,10 @@ uint32_t arch_kstack_init(void *top, struct trapframe **tfp)
 	tf = (struct trapframe *)sp;
 	memset(tf, 0, sizeof(*tf));
 	*--sp = (uint32_t)new_proc_entry; /* ret of arch_context_switch */
-	*--sp = 0; /* ebp: ends backtraces */
-	*--sp = 0; /* ebx */
-	*--sp = 0; /* esi */
-	*--sp = 0; /* edi */
+	*--sp = 0;			  /* ebp: ends backtraces */
+	*--sp = 0;			  /* ebx */
+	*--sp = 0;			  /* esi */
+	*--sp = 0;			  /* edi */
 	*tfp = tf;
 	return (uint32_t)sp;
 }

@@ -1,11 +1,12 @@
-/* x86.h - inline assembly helpers private to arch/x86: ports, control registers, TLB. */
+/* x86.h - inline assembly helpers private to arch/x86: ports, control
+ * registers, TLB. */
 #ifndef ARCH_X86_X86_H
 #define ARCH_X86_X86_H
 
 #include <kernel/types.h>
 
 #define EFLAGS_IF 0x200 /* interrupts enabled */
-#define CR4_PGE 0x80    /* global pages */
+#define CR4_PGE 0x80	/* global pages */
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -1,9 +1,10 @@
 /*
  * hooks.h - the only hardware interface mm/, fs/ and kernel/ algorithms use.
  *
- * The kernel implements these in arch/x86/ (paging.c, serial.c, cpu.c); the host unit tests
- * implement them over an mmap'ed arena that stands in for physical memory
- * (tests/host/host_hooks.c), so the same mm code runs in both places.
+ * The kernel implements these in arch/x86/ (paging.c, serial.c, cpu.c); the
+ * host unit tests implement them over an mmap'ed arena that stands in for
+ * physical memory (tests/host/host_hooks.c), so the same mm code runs in both
+ * places.
  */
 #ifndef ARCH_HOOKS_H
 #define ARCH_HOOKS_H

@@ -1,4 +1,5 @@
-/* proc.h (arch) - the hardware side of processes: kernel stacks, context switch, user entry, TLS. */
+/* proc.h (arch) - the hardware side of processes: kernel stacks, context
+ * switch, user entry, TLS. */
 #ifndef ARCH_PROC_H
 #define ARCH_PROC_H
 

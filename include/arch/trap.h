@@ -1,4 +1,5 @@
-/* trap.h - the register frame saved on every interrupt, exception and system call. */
+/* trap.h - the register frame saved on every interrupt, exception and system
+ * call. */
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
 

@@ -28,7 +28,7 @@ struct blockdev {
 	const char *name;     /* "hda", "ram0": the /dev name */
 	uint32_t sector_size; /* BLOCKDEV_SECTOR */
 	uint64_t nsectors;
-	uint32_t rdev;	      /* device number of its /dev node */
+	uint32_t rdev; /* device number of its /dev node */
 	void *priv;
 };
 

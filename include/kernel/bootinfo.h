@@ -1,4 +1,5 @@
-/* bootinfo.h - what the boot loader told us, copied out of the multiboot structures early. */
+/* bootinfo.h - what the boot loader told us, copied out of the multiboot
+ * structures early. */
 #ifndef KERNEL_BOOTINFO_H
 #define KERNEL_BOOTINFO_H
 

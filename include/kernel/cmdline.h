@@ -1,4 +1,5 @@
-/* cmdline.h - the kernel command line: space-separated words and key=value pairs. */
+/* cmdline.h - the kernel command line: space-separated words and key=value
+ * pairs. */
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 

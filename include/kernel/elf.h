@@ -1,4 +1,5 @@
-/* elf.h - the parts of the ELF32 format that exec needs (System V ABI, i386 supplement). */
+/* elf.h - the parts of the ELF32 format that exec needs (System V ABI, i386
+ * supplement). */
 #ifndef KERNEL_ELF_H
 #define KERNEL_ELF_H
 

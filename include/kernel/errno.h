@@ -1,4 +1,5 @@
-/* errno.h - Linux i386 error numbers; kernel functions return -E... on failure. */
+/* errno.h - Linux i386 error numbers; kernel functions return -E... on failure.
+ */
 #ifndef KERNEL_ERRNO_H
 #define KERNEL_ERRNO_H
 

@@ -7,17 +7,16 @@
 #include <kernel/user_layout.h>
 
 #define EXEC_ARGS_MAX (32u << 10) /* bytes of argv + envp strings */
-#define EXEC_ARGV_MAX 63          /* strings in argv, and in envp */
-#define EXEC_PATH_MAX 256         /* bytes of the program's path */
+#define EXEC_ARGV_MAX 63	  /* strings in argv, and in envp */
+#define EXEC_PATH_MAX 256	  /* bytes of the program's path */
 
 struct mm_space;
 
 /* Map the stack of the new image and write argc, argv, envp and the
  * auxiliary vector; *sp gets the initial stack pointer. */
-long exec_build_stack(struct mm_space *s, const char *path,
-		      char *const argv[], int argc, char *const envp[],
-		      int envc, const struct elf32_ehdr *eh, vaddr_t phdr,
-		      uint32_t *sp);
+long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
+		      int argc, char *const envp[], int envc,
+		      const struct elf32_ehdr *eh, vaddr_t phdr, uint32_t *sp);
 /* What exec resets in the process: handlers, TLS, close-on-exec files,
  * brk, name. */
 void exec_reset_process(struct proc *p, const char *path, vaddr_t brk);

@@ -1,4 +1,5 @@
-/* ksyms.h - the kernel's own symbol table (generated at build time) for backtraces. */
+/* ksyms.h - the kernel's own symbol table (generated at build time) for
+ * backtraces. */
 #ifndef KERNEL_KSYMS_H
 #define KERNEL_KSYMS_H
 

@@ -31,9 +31,9 @@ struct user_tls {
 struct proc {
 	int pid, ppid, pgid;
 	enum proc_state state;
-	int exit_status;  /* wait4 status word once a zombie */
-	void *wait_chan;  /* what a sleeping process waits for */
-	uint32_t kesp;    /* saved kernel stack pointer (context switch) */
+	int exit_status; /* wait4 status word once a zombie */
+	void *wait_chan; /* what a sleeping process waits for */
+	uint32_t kesp;	 /* saved kernel stack pointer (context switch) */
 	struct trapframe *tf;
 	struct mm_space *space;
 	uint32_t ycache_owner;

@@ -4,8 +4,8 @@
 
 #include <kernel/proc.h>
 
-#define HZ 100      /* timer interrupts a second (arch/x86/pit.c) */
-#define USER_HZ HZ  /* clock ticks as user space counts them (AT_CLKTCK) */
+#define HZ 100	   /* timer interrupts a second (arch/x86/pit.c) */
+#define USER_HZ HZ /* clock ticks as user space counts them (AT_CLKTCK) */
 #define NSEC_PER_SEC 1000000000
 #define USEC_PER_SEC 1000000
 

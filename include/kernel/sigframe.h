@@ -1,4 +1,5 @@
-/* sigframe.h - building and unwinding Linux i386 signal frames (kernel/sigframe.c). */
+/* sigframe.h - building and unwinding Linux i386 signal frames
+ * (kernel/sigframe.c). */
 #ifndef KERNEL_SIGFRAME_H
 #define KERNEL_SIGFRAME_H
 

@@ -1,4 +1,5 @@
-/* string.h - memory and string helpers: libc's on the host, lib/string.c and arch/x86/string.c in the kernel. */
+/* string.h - memory and string helpers: libc's on the host, lib/string.c and
+ * arch/x86/string.c in the kernel. */
 #ifndef KERNEL_STRING_H
 #define KERNEL_STRING_H
 

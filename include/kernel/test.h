@@ -16,33 +16,32 @@ struct test_case {
 	void (*fn)(void);
 };
 
-#define TEST(tname)                                                        \
-	static void test_##tname(void);                                    \
-	static const struct test_case test_case_##tname                    \
-		__attribute__((used, section("ktests"), aligned(4))) = {   \
-			#tname, test_##tname};                              \
+#define TEST(tname)                                                         \
+	static void test_##tname(void);                                     \
+	static const struct test_case test_case_##tname __attribute__((     \
+	    used, section("ktests"), aligned(4))) = {#tname, test_##tname}; \
 	static void test_##tname(void)
 
 void test_fail(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 bool test_failed(void);
 
-#define CHECK(cond)                                                   \
-	do {                                                          \
-		if (!(cond)) {                                        \
-			test_fail(__FILE__, __LINE__, "%s", #cond);  \
-			return;                                       \
-		}                                                     \
+#define CHECK(cond)                                                 \
+	do {                                                        \
+		if (!(cond)) {                                      \
+			test_fail(__FILE__, __LINE__, "%s", #cond); \
+			return;                                     \
+		}                                                   \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                      \
-	do {                                                                \
-		long long _a = (long long)(a), _b = (long long)(b);         \
-		if (_a != _b) {                                             \
-			test_fail(__FILE__, __LINE__,                       \
+#define CHECK_EQ(a, b)                                                        \
+	do {                                                                  \
+		long long _a = (long long)(a), _b = (long long)(b);           \
+		if (_a != _b) {                                               \
+			test_fail(__FILE__, __LINE__,                         \
 				  "%s == %s (%lld != %lld)", #a, #b, _a, _b); \
-			return;                                             \
-		}                                                           \
+			return;                                               \
+		}                                                             \
 	} while (0)
 
 #endif

@@ -16,7 +16,7 @@
 #define USER_SHM_BASE 0x50000000u
 #define USER_STACK_TOP 0xC0000000u
 #define USER_STACK_INITIAL (128u << 10) /* mapped at exec */
-#define USER_STACK_MAX (8u << 20)       /* RLIMIT_STACK: grows on demand */
+#define USER_STACK_MAX (8u << 20)	/* RLIMIT_STACK: grows on demand */
 #define USER_STACK_LIMIT (USER_STACK_TOP - USER_STACK_MAX)
 
 #endif

@@ -12,9 +12,9 @@
 
 #include <kernel/types.h>
 
-#define PTE_P 0x001u  /* present */
-#define PTE_W 0x002u  /* writable */
-#define PTE_U 0x004u  /* user */
+#define PTE_P 0x001u /* present */
+#define PTE_W 0x002u /* writable */
+#define PTE_U 0x004u /* user */
 #define PTE_PWT 0x008u
 #define PTE_PCD 0x010u
 #define PTE_A 0x020u
@@ -35,7 +35,8 @@
 void pt_set_kernel_dir(paddr_t dir);
 paddr_t pt_kernel_dir(void);
 
-/* New directory: user half empty, kernel half copied. PHYS_NONE if no memory. */
+/* New directory: user half empty, kernel half copied. PHYS_NONE if no memory.
+ */
 paddr_t pt_new_dir(void);
 /* Free the directory and all its user page tables (not the mapped pages). */
 void pt_free_dir(paddr_t dir);
@@ -48,7 +49,8 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags);
  * pt_map() there cannot fail. 0 or -ENOMEM (tables made so far are kept).
  */
 int pt_prepare(paddr_t dir, vaddr_t va, size_t npages);
-/* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is loaded. */
+/* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is
+ * loaded. */
 void pt_unmap(paddr_t dir, vaddr_t va);
 /* Read the mapping of va: true if present; pa and flags are optional. */
 bool pt_lookup(paddr_t dir, vaddr_t va, paddr_t *pa, unsigned *flags);

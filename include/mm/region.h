@@ -82,8 +82,7 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
  * down to grow_limit. */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit);
-int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len,
-		  unsigned prot);
+int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot);
 int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
 		  unsigned prot);
 /* Map src's shared region covering [src_addr, +len) into dst (both see

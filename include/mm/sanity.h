@@ -17,7 +17,7 @@ void sanity_mark(struct sanity *s, paddr_t pa, size_t npages,
 		 const char *owner);
 /* Report a broken invariant found by a walker (panics). */
 void sanity_fail(struct sanity *s, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+    __attribute__((noreturn, format(printf, 2, 3)));
 
 /*
  * An owner of physical memory outside mm's own structures (the kernel

@@ -42,11 +42,11 @@ void slab_unprotect_any(const void *p);
 void slab_protect_any(const void *p);
 
 #if MM_SANITY
-#define USE(obj, code)                  \
-	do {                            \
-		slab_unprotect(obj);    \
-		code;                   \
-		slab_protect(obj);      \
+#define USE(obj, code)               \
+	do {                         \
+		slab_unprotect(obj); \
+		code;                \
+		slab_protect(obj);   \
 	} while (0)
 #else
 #define USE(obj, code) \
@@ -68,7 +68,7 @@ bool slab_describe(const void *addr, char *buf, size_t size);
 void slab_trim(void);
 
 struct slab_stats {
-	size_t pages;   /* pages owned by the slab allocator */
+	size_t pages;	/* pages owned by the slab allocator */
 	size_t objects; /* live objects */
 };
 void slab_get_stats(struct slab_stats *st);

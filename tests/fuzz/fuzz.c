@@ -10,10 +10,11 @@
  * parent reaps it, kills it with SIGKILL if it runs longer than SECONDS
  * (no alarm() in this kernel: the parent polls with waitpid(WNOHANG) and
  * nanosleep), removes what it left behind (its scratch directory
- * /tmp/fz, the same for every child, SysV shm segments), and goes on until CALLS calls were made.
- * At the end it runs the kernel's sanity checker and compares the free
- * page count with the one before the first child (the guest runner's leak
- * measure). Last line: "PASS fuzz/CALLS" or "FAIL fuzz/CALLS: why".
+ * /tmp/fz, the same for every child, SysV shm segments), and goes on until
+ * CALLS calls were made. At the end it runs the kernel's sanity checker and
+ * compares the free page count with the one before the first child (the guest
+ * runner's leak measure). Last line: "PASS fuzz/CALLS" or "FAIL fuzz/CALLS:
+ * why".
  *
  * Replay: "fuzz -s SEED -r K -v" runs only child K and prints each call
  * before making it ("K.I name(args)") and its result after (" = r"), so
@@ -327,9 +328,9 @@ static void fill_random(void *p, size_t n)
 /* Value pools. */
 
 static const uint32_t interesting[] = {
-    0,		 1,	     2,		 0x7f,	     0xff,	 0x100,
-    0x1000,	 0xffff,     0x10000,	 0x7fffffff, 0x80000000, 0xffffffff,
-    0xfffffffe,	 0xfffff000, 0xc0000000, 0xc0100000, 0xbffffffc, 0x0804a000,
+    0,		1,	    2,		0x7f,	    0xff,	0x100,
+    0x1000,	0xffff,	    0x10000,	0x7fffffff, 0x80000000, 0xffffffff,
+    0xfffffffe, 0xfffff000, 0xc0000000, 0xc0100000, 0xbffffffc, 0x0804a000,
     0x7ffff000, 0x80000001, 0xffff8000, 0x40000000, 0xdeadbeef};
 
 static uint32_t v_any(void)
@@ -347,10 +348,11 @@ static uint32_t v_any(void)
 static uint32_t v_len(void)
 {
 	static const uint32_t lens[] = {
-	    0,		1,	    2,		4,	    7,	       8,
-	    16,		100,	    511,	4095,	    4096,      4097,
-	    8192,	65536,	    65537,	1 << 20,    4 << 20,   0x7ffff000,
-	    0x7fffffff, 0x80000000, 0xffffffff, 0xfffff000, 0xffffff00};
+	    0,		1,	    2,		4,	    7,
+	    8,		16,	    100,	511,	    4095,
+	    4096,	4097,	    8192,	65536,	    65537,
+	    1 << 20,	4 << 20,    0x7ffff000, 0x7fffffff, 0x80000000,
+	    0xffffffff, 0xfffff000, 0xffffff00};
 	if (chance(3))
 		return 1 + below(300);
 	return PICK(lens);
@@ -402,10 +404,9 @@ static uint32_t v_struct(void *p, uint32_t n)
 
 static uint32_t v_fd(void)
 {
-	static const uint32_t fds[] = {0,	   1,	       2,   3,	4,  5,
-				       6,	   7,	       8,   9,	10, 11,
-				       12,	   13,	       20,  62, 64, 100,
-				       0xffffffff, 0x7fffffff, 1024};
+	static const uint32_t fds[] = {
+	    0,	1,  2,	3,  4,	5,  6,	 7,	     8,		 9,   10,
+	    11, 12, 13, 20, 62, 64, 100, 0xffffffff, 0x7fffffff, 1024};
 	uint32_t fd = chance(8) ? v_any() : PICK(fds);
 	return fd == LOGFD ? LOGFD + 1 : fd;
 }
@@ -432,8 +433,9 @@ static uint32_t put_str(const char *s)
 }
 
 static const char *scratch_names[] = {
-    "a", "b", "d", "d/f", "d/g", "d/g/h", "e", "./a", "d/../b", "", "a/",
-    ".///a", ".", "d/..", "x", "p", "d/f/", "nodir/f", "s", "d/s"};
+    "a",   "b",	     "d",    "d/f",	"d/g",	 "d/g/h", "e",
+    "./a", "d/../b", "",     "a/",	".///a", ".",	  "d/..",
+    "x",   "p",	     "d/f/", "nodir/f", "s",	 "d/s"};
 
 static const char *system_names[] = {"/",
 				     "/dev/null",
@@ -506,10 +508,9 @@ static uint32_t v_path_r(void)
  * scratch directory, so only files there. */
 static uint32_t v_path_open(uint32_t flags)
 {
-	static const char *ro[] = {"/dev/null",	    "/dev/zero",
-				   "/dev/console",  "/proc/self/maps",
-				   "/proc/meminfo", "/proc/self",
-				   "/nonexistent",  "/proc/1/maps"};
+	static const char *ro[] = {
+	    "/dev/null",     "/dev/zero",  "/dev/console", "/proc/self/maps",
+	    "/proc/meminfo", "/proc/self", "/nonexistent", "/proc/1/maps"};
 	static const char *rw[] = {"/dev/null", "/dev/zero", "/dev/console"};
 	if ((flags & 3) == 0 && !(flags & (O_CREAT | O_TRUNC)) && chance(3))
 		return put_str(PICK(ro));
@@ -521,9 +522,9 @@ static uint32_t v_path_open(uint32_t flags)
 static uint32_t v_oflags(void)
 {
 	static const uint32_t base[] = {O_RDONLY, O_WRONLY, O_RDWR, 3};
-	static const uint32_t extra[] = {O_CREAT,  O_EXCL,     O_TRUNC,
-					 O_APPEND, O_NONBLOCK, O_DIRECTORY,
-					 O_NOFOLLOW, O_CLOEXEC, O_SYNC};
+	static const uint32_t extra[] = {O_CREAT,    O_EXCL,	 O_TRUNC,
+					 O_APPEND,   O_NONBLOCK, O_DIRECTORY,
+					 O_NOFOLLOW, O_CLOEXEC,	 O_SYNC};
 	if (chance(8))
 		return v_any();
 	uint32_t f = PICK(base);
@@ -539,18 +540,19 @@ static uint32_t v_mode(void)
 
 static uint32_t v_off(void)
 {
-	static const uint32_t offs[] = {0,	    1,		4095,	    4096,
-					4097,	    1 << 20,	0x7fffffff, 0x80000000,
-					0xffffffff, 0xfffff000, 0x10000000};
+	static const uint32_t offs[] = {
+	    0,		1,	    4095,	4096,	    4097,      1 << 20,
+	    0x7fffffff, 0x80000000, 0xffffffff, 0xfffff000, 0x10000000};
 	return chance(3) ? below(20000) : PICK(offs);
 }
 
 static uint32_t v_pid(void)
 {
 	uint32_t self = (uint32_t)g_self;
-	uint32_t pids[] = {0,	     self,	 0u - self, self + 1, self + 2,
-			   99999,    0u - 99999, 0x7fffffff, 0x80000000,
-			   (uint32_t)g_parent_pid, 1, 0xffffffff};
+	uint32_t pids[] = {
+	    0,	   self,       0u - self,  self + 1,   self + 2,
+	    99999, 0u - 99999, 0x7fffffff, 0x80000000, (uint32_t)g_parent_pid,
+	    1,	   0xffffffff};
 	return chance(10) ? v_any() : PICK(pids);
 }
 
@@ -563,8 +565,9 @@ static uint32_t v_time_spec(int wide)
 {
 	/* {0, small}, {0, >= 1e9}, {-1, 0}, {0, -1}; never seconds > 0 (a
 	 * sleep that long is denied as blocking by design). */
-	static const int32_t ns[] = {0, 1, 1000, 1000000, 5000000, 999999999,
-				     1000000000, -1, 0x7fffffff};
+	static const int32_t ns[] = {0,		 1,	  1000,
+				     1000000,	 5000000, 999999999,
+				     1000000000, -1,	  0x7fffffff};
 	int32_t sec = chance(6) ? -1 : 0;
 	int32_t nsv = PICK(ns);
 	if (wide) {
@@ -682,7 +685,7 @@ static uint32_t v_prot(void)
 
 static uint32_t v_mmap_flags(void)
 {
-	static const uint32_t f[] = {0x22, 0x21, 0x32, 0x02, 0x01, 0x12,
+	static const uint32_t f[] = {0x22, 0x21, 0x32, 0x02,  0x01,  0x12,
 				     0x31, 0x00, 0x03, 0x122, 0x4022};
 	return chance(6) ? v_any() : PICK(f);
 }
@@ -694,10 +697,10 @@ static uint32_t v_whence(void)
 
 static uint32_t v_clone_flags(void)
 {
-	static const uint32_t f[] = {
-	    17,		0x01200011, /* glibc fork */
-	    0x4111,	0x00100011, /* PARENT_SETTID */
-	    0x01000011, 0x00200011, 0x100, 0x10f00, 0x00080011, 0};
+	static const uint32_t f[] = {17,	 0x01200011, /* glibc fork */
+				     0x4111,	 0x00100011, /* PARENT_SETTID */
+				     0x01000011, 0x00200011, 0x100,
+				     0x10f00,	 0x00080011, 0};
 	return chance(4) ? v_any() : PICK(f);
 }
 
@@ -708,14 +711,15 @@ static uint32_t v_tls(void)
 	u[0] = chance(5) ? rnd() : PICK(entries);
 	u[1] = chance(3) ? (uint32_t)(uintptr_t)gbuf : v_any();
 	u[2] = chance(3) ? 0xfffff : v_any();
-	u[3] = chance(3) ? 0x51 : rnd() & 0x1ff; /* seg_32bit|limit_in_pages|useable */
+	u[3] = chance(3) ? 0x51
+			 : rnd() & 0x1ff; /* seg_32bit|limit_in_pages|useable */
 	return v_struct(u, 16);
 }
 
 static uint32_t v_ioctl(void)
 {
-	static const uint32_t c[] = {0x5401, 0x5402, 0x5403, 0x5404,
-				     0x540f, 0x5410, 0x5413, 0x541b,
+	static const uint32_t c[] = {0x5401, 0x5402, 0x5403,	0x5404,
+				     0x540f, 0x5410, 0x5413,	0x541b,
 				     0x5414, 0x5421, 0x80045430};
 	return chance(5) ? v_any() : PICK(c);
 }
@@ -733,8 +737,8 @@ static uint32_t v_ycache_id_lo(void)
 
 static uint32_t v_npages(void)
 {
-	static const uint32_t n[] = {0, 1, 1, 2, 3, 4, 16, 30, 36, 0x100000,
-				     0xffffffff, 0x80000};
+	static const uint32_t n[] = {0,	 1,  1,	 2,	   3,	       4,
+				     16, 30, 36, 0x100000, 0xffffffff, 0x80000};
 	return PICK(n);
 }
 
@@ -751,16 +755,16 @@ static uint32_t v_shmkey(void)
 
 static uint32_t v_shmflg(void)
 {
-	static const uint32_t f[] = {01000 | 0600, 03000 | 0600, 0600, 010000,
-				     0,		  01000,	0x2000};
+	static const uint32_t f[] = {
+	    01000 | 0600, 03000 | 0600, 0600, 010000, 0, 01000, 0x2000};
 	return chance(6) ? v_any() : PICK(f);
 }
 
 static uint32_t v_shmsize(void)
 {
-	static const uint32_t s[] = {0,		 1,	       4096,
-				     8192,	 65536,	       16u << 20,
-				     (16u << 20) + 1, 0xffffffff, 100};
+	static const uint32_t s[] = {
+	    0,		1,  4096, 8192, 65536, 16u << 20, (16u << 20) + 1,
+	    0xffffffff, 100};
 	return PICK(s);
 }
 
@@ -782,15 +786,15 @@ static uint32_t v_brk(void)
 /* An open-ish mknod mode: a type and permissions. */
 static uint32_t v_mknod_mode(void)
 {
-	static const uint32_t t[] = {0, 0100000, 0010000, 0020000,
+	static const uint32_t t[] = {0,	      0100000, 0010000, 0020000,
 				     0060000, 0140000, 0040000, 0120000};
 	return chance(6) ? v_any() : PICK(t) | below(01000);
 }
 
 static uint32_t v_dev(void)
 {
-	static const uint32_t d[] = {0x103, 0x105, 0x501, 0x500, 0x440, 0x101,
-				     0x102, 0};
+	static const uint32_t d[] = {0x103, 0x105, 0x501, 0x500,
+				     0x440, 0x101, 0x102, 0};
 	return chance(4) ? v_any() : PICK(d);
 }
 
@@ -803,8 +807,8 @@ enum kind {
 	K_INT,
 	K_FD,
 	K_DIRFD,
-	K_IN,  /* buffer the kernel reads, length in the next argument */
-	K_OUT, /* buffer the kernel writes, length in the next argument */
+	K_IN,	/* buffer the kernel reads, length in the next argument */
+	K_OUT,	/* buffer the kernel writes, length in the next argument */
 	K_OUTS, /* a small structure the kernel writes */
 	K_LEN,
 	K_PATH_R,
@@ -860,7 +864,13 @@ struct call {
 	uint8_t k[6];
 };
 
-#define C(nr, name, w, ...) {nr, name, w, {__VA_ARGS__}}
+#define C(nr, name, w, ...)         \
+	{                           \
+		nr, name, w,        \
+		{                   \
+			__VA_ARGS__ \
+		}                   \
+	}
 
 static const struct call calls[] = {
     C(1, "exit", 1, K_INT),
@@ -911,8 +921,7 @@ static const struct call calls[] = {
     C(108, "fstat", 3, K_FD, K_OUTS),
     C(114, "wait4", 2, K_PID, K_OUTS, K_WAITOPT, K_OUTS),
     C(116, "sysinfo", 1, K_OUTS),
-    C(117, "ipc", 4, K_IPCCALL, K_SHMID, K_SHMSIZE, K_SHMFLG, K_OUTS,
-      K_ADDR),
+    C(117, "ipc", 4, K_IPCCALL, K_SHMID, K_SHMSIZE, K_SHMFLG, K_OUTS, K_ADDR),
     C(119, "sigreturn", 3, K_NONE),
     C(120, "clone", 4, K_CLONEFLAGS, K_ADDR, K_OUTS, K_TLS, K_OUTS),
     C(122, "uname", 1, K_OUTS),
@@ -1039,8 +1048,8 @@ static uint32_t v_kind(int kind, struct gen *g, int i)
 	case K_PATH_OPEN:
 		return 0; /* filled in after the flags (see gen_call) */
 	case K_PATH_DIR: {
-		static const char *dirs[] = {".", "d", "d/g", "a", "nodir",
-					     "d/./g", "e"};
+		static const char *dirs[] = {".",     "d",     "d/g", "a",
+					     "nodir", "d/./g", "e"};
 		if (chance(6))
 			return v_path_bad();
 		if (chance(6))
@@ -1048,8 +1057,14 @@ static uint32_t v_kind(int kind, struct gen *g, int i)
 		return put_str(PICK(dirs));
 	}
 	case K_PATH_EXEC: {
-		static const char *ex[] = {"x", "x", "y", "a", "/dev/null", "d",
-					   "/nonexistent", "/proc/meminfo",
+		static const char *ex[] = {"x",
+					   "x",
+					   "y",
+					   "a",
+					   "/dev/null",
+					   "d",
+					   "/nonexistent",
+					   "/proc/meminfo",
 					   "z"};
 		return chance(8) ? v_path_bad() : put_str(PICK(ex));
 	}
@@ -1119,8 +1134,8 @@ static uint32_t v_kind(int kind, struct gen *g, int i)
 	case K_DEV:
 		return v_dev();
 	case K_ATFLAGS: {
-		static const uint32_t f[] = {0, 0x100, 0x200, 0x400, 0x800,
-					     0x1000, 0x200 | 0x100};
+		static const uint32_t f[] = {0,	    0x100,  0x200,	  0x400,
+					     0x800, 0x1000, 0x200 | 0x100};
 		return chance(6) ? v_any() : PICK(f);
 	}
 	case K_CLOCK:
@@ -1138,8 +1153,9 @@ static uint32_t v_kind(int kind, struct gen *g, int i)
 		return v_struct(m, 24);
 	}
 	case K_IPCCALL: {
-		static const uint32_t c[] = {21, 22, 23, 24, 1, 2, 11, 13, 0,
-					     0x10015 /* version 1 shmat */};
+		static const uint32_t c[] = {
+		    21, 22, 23, 24, 1,
+		    2,	11, 13, 0,  0x10015 /* version 1 shmat */};
 		return chance(6) ? v_any() : PICK(c);
 	}
 	case K_FLAGS:
@@ -1325,8 +1341,9 @@ static void gen_call(struct gen *g)
 	}
 	for (int i = 0; i < 6; i++) {
 		/* Arguments filled by an earlier one (lengths, counts). */
-		if (i > 0 && (c->k[i] == K_LEN || c->k[i] == K_IOVCNT ||
-			      c->k[i] == K_NFDS) &&
+		if (i > 0 &&
+		    (c->k[i] == K_LEN || c->k[i] == K_IOVCNT ||
+		     c->k[i] == K_NFDS) &&
 		    (c->k[i - 1] == K_IN || c->k[i - 1] == K_OUT ||
 		     c->k[i - 1] == K_IOV || c->k[i - 1] == K_POLLFDS))
 			continue;
@@ -1408,7 +1425,8 @@ static void guard_before(struct gen *g)
 		/* Keep the log readable (see the top). */
 		if (t == 2) {
 			uint32_t *iov = (uint32_t *)own(g->a[2], 8);
-			for (uint32_t i = 0; iov && i < 64 && own(g->a[2], 8 * (i + 1)); i++)
+			for (uint32_t i = 0;
+			     iov && i < 64 && own(g->a[2], 8 * (i + 1)); i++)
 				if (iov[2 * i + 1] > 64)
 					iov[2 * i + 1] = 64;
 			if (!iov || g->a[3] > 64)
@@ -1441,23 +1459,23 @@ static uint32_t build_sigframe(uint32_t nr)
 	/* retaddr, sig, pinfo, puc, info[32], trapframe (19 words), mask */
 	enum { WORDS = 4 + 32 + 19 + 2 };
 	uint32_t *f = (uint32_t *)(uintptr_t)gbuf + 1024; /* 4 KiB in */
-	static const uint32_t sels[] = {0,    0x23, 0x2b, 0x1b, 0x33,
-					0x3b, 0x43, 0x10, 0x08, 0x18,
+	static const uint32_t sels[] = {0,    0x23,   0x2b, 0x1b, 0x33,
+					0x3b, 0x43,   0x10, 0x08, 0x18,
 					0x28, 0xffff, 0x0f, 0x4b, 0x13};
 	for (int i = 0; i < WORDS; i++)
 		f[i] = chance(2) ? rnd() : below(16);
 	uint32_t *tf = f + 36;
 	tf[0] = chance(4) ? rnd() & 0xffff : PICK(sels); /* gs */
 	tf[1] = chance(4) ? rnd() & 0xffff : PICK(sels); /* fs */
-	tf[2] = PICK(sels);				  /* es */
-	tf[3] = PICK(sels);				  /* ds */
-	if (!chance(8))					  /* eip */
+	tf[2] = PICK(sels);				 /* es */
+	tf[3] = PICK(sels);				 /* ds */
+	if (!chance(8))					 /* eip */
 		tf[14] = (uint32_t)(uintptr_t)fz_sr_resume;
 	tf[15] = PICK(sels); /* cs */
 	tf[16] = chance(2) ? 0x202 : rnd();
 	tf[17] = (uint32_t)(uintptr_t)(gbuf + GBUF_SIZE - 64); /* esp */
-	tf[18] = PICK(sels);				      /* ss */
-	f[55] = chance(2) ? 0 : rnd(); /* mask */
+	tf[18] = PICK(sels);				       /* ss */
+	f[55] = chance(2) ? 0 : rnd();			       /* mask */
 	f[56] = chance(2) ? 0 : rnd();
 	uint32_t sp = (uint32_t)(uintptr_t)f + (nr == 173 ? 4 : 8);
 	return chance(10) ? v_ptr(228, 0) : sp;
@@ -1511,8 +1529,12 @@ static void log_call(long idx, const struct gen *g, const char *deny)
 		    k == K_PATH_DIR || k == K_PATH_EXEC)
 			ostr_user(g->a[i + 1]);
 		/* Small structures: their words. */
-		int words = k == K_TLS ? 4 : k == K_TS ? 2 : k == K_TS64 ? 4
-			  : k == K_SIGACT ? 5 : k == K_MMAPSTRUCT ? 6 : 0;
+		int words = k == K_TLS		? 4
+			    : k == K_TS		? 2
+			    : k == K_TS64	? 4
+			    : k == K_SIGACT	? 5
+			    : k == K_MMAPSTRUCT ? 6
+						: 0;
 		const uint32_t *w = own(g->a[i + 1], (uint32_t)words * 4);
 		for (int j = 0; w && j < words; j++) {
 			ostr(j ? " " : "{");
@@ -1543,8 +1565,8 @@ static void log_result(long r)
 
 static void mkfile(const char *name, const void *data, uint32_t n)
 {
-	long fd = sys6(5, (uint32_t)(uintptr_t)name, O_WRONLY | O_CREAT | O_TRUNC,
-		       0755, 0, 0, 0);
+	long fd = sys6(5, (uint32_t)(uintptr_t)name,
+		       O_WRONLY | O_CREAT | O_TRUNC, 0755, 0, 0, 0);
 	if (fd >= 0) {
 		sys6(4, (uint32_t)fd, (uint32_t)(uintptr_t)data, n, 0, 0, 0);
 		sys6(6, (uint32_t)fd, 0, 0, 0, 0, 0);
@@ -1563,7 +1585,8 @@ static void child_setup(void)
 	sys6(174, SIGPIPE, (uint32_t)(uintptr_t)ign, 0, 8, 0, 0);
 	/* The log fd, then fd 0 from /dev/null (no console reads). */
 	sys6(63, 1, LOGFD, 0, 0, 0, 0);
-	long nfd = sys6(5, (uint32_t)(uintptr_t)"/dev/null", O_RDWR, 0, 0, 0, 0);
+	long nfd =
+	    sys6(5, (uint32_t)(uintptr_t) "/dev/null", O_RDWR, 0, 0, 0, 0);
 	if (nfd > 0) {
 		sys6(63, (uint32_t)nfd, 0, 0, 0, 0, 0);
 		sys6(6, (uint32_t)nfd, 0, 0, 0, 0, 0);
@@ -1571,15 +1594,16 @@ static void child_setup(void)
 	/* Scratch directory with a few files; we run inside it. */
 	sys6(39, (uint32_t)(uintptr_t)g_scratch, 0755, 0, 0, 0, 0);
 	sys6(12, (uint32_t)(uintptr_t)g_scratch, 0, 0, 0, 0, 0);
-	sys6(39, (uint32_t)(uintptr_t)"d", 0755, 0, 0, 0, 0);
-	sys6(39, (uint32_t)(uintptr_t)"d/g", 0755, 0, 0, 0, 0);
+	sys6(39, (uint32_t)(uintptr_t) "d", 0755, 0, 0, 0, 0);
+	sys6(39, (uint32_t)(uintptr_t) "d/g", 0755, 0, 0, 0, 0);
 	fill_random(gbuf, GBUF_SIZE);
 	mkfile("a", gbuf, 1 + below(9000));
 	mkfile("b", "hello\n", 6);
 	mkfile("d/f", gbuf + 100, below(5000));
-	sys6(83, (uint32_t)(uintptr_t)"a", (uint32_t)(uintptr_t)"s", 0, 0, 0, 0);
-	sys6(83, (uint32_t)(uintptr_t)"s", (uint32_t)(uintptr_t)"d/s", 0, 0, 0,
+	sys6(83, (uint32_t)(uintptr_t) "a", (uint32_t)(uintptr_t) "s", 0, 0, 0,
 	     0);
+	sys6(83, (uint32_t)(uintptr_t) "s", (uint32_t)(uintptr_t) "d/s", 0, 0,
+	     0, 0);
 	/* x: an ELF header with random program headers; y: garbage; z: a
 	 * script. */
 	{
@@ -1591,10 +1615,10 @@ static void child_setup(void)
 		b[17] = 0;
 		b[18] = 3; /* EM_386 */
 		b[19] = 0;
-		e[5] = 1;				     /* e_version */
-		e[6] = chance(2) ? 0x08048080 : rnd();	     /* e_entry */
-		e[7] = chance(2) ? 52 : below(600);	     /* e_phoff */
-		b[42] = 32;				     /* e_phentsize */
+		e[5] = 1;			       /* e_version */
+		e[6] = chance(2) ? 0x08048080 : rnd(); /* e_entry */
+		e[7] = chance(2) ? 52 : below(600);    /* e_phoff */
+		b[42] = 32;			       /* e_phentsize */
 		b[43] = 0;
 		b[44] = (uint8_t)(chance(2) ? 1 + below(3) : rnd());
 		b[45] = chance(4) ? (uint8_t)rnd() : 0;
@@ -1602,7 +1626,9 @@ static void child_setup(void)
 		for (int i = 0; i < 3; i++) {
 			ph[8 * i] = chance(4) ? rnd() : 1; /* PT_LOAD */
 			ph[8 * i + 1] = chance(2) ? 0 : below(1024);
-			ph[8 * i + 2] = chance(2) ? 0x08048000u + 0x1000u * (uint32_t)i : v_addr();
+			ph[8 * i + 2] =
+			    chance(2) ? 0x08048000u + 0x1000u * (uint32_t)i
+				      : v_addr();
 			ph[8 * i + 4] = chance(2) ? below(600) : v_len();
 			ph[8 * i + 5] = chance(2) ? below(0x3000) : v_len();
 			ph[8 * i + 6] = below(8);
@@ -1623,11 +1649,11 @@ static void child_setup(void)
 		argv_strs[i] = (uint32_t)(uintptr_t)names[i];
 	}
 	/* fds 3..: a, b (read-only), d, /dev/null, /dev/zero, a pipe. */
-	sys6(5, (uint32_t)(uintptr_t)"a", O_RDWR, 0, 0, 0, 0);
-	sys6(5, (uint32_t)(uintptr_t)"b", O_RDONLY, 0, 0, 0, 0);
-	sys6(5, (uint32_t)(uintptr_t)"d", O_RDONLY | O_DIRECTORY, 0, 0, 0, 0);
-	sys6(5, (uint32_t)(uintptr_t)"/dev/null", O_RDWR, 0, 0, 0, 0);
-	sys6(5, (uint32_t)(uintptr_t)"/dev/zero", O_RDONLY, 0, 0, 0, 0);
+	sys6(5, (uint32_t)(uintptr_t) "a", O_RDWR, 0, 0, 0, 0);
+	sys6(5, (uint32_t)(uintptr_t) "b", O_RDONLY, 0, 0, 0, 0);
+	sys6(5, (uint32_t)(uintptr_t) "d", O_RDONLY | O_DIRECTORY, 0, 0, 0, 0);
+	sys6(5, (uint32_t)(uintptr_t) "/dev/null", O_RDWR, 0, 0, 0, 0);
+	sys6(5, (uint32_t)(uintptr_t) "/dev/zero", O_RDONLY, 0, 0, 0, 0);
 	int pfd[2];
 	sys6(331, (uint32_t)(uintptr_t)pfd, O_NONBLOCK, 0, 0, 0, 0);
 	/* The arena. */
@@ -1646,7 +1672,8 @@ static void child_setup(void)
 static void child_run(long k, long ncalls)
 {
 	g_child = k;
-	rng_state = ((uint64_t)g_seed << 32) ^ (uint64_t)k * 0x2545f4914f6cdd1dull;
+	rng_state =
+	    ((uint64_t)g_seed << 32) ^ (uint64_t)k * 0x2545f4914f6cdd1dull;
 	rnd64();
 	child_setup();
 	for (long i = 0; i < ncalls; i++) {
@@ -1808,10 +1835,10 @@ static void cleanup_after(long k, pid_t pid)
 	reap_orphans();
 }
 
-
 struct outcome {
 	int done, hung, status;
-	long delta; /* free pages after the child and its cleanup, less before */
+	long
+	    delta; /* free pages after the child and its cleanup, less before */
 };
 
 static int have_vm;
@@ -1904,8 +1931,8 @@ static void bisect_leak(long k, long ncalls)
 	       k, hi - 1, hi);
 	g_verbose = 1;
 	run_one(k, hi, &o);
-	printf("\nfuzz: bisect: culprit: call %ld.%ld above (%+ld pages)\n",
-	       k, hi - 1, o.delta);
+	printf("\nfuzz: bisect: culprit: call %ld.%ld above (%+ld pages)\n", k,
+	       hi - 1, o.delta);
 	g_verbose = v;
 }
 
@@ -1951,7 +1978,8 @@ static void parse_args(int argc, char **argv)
 		case 'x':
 			for (char *t = strtok(optarg, ","); t && g_nskip < 32;
 			     t = strtok(NULL, ","))
-				g_skip[g_nskip++] = (uint32_t)strtoul(t, NULL, 0);
+				g_skip[g_nskip++] =
+				    (uint32_t)strtoul(t, NULL, 0);
 			break;
 		case 't':
 			opt_timeout = atoi(optarg) > 0 ? atoi(optarg) : 10;
@@ -2040,8 +2068,8 @@ int main(int argc, char **argv)
 			printf("\nfuzz: HANG child %ld ran over %d s, killed%s "
 			       "(replay: fuzz -s %u -b %ld -r %ld -v)\n",
 			       k, opt_timeout,
-			       o.done ? "" : " (and it survived SIGKILL)", g_seed,
-			       opt_batch, k);
+			       o.done ? "" : " (and it survived SIGKILL)",
+			       g_seed, opt_batch, k);
 			hung++;
 			if (first_hung < 0)
 				first_hung = k;
@@ -2053,9 +2081,10 @@ int main(int argc, char **argv)
 			exited++;
 		}
 		if (o.delta) {
-			printf("\nfuzz: child %ld: free pages %+ld (replay: fuzz "
-			       "-s %u -b %ld -r %ld -v; find the call: -L)\n",
-			       k, o.delta, g_seed, opt_batch, k);
+			printf(
+			    "\nfuzz: child %ld: free pages %+ld (replay: fuzz "
+			    "-s %u -b %ld -r %ld -v; find the call: -L)\n",
+			    k, o.delta, g_seed, opt_batch, k);
 			if (o.delta < 0 && first_leak < 0)
 				first_leak = k;
 		}
@@ -2080,9 +2109,10 @@ int main(int argc, char **argv)
 			printf(" %d:%d", s, sigcount[s]);
 	printf(" ), %ld hung\n", hung);
 	if (hung && !why[0])
-		snprintf(why, sizeof why,
-			 "%ld children hung (first: fuzz -s %u -b %ld -r %ld -v)",
-			 hung, g_seed, opt_batch, first_hung);
+		snprintf(
+		    why, sizeof why,
+		    "%ld children hung (first: fuzz -s %u -b %ld -r %ld -v)",
+		    hung, g_seed, opt_batch, first_hung);
 	long n = opt_replay >= 0 ? opt_batch : opt_calls;
 	if (why[0])
 		printf("FAIL fuzz/%ld: %s\n", n, why);

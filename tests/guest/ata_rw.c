@@ -43,8 +43,8 @@ static void pattern_reads(uint64_t size)
 	CHECK(pread(fd, buf, 16, 6 * SECT - 8) == 16, "unaligned read");
 	CHECK(word_at(buf) == 5 && word_at(buf + 4) == 5 &&
 		  word_at(buf + 8) == 6 && word_at(buf + 12) == 6,
-	      "unaligned read gave %u %u %u %u", word_at(buf),
-	      word_at(buf + 4), word_at(buf + 8), word_at(buf + 12));
+	      "unaligned read gave %u %u %u %u", word_at(buf), word_at(buf + 4),
+	      word_at(buf + 8), word_at(buf + 12));
 	CHECK(pread(fd, buf, SECT, (off_t)size) == 0, "read at the end");
 	CHECK(pread(fd, buf, 2 * SECT, (off_t)size - SECT) == SECT,
 	      "read across the end");

@@ -29,8 +29,10 @@ int main(void)
 		struct vm_stats after = get_stats();
 		uint32_t used0 = before.used_outside_slab + before.slab_objects;
 		uint32_t used1 = after.used_outside_slab + after.slab_objects;
-		CHECK(used1 <= used0, "%u pages or objects more in use after "
-		      "100 clones", used1 - used0);
+		CHECK(used1 <= used0,
+		      "%u pages or objects more in use after "
+		      "100 clones",
+		      used1 - used0);
 	}
 	return 0;
 }

@@ -59,7 +59,7 @@ int main(void)
 	ssize_t n = 0;
 	int e = 0;
 	CHECK(read(fds[0], &n, sizeof n) == sizeof n &&
-	      read(fds[0], &e, sizeof e) == sizeof e,
+		  read(fds[0], &e, sizeof e) == sizeof e,
 	      "the writer reported nothing");
 	st = wait_for(pid);
 	printf("\n");

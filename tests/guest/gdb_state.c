@@ -36,8 +36,8 @@ static void *map_at(uint32_t addr, size_t pages, int prot, int flags)
 
 static void child(pid_t parent)
 {
-	volatile uint32_t *rw = map_at(REGION_RW, 4, PROT_READ | PROT_WRITE,
-				       MAP_PRIVATE);
+	volatile uint32_t *rw =
+	    map_at(REGION_RW, 4, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	rw[0] = GDB_STATE_MAGIC;
 	rw[2 * PAGE / 4] = 2;
 	volatile uint32_t *ro = map_at(REGION_RO, 2, PROT_READ, MAP_PRIVATE);

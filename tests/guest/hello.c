@@ -28,13 +28,15 @@ int main(void)
 		return 0;
 	}
 	close(fds[1]);
-	while (n < sizeof got && (r = read(fds[0], got + n, sizeof got - n)) > 0)
+	while (n < sizeof got &&
+	       (r = read(fds[0], got + n, sizeof got - n)) > 0)
 		n += (size_t)r;
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
 		return printf("child failed (status %#x)\n", st), 1;
 	if (n != sizeof want - 1 || memcmp(got, want, n))
 		return printf("read back %zu bytes '%.*s', not '%s'\n", n,
-			      (int)n, got, want), 1;
+			      (int)n, got, want),
+		       1;
 	fwrite(got, 1, n, stdout);
 	return 0;
 }

@@ -23,19 +23,19 @@ static const struct {
 	uintptr_t addr;
 	const char *what;
 } probes[] = {
-	{0xC0101000, "kernel text (entry)"},
-	{0xC0110000, "kernel text"},
-	{0xC0127000, "kernel data"},
-	{0xC0140000, "kernel bss"},
-	{0xC0001000, "page 1 (first page table)"},
-	{0xC00B8000, "VGA memory (first page table)"},
-	{0xC0400000, "direct mapping, first 4 MiB page"},
-	{0xC0800000, "direct mapping"},
-	{0xC0C00000, "direct mapping"},
-	{0xF0000000, "slab window"},
-	{0xC0000000, "page 0 (unmapped)"},
-	{0xC0100000, "boot page (unmapped)"},
-	{0xFFFFF000, "top page"},
+    {0xC0101000, "kernel text (entry)"},
+    {0xC0110000, "kernel text"},
+    {0xC0127000, "kernel data"},
+    {0xC0140000, "kernel bss"},
+    {0xC0001000, "page 1 (first page table)"},
+    {0xC00B8000, "VGA memory (first page table)"},
+    {0xC0400000, "direct mapping, first 4 MiB page"},
+    {0xC0800000, "direct mapping"},
+    {0xC0C00000, "direct mapping"},
+    {0xF0000000, "slab window"},
+    {0xC0000000, "page 0 (unmapped)"},
+    {0xC0100000, "boot page (unmapped)"},
+    {0xFFFFF000, "top page"},
 };
 
 int main(void)

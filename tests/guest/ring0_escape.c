@@ -7,7 +7,7 @@
 #include "guest.h"
 
 #define LDT_PAGE 0x1000u
-#define GATE_INDEX (LDT_PAGE / 8)	/* LDT entry at 0x1000 */
+#define GATE_INDEX (LDT_PAGE / 8) /* LDT entry at 0x1000 */
 #define DATA_INDEX (LDT_PAGE / 8 + 1)
 #define LDT_SEL(i) (((i) << 3) | 4 | 3) /* table bit, RPL 3 */
 #define KERNEL_CS 0x08

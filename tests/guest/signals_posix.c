@@ -73,8 +73,8 @@ static void restart(int flags, bool expect_restart)
 		CHECK(n == 1, "read not restarted after SA_RESTART: %zd %s", n,
 		      strerror(e));
 	else
-		CHECK(n == -1 && e == EINTR, "read gave %zd (%s), not EINTR",
-		      n, strerror(e));
+		CHECK(n == -1 && e == EINTR, "read gave %zd (%s), not EINTR", n,
+		      strerror(e));
 	wait_for(pid);
 	close(fds[0]);
 	close(fds[1]);

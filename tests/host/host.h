@@ -33,36 +33,33 @@ extern void (*host_page_protect_hook)(void);
  * containing substr) / faults on a write; fail the test otherwise. */
 extern sigjmp_buf *host_expect_jmp;
 extern const char *host_last_panic; /* message of the last panic */
-extern int host_expect_kind;        /* 1 = panic, 2 = fault */
+extern int host_expect_kind;	    /* 1 = panic, 2 = fault */
 extern sigjmp_buf host_test_jmp;    /* armed by the runner per test */
 extern int host_in_test;
 /* Set by a test that leaves memory allocated on purpose: the runner then
  * skips its leak check (free pages and slab objects as after the reset). */
 extern int host_no_leak_check;
 
-#define EXPECT_PANIC(stmt, substr) \
-	EXPECT_ABORT_(1, stmt, substr)
+#define EXPECT_PANIC(stmt, substr) EXPECT_ABORT_(1, stmt, substr)
 #define EXPECT_FAULT(stmt) EXPECT_ABORT_(2, stmt, "")
-#define EXPECT_ABORT_(kind, stmt, substr)                                 \
-	do {                                                              \
-		sigjmp_buf _jb;                                              \
-		host_expect_kind = (kind);                                \
-		if (sigsetjmp(_jb, 1) == 0) {                   \
-			host_expect_jmp = &_jb;                           \
-			stmt;                                             \
-			host_expect_jmp = NULL;                           \
-			test_fail(__FILE__, __LINE__,                     \
-				  "expected %s from %s",                  \
-				  (kind) == 1 ? "panic" : "fault", #stmt); \
-			return;                                           \
-		}                                                         \
-		host_expect_jmp = NULL;                                   \
-		if ((kind) == 1 && !strstr(host_last_panic, (substr))) {  \
-			test_fail(__FILE__, __LINE__,                     \
-				  "panic '%s' lacks '%s'",                \
-				  host_last_panic, (substr));             \
-			return;                                           \
-		}                                                         \
+#define EXPECT_ABORT_(kind, stmt, substr)                                      \
+	do {                                                                   \
+		sigjmp_buf _jb;                                                \
+		host_expect_kind = (kind);                                     \
+		if (sigsetjmp(_jb, 1) == 0) {                                  \
+			host_expect_jmp = &_jb;                                \
+			stmt;                                                  \
+			host_expect_jmp = NULL;                                \
+			test_fail(__FILE__, __LINE__, "expected %s from %s",   \
+				  (kind) == 1 ? "panic" : "fault", #stmt);     \
+			return;                                                \
+		}                                                              \
+		host_expect_jmp = NULL;                                        \
+		if ((kind) == 1 && !strstr(host_last_panic, (substr))) {       \
+			test_fail(__FILE__, __LINE__, "panic '%s' lacks '%s'", \
+				  host_last_panic, (substr));                  \
+			return;                                                \
+		}                                                              \
 	} while (0)
 
 /* xorshift PRNG with explicit state, for reproducible randomized tests. */

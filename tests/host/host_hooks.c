@@ -30,8 +30,9 @@ void pt_set_kernel_dir(paddr_t dir) __attribute__((weak));
 static void arena_init(void)
 {
 	if (!arena) {
-		arena = mmap(NULL, HOST_MEM_BYTES, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		arena =
+		    mmap(NULL, HOST_MEM_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (arena == MAP_FAILED) {
 			perror("mmap arena");
 			exit(2);

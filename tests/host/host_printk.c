@@ -69,4 +69,3 @@ void panic(const char *fmt, ...)
 	test_fail("panic", 0, "%s", panic_buf);
 	siglongjmp(host_test_jmp, 1);
 }
-

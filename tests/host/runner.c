@@ -23,7 +23,6 @@ static int cur_failed;
 int host_no_leak_check;
 static char fail_msg[512];
 
-
 void test_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;

@@ -144,13 +144,13 @@ static int op_map_populate(struct mm_space *s, struct mm_space **extra,
  * get them back: the data must survive either way. */
 static int op_yield(struct mm_space *s, struct mm_space **extra, uint32_t o)
 {
-	int r = mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16, 5,
-				   YCACHE_ID_NONE);
+	int r =
+	    mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16, 5, YCACHE_ID_NONE);
 
 	(void)extra;
 	fail_reset();
-	if (!r && mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16,
-				     YCACHE_ID_NONE, 5))
+	if (!r &&
+	    mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16, YCACHE_ID_NONE, 5))
 		return -EIO;
 	return r;
 }
@@ -165,13 +165,13 @@ static int prep_get(struct mm_space *s, uint32_t o)
 
 static int op_get(struct mm_space *s, struct mm_space **extra, uint32_t o)
 {
-	int r = mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16,
-				   YCACHE_ID_NONE, 5);
+	int r =
+	    mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16, YCACHE_ID_NONE, 5);
 
 	(void)extra;
 	fail_reset();
-	if (r && mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16,
-				    YCACHE_ID_NONE, 5))
+	if (r &&
+	    mm_yield_get_block(o, s, A + 8 * PAGE_SIZE, 16, YCACHE_ID_NONE, 5))
 		return -EIO;
 	return r;
 }
@@ -192,14 +192,14 @@ static int op_stack_growth(struct mm_space *s, struct mm_space **extra,
 	return mm_handle_fault(s, ST - 9 * PAGE_SIZE, true);
 }
 
-#define SWEEP_TEST(opname)                                  \
-	TEST(fail_paths_##opname##_pages)                   \
-	{                                                   \
-		sweep(FAIL_PAGE, op_##opname, #opname);     \
-	}                                                   \
-	TEST(fail_paths_##opname##_slab)                    \
-	{                                                   \
-		sweep(FAIL_SLAB, op_##opname, #opname);     \
+#define SWEEP_TEST(opname)                              \
+	TEST(fail_paths_##opname##_pages)               \
+	{                                               \
+		sweep(FAIL_PAGE, op_##opname, #opname); \
+	}                                               \
+	TEST(fail_paths_##opname##_slab)                \
+	{                                               \
+		sweep(FAIL_SLAB, op_##opname, #opname); \
 	}
 
 SWEEP_TEST(fork)

@@ -598,7 +598,8 @@ TEST(region_direct_sanity_checks_ptes)
 
 	CHECK_EQ(mm_map_direct(s, va, 2 * PAGE_SIZE, 0x1000, rw), 0);
 	mm_sanity_check();
-	pt_map(s->pgdir, va + PAGE_SIZE, 0x5000, PTE_U | PTE_W); /* wrong page */
+	pt_map(s->pgdir, va + PAGE_SIZE, 0x5000,
+	       PTE_U | PTE_W); /* wrong page */
 	EXPECT_PANIC(mm_sanity_check(), "direct region: bad pte");
 	pt_map(s->pgdir, va + PAGE_SIZE, 0x2000, PTE_U); /* read-only */
 	EXPECT_PANIC(mm_sanity_check(), "direct region: bad pte");

@@ -700,7 +700,8 @@ TEST(ycache_put_reclaims_for_itself)
 /* The sanity walk sees a page that is cached and free at once. */
 TEST(ycache_sanity_catches_double_owner)
 {
-	host_no_leak_check = 1; /* a cached page was freed behind the cache's back */
+	host_no_leak_check =
+	    1; /* a cached page was freed behind the cache's back */
 	uint32_t o = ycache_owner_new();
 	paddr_t p[3];
 

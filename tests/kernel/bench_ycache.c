@@ -12,8 +12,7 @@
 
 #define ROUNDS 64
 
-static void row(const char *op, unsigned pages, unsigned count,
-		uint64_t cycles)
+static void row(const char *op, unsigned pages, unsigned count, uint64_t cycles)
 {
 	printk("%-28s %6u %8u %14llu\n", op, pages, count,
 	       (unsigned long long)(cycles / count));

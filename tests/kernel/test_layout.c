@@ -71,8 +71,8 @@ TEST(layout_kernel_page_directory)
 			continue;
 		CHECK(!(pd[i] & (PTE_PS | PTE_U)));
 		for (unsigned j = 0; j < PT_ENTRIES; j++)
-			CHECK(!(pt[j] & PTE_P) || (pt[j] & (PTE_U | PTE_G)) ==
-							  PTE_G);
+			CHECK(!(pt[j] & PTE_P) ||
+			      (pt[j] & (PTE_U | PTE_G)) == PTE_G);
 		tables++;
 	}
 	CHECK(tables > 0);
