@@ -22,13 +22,13 @@ HBFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -DHOST -DMM_SANITY=0 \
 	-DHOST_MEM_BYTES=0x40000000u
 
 # Code shared by kernel and host: the algorithms.
-PORTABLE_SRC := $(wildcard mm/*.c fs/*.c)
+PORTABLE_SRC := $(wildcard mm/*.c fs/*.c fs/ext2/*.c)
 KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c tests/kernel/*.c) $(PORTABLE_SRC)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86/*.asm)
 KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))
 
-HOST_SRC := $(wildcard mm/*.c fs/*.c) tests/host/host_hooks.c tests/host/host_printk.c
+HOST_SRC := $(wildcard mm/*.c fs/*.c fs/ext2/*.c) tests/host/host_hooks.c tests/host/host_printk.c
 HOST_TESTS := $(filter-out tests/host/host_hooks.c tests/host/host_printk.c,$(wildcard tests/host/*.c))
 BENCH_SRC := $(wildcard tests/bench/host_*.c)
 
@@ -105,7 +105,7 @@ $(ISO): $(KERNEL) $(INITRD) boot/grub.cfg scripts/mkiso.sh
 
 FORCE:
 
-$(BUILD)/host-tests: $(HOST_SRC) $(HOST_TESTS) $(wildcard include/*/*.h tests/host/*.h)
+$(BUILD)/host-tests: $(HOST_SRC) $(HOST_TESTS) $(wildcard include/*/*.h tests/host/*.h fs/*/*.h)
 	@mkdir -p $(BUILD)
 	$(HCC) $(HCFLAGS) -o $@ $(HOST_SRC) $(HOST_TESTS)
 
