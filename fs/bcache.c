@@ -1,8 +1,10 @@
 /*
  * bcache.c - the block cache, level 1 (see include/fs/bcache.h).
  *
- * Invariants: every buffer is in exactly one hash chain and in the LRU
- * list (oldest first); nbufs counts them; a buffer with refs > 0 is never
+ * Invariants: every buffer is in exactly one hash chain and in the list of
+ * all buffers; nbufs counts them; b->stamp orders released buffers (least
+ * recently released first: the LRU order, kept as a stamp so that a hit
+ * writes the header once); a buffer with refs > 0 is never
  * evicted; a dirty buffer is written before it leaves the cache, except
  * through bforget()/binval_dev(), whose callers say its contents are dead.
  * Each buffer owns one PHYS_KERNEL page, claimed as "bcache buffer" in the
@@ -22,6 +24,7 @@
 static struct buf *hash[HASH_SIZE];
 static struct buf *lru_head, *lru_tail;
 static size_t nbufs, max_bufs;
+static uint32_t tick; /* release clock: the LRU order */
 static struct bcache_stats stats;
 
 static void bcache_sanity_walk(struct sanity *s)
@@ -101,6 +104,13 @@ static void hash_unlink(struct buf *b)
 	USE(b, b->hnext = NULL);
 }
 
+static void clear_noevict(void)
+{
+	for (struct buf *b = lru_head; b; b = b->lru_next)
+		if (b->flags & BUF_NOEVICT)
+			USE(b, b->flags &= ~BUF_NOEVICT);
+}
+
 static int dev_io(struct buf *b, bool write)
 {
 	uint32_t spb = b->size / BLOCKDEV_SECTOR_SIZE;
@@ -133,20 +143,31 @@ static void bcache_evict(struct buf *b)
 }
 
 /*
- * Make room for one more buffer: evict the least recently used buffer
+ * Make room for one more buffer: evict the least recently released buffer
  * nobody holds, writing it first if dirty. False when none can go (every
  * buffer held, or the dirty ones fail to write).
  */
 static bool evict_one(void)
 {
-	for (struct buf *b = lru_head; b; b = b->lru_next) {
-		if (b->refs)
+	for (;;) {
+		struct buf *victim = NULL;
+
+		for (struct buf *b = lru_head; b; b = b->lru_next)
+			if (!b->refs && !(b->flags & BUF_NOEVICT) &&
+			    (!victim || b->stamp < victim->stamp))
+				victim = b;
+		if (!victim)
+			break;
+		if ((victim->flags & BUF_DIRTY) && bwrite(victim)) {
+			/* Keep it (still dirty); try the others. */
+			USE(victim, victim->flags |= BUF_NOEVICT);
 			continue;
-		if ((b->flags & BUF_DIRTY) && bwrite(b))
-			continue;
-		bcache_evict(b);
+		}
+		bcache_evict(victim);
+		clear_noevict();
 		return true;
 	}
+	clear_noevict();
 	return false;
 }
 
@@ -207,8 +228,6 @@ static struct buf *buf_find(struct blockdev *dev, uint32_t blkno,
 	if (b) {
 		stats.hits++;
 		USE(b, b->refs++);
-		lru_unlink(b);
-		lru_append(b);
 		return b;
 	}
 	stats.misses++;
@@ -249,6 +268,16 @@ struct buf *bget(struct blockdev *dev, uint32_t blkno, uint32_t size)
 	return buf_find(dev, blkno, size, &fresh);
 }
 
+const void *bpeek(struct blockdev *dev, uint32_t blkno, uint32_t size)
+{
+	struct buf *b = lookup(dev, blkno);
+
+	if (!b || b->size != size)
+		return NULL;
+	stats.hits++;
+	return b->data;
+}
+
 void bdirty(struct buf *b)
 {
 	BUG_ON(b->refs == 0);
@@ -258,7 +287,10 @@ void bdirty(struct buf *b)
 void brelse(struct buf *b)
 {
 	BUG_ON(b->refs == 0);
-	USE(b, b->refs--);
+	USE(b, {
+		b->refs--;
+		b->stamp = ++tick;
+	});
 	while (nbufs > max_bufs && evict_one())
 		;
 }

@@ -19,14 +19,20 @@ static struct ext2_dirent *dirent_at(struct buf *b, uint32_t off)
 	return (struct ext2_dirent *)((char *)b->data + off);
 }
 
-static int check_dirblock(struct ext2_inode *dir, struct buf *b, uint32_t lblk)
+static const struct ext2_dirent *cdirent_at(const void *data, uint32_t off)
+{
+	return (const struct ext2_dirent *)((const char *)data + off);
+}
+
+static int check_dirblock(struct ext2_inode *dir, const void *data,
+			  uint32_t lblk)
 {
 	struct ext2_fs *fs = dir->fs;
 	uint32_t off = 0;
 	const char *why = NULL;
 
 	while (off < fs->bsize) {
-		struct ext2_dirent *de = dirent_at(b, off);
+		const struct ext2_dirent *de = cdirent_at(data, off);
 
 		if (fs->bsize - off < 12)
 			why = "entry runs past the block";
@@ -61,8 +67,29 @@ static int dir_block(struct ext2_inode *dir, uint32_t lblk, struct buf **out)
 			   lblk);
 		err = -EIO;
 	}
-	if (!err && check_dirblock(dir, *out, lblk)) {
+	if (!err && check_dirblock(dir, (*out)->data, lblk)) {
 		brelse(*out);
+		err = -EIO;
+	}
+	return err;
+}
+
+/* The same for a read-only look (see struct ext2_blk). */
+static int dir_peek(struct ext2_inode *dir, uint32_t lblk, struct ext2_blk *r)
+{
+	uint32_t pblk;
+	unsigned flags;
+	int err = ext2_bmap(dir, lblk, false, &pblk, &flags);
+
+	if (!err && !pblk) {
+		ext2_error(dir->fs, dir->ino, "hole in directory at block %u",
+			   lblk);
+		err = -EIO;
+	}
+	if (!err)
+		err = ext2_blk_get(dir->fs, pblk, r);
+	if (!err && check_dirblock(dir, r->data, lblk)) {
+		ext2_blk_put(r);
 		err = -EIO;
 	}
 	return err;
@@ -78,33 +105,38 @@ static bool name_is(const struct ext2_dirent *de, const char *name, size_t len)
 	return de->inode && de->name_len == len && !memcmp(de->name, name, len);
 }
 
-/* Find name: its block held in *bp, its offset and the previous entry's
- * (UINT32_MAX if first in the block). */
+/* Find name: its block, its offset and the previous entry's (UINT32_MAX
+ * if first in the block), and its inode and type. */
 static int find_entry(struct ext2_inode *dir, const char *name, size_t len,
-		      struct buf **bp, uint32_t *offp, uint32_t *prevp)
+		      uint32_t *lblkp, uint32_t *offp, uint32_t *prevp,
+		      uint32_t *ino, uint8_t *ftype)
 {
 	uint32_t n = dir_blocks(dir);
 
 	for (uint32_t lblk = 0; lblk < n; lblk++) {
 		uint32_t off = 0, prev = UINT32_MAX;
-		struct buf *b;
-		int err = dir_block(dir, lblk, &b);
+		struct ext2_blk r;
+		int err = dir_peek(dir, lblk, &r);
 
 		if (err)
 			return err;
 		while (off < dir->fs->bsize) {
-			struct ext2_dirent *de = dirent_at(b, off);
+			const struct ext2_dirent *de = cdirent_at(r.data, off);
 
 			if (name_is(de, name, len)) {
-				*bp = b;
+				*lblkp = lblk;
 				*offp = off;
 				*prevp = prev;
+				*ino = de->inode;
+				if (ftype)
+					*ftype = de->file_type;
+				ext2_blk_put(&r);
 				return 0;
 			}
 			prev = off;
 			off += de->rec_len;
 		}
-		brelse(b);
+		ext2_blk_put(&r);
 	}
 	return -ENOENT;
 }
@@ -112,17 +144,21 @@ static int find_entry(struct ext2_inode *dir, const char *name, size_t len,
 int ext2_dir_find(struct ext2_inode *dir, const char *name, size_t len,
 		  uint32_t *ino, uint8_t *ftype)
 {
-	uint32_t off, prev;
-	struct buf *b;
-	int err = find_entry(dir, name, len, &b, &off, &prev);
+	uint32_t lblk, off, prev;
 
-	if (err)
-		return err;
-	*ino = dirent_at(b, off)->inode;
-	if (ftype)
-		*ftype = dirent_at(b, off)->file_type;
-	brelse(b);
-	return 0;
+	return find_entry(dir, name, len, &lblk, &off, &prev, ino, ftype);
+}
+
+/* Find name and hold its block for a change. */
+static int find_held(struct ext2_inode *dir, const char *name, size_t len,
+		     struct buf **bp, uint32_t *offp, uint32_t *prevp)
+{
+	uint32_t lblk, ino;
+	int err = find_entry(dir, name, len, &lblk, offp, prevp, &ino, NULL);
+
+	if (!err)
+		err = dir_block(dir, lblk, bp);
+	return err;
 }
 
 uint8_t ext2_ftype_of(uint32_t mode)
@@ -168,50 +204,88 @@ static int dir_touch(struct ext2_inode *dir, uint64_t size)
 	return ext2_inode_store(dir, &d);
 }
 
-int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
-		 uint32_t ino, uint32_t mode)
+int ext2_dir_prepare(struct ext2_inode *dir, const char *name, size_t len,
+		     struct ext2_dir_slot *slot)
 {
 	struct ext2_fs *fs = dir->fs;
 	uint32_t need = EXT2_DIR_REC_LEN(len), n = dir_blocks(dir);
+
+	slot->found = false;
+	for (uint32_t lblk = 0; lblk < n; lblk++) {
+		uint32_t off = 0;
+		struct ext2_blk r;
+		int err = dir_peek(dir, lblk, &r);
+
+		if (err)
+			return err;
+		while (off < fs->bsize) {
+			const struct ext2_dirent *de = cdirent_at(r.data, off);
+			uint32_t used = de->inode ? EXT2_DIR_REC_LEN(de->name_len)
+						  : 0;
+
+			if (name_is(de, name, len)) {
+				ext2_blk_put(&r);
+				return -EEXIST;
+			}
+			if (!slot->found && de->rec_len - used >= need) {
+				slot->found = true;
+				slot->lblk = lblk;
+				slot->off = off;
+			}
+			off += de->rec_len;
+		}
+		ext2_blk_put(&r);
+	}
+	return 0;
+}
+
+int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
+		 uint32_t ino, uint32_t mode, const struct ext2_dir_slot *slot)
+{
+	struct ext2_fs *fs = dir->fs;
+	struct ext2_dir_slot own;
 	struct ext2_dirent *de;
 	struct buf *b;
 	int err;
 
-	for (uint32_t lblk = 0; lblk < n; lblk++) {
-		uint32_t off = 0;
-
-		err = dir_block(dir, lblk, &b);
+	if (!slot) {
+		err = ext2_dir_prepare(dir, name, len, &own);
 		if (err)
 			return err;
-		while (off < fs->bsize) {
-			uint32_t used;
+		slot = &own;
+	}
+	if (slot->found) {
+		uint32_t used;
 
-			de = dirent_at(b, off);
-			used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
-			if (de->rec_len - used >= need) {
-				if (used) {
-					struct ext2_dirent *nde =
-						dirent_at(b, off + used);
-
-					nde->rec_len = (uint16_t)(de->rec_len - used);
-					de->rec_len = (uint16_t)used;
-					de = nde;
-				}
-				set_entry(fs, de, name, len, ino, mode);
-				bdirty(b);
-				brelse(b);
-				return dir_touch(dir, ext2_isize(dir));
-			}
-			off += de->rec_len;
+		err = dir_block(dir, slot->lblk, &b);
+		if (err)
+			return err;
+		de = dirent_at(b, slot->off);
+		used = de->inode ? EXT2_DIR_REC_LEN(de->name_len) : 0;
+		if (de->rec_len - used < EXT2_DIR_REC_LEN(len)) {
+			brelse(b); /* the directory changed: a caller bug */
+			return -EIO;
 		}
+		if (used) {
+			struct ext2_dirent *nde = dirent_at(b, slot->off + used);
+
+			nde->rec_len = (uint16_t)(de->rec_len - used);
+			de->rec_len = (uint16_t)used;
+			de = nde;
+		}
+		set_entry(fs, de, name, len, ino, mode);
+		bdirty(b);
 		brelse(b);
+		return dir_touch(dir, ext2_isize(dir));
 	}
 	/* No room: a new block at the end. */
-	err = ext2_bread_lblk(dir, n, true, &b);
+	err = ext2_bread_lblk(dir, dir_blocks(dir), true, &b);
 	if (!err && !b)
 		err = -EIO;
-	if (err)
+	if (err) {
+		dir_touch(dir, ext2_isize(dir)); /* a partial branch stays */
 		return err;
+	}
 	memset(b->data, 0, fs->bsize);
 	de = b->data;
 	de->rec_len = (uint16_t)fs->bsize;
@@ -225,7 +299,7 @@ int ext2_dir_remove(struct ext2_inode *dir, const char *name, size_t len)
 {
 	uint32_t off, prev;
 	struct buf *b;
-	int err = find_entry(dir, name, len, &b, &off, &prev);
+	int err = find_held(dir, name, len, &b, &off, &prev);
 	struct ext2_dirent *de;
 
 	if (err)
@@ -245,7 +319,7 @@ int ext2_dir_set(struct ext2_inode *dir, const char *name, size_t len,
 {
 	uint32_t off, prev;
 	struct buf *b;
-	int err = find_entry(dir, name, len, &b, &off, &prev);
+	int err = find_held(dir, name, len, &b, &off, &prev);
 
 	if (err)
 		return err;
@@ -267,21 +341,21 @@ int ext2_dir_is_empty(struct ext2_inode *dir)
 
 	for (uint32_t lblk = 0; lblk < n; lblk++) {
 		uint32_t off = 0;
-		struct buf *b;
-		int err = dir_block(dir, lblk, &b);
+		struct ext2_blk r;
+		int err = dir_peek(dir, lblk, &r);
 
 		if (err)
 			return err;
 		while (off < dir->fs->bsize) {
-			struct ext2_dirent *de = dirent_at(b, off);
+			const struct ext2_dirent *de = cdirent_at(r.data, off);
 
 			if (de->inode && !is_dot_or_dotdot(de)) {
-				brelse(b);
+				ext2_blk_put(&r);
 				return 0;
 			}
 			off += de->rec_len;
 		}
-		brelse(b);
+		ext2_blk_put(&r);
 	}
 	return 1;
 }

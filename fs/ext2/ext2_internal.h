@@ -196,6 +196,16 @@ int ext2_new_ino(struct ext2_fs *fs, uint32_t parent_ino, bool dir,
 		 uint32_t *out);
 void ext2_free_ino(struct ext2_fs *fs, uint32_t ino, bool dir);
 
+/* A block read for a short read-only look: peeked when cached (no
+ * reference), else read and held. No block cache call may come between
+ * ext2_blk_get and ext2_blk_put. */
+struct ext2_blk {
+	struct buf *held;
+	const void *data;
+};
+int ext2_blk_get(struct ext2_fs *fs, uint32_t blk, struct ext2_blk *r);
+void ext2_blk_put(struct ext2_blk *r);
+
 /* inode.c */
 int ext2_inode_store(struct ext2_inode *ip, const struct ext2_dinode *d);
 int ext2_inode_new(struct ext2_inode *dir, uint32_t mode, uint32_t uid,
@@ -204,6 +214,8 @@ bool ext2_is_fast_symlink(const struct ext2_inode *ip);
 uint64_t ext2_isize(const struct ext2_inode *ip);
 void ext2_set_isize(struct ext2_fs *fs, struct ext2_dinode *d, uint64_t size);
 #define EXT2_BMAP_NEW 0x1 /* the block was just allocated: zero or fill it */
+/* Physical block of lblk (0: a hole, unless create). Allocation updates
+ * the in-memory inode only: the caller stores it with ext2_inode_store. */
 int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
 	      uint32_t *pblk, unsigned *flags);
 int ext2_truncate_blocks(struct ext2_inode *ip, uint64_t size);
@@ -212,10 +224,19 @@ int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
 		    struct buf **out);
 
 /* dir.c */
+/* Where a new entry will go: found by ext2_dir_prepare's scan. */
+struct ext2_dir_slot {
+	uint32_t lblk, off;
+	bool found; /* else a new block at the end */
+};
+/* Check that name is absent (-EEXIST otherwise) and find room for it. */
+int ext2_dir_prepare(struct ext2_inode *dir, const char *name, size_t len,
+		     struct ext2_dir_slot *slot);
 int ext2_dir_find(struct ext2_inode *dir, const char *name, size_t len,
 		  uint32_t *ino, uint8_t *ftype);
+/* Add an entry where slot says (NULL: ext2_dir_prepare first). */
 int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
-		 uint32_t ino, uint32_t mode);
+		 uint32_t ino, uint32_t mode, const struct ext2_dir_slot *slot);
 int ext2_dir_remove(struct ext2_inode *dir, const char *name, size_t len);
 int ext2_dir_set(struct ext2_inode *dir, const char *name, size_t len,
 		 uint32_t ino, uint32_t mode);

@@ -466,7 +466,6 @@ static int alloc_branch(struct ext2_inode *ip, uint32_t need,
 			ext2_free_block(fs, ip->ino, blks[i]);
 		return err;
 	}
-	USE(ip, ip->goal = goal);
 	return 0;
 }
 
@@ -474,10 +473,9 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
 	      uint32_t *pblk, unsigned *flags)
 {
 	struct ext2_fs *fs = ip->fs;
-	uint32_t off[4], blks[4], cur;
-	struct buf *pb = NULL;
+	uint32_t off[4], blks[4], cur, parent = 0;
 	int depth = block_path(fs, lblk, off), k, err;
-	struct ext2_dinode d;
+	struct buf *pb;
 
 	*flags = 0;
 	*pblk = 0;
@@ -485,53 +483,50 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
 		return -EFBIG;
 	cur = ip->d.i_block[off[0]];
 	for (k = 0; cur; k++) {
-		struct buf *nb;
+		struct ext2_blk r;
 
-		if (ext2_block_is_meta(fs, cur)) {
-			err = bad_pointer(ip, cur);
-			goto out;
-		}
+		if (ext2_block_is_meta(fs, cur))
+			return bad_pointer(ip, cur);
 		if (k == depth - 1) {
 			*pblk = cur;
-			err = 0;
-			goto out;
+			return 0;
 		}
-		nb = bread(fs->dev, cur, fs->bsize);
-		if (!nb) {
-			err = -EIO;
-			goto out;
-		}
+		err = ext2_blk_get(fs, cur, &r);
+		if (err)
+			return err;
+		parent = cur;
+		cur = ((const uint32_t *)r.data)[off[k + 1]];
+		ext2_blk_put(&r);
+	}
+	/* Missing from level k on: allocate the rest of the branch. */
+	if (!create)
+		return 0;
+	if (fs->rdonly)
+		return -EROFS;
+	pb = k > 0 ? bread(fs->dev, parent, fs->bsize) : NULL;
+	if (k > 0 && !pb)
+		return -EIO;
+	err = alloc_branch(ip, (uint32_t)(depth - k), off + k + 1, blks);
+	if (err) {
 		if (pb)
 			brelse(pb);
-		pb = nb;
-		cur = ((uint32_t *)pb->data)[off[k + 1]];
+		return err;
 	}
-	/* Missing from level k on. */
-	err = 0;
-	if (!create)
-		goto out;
-	if (fs->rdonly) {
-		err = -EROFS;
-		goto out;
-	}
-	err = alloc_branch(ip, (uint32_t)(depth - k), off + k + 1, blks);
-	if (err)
-		goto out;
-	d = ip->d;
-	if (k == 0) {
-		d.i_block[off[0]] = blks[0];
-	} else {
+	if (pb) {
 		((uint32_t *)pb->data)[off[k]] = blks[0];
 		bdirty(pb);
+		brelse(pb);
 	}
-	d.i_blocks += (uint32_t)(depth - k) * (fs->bsize / 512);
-	err = ext2_inode_store(ip, &d);
+	/* The caller stores the inode (once per operation). */
+	USE(ip, {
+		if (k == 0)
+			ip->d.i_block[off[0]] = blks[0];
+		ip->d.i_blocks += (uint32_t)(depth - k) * (fs->bsize / 512);
+		ip->goal = blks[depth - k - 1] + 1;
+	});
 	*pblk = blks[depth - k - 1];
 	*flags = EXT2_BMAP_NEW;
-out:
-	if (pb)
-		brelse(pb);
-	return err;
+	return 0;
 }
 
 int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
@@ -747,18 +742,18 @@ long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 		unsigned flags;
 		int err = ext2_bmap(ip, (uint32_t)(pos >> fs->log_bsize), false,
 				    &pblk, &flags);
-		struct buf *b;
 
 		if (err)
 			return done ? (long)done : err;
 		if (!pblk) {
 			memset(dst + done, 0, chunk);
 		} else {
-			b = bread(fs->dev, pblk, fs->bsize);
-			if (!b)
+			struct ext2_blk r;
+
+			if (ext2_blk_get(fs, pblk, &r))
 				return done ? (long)done : -EIO;
-			memcpy(dst + done, (char *)b->data + in, chunk);
-			brelse(b);
+			memcpy(dst + done, (const char *)r.data + in, chunk);
+			ext2_blk_put(&r);
 		}
 		done += chunk;
 	}
@@ -814,13 +809,15 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 		brelse(b);
 		done += chunk;
 	}
+	/* Always stored: blocks may have been added even if nothing was
+	 * written. */
 	d = ip->d;
 	if (done) {
 		if (off + done > ext2_isize(ip))
 			ext2_set_isize(fs, &d, off + done);
 		d.i_mtime = d.i_ctime = ext2_now();
-		ext2_inode_store(ip, &d);
 	}
+	ext2_inode_store(ip, &d);
 	return done ? (long)done : err;
 }
 

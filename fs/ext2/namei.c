@@ -96,10 +96,11 @@ int ext2_lookup(struct ext2_inode *dir, const char *name, size_t len,
 	return entry_inode(dir, ino, out);
 }
 
-/* A name that may be created in dir: 0, -EEXIST, or another error. */
-static int may_create(struct ext2_inode *dir, const char *name, size_t len)
+/* A name that may be created in dir: 0 (with the slot for its entry),
+ * -EEXIST, or another error. */
+static int may_create(struct ext2_inode *dir, const char *name, size_t len,
+		      struct ext2_dir_slot *slot)
 {
-	uint32_t ino;
 	int err = check_dir(dir);
 
 	if (!err)
@@ -108,10 +109,7 @@ static int may_create(struct ext2_inode *dir, const char *name, size_t len)
 		return err;
 	if (is_dot(name, len) || is_dotdot(name, len))
 		return -EEXIST;
-	err = ext2_dir_find(dir, name, len, &ino, NULL);
-	if (err == 0)
-		return -EEXIST;
-	return err == -ENOENT ? 0 : err;
+	return ext2_dir_prepare(dir, name, len, slot);
 }
 
 static void give(struct ext2_inode *ip, struct ext2_inode **out)
@@ -127,6 +125,7 @@ int ext2_mknod(struct ext2_inode *dir, const char *name, size_t len,
 	       struct ext2_inode **out)
 {
 	uint32_t type = mode & EXT2_S_IFMT;
+	struct ext2_dir_slot slot;
 	struct ext2_inode *ip;
 	struct ext2_dinode d;
 	int err;
@@ -135,7 +134,7 @@ int ext2_mknod(struct ext2_inode *dir, const char *name, size_t len,
 	    type != EXT2_S_IFBLK && type != EXT2_S_IFIFO &&
 	    type != EXT2_S_IFSOCK)
 		return -EINVAL;
-	err = may_create(dir, name, len);
+	err = may_create(dir, name, len, &slot);
 	if (err)
 		return err;
 	err = ext2_inode_new(dir, type | (mode & EXT2_MODE_BITS), uid, gid, &ip);
@@ -152,7 +151,7 @@ int ext2_mknod(struct ext2_inode *dir, const char *name, size_t len,
 			d.i_block[1] = rdev;
 		ext2_inode_store(ip, &d);
 	}
-	err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode);
+	err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode, &slot);
 	if (err) {
 		discard_new(ip);
 		return err;
@@ -173,8 +172,9 @@ int ext2_mkdir(struct ext2_inode *dir, const char *name, size_t len,
 	       uint32_t mode, uint32_t uid, uint32_t gid,
 	       struct ext2_inode **out)
 {
+	struct ext2_dir_slot slot;
 	struct ext2_inode *ip;
-	int err = may_create(dir, name, len);
+	int err = may_create(dir, name, len, &slot);
 
 	if (err)
 		return err;
@@ -188,7 +188,7 @@ int ext2_mkdir(struct ext2_inode *dir, const char *name, size_t len,
 	if (!err)
 		err = set_links(ip, 1); /* "." */
 	if (!err)
-		err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode);
+		err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode, &slot);
 	if (err) {
 		discard_new(ip);
 		return err;
@@ -202,6 +202,7 @@ int ext2_symlink(struct ext2_inode *dir, const char *name, size_t len,
 		 const char *target, size_t tlen, uint32_t uid, uint32_t gid,
 		 struct ext2_inode **out)
 {
+	struct ext2_dir_slot slot;
 	struct ext2_inode *ip;
 	struct ext2_dinode d;
 	int err;
@@ -210,7 +211,7 @@ int ext2_symlink(struct ext2_inode *dir, const char *name, size_t len,
 		return -ENOENT;
 	if (tlen >= dir->fs->bsize)
 		return -ENAMETOOLONG;
-	err = may_create(dir, name, len);
+	err = may_create(dir, name, len, &slot);
 	if (err)
 		return err;
 	err = ext2_inode_new(dir, EXT2_S_IFLNK | 0777, uid, gid, &ip);
@@ -237,7 +238,7 @@ int ext2_symlink(struct ext2_inode *dir, const char *name, size_t len,
 		}
 	}
 	if (!err)
-		err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode);
+		err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode, &slot);
 	if (err) {
 		discard_new(ip);
 		return err;
@@ -249,18 +250,19 @@ int ext2_symlink(struct ext2_inode *dir, const char *name, size_t len,
 int ext2_link(struct ext2_inode *ip, struct ext2_inode *dir, const char *name,
 	      size_t len)
 {
+	struct ext2_dir_slot slot;
 	int err;
 
 	if (EXT2_ISDIR(ip->d.i_mode))
 		return -EPERM;
-	err = may_create(dir, name, len);
+	err = may_create(dir, name, len, &slot);
 	if (err)
 		return err;
 	if (ip->d.i_links_count == 0)
 		return -ENOENT;
 	if (ip->d.i_links_count >= EXT2_LINK_MAX)
 		return -EMLINK;
-	err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode);
+	err = ext2_dir_add(dir, name, len, ip->ino, ip->d.i_mode, &slot);
 	if (err)
 		return err;
 	return set_links(ip, 1);
@@ -450,7 +452,8 @@ int ext2_rename(struct ext2_inode *odir, const char *oname, size_t olen,
 			err = -EMLINK;
 			goto out;
 		}
-		err = ext2_dir_add(ndir, nname, nlen, old->ino, old->d.i_mode);
+		err = ext2_dir_add(ndir, nname, nlen, old->ino, old->d.i_mode,
+				   NULL);
 		if (err)
 			goto out;
 	}

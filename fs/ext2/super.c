@@ -110,6 +110,27 @@ bool ext2_block_is_meta(const struct ext2_fs *fs, uint32_t blk)
 		blk - gd->bg_inode_table < fs->itb_per_group);
 }
 
+int ext2_blk_get(struct ext2_fs *fs, uint32_t blk, struct ext2_blk *r)
+{
+	r->held = NULL;
+	r->data = bpeek(fs->dev, blk, fs->bsize);
+	if (r->data)
+		return 0;
+	r->held = bread(fs->dev, blk, fs->bsize);
+	if (!r->held)
+		return -EIO;
+	r->data = r->held->data;
+	return 0;
+}
+
+void ext2_blk_put(struct ext2_blk *r)
+{
+	if (r->held)
+		brelse(r->held);
+	r->held = NULL;
+	r->data = NULL;
+}
+
 void ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *st)
 {
 	st->bsize = fs->bsize;

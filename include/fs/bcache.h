@@ -26,6 +26,7 @@
 #include <kernel/types.h>
 
 #define BUF_DIRTY 0x1u
+#define BUF_NOEVICT 0x2u /* internal: a failed write-back, skip for now */
 
 struct buf {
 	/* Read-only for callers. */
@@ -37,8 +38,9 @@ struct buf {
 	paddr_t pa;
 	uint32_t refs;
 	uint32_t flags;
+	uint32_t stamp;		       /* when last released (LRU) */
 	struct buf *hnext;	       /* hash chain */
-	struct buf *lru_prev, *lru_next; /* every buffer, oldest first */
+	struct buf *lru_prev, *lru_next; /* every buffer */
 };
 
 /* (Re)start the cache with room for nbufs buffers, forgetting any state
@@ -53,6 +55,12 @@ struct buf *bread(struct blockdev *dev, uint32_t blkno, uint32_t size);
 /* The block without reading it: the caller overwrites it whole (its data
  * is unspecified if it was not cached). NULL without memory. */
 struct buf *bget(struct blockdev *dev, uint32_t blkno, uint32_t size);
+/* The data of (dev, blkno) if it is cached, without taking a reference
+ * and without writing the header (cheap under MM_SANITY, where every
+ * header write is a page protection change); NULL if not cached. Valid
+ * only until the next call into the cache; read-only. A peek does not
+ * refresh the block's LRU position. */
+const void *bpeek(struct blockdev *dev, uint32_t blkno, uint32_t size);
 /* Mark held buffer b modified. */
 void bdirty(struct buf *b);
 /* Let go of b (it stays cached). */
