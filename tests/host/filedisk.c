@@ -193,6 +193,14 @@ int ext2t_mount(struct ext2t *t)
 	return 0;
 }
 
+void ext2t_baseline(struct ext2t *t)
+{
+	bcache_init(256);
+	slab_trim();
+	t->free0 = phys_free_pages();
+	t->objs0 = live_objects();
+}
+
 int ext2t_setup(struct ext2t *t, const char *opts, const char *size)
 {
 	memset(t, 0, sizeof(*t));
@@ -203,10 +211,7 @@ int ext2t_setup(struct ext2t *t, const char *opts, const char *size)
 		test_fail(__FILE__, __LINE__, "mke2fs %s failed", opts);
 		return -1;
 	}
-	bcache_init(256);
-	slab_trim();
-	t->free0 = phys_free_pages();
-	t->objs0 = live_objects();
+	ext2t_baseline(t);
 	if (ext2t_mount(t)) {
 		test_fail(__FILE__, __LINE__, "mount of %s failed", t->img);
 		return -1;

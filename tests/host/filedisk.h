@@ -46,6 +46,9 @@ struct ext2t {
 };
 /* 0 or -1 (the test failed; the reason is recorded). */
 int ext2t_setup(struct ext2t *t, const char *mkfs_opts, const char *size);
+/* Restart the block cache and note the free pages and slab objects that
+ * ext2t_unmount checks for (ext2t_setup does it). */
+void ext2t_baseline(struct ext2t *t);
 /* Mount t->img (again): 0 or the mount error. */
 int ext2t_mount(struct ext2t *t);
 /* Drop the root, unmount: 0, or the error; checks that every page and
