@@ -157,6 +157,7 @@ struct ext2_inode {
 };
 
 #define EXT2_IHASH 64u
+#define EXT2_IDLE_MAX 1024u /* unreferenced inodes kept in memory */
 
 struct ext2_fs {
 	struct blockdev *dev;
@@ -175,6 +176,7 @@ struct ext2_fs {
 	struct ext2_super *sb;	 /* copy of the primary superblock (slab) */
 	struct buf **gdt;	 /* the group descriptor blocks, held (slab) */
 	uint32_t ninodes;	 /* in-memory inodes */
+	uint32_t nidle;		 /* of which unreferenced (cached) */
 	struct ext2_inode *ihash[EXT2_IHASH];
 };
 
@@ -207,6 +209,8 @@ int ext2_blk_get(struct ext2_fs *fs, uint32_t blk, struct ext2_blk *r);
 void ext2_blk_put(struct ext2_blk *r);
 
 /* inode.c */
+/* Free every idle in-memory inode (unmount). */
+void ext2_icache_drop(struct ext2_fs *fs);
 int ext2_inode_store(struct ext2_inode *ip, const struct ext2_dinode *d);
 int ext2_inode_new(struct ext2_inode *dir, uint32_t mode, uint32_t uid,
 		   uint32_t gid, struct ext2_inode **out);

@@ -60,6 +60,33 @@ static void icache_remove(struct ext2_fs *fs, struct ext2_inode *ip)
 	USE(fs, fs->ninodes--);
 }
 
+/* Free an idle inode (no references) from the cache. */
+static void icache_free(struct ext2_fs *fs, struct ext2_inode *ip)
+{
+	icache_remove(fs, ip);
+	USE(fs, fs->nidle--);
+	SLAB_FREE(ip);
+}
+
+/* Keep at most EXT2_IDLE_MAX idle inodes: free one, in hash order. */
+static void icache_trim(struct ext2_fs *fs, uint32_t max)
+{
+	for (uint32_t h = 0; h < EXT2_IHASH && fs->nidle > max; h++) {
+		struct ext2_inode *ip = fs->ihash[h], *next;
+
+		for (; ip && fs->nidle > max; ip = next) {
+			next = ip->hnext;
+			if (!ip->refs)
+				icache_free(fs, ip);
+		}
+	}
+}
+
+void ext2_icache_drop(struct ext2_fs *fs)
+{
+	icache_trim(fs, 0);
+}
+
 /* The inode table block holding ino and the inode's offset in it. */
 static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk,
 		     uint32_t *off)
@@ -192,9 +219,11 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode **out)
 	struct ext2_dinode d;
 	uint32_t blk, off;
 	const char *bad;
-	struct buf *b;
+	struct ext2_blk r;
 
 	if (ip) {
+		if (!ip->refs)
+			USE(fs, fs->nidle--);
 		USE(ip, ip->refs++);
 		*out = ip;
 		return 0;
@@ -204,13 +233,12 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode **out)
 		return -EIO;
 	}
 	inode_loc(fs, ino, &blk, &off);
-	b = bread(fs->dev, blk, fs->bsize);
-	if (!b) {
+	if (ext2_blk_get(fs, blk, &r)) {
 		ext2_error(fs, ino, "cannot read the inode table");
 		return -EIO;
 	}
-	memcpy(&d, (char *)b->data + off, sizeof(d));
-	brelse(b);
+	memcpy(&d, (const char *)r.data + off, sizeof(d));
+	ext2_blk_put(&r);
 	bad = dinode_bad(fs, &d);
 	if (bad) {
 		ext2_error(fs, ino, "%s", bad);
@@ -316,10 +344,15 @@ void ext2_iput(struct ext2_inode *ip)
 	USE(ip, ip->refs--);
 	if (ip->refs)
 		return;
-	if (ip->d.i_links_count == 0 && !fs->rdonly)
+	if (ip->d.i_links_count == 0 && !fs->rdonly) {
 		inode_delete(ip);
-	icache_remove(fs, ip);
-	SLAB_FREE(ip);
+		icache_remove(fs, ip);
+		SLAB_FREE(ip);
+		return;
+	}
+	/* Stays cached, idle, for the next ext2_iget. */
+	USE(fs, fs->nidle++);
+	icache_trim(fs, EXT2_IDLE_MAX);
 }
 
 int ext2_inode_new(struct ext2_inode *dir, uint32_t mode, uint32_t uid,

@@ -317,6 +317,7 @@ int ext2_sync(struct ext2_fs *fs)
 
 static void fs_free(struct ext2_fs *fs)
 {
+	ext2_icache_drop(fs);
 	if (fs->gdt) {
 		for (uint32_t i = 0; i < fs->gdt_blocks; i++)
 			if (fs->gdt[i])
@@ -437,7 +438,7 @@ int ext2_unmount(struct ext2_fs *fs)
 {
 	int err = 0;
 
-	if (fs->ninodes)
+	if (fs->ninodes != fs->nidle)
 		return -EBUSY;
 	if (!fs->rdonly) {
 		USE(fs->sb, fs->sb->s_state = fs->mount_state);
