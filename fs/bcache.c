@@ -1,8 +1,8 @@
 /*
  * bcache.c - the block cache, level 1 (see include/fs/bcache.h).
  *
- * Invariants: every buffer is in exactly one hash chain and in the list of
- * all buffers; nbufs counts them; b->stamp orders released buffers (least
+ * Invariants: every buffer is in exactly one hash chain (walking the
+ * chains visits every buffer); nbufs counts them; b->stamp orders released buffers (least
  * recently released first: the LRU order, kept as a stamp so that a hit
  * writes the header once); a buffer with refs > 0 is never
  * evicted; a dirty buffer is written before it leaves the cache, except
@@ -21,15 +21,19 @@
 
 #define HASH_SIZE 256u
 
+/* Every buffer, through the hash chains. */
+#define FOR_EACH_BUF(b)                      \
+	for (unsigned _h = 0; _h < HASH_SIZE; _h++) \
+		for (struct buf *b = hash[_h]; b; b = b->hnext)
+
 static struct buf *hash[HASH_SIZE];
-static struct buf *lru_head, *lru_tail;
 static size_t nbufs, max_bufs;
 static uint32_t tick; /* release clock: the LRU order */
 static struct bcache_stats stats;
 
 static void bcache_sanity_walk(struct sanity *s)
 {
-	for (struct buf *b = lru_head; b; b = b->lru_next)
+	FOR_EACH_BUF(b)
 		sanity_mark(s, b->pa, 1, "bcache buffer");
 }
 
@@ -41,7 +45,6 @@ static struct sanity_owner bcache_owner = {
 void bcache_init(size_t n)
 {
 	memset(hash, 0, sizeof(hash));
-	lru_head = lru_tail = NULL;
 	nbufs = 0;
 	max_bufs = n ? n : 1;
 	memset(&stats, 0, sizeof(stats));
@@ -64,33 +67,6 @@ static struct buf *lookup(struct blockdev *dev, uint32_t blkno)
 	return NULL;
 }
 
-static void lru_unlink(struct buf *b)
-{
-	if (b->lru_prev)
-		USE(b->lru_prev, b->lru_prev->lru_next = b->lru_next);
-	else
-		lru_head = b->lru_next;
-	if (b->lru_next)
-		USE(b->lru_next, b->lru_next->lru_prev = b->lru_prev);
-	else
-		lru_tail = b->lru_prev;
-	USE(b, b->lru_prev = b->lru_next = NULL);
-}
-
-/* Newest at the tail. */
-static void lru_append(struct buf *b)
-{
-	USE(b, {
-		b->lru_prev = lru_tail;
-		b->lru_next = NULL;
-	});
-	if (lru_tail)
-		USE(lru_tail, lru_tail->lru_next = b);
-	else
-		lru_head = b;
-	lru_tail = b;
-}
-
 static void hash_unlink(struct buf *b)
 {
 	struct buf **pp = &hash[hash_of(b->dev, b->blkno)];
@@ -101,12 +77,11 @@ static void hash_unlink(struct buf *b)
 		*pp = b->hnext;
 	else
 		USE(container_of(pp, struct buf, hnext), *pp = b->hnext);
-	USE(b, b->hnext = NULL);
 }
 
 static void clear_noevict(void)
 {
-	for (struct buf *b = lru_head; b; b = b->lru_next)
+	FOR_EACH_BUF(b)
 		if (b->flags & BUF_NOEVICT)
 			USE(b, b->flags &= ~BUF_NOEVICT);
 }
@@ -135,7 +110,6 @@ static int dev_io(struct buf *b, bool write)
 static void bcache_evict(struct buf *b)
 {
 	hash_unlink(b);
-	lru_unlink(b);
 	phys_free(b->pa, 1, PHYS_KERNEL);
 	SLAB_FREE(b);
 	nbufs--;
@@ -152,7 +126,7 @@ static bool evict_one(void)
 	for (;;) {
 		struct buf *victim = NULL;
 
-		for (struct buf *b = lru_head; b; b = b->lru_next)
+		FOR_EACH_BUF(b)
 			if (!b->refs && !(b->flags & BUF_NOEVICT) &&
 			    (!victim || b->stamp < victim->stamp))
 				victim = b;
@@ -195,10 +169,9 @@ static struct buf *buf_new(struct blockdev *dev, uint32_t blkno, uint32_t size)
 		b->blkno = blkno;
 		b->size = size;
 		b->refs = 1;
+		b->hnext = hash[hash_of(dev, blkno)];
 	});
-	USE(b, b->hnext = hash[hash_of(dev, blkno)]);
 	hash[hash_of(dev, blkno)] = b;
-	lru_append(b);
 	nbufs++;
 	return b;
 }
@@ -315,7 +288,7 @@ int bsync_dev(struct blockdev *dev)
 {
 	int err = 0;
 
-	for (struct buf *b = lru_head; b; b = b->lru_next)
+	FOR_EACH_BUF(b)
 		if (b->dev == dev && bwrite(b))
 			err = -EIO;
 	if (dev->ops->flush && dev->ops->flush(dev))
@@ -337,19 +310,22 @@ void bforget(struct blockdev *dev, uint32_t blkno)
 size_t binval_dev(struct blockdev *dev)
 {
 	size_t held = 0;
-	struct buf *next;
 
-	for (struct buf *b = lru_head; b; b = next) {
-		next = b->lru_next;
-		if (b->dev != dev)
-			continue;
-		if (b->refs) {
-			printk("bcache: %s block %u still held at invalidate\n",
-			       dev->name, b->blkno);
-			held++;
-			continue;
+	for (unsigned h = 0; h < HASH_SIZE; h++) {
+		struct buf *b = hash[h], *next;
+
+		for (; b; b = next) {
+			next = b->hnext;
+			if (b->dev != dev)
+				continue;
+			if (b->refs) {
+				printk("bcache: %s block %u still held at "
+				       "invalidate\n", dev->name, b->blkno);
+				held++;
+				continue;
+			}
+			bcache_evict(b);
 		}
-		bcache_evict(b);
 	}
 	return held;
 }
@@ -360,7 +336,7 @@ void bcache_get_stats(struct bcache_stats *st)
 	st->bufs = nbufs;
 	st->max_bufs = max_bufs;
 	st->dirty = st->held = 0;
-	for (struct buf *b = lru_head; b; b = b->lru_next) {
+	FOR_EACH_BUF(b) {
 		st->dirty += (b->flags & BUF_DIRTY) != 0;
 		st->held += b->refs != 0;
 	}

@@ -106,7 +106,7 @@ int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 	return -ENOSPC;
 }
 
-void ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
+int ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
 {
 	struct buf *gb, *b;
 	struct ext2_group_desc *gd;
@@ -115,7 +115,7 @@ void ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
 
 	if (ext2_block_is_meta(fs, blk)) {
 		ext2_error(fs, ino, "freeing metadata or outside block %u", blk);
-		return;
+		return -EIO;
 	}
 	g = (blk - fs->first_data_block) / fs->bpg;
 	bit = (blk - fs->first_data_block) % fs->bpg;
@@ -125,13 +125,13 @@ void ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
 	if (!b) {
 		ext2_error(fs, ino, "cannot read the bitmap to free block %u",
 			   blk);
-		return;
+		return -EIO;
 	}
 	map = b->data;
 	if (!bit_test(map, bit)) {
 		brelse(b);
 		ext2_error(fs, ino, "freeing free block %u", blk);
-		return;
+		return -EIO;
 	}
 	map[bit / 8] &= (uint8_t)~(1u << (bit % 8));
 	bdirty(b);
@@ -139,6 +139,7 @@ void ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)
 	gd->bg_free_blocks_count++;
 	bdirty(gb);
 	USE(fs, fs->free_blocks++);
+	return 0;
 }
 
 /* Group for a new inode: a directory goes to a group with at least the

@@ -193,7 +193,9 @@ uint32_t ext2_now(void);
 
 /* balloc.c: blocks and inodes in the bitmaps, counts kept exact. */
 int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out);
-void ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk);
+/* 0, or -EIO for a block that is metadata, outside, or already free
+ * (reported; nothing changes). */
+int ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk);
 int ext2_new_ino(struct ext2_fs *fs, uint32_t parent_ino, bool dir,
 		 uint32_t *out);
 void ext2_free_ino(struct ext2_fs *fs, uint32_t ino, bool dir);

@@ -591,63 +591,86 @@ int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
 
 /* --- truncation --------------------------------------------------------- */
 
-/* Free the tree under blk (level 0: a data block) and blk itself. */
-static void free_tree(struct ext2_inode *ip, uint32_t blk, int level,
-		      uint32_t *freed)
-{
-	struct ext2_fs *fs = ip->fs;
+/* A truncation in progress: blocks freed, and bad pointers met. Past
+ * TRUNC_MAX_ERRORS the tree is garbage: stop walking it (its blocks stay
+ * allocated; e2fsck reclaims them) rather than chase every pointer. */
+#define TRUNC_MAX_ERRORS 16u
+struct trunc {
+	struct ext2_inode *ip;
+	uint32_t freed, errors;
+};
 
+static void trunc_free(struct trunc *t, uint32_t blk)
+{
+	if (ext2_free_block(t->ip->fs, t->ip->ino, blk))
+		t->errors++;
+	else
+		t->freed++;
+}
+
+/* Free the tree under blk (level 0: a data block) and blk itself. */
+static void free_tree(struct trunc *t, uint32_t blk, int level)
+{
+	struct ext2_fs *fs = t->ip->fs;
+
+	if (t->errors > TRUNC_MAX_ERRORS)
+		return;
 	if (ext2_block_is_meta(fs, blk)) {
-		bad_pointer(ip, blk);
+		bad_pointer(t->ip, blk);
+		t->errors++;
 		return;
 	}
 	if (level > 0) {
 		struct buf *b = bread(fs->dev, blk, fs->bsize);
 
-		if (!b)
-			return; /* reported; the subtree stays allocated */
+		if (!b) {
+			t->errors++;
+			return; /* the subtree stays allocated */
+		}
 		for (uint32_t i = 0; i < fs->addr_per_block; i++) {
 			uint32_t p = ((uint32_t *)b->data)[i];
 
 			if (p)
-				free_tree(ip, p, level - 1, freed);
+				free_tree(t, p, level - 1);
 		}
 		brelse(b);
 	}
-	ext2_free_block(fs, ip->ino, blk);
-	(*freed)++;
+	trunc_free(t, blk);
 }
 
 /* Free the blocks of the tree under blk (level >= 1) from relative
  * logical block first (> 0) on; blk itself stays. */
-static void trunc_partial(struct ext2_inode *ip, uint32_t blk, int level,
-			  uint64_t first, uint32_t *freed)
+static void trunc_partial(struct trunc *t, uint32_t blk, int level,
+			  uint64_t first)
 {
-	struct ext2_fs *fs = ip->fs;
+	struct ext2_fs *fs = t->ip->fs;
 	uint64_t cspan = 1;
 	uint32_t ci, *p;
 	bool dirty = false;
 	struct buf *b;
 
 	if (ext2_block_is_meta(fs, blk)) {
-		bad_pointer(ip, blk);
+		bad_pointer(t->ip, blk);
+		t->errors++;
 		return;
 	}
 	b = bread(fs->dev, blk, fs->bsize);
-	if (!b)
+	if (!b) {
+		t->errors++;
 		return;
+	}
 	for (int i = 1; i < level; i++)
 		cspan *= fs->addr_per_block;
 	p = b->data;
 	ci = (uint32_t)(first / cspan);
 	if (first % cspan) {
 		if (p[ci])
-			trunc_partial(ip, p[ci], level - 1, first % cspan, freed);
+			trunc_partial(t, p[ci], level - 1, first % cspan);
 		ci++;
 	}
 	for (; ci < fs->addr_per_block; ci++) {
 		if (p[ci]) {
-			free_tree(ip, p[ci], level - 1, freed);
+			free_tree(t, p[ci], level - 1);
 			p[ci] = 0;
 			dirty = true;
 		}
@@ -681,30 +704,33 @@ int ext2_truncate_blocks(struct ext2_inode *ip, uint64_t size)
 	struct ext2_fs *fs = ip->fs;
 	uint64_t first = (size + fs->bsize - 1) >> fs->log_bsize;
 	uint64_t base = EXT2_NDIR_BLOCKS, span = fs->addr_per_block;
-	uint32_t freed = 0, sectors;
+	struct trunc t = {.ip = ip};
+	uint32_t sectors;
 	struct ext2_dinode d;
 	int err = zero_tail(ip, size);
 
 	d = ip->d;
 	for (uint64_t i = first; i < EXT2_NDIR_BLOCKS; i++) {
 		if (d.i_block[i]) {
-			free_tree(ip, d.i_block[i], 0, &freed);
+			free_tree(&t, d.i_block[i], 0);
 			d.i_block[i] = 0;
 		}
 	}
-	for (int t = 0; t < 3; t++) {
-		uint32_t *ptr = &d.i_block[EXT2_IND_BLOCK + t];
+	for (int k = 0; k < 3; k++) {
+		uint32_t *ptr = &d.i_block[EXT2_IND_BLOCK + k];
 
 		if (*ptr && first <= base) {
-			free_tree(ip, *ptr, t + 1, &freed);
+			free_tree(&t, *ptr, k + 1);
 			*ptr = 0;
 		} else if (*ptr && first - base < span) {
-			trunc_partial(ip, *ptr, t + 1, first - base, &freed);
+			trunc_partial(&t, *ptr, k + 1, first - base);
 		}
 		base += span;
 		span *= fs->addr_per_block;
 	}
-	sectors = freed * (fs->bsize / 512);
+	if (t.errors)
+		err = -EIO;
+	sectors = t.freed * (fs->bsize / 512);
 	if (sectors > d.i_blocks) {
 		ext2_error(fs, ip->ino, "i_blocks %u below the blocks freed",
 			   d.i_blocks);

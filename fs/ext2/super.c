@@ -34,6 +34,7 @@ uint32_t ext2_now(void)
 
 void ext2_error(struct ext2_fs *fs, uint32_t ino, const char *fmt, ...)
 {
+	char msg[160];
 	va_list ap;
 
 	USE(fs, {
@@ -42,13 +43,13 @@ void ext2_error(struct ext2_fs *fs, uint32_t ino, const char *fmt, ...)
 	});
 	if (fs->nerrors > EXT2_MAX_PRINTED_ERRORS)
 		return;
-	printk("ext2 %s: inode %u: ", fs->dev->name, ino);
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
+	vsnprintk(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printk(fs->nerrors == EXT2_MAX_PRINTED_ERRORS
-		       ? " (further errors not shown)\n"
-		       : "\n");
+	printk("ext2 %s: inode %u: %s%s\n", fs->dev->name, ino, msg,
+	       fs->nerrors == EXT2_MAX_PRINTED_ERRORS
+		       ? " (further errors not shown)"
+		       : "");
 }
 
 struct ext2_group_desc *ext2_gd(struct ext2_fs *fs, uint32_t group,

@@ -40,7 +40,6 @@ struct buf {
 	uint32_t flags;
 	uint32_t stamp;		       /* when last released (LRU) */
 	struct buf *hnext;	       /* hash chain */
-	struct buf *lru_prev, *lru_next; /* every buffer */
 };
 
 /* (Re)start the cache with room for nbufs buffers, forgetting any state
