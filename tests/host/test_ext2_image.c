@@ -353,3 +353,42 @@ TEST(ext2_ext3_and_clean_state)
 done:
 	ext2t_cleanup(&t);
 }
+
+/* A hashed (dir_index) directory made by mke2fs: read it, change it; the
+ * index flag is dropped and e2fsck stays happy. */
+TEST(ext2_dir_index_cleared)
+{
+	struct ext2t t;
+	char src[256], out[4096];
+	struct ext2_inode *d, *ip;
+
+	memset(&t, 0, sizeof(t));
+	ext2t_mkdtemp(t.dir, sizeof(t.dir));
+	snprintf(src, sizeof(src), "%s/src", t.dir);
+	snprintf(t.img, sizeof(t.img), "%s/img", t.dir);
+	CHECK_EQ(ext2t_run("mkdir -p %s/h && cd %s/h && for i in $(seq 1 300); "
+			   "do echo $i > file-with-a-long-name-$i; done", src, src),
+		 0);
+	CHECK_EQ(ext2t_run("/usr/sbin/mke2fs -q -F -t ext2 -b 1024 -d '%s' '%s' "
+			   "8M >/dev/null 2>&1", src, t.img), 0);
+	/* e2fsck -D builds the hash trees (exit 1: it changed things). */
+	ext2t_run("/usr/sbin/e2fsck -fyD '%s' >/dev/null 2>&1", t.img);
+	ext2t_debugfs(t.img, "stat /h", out, sizeof(out));
+	CHECK(strstr(out, "Flags: 0x1000"));
+	ext2t_baseline(&t);
+	CHECK_EQ(ext2t_mount(&t), 0);
+	d = ext2t_path(&t, "h");
+	CHECK(d);
+	CHECK_EQ(ext2_lookup(d, "file-with-a-long-name-277", 25, &ip), 0);
+	CHECK_EQ(ext2_read(ip, out, sizeof(out), 0), 4);
+	CHECK(!memcmp(out, "277\n", 4));
+	ext2_iput(ip);
+	CHECK_EQ(ext2_unlink(d, "file-with-a-long-name-13", 24), 0);
+	CHECK_EQ(ext2_create(d, "new", 3, 0644, 0, 0, NULL), 0);
+	ext2_iput(d);
+	CHECK_EQ(ext2t_unmount(&t), 0);
+	CHECK_EQ(ext2t_fsck(t.img), 0);
+	ext2t_debugfs(t.img, "stat /h", out, sizeof(out));
+	CHECK(strstr(out, "Flags: 0x0"));
+	ext2t_cleanup(&t);
+}
