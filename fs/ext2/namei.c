@@ -253,6 +253,8 @@ int ext2_link(struct ext2_inode *ip, struct ext2_inode *dir, const char *name,
 	struct ext2_dir_slot slot;
 	int err;
 
+	if (ip->fs != dir->fs)
+		return -EXDEV;
 	if (EXT2_ISDIR(ip->d.i_mode))
 		return -EPERM;
 	err = may_create(dir, name, len, &slot);
@@ -376,6 +378,8 @@ static int rename_checks(struct ext2_inode *odir, const char *oname,
 
 	if (flags & ~EXT2_RENAME_NOREPLACE)
 		return -EINVAL;
+	if (odir->fs != ndir->fs)
+		return -EXDEV;
 	err = check_dir(odir);
 	if (!err)
 		err = check_dir(ndir);

@@ -205,6 +205,9 @@ static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
 		REFUSE("corrupt superblock: first inode");
 	if (sb->s_r_blocks_count > sb->s_blocks_count)
 		REFUSE("corrupt superblock: reserved block count");
+	if (sb->s_free_blocks_count > sb->s_blocks_count ||
+	    sb->s_free_inodes_count > sb->s_inodes_count)
+		REFUSE("corrupt superblock: free counts beyond limits");
 
 	fs->bsize = bs;
 	fs->log_bsize = 10 + sb->s_log_block_size;

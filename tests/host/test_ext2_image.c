@@ -282,6 +282,9 @@ TEST(ext2_mount_refuses)
 	CHECK_EQ(mount_patched(base, img, 1024 + 4, 1u << 30, 4, 0, &why),
 		 -EINVAL);
 	CHECK(strstr(why, "larger than the device"));
+	CHECK_EQ(mount_patched(base, img, 1024 + 12, 1u << 30, 4, 0, &why),
+		 -EINVAL);
+	CHECK(strstr(why, "free counts"));
 	CHECK_EQ(mount_patched(base, img, 1024 + 32, 3, 4, 0, &why), -EINVAL);
 	CHECK_EQ(mount_patched(base, img, 1024 + 88, 100, 2, 0, &why), -EINVAL);
 	CHECK_EQ(mount_patched(base, img, 1024 + 84, 3, 4, 0, &why), -EINVAL);
