@@ -10,6 +10,7 @@
 #include <kernel/types.h>
 
 #define BLOCKDEV_SECTOR 512u
+#define BLOCKDEV_SECTOR_SIZE BLOCKDEV_SECTOR
 
 struct blockdev;
 
