@@ -108,8 +108,8 @@ void ext2_getattr(struct ext2_inode *ip, struct ext2_stat *st);
 #define EXT2_ATTR_MODE 0x01u /* permission bits only; ctime = now */
 #define EXT2_ATTR_UID 0x02u  /* ctime = now */
 #define EXT2_ATTR_GID 0x04u  /* ctime = now */
-#define EXT2_ATTR_SIZE 0x08u /* regular files: truncate, mtime = ctime = now \
-			      */
+/* EXT2_ATTR_SIZE: regular files only; truncates, mtime = ctime = now. */
+#define EXT2_ATTR_SIZE 0x08u
 #define EXT2_ATTR_ATIME 0x10u
 #define EXT2_ATTR_MTIME 0x20u
 #define EXT2_ATTR_CTIME 0x40u /* explicit ctime (else "now" as above) */
