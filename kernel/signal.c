@@ -304,15 +304,17 @@ static long do_kill(int pid, int sig)
 		return -EINVAL;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
-		if (!p || p->state == PROC_ZOMBIE || p->state == PROC_UNUSED)
+		if (!p || p->state == PROC_UNUSED)
 			continue;
 		if ((pid > 0 && p->pid != pid) ||
 		    (pid == 0 && p->pgid != current->pgid) ||
 		    (pid < -1 && p->pgid != -pid) ||
 		    (pid == -1 && (p->pid == 1 || p == current)))
 			continue;
+		/* A zombie still exists until reaped: found, not signalled
+		 * (Linux). */
 		hits++;
-		if (sig && !init_ignores(p, sig))
+		if (sig && p->state != PROC_ZOMBIE)
 			proc_signal(p, sig);
 	}
 	return hits ? 0 : -ESRCH;
