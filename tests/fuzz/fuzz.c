@@ -77,6 +77,10 @@
  *     tests/guest/console_write_signals.
  *   - after chdir/fchdir the child goes back to its scratch directory if
  *     it left it, so relative paths stay inside it.
+ *   - mmap2 with MAP_FIXED over the program's own image loses MAP_FIXED:
+ *     replacing the running code with zero pages leaves the child
+ *     executing a zero sled through gigabytes (slow by design, seen as a
+ *     hang by the watchdog; Linux does the same).
  *   - destructive path calls only get paths in the child's scratch
  *     directory (or bad pointers); read-only ones also get /, /dev/null,
  *     /proc/... A forked grandchild exits at once (raw exit, no stack
@@ -1398,6 +1402,16 @@ static void make_nonblocking(uint32_t fd)
 		     0);
 }
 
+extern char __executable_start[], _end[];
+
+/* Whether [addr, addr + len) overlaps this program's own image. */
+static int hits_image(uint32_t addr, uint32_t len)
+{
+	uint32_t lo = (uint32_t)(uintptr_t)__executable_start;
+	uint32_t hi = (uint32_t)(uintptr_t)_end;
+	return addr < hi && (uint64_t)addr + len > lo;
+}
+
 static void guard_before(struct gen *g)
 {
 	uint32_t nr = g->a[0];
@@ -1408,6 +1422,11 @@ static void guard_before(struct gen *g)
 	case 180: /* reads: never wait (pipes we hold, the console) */
 		if (fd_type(g->a[1]))
 			make_nonblocking(g->a[1]);
+		break;
+	case 192: /* mmap2 over our own code would leave a child running a
+		   * sled of zero pages for ever: no MAP_FIXED there */
+		if ((g->a[4] & 0x10) && hits_image(g->a[1], g->a[2]))
+			g->a[4] &= ~0x10u;
 		break;
 	case 4:
 	case 181: /* writes: never wait on a full pipe */
@@ -1452,31 +1471,36 @@ static void guard_after(const struct gen *g, long r)
 }
 
 /* ------------------------------------------------------------------ */
-/* Signal frames for sigreturn (this kernel's layout: kernel/signal.c). */
+/* Signal frames for sigreturn, in Linux's i386 layouts (kernel/sigframe.c):
+ * the rt frame (sig, pinfo, puc, siginfo, ucontext with the sigcontext at
+ * word 41 and the mask after it) and the old one (sig, sigcontext at word
+ * 2, the high mask word after the 624-byte fpstate). Random words, with
+ * the selectors, eip, esp, flags and fpstate pointer drawn from pools. */
 
 static uint32_t build_sigframe(uint32_t nr)
 {
-	/* retaddr, sig, pinfo, puc, info[32], trapframe (19 words), mask */
-	enum { WORDS = 4 + 32 + 19 + 2 };
+	enum { WORDS = 200, SC_RT = 41, SC_OLD = 2 };
 	uint32_t *f = (uint32_t *)(uintptr_t)gbuf + 1024; /* 4 KiB in */
 	static const uint32_t sels[] = {0,    0x23,   0x2b, 0x1b, 0x33,
 					0x3b, 0x43,   0x10, 0x08, 0x18,
 					0x28, 0xffff, 0x0f, 0x4b, 0x13};
 	for (int i = 0; i < WORDS; i++)
 		f[i] = chance(2) ? rnd() : below(16);
-	uint32_t *tf = f + 36;
-	tf[0] = chance(4) ? rnd() & 0xffff : PICK(sels); /* gs */
-	tf[1] = chance(4) ? rnd() & 0xffff : PICK(sels); /* fs */
-	tf[2] = PICK(sels);				 /* es */
-	tf[3] = PICK(sels);				 /* ds */
-	if (!chance(8))					 /* eip */
-		tf[14] = (uint32_t)(uintptr_t)fz_sr_resume;
-	tf[15] = PICK(sels); /* cs */
-	tf[16] = chance(2) ? 0x202 : rnd();
-	tf[17] = (uint32_t)(uintptr_t)(gbuf + GBUF_SIZE - 64); /* esp */
-	tf[18] = PICK(sels);				       /* ss */
-	f[55] = chance(2) ? 0 : rnd();			       /* mask */
-	f[56] = chance(2) ? 0 : rnd();
+	uint32_t *sc = f + (nr == 173 ? SC_RT : SC_OLD);
+	sc[0] = chance(4) ? rnd() & 0xffff : PICK(sels);      /* gs */
+	sc[1] = chance(4) ? rnd() & 0xffff : PICK(sels);      /* fs */
+	sc[2] = PICK(sels);				      /* es */
+	sc[3] = PICK(sels);				      /* ds */
+	sc[7] = (uint32_t)(uintptr_t)(gbuf + GBUF_SIZE - 64); /* esp */
+	if (!chance(8))					      /* eip */
+		sc[14] = (uint32_t)(uintptr_t)fz_sr_resume;
+	sc[15] = PICK(sels); /* cs */
+	sc[16] = chance(2) ? 0x202 : rnd();
+	sc[18] = PICK(sels); /* ss */
+	/* fpstate: none, random bytes of ours (MXCSR included), or junk */
+	sc[19] = chance(3)   ? 0
+		 : chance(2) ? (uint32_t)(uintptr_t)(gbuf + 8192)
+			     : rnd();
 	uint32_t sp = (uint32_t)(uintptr_t)f + (nr == 173 ? 4 : 8);
 	return chance(10) ? v_ptr(228, 0) : sp;
 }
