@@ -120,7 +120,7 @@ parent=$(section pid | sed -n 's/^\$2 = //p')
 check vm-ps "the child, its parent and its cached block" \
 	"^\* +$child +$parent runnable +gdb_state +0x[0-9a-f]+ +[0-9]+ +1 blocks, 8 pages$" \
 	"^  +$parent +[0-9]+ (runnable|sleeping) +gdb_state " \
-	"^  +1 +0 sleeping +guest-runner "
+	"^  +1 +0 (sleeping|runnable) +guest-runner "
 
 check vm-regions "the four regions of gdb_state's child" \
 	"^pid $child \(gdb_state\)" \
