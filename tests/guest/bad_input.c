@@ -60,9 +60,15 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
+static void remove_tmp(void)
+{
+	unlink("/tmp/bad_input.tmp");
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
+	guest_cleanup = remove_tmp;
 	int ours = have_vmkernel();
 	int fd0 = lowest_free_fd();
 	char buf[256];

@@ -9,8 +9,14 @@
 #pragma GCC diagnostic ignored "-Wstringop-overread"
 #pragma GCC diagnostic ignored "-Wstringop-overflow"
 
+static void remove_tmp(void)
+{
+	unlink("/tmp/bad_pointers_rw.tmp");
+}
+
 int main(void)
 {
+	guest_cleanup = remove_tmp;
 	CHECK_ERR(write(1, (void *)1, 10), EFAULT);
 	CHECK_ERR(write(1, NULL, 10), EFAULT);
 	CHECK_ERR(write(1, (void *)0xC0000000, 10), EFAULT);

@@ -5,8 +5,14 @@
 #include <sys/stat.h>
 #include "guest.h"
 
+static void remove_junk(void)
+{
+	unlink("/tmp/exec_missing.junk");
+}
+
 int main(void)
 {
+	guest_cleanup = remove_junk;
 	char *argv[] = {"/no/such", NULL};
 	char *envp[] = {"A=B", NULL};
 	CHECK_ERR(execve("/no/such", argv, envp), ENOENT);

@@ -6,6 +6,13 @@
 #include <sys/stat.h>
 #include "guest.h"
 
+static const char *copy = "/tmp/exec_zero_load.bin";
+
+static void remove_copy(void)
+{
+	unlink(copy);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
@@ -30,7 +37,7 @@ int main(int argc, char **argv)
 		}
 	if (!found)
 		skip("no PT_GNU_STACK header to turn into an empty PT_LOAD");
-	const char *copy = "/tmp/exec_zero_load.bin";
+	guest_cleanup = remove_copy;
 	fd = open(copy, O_WRONLY | O_CREAT | O_TRUNC, 0755);
 	CHECK_SYS(fd);
 	CHECK(write(fd, img, (size_t)st.st_size) == st.st_size, "short write");

@@ -65,6 +65,11 @@ __attribute__((format(printf, 1, 0))) static void guest_vreason(const char *fmt,
 		guest_write_all(atoi(rfd), buf, (size_t)n);
 }
 
+/* What a test left behind that outlives it (a file in /tmp, a SysV shm
+ * segment): removed when it fails, so that a failure (say, an injected
+ * ENOMEM under make test-faults) is not also counted as a leak. */
+static void (*guest_cleanup)(void);
+
 __attribute__((format(printf, 1, 2), noreturn)) static void
 fail(const char *fmt, ...)
 {
@@ -72,6 +77,8 @@ fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	guest_vreason(fmt, ap);
 	va_end(ap);
+	if (guest_cleanup)
+		guest_cleanup();
 	_exit(1);
 }
 

@@ -7,6 +7,14 @@
 
 #define SIZE (3 * PAGE)
 
+static int seg_id = -1;
+
+static void remove_segment(void)
+{
+	if (seg_id != -1)
+		shmctl(seg_id, IPC_RMID, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -18,6 +26,8 @@ int main(int argc, char **argv)
 		skip("System V shared memory not available: %s",
 		     strerror(errno));
 	CHECK_SYS(id);
+	seg_id = id;
+	guest_cleanup = remove_segment;
 	char *m = shmat(id, NULL, 0);
 	CHECK(m != (void *)-1, "shmat failed: %s", strerror(errno));
 	for (size_t i = 0; i < SIZE; i++)
@@ -31,6 +41,7 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		char *args[] = {peer, keystr, NULL};
 		execve(peer, args, (char *[]){NULL});
+		guest_cleanup = NULL; /* the parent removes it */
 		fail("execve %s failed: %s", peer, strerror(errno));
 	}
 	char b[80];
