@@ -202,6 +202,7 @@ static int run_test(const char *name)
 		return 1;
 	}
 	if (pid == 0) {
+		setpgid(0, 0); /* the test and its children: one group */
 		if (rp[1] >= 0) {
 			if (rp[1] != 3) {
 				dup2(rp[1], 3);
@@ -241,10 +242,18 @@ static int run_test(const char *name)
 		read_reason(rp[0], reason, sizeof reason);
 	if (rp[0] >= 0)
 		close(rp[0]);
-	/* Reap orphans (we may be pid 1) before counting pages. */
+	/* What the test left running (its group) ends now, and orphans are
+	 * reaped (we may be pid 1) before pages are counted. */
+	kill(-pid, SIGKILL);
 	int st2;
-	while (waitpid(-1, &st2, WNOHANG) > 0)
-		;
+	for (int i = 0; i < 100; i++) {
+		pid_t r;
+		while ((r = waitpid(-1, &st2, WNOHANG)) > 0)
+			;
+		if (r == -1 && errno == ECHILD)
+			break;
+		sleep_20ms();
+	}
 	uint32_t after = 0;
 	if (have_vm) {
 		sanity_check();
