@@ -218,8 +218,12 @@ int ext2_inode_store(struct ext2_inode *ip, const struct ext2_dinode *d);
 int ext2_inode_new(struct ext2_inode *dir, uint32_t mode, uint32_t uid,
 		   uint32_t gid, struct ext2_inode **out);
 bool ext2_is_fast_symlink(const struct ext2_inode *ip);
+/* The largest file size this file system allows (block map, large_file). */
+uint64_t ext2_max_size(const struct ext2_fs *fs);
 uint64_t ext2_isize(const struct ext2_inode *ip);
 void ext2_set_isize(struct ext2_fs *fs, struct ext2_dinode *d, uint64_t size);
+
+/* bmap.c */
 #define EXT2_BMAP_NEW 0x1 /* the block was just allocated: zero or fill it */
 /* Physical block of lblk (0: a hole, unless create). Allocation updates
  * the in-memory inode only: the caller stores it with ext2_inode_store. */

@@ -399,14 +399,63 @@ static int rename_checks(struct ext2_inode *odir, const char *oname,
 	return 0;
 }
 
+/* The moves Linux forbids across the tree: a directory into its own
+ * subtree (EINVAL), or over a directory that holds the source (ENOTEMPTY). */
+static int rename_tree_ok(struct ext2_inode *old, struct ext2_inode *victim,
+			  struct ext2_inode *odir, struct ext2_inode *ndir)
+{
+	struct ext2_fs *fs = odir->fs;
+	int err;
+
+	if (EXT2_ISDIR(old->d.i_mode)) {
+		err = is_ancestor(fs, old->ino, ndir->ino);
+		if (err)
+			return err == 1 ? -EINVAL : err;
+	}
+	if (victim && EXT2_ISDIR(victim->d.i_mode)) {
+		err = is_ancestor(fs, victim->ino, odir->ino);
+		if (err)
+			return err == 1 ? -ENOTEMPTY : err;
+	}
+	return 0;
+}
+
+/* Make the new name point at old: over victim (same kind; a directory
+ * must be empty, and goes) or as a new entry in ndir. */
+static int rename_link_new(struct ext2_inode *old, struct ext2_inode *victim,
+			   struct ext2_inode *odir, struct ext2_inode *ndir,
+			   const char *nname, size_t nlen)
+{
+	bool isdir = EXT2_ISDIR(old->d.i_mode), vdir;
+	int err;
+
+	if (!victim) {
+		if (isdir && odir != ndir &&
+		    ndir->d.i_links_count >= EXT2_LINK_MAX)
+			return -EMLINK;
+		return ext2_dir_add(ndir, nname, nlen, old->ino, old->d.i_mode,
+				    NULL);
+	}
+	vdir = EXT2_ISDIR(victim->d.i_mode);
+	if (isdir != vdir)
+		return isdir ? -ENOTDIR : -EISDIR;
+	if (vdir && ext2_dir_is_empty(victim) != 1)
+		return -ENOTEMPTY;
+	err = ext2_dir_set(ndir, nname, nlen, old->ino, old->d.i_mode);
+	if (err)
+		return err;
+	set_links(victim, vdir ? -(int)victim->d.i_links_count : -1);
+	if (vdir)
+		set_links(ndir, -1); /* its ".." */
+	return 0;
+}
+
 int ext2_rename(struct ext2_inode *odir, const char *oname, size_t olen,
 		struct ext2_inode *ndir, const char *nname, size_t nlen,
 		unsigned flags)
 {
-	struct ext2_fs *fs = odir->fs;
-	struct ext2_inode *old = NULL, *victim_ip = NULL;
+	struct ext2_inode *old = NULL, *victim = NULL;
 	uint32_t nino;
-	bool isdir;
 	int err = rename_checks(odir, oname, olen, ndir, nname, nlen, flags);
 
 	if (err)
@@ -414,69 +463,30 @@ int ext2_rename(struct ext2_inode *odir, const char *oname, size_t olen,
 	err = ext2_lookup(odir, oname, olen, &old);
 	if (err)
 		return err;
-	isdir = EXT2_ISDIR(old->d.i_mode);
 	err = ext2_dir_find(ndir, nname, nlen, &nino, NULL);
 	if (err == 0 && (flags & EXT2_RENAME_NOREPLACE))
 		err = -EEXIST;
 	else if (err == 0)
-		err = entry_inode(ndir, nino, &victim_ip);
+		err = entry_inode(ndir, nino, &victim);
 	else if (err == -ENOENT)
 		err = 0;
+	if (!err)
+		err = rename_tree_ok(old, victim, odir, ndir);
+	if (err || victim == old)
+		goto out; /* an error, or the same inode: nothing to do */
+	err = rename_link_new(old, victim, odir, ndir, nname, nlen);
 	if (err)
 		goto out;
-	/* Not into its own subtree; not onto one of the source's parents. */
-	if (isdir) {
-		err = is_ancestor(fs, old->ino, ndir->ino);
-		if (err)
-			err = err == 1 ? -EINVAL : err;
-	}
-	if (!err && victim_ip && EXT2_ISDIR(victim_ip->d.i_mode)) {
-		err = is_ancestor(fs, victim_ip->ino, odir->ino);
-		if (err)
-			err = err == 1 ? -ENOTEMPTY : err;
-	}
-	if (err || (victim_ip && victim_ip == old))
-		goto out; /* same inode: nothing to do */
-	if (victim_ip) {
-		bool vdir = EXT2_ISDIR(victim_ip->d.i_mode);
-
-		if (isdir && !vdir)
-			err = -ENOTDIR;
-		else if (!isdir && vdir)
-			err = -EISDIR;
-		else if (vdir)
-			err =
-			    ext2_dir_is_empty(victim_ip) == 1 ? 0 : -ENOTEMPTY;
-		if (err)
-			goto out;
-		err = ext2_dir_set(ndir, nname, nlen, old->ino, old->d.i_mode);
-		if (err)
-			goto out;
-		set_links(victim_ip,
-			  vdir ? -(int)victim_ip->d.i_links_count : -1);
-		if (vdir)
-			set_links(ndir, -1); /* its ".." */
-	} else {
-		if (isdir && odir != ndir &&
-		    ndir->d.i_links_count >= EXT2_LINK_MAX) {
-			err = -EMLINK;
-			goto out;
-		}
-		err = ext2_dir_add(ndir, nname, nlen, old->ino, old->d.i_mode,
-				   NULL);
-		if (err)
-			goto out;
-	}
 	err = ext2_dir_remove(odir, oname, olen);
 	set_links(old, 0); /* ctime */
-	if (!err && isdir && odir != ndir) {
+	if (!err && EXT2_ISDIR(old->d.i_mode) && odir != ndir) {
 		err = ext2_dir_set(old, "..", 2, ndir->ino, EXT2_S_IFDIR);
 		set_links(odir, -1);
 		set_links(ndir, 1);
 	}
 out:
-	if (victim_ip)
-		ext2_iput(victim_ip);
+	if (victim)
+		ext2_iput(victim);
 	ext2_iput(old);
 	return err;
 }

@@ -149,11 +149,10 @@ void ext2_statfs(struct ext2_fs *fs, struct ext2_statfs *st)
 	} while (0)
 
 /* Fill fs's geometry from sb, or say why the image is refused. */
-static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
-		       struct blockdev *dev, bool rdonly, const char **why)
+/* The format: magic, revision, block size and features we support. */
+static int check_format(const struct ext2_super *sb, bool rdonly,
+			const char **why)
 {
-	uint32_t bs, ipb, ngroups;
-
 	if (sb->s_magic != EXT2_SUPER_MAGIC)
 		REFUSE("bad magic number (not ext2)");
 	if (sb->s_rev_level > 1)
@@ -161,7 +160,6 @@ static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
 	if (sb->s_log_block_size > 2 ||
 	    (1024u << sb->s_log_block_size) > PAGE_SIZE)
 		REFUSE("unsupported block size (1, 2 and 4 KiB are)");
-	bs = 1024u << sb->s_log_block_size;
 	if (sb->s_rev_level >= 1) {
 		if (sb->s_feature_incompat & ~EXT2_INCOMPAT_SUPP)
 			REFUSE("unsupported INCOMPAT features");
@@ -169,6 +167,16 @@ static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
 			REFUSE(
 			    "unsupported RO_COMPAT features (mount read-only)");
 	}
+	return 0;
+}
+
+/* The counts and sizes, each within what the others and the device
+ * allow; sets the inode size and first inode (revision dependent). */
+static int check_counts(struct ext2_fs *fs, const struct ext2_super *sb,
+			struct blockdev *dev, const char **why)
+{
+	uint32_t bs = 1024u << sb->s_log_block_size, ipb, ngroups;
+
 	if (sb->s_first_data_block != (bs == 1024 ? 1u : 0u))
 		REFUSE("corrupt superblock: first data block");
 	if (sb->s_blocks_count <= sb->s_first_data_block + 1)
@@ -179,13 +187,10 @@ static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
 	if (sb->s_blocks_per_group < 8 || sb->s_blocks_per_group > 8 * bs ||
 	    sb->s_blocks_per_group % 8)
 		REFUSE("corrupt superblock: blocks per group");
-	if (sb->s_rev_level == 0) {
-		fs->inode_size = EXT2_GOOD_OLD_INODE_SIZE;
-		fs->first_ino = EXT2_GOOD_OLD_FIRST_INO;
-	} else {
-		fs->inode_size = sb->s_inode_size;
-		fs->first_ino = sb->s_first_ino;
-	}
+	fs->inode_size =
+	    sb->s_rev_level == 0 ? EXT2_GOOD_OLD_INODE_SIZE : sb->s_inode_size;
+	fs->first_ino =
+	    sb->s_rev_level == 0 ? EXT2_GOOD_OLD_FIRST_INO : sb->s_first_ino;
 	if (fs->inode_size < EXT2_GOOD_OLD_INODE_SIZE || fs->inode_size > bs ||
 	    (fs->inode_size & (fs->inode_size - 1)))
 		REFUSE("corrupt superblock: inode size");
@@ -206,6 +211,15 @@ static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
 	if (sb->s_free_blocks_count > sb->s_blocks_count ||
 	    sb->s_free_inodes_count > sb->s_inodes_count)
 		REFUSE("corrupt superblock: free counts beyond limits");
+	return 0;
+}
+
+/* The geometry fs keeps, derived once from a checked superblock. */
+static void set_geometry(struct ext2_fs *fs, const struct ext2_super *sb,
+			 bool rdonly)
+{
+	uint32_t bs = 1024u << sb->s_log_block_size;
+	bool rev1 = sb->s_rev_level >= 1;
 
 	fs->bsize = bs;
 	fs->log_bsize = 10 + sb->s_log_block_size;
@@ -216,19 +230,32 @@ static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
 	fs->first_data_block = sb->s_first_data_block;
 	fs->bpg = sb->s_blocks_per_group;
 	fs->ipg = sb->s_inodes_per_group;
-	fs->ngroups = ngroups;
-	fs->inodes_per_block = ipb;
-	fs->itb_per_group = fs->ipg / ipb;
-	fs->gdt_blocks = (ngroups + bs / 32 - 1) / (bs / 32);
-	fs->reserved_gdt =
-	    (sb->s_rev_level >= 1 && (sb->s_feature_compat & 0x10u))
-		? sb->s_reserved_gdt_blocks
-		: 0;
-	fs->compat = sb->s_rev_level >= 1 ? sb->s_feature_compat : 0;
-	fs->incompat = sb->s_rev_level >= 1 ? sb->s_feature_incompat : 0;
-	fs->ro_compat = sb->s_rev_level >= 1 ? sb->s_feature_ro_compat : 0;
+	fs->ngroups =
+	    (sb->s_blocks_count - sb->s_first_data_block + fs->bpg - 1) /
+	    fs->bpg;
+	fs->inodes_per_block = bs / fs->inode_size;
+	fs->itb_per_group = fs->ipg / fs->inodes_per_block;
+	fs->gdt_blocks = (fs->ngroups + bs / 32 - 1) / (bs / 32);
+	fs->reserved_gdt = (rev1 && (sb->s_feature_compat & 0x10u))
+			       ? sb->s_reserved_gdt_blocks
+			       : 0;
+	fs->compat = rev1 ? sb->s_feature_compat : 0;
+	fs->incompat = rev1 ? sb->s_feature_incompat : 0;
+	fs->ro_compat = rev1 ? sb->s_feature_ro_compat : 0;
 	fs->r_blocks = sb->s_r_blocks_count;
 	fs->rdonly = rdonly;
+}
+
+static int check_super(struct ext2_fs *fs, const struct ext2_super *sb,
+		       struct blockdev *dev, bool rdonly, const char **why)
+{
+	int err = check_format(sb, rdonly, why);
+
+	if (!err)
+		err = check_counts(fs, sb, dev, why);
+	if (err)
+		return err;
+	set_geometry(fs, sb, rdonly);
 	if (fs->reserved_gdt > fs->addr_per_block)
 		REFUSE("corrupt superblock: reserved GDT blocks");
 	if (1 + fs->gdt_blocks + fs->reserved_gdt + 2 + fs->itb_per_group >
@@ -364,12 +391,74 @@ static int mount_fail(struct ext2_fs *fs, int err, const char **why,
 	return err;
 }
 
+/* The group descriptor blocks, held in the cache while mounted. */
+static int load_gdt(struct ext2_fs *fs, const char **why)
+{
+	USE(fs, fs->gdt = slab_zalloc(fs->gdt_blocks * sizeof(struct buf *)));
+	if (!fs->gdt) {
+		*why = "out of memory";
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < fs->gdt_blocks; i++) {
+		struct buf *b =
+		    bread(fs->dev, fs->first_data_block + 1 + i, fs->bsize);
+
+		if (!b) {
+			*why = "cannot read the group descriptors";
+			return -EIO;
+		}
+		USE(fs->gdt, fs->gdt[i] = b);
+	}
+	return 0;
+}
+
+/* The root inode must load and be a directory. */
+static int check_root(struct ext2_fs *fs, const char **why)
+{
+	struct ext2_inode *root = NULL;
+	int err = ext2_iget(fs, EXT2_ROOT_INO, &root);
+
+	if (!err && !EXT2_ISDIR(ext2_imode(root)))
+		err = -EIO;
+	if (root)
+		ext2_iput(root); /* a root that is not a directory too */
+	if (!err)
+		return 0;
+	*why = "the root inode is not a usable directory";
+	return err == -ENOMEM ? -ENOMEM : -EINVAL;
+}
+
+/* Warn of an unchecked or damaged file system; a read-write mount marks
+ * the superblock not clean (until unmount) and counts the mount. */
+static int mark_mounted(struct ext2_fs *fs, const char **why)
+{
+	struct ext2_super *sb = fs->sb;
+	int err;
+
+	if (!(sb->s_state & EXT2_VALID_FS))
+		printk("ext2 %s: warning: mounting an unchecked file system\n",
+		       fs->dev->name);
+	else if (sb->s_state & EXT2_ERROR_FS)
+		printk("ext2 %s: warning: mounting a file system with errors\n",
+		       fs->dev->name);
+	if (fs->rdonly)
+		return 0;
+	USE(sb, {
+		sb->s_state &= ~EXT2_VALID_FS;
+		sb->s_mnt_count++;
+		sb->s_mtime = ext2_now();
+	});
+	err = ext2_sync(fs);
+	if (err)
+		*why = "cannot write the superblock";
+	return err;
+}
+
 int ext2_mount(struct blockdev *dev, unsigned flags, struct ext2_fs **out,
 	       const char **why)
 {
 	struct ext2_fs *fs = slab_zalloc(sizeof(*fs));
 	struct ext2_super *sb = slab_alloc(sizeof(*sb));
-	struct ext2_inode *root = NULL;
 	const char *dummy;
 	int err;
 
@@ -393,18 +482,9 @@ int ext2_mount(struct blockdev *dev, unsigned flags, struct ext2_fs **out,
 	USE(fs, err = check_super(fs, sb, dev, flags & EXT2_MOUNT_RDONLY, why));
 	if (err)
 		return mount_fail(fs, err, why, NULL);
-	USE(fs, fs->gdt = slab_zalloc(fs->gdt_blocks * sizeof(struct buf *)));
-	if (!fs->gdt)
-		return mount_fail(fs, -ENOMEM, why, "out of memory");
-	for (uint32_t i = 0; i < fs->gdt_blocks; i++) {
-		struct buf *b =
-		    bread(dev, fs->first_data_block + 1 + i, fs->bsize);
-
-		if (!b)
-			return mount_fail(fs, -EIO, why,
-					  "cannot read the group descriptors");
-		USE(fs->gdt, fs->gdt[i] = b);
-	}
+	err = load_gdt(fs, why);
+	if (err)
+		return mount_fail(fs, err, why, NULL);
 	USE(fs, {
 		err = check_groups(fs, why);
 		fs->mount_state = sb->s_state;
@@ -412,31 +492,11 @@ int ext2_mount(struct blockdev *dev, unsigned flags, struct ext2_fs **out,
 	});
 	if (err)
 		return mount_fail(fs, err, why, NULL);
-	err = ext2_iget(fs, EXT2_ROOT_INO, &root);
-	if (!err && !EXT2_ISDIR(ext2_imode(root)))
-		err = -EIO;
-	if (root)
-		ext2_iput(root); /* a root that is not a directory too */
+	err = check_root(fs, why);
+	if (!err)
+		err = mark_mounted(fs, why);
 	if (err)
-		return mount_fail(fs, err == -ENOMEM ? -ENOMEM : -EINVAL, why,
-				  "the root inode is not a usable directory");
-	if (!(sb->s_state & EXT2_VALID_FS))
-		printk("ext2 %s: warning: mounting an unchecked file system\n",
-		       dev->name);
-	else if (sb->s_state & EXT2_ERROR_FS)
-		printk("ext2 %s: warning: mounting a file system with errors\n",
-		       dev->name);
-	if (!fs->rdonly) {
-		USE(sb, {
-			sb->s_state &= ~EXT2_VALID_FS;
-			sb->s_mnt_count++;
-			sb->s_mtime = ext2_now();
-		});
-		err = ext2_sync(fs);
-		if (err)
-			return mount_fail(fs, err, why,
-					  "cannot write the superblock");
-	}
+		return mount_fail(fs, err, why, NULL);
 	*out = fs;
 	return 0;
 }

@@ -1,0 +1,341 @@
+/*
+ * bmap.c - the block map of a file: direct, indirect, double and triple
+ * indirect blocks. ext2_bmap finds (or allocates: a whole missing branch
+ * at once) the block behind a file block; ext2_truncate_blocks frees the
+ * blocks past a size.
+ *
+ * Rules: every block pointer read from disk is checked against the
+ * metadata map before it is followed or freed (-EIO otherwise, never a
+ * write there); a branch is allocated completely or not at all, so
+ * -ENOSPC leaves no half-built tree.
+ */
+#include <fs/fsclock.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <mm/slab.h>
+#include "ext2_internal.h"
+
+/* --- the block map ------------------------------------------------------ */
+
+/* Offsets along the path to logical block lblk: the depth, or 0 if
+ * lblk is beyond triple indirection. */
+static int block_path(const struct ext2_fs *fs, uint32_t lblk, uint32_t off[4])
+{
+	uint64_t p = fs->addr_per_block, n = lblk;
+
+	if (n < EXT2_NDIR_BLOCKS) {
+		off[0] = (uint32_t)n;
+		return 1;
+	}
+	n -= EXT2_NDIR_BLOCKS;
+	if (n < p) {
+		off[0] = EXT2_IND_BLOCK;
+		off[1] = (uint32_t)n;
+		return 2;
+	}
+	n -= p;
+	if (n < p * p) {
+		off[0] = EXT2_DIND_BLOCK;
+		off[1] = (uint32_t)(n / p);
+		off[2] = (uint32_t)(n % p);
+		return 3;
+	}
+	n -= p * p;
+	if (n < p * p * p) {
+		off[0] = EXT2_TIND_BLOCK;
+		off[1] = (uint32_t)(n / (p * p));
+		off[2] = (uint32_t)(n / p % p);
+		off[3] = (uint32_t)(n % p);
+		return 4;
+	}
+	return 0;
+}
+
+static int bad_pointer(struct ext2_inode *ip, uint32_t blk)
+{
+	ext2_error(ip->fs, ip->ino, "block pointer %u outside the data blocks",
+		   blk);
+	return -EIO;
+}
+
+/*
+ * Allocate the missing part of a branch: need blocks, the first k - 1 of
+ * them indirect blocks (zeroed, each pointing to the next at offs[i]), the
+ * last the target. All or nothing.
+ */
+static int alloc_branch(struct ext2_inode *ip, uint32_t need,
+			const uint32_t *offs, uint32_t *blks)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t goal = ip->goal;
+	uint32_t i;
+	int err = 0;
+
+	for (i = 0; i < need; i++) {
+		err = ext2_new_block(fs, goal, &blks[i]);
+		if (err)
+			break;
+		goal = blks[i] + 1;
+	}
+	for (uint32_t j = 0; !err && j + 1 < need; j++) {
+		struct buf *b = bget(fs->dev, blks[j], fs->bsize);
+
+		if (!b) {
+			err = -ENOMEM;
+			break;
+		}
+		memset(b->data, 0, fs->bsize);
+		((uint32_t *)b->data)[offs[j]] = blks[j + 1];
+		bdirty(b);
+		brelse(b);
+	}
+	if (err) {
+		while (i-- > 0)
+			ext2_free_block(fs, ip->ino, blks[i]);
+		return err;
+	}
+	return 0;
+}
+
+int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
+	      unsigned *flags)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t off[4], blks[4], cur, parent = 0;
+	int depth = block_path(fs, lblk, off), k, err;
+	struct buf *pb;
+
+	*flags = 0;
+	*pblk = 0;
+	if (!depth)
+		return -EFBIG;
+	cur = ip->d.i_block[off[0]];
+	for (k = 0; cur; k++) {
+		struct ext2_blk r;
+
+		if (ext2_block_is_meta(fs, cur))
+			return bad_pointer(ip, cur);
+		if (k == depth - 1) {
+			*pblk = cur;
+			return 0;
+		}
+		err = ext2_blk_get(fs, cur, &r);
+		if (err)
+			return err;
+		parent = cur;
+		cur = ((const uint32_t *)r.data)[off[k + 1]];
+		ext2_blk_put(&r);
+	}
+	/* Missing from level k on: allocate the rest of the branch. */
+	if (!create)
+		return 0;
+	if (fs->rdonly)
+		return -EROFS;
+	pb = k > 0 ? bread(fs->dev, parent, fs->bsize) : NULL;
+	if (k > 0 && !pb)
+		return -EIO;
+	err = alloc_branch(ip, (uint32_t)(depth - k), off + k + 1, blks);
+	if (err) {
+		if (pb)
+			brelse(pb);
+		return err;
+	}
+	if (pb) {
+		((uint32_t *)pb->data)[off[k]] = blks[0];
+		bdirty(pb);
+		brelse(pb);
+	}
+	/* The caller stores the inode (once per operation). */
+	USE(ip, {
+		if (k == 0)
+			ip->d.i_block[off[0]] = blks[0];
+		ip->d.i_blocks += (uint32_t)(depth - k) * (fs->bsize / 512);
+		ip->goal = blks[depth - k - 1] + 1;
+	});
+	*pblk = blks[depth - k - 1];
+	*flags = EXT2_BMAP_NEW;
+	return 0;
+}
+
+int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
+		    struct buf **out)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t pblk;
+	unsigned flags;
+	int err = ext2_bmap(ip, lblk, create, &pblk, &flags);
+	struct buf *b;
+
+	*out = NULL;
+	if (err || !pblk)
+		return err;
+	if (flags & EXT2_BMAP_NEW) {
+		b = bget(fs->dev, pblk, fs->bsize);
+		if (b) {
+			memset(b->data, 0, fs->bsize);
+			bdirty(b);
+		}
+	} else {
+		b = bread(fs->dev, pblk, fs->bsize);
+	}
+	if (!b)
+		return -EIO;
+	*out = b;
+	return 0;
+}
+
+/* --- truncation --------------------------------------------------------- */
+
+/* A truncation in progress: blocks freed, and bad pointers met. Past
+ * TRUNC_MAX_ERRORS the tree is garbage: stop walking it (its blocks stay
+ * allocated; e2fsck reclaims them) rather than chase every pointer. */
+#define TRUNC_MAX_ERRORS 16u
+struct trunc {
+	struct ext2_inode *ip;
+	uint32_t freed, errors;
+};
+
+static void trunc_free(struct trunc *t, uint32_t blk)
+{
+	if (ext2_free_block(t->ip->fs, t->ip->ino, blk))
+		t->errors++;
+	else
+		t->freed++;
+}
+
+/* Free the tree under blk (level 0: a data block) and blk itself. */
+static void free_tree(struct trunc *t, uint32_t blk, int level)
+{
+	struct ext2_fs *fs = t->ip->fs;
+
+	if (t->errors > TRUNC_MAX_ERRORS)
+		return;
+	if (ext2_block_is_meta(fs, blk)) {
+		bad_pointer(t->ip, blk);
+		t->errors++;
+		return;
+	}
+	if (level > 0) {
+		struct buf *b = bread(fs->dev, blk, fs->bsize);
+
+		if (!b) {
+			t->errors++;
+			return; /* the subtree stays allocated */
+		}
+		for (uint32_t i = 0; i < fs->addr_per_block; i++) {
+			uint32_t p = ((uint32_t *)b->data)[i];
+
+			if (p)
+				free_tree(t, p, level - 1);
+		}
+		brelse(b);
+	}
+	trunc_free(t, blk);
+}
+
+/* Free the blocks of the tree under blk (level >= 1) from relative
+ * logical block first (> 0) on; blk itself stays. */
+static void trunc_partial(struct trunc *t, uint32_t blk, int level,
+			  uint64_t first)
+{
+	struct ext2_fs *fs = t->ip->fs;
+	uint64_t cspan = 1;
+	uint32_t ci, *p;
+	bool dirty = false;
+	struct buf *b;
+
+	if (ext2_block_is_meta(fs, blk)) {
+		bad_pointer(t->ip, blk);
+		t->errors++;
+		return;
+	}
+	b = bread(fs->dev, blk, fs->bsize);
+	if (!b) {
+		t->errors++;
+		return;
+	}
+	for (int i = 1; i < level; i++)
+		cspan *= fs->addr_per_block;
+	p = b->data;
+	ci = (uint32_t)(first / cspan);
+	if (first % cspan) {
+		if (p[ci])
+			trunc_partial(t, p[ci], level - 1, first % cspan);
+		ci++;
+	}
+	for (; ci < fs->addr_per_block; ci++) {
+		if (p[ci]) {
+			free_tree(t, p[ci], level - 1);
+			p[ci] = 0;
+			dirty = true;
+		}
+	}
+	if (dirty)
+		bdirty(b);
+	brelse(b);
+}
+
+/* Zero the bytes of the block holding offset size that lie past it. */
+static int zero_tail(struct ext2_inode *ip, uint64_t size)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t in = (uint32_t)(size & (fs->bsize - 1));
+	struct buf *b;
+	int err;
+
+	if (!in)
+		return 0;
+	err = ext2_bread_lblk(ip, (uint32_t)(size >> fs->log_bsize), false, &b);
+	if (err || !b)
+		return err;
+	memset((char *)b->data + in, 0, fs->bsize - in);
+	bdirty(b);
+	brelse(b);
+	return 0;
+}
+
+int ext2_truncate_blocks(struct ext2_inode *ip, uint64_t size)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint64_t first = (size + fs->bsize - 1) >> fs->log_bsize;
+	uint64_t base = EXT2_NDIR_BLOCKS, span = fs->addr_per_block;
+	struct trunc t = {.ip = ip};
+	uint32_t sectors;
+	struct ext2_dinode d;
+	int err = zero_tail(ip, size);
+
+	d = ip->d;
+	for (uint64_t i = first; i < EXT2_NDIR_BLOCKS; i++) {
+		if (d.i_block[i]) {
+			free_tree(&t, d.i_block[i], 0);
+			d.i_block[i] = 0;
+		}
+	}
+	for (int k = 0; k < 3; k++) {
+		uint32_t *ptr = &d.i_block[EXT2_IND_BLOCK + k];
+
+		if (*ptr && first <= base) {
+			free_tree(&t, *ptr, k + 1);
+			*ptr = 0;
+		} else if (*ptr && first - base < span) {
+			trunc_partial(&t, *ptr, k + 1, first - base);
+		}
+		base += span;
+		span *= fs->addr_per_block;
+	}
+	if (t.errors)
+		err = -EIO;
+	sectors = t.freed * (fs->bsize / 512);
+	if (sectors > d.i_blocks) {
+		ext2_error(fs, ip->ino, "i_blocks %u below the blocks freed",
+			   d.i_blocks);
+		sectors = d.i_blocks;
+	}
+	d.i_blocks -= sectors;
+	ext2_set_isize(fs, &d, size);
+	USE(ip, ip->goal = 0);
+	if (ext2_inode_store(ip, &d))
+		err = -EIO;
+	return err;
+}

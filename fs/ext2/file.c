@@ -1,0 +1,152 @@
+/*
+ * file.c - file contents: read, write, truncate and fsync over the block
+ * map. Bytes of a file's last block past its size are kept zero (truncate
+ * clears them), so growing a file shows zeros; holes read as zeros.
+ */
+#include <fs/fsclock.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <mm/slab.h>
+#include "ext2_internal.h"
+
+int ext2_truncate(struct ext2_inode *ip, uint64_t size)
+{
+	struct ext2_fs *fs = ip->fs;
+	struct ext2_dinode d;
+	uint32_t now = ext2_now();
+	int err = 0;
+
+	if (EXT2_ISDIR(ip->d.i_mode))
+		return -EISDIR;
+	if (!EXT2_ISREG(ip->d.i_mode))
+		return -EINVAL;
+	if (fs->rdonly)
+		return -EROFS;
+	if (size > ext2_max_size(fs))
+		return -EFBIG;
+	if (size < ext2_isize(ip)) {
+		err = ext2_truncate_blocks(ip, size);
+	} else if (size > ext2_isize(ip)) {
+		d = ip->d;
+		ext2_set_isize(fs, &d, size);
+		ext2_inode_store(ip, &d);
+	}
+	d = ip->d;
+	d.i_mtime = d.i_ctime = now;
+	if (ext2_inode_store(ip, &d))
+		err = -EIO;
+	return err;
+}
+
+/* --- contents ------------------------------------------------------------ */
+
+long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint64_t size = ext2_isize(ip);
+	char *dst = buf;
+	size_t done = 0;
+
+	if (EXT2_ISDIR(ip->d.i_mode))
+		return -EISDIR;
+	if (!EXT2_ISREG(ip->d.i_mode) && !EXT2_ISLNK(ip->d.i_mode))
+		return -EINVAL;
+	if (off >= size)
+		return 0;
+	len = (size_t)MIN((uint64_t)len, size - off);
+	if (ext2_is_fast_symlink(ip)) {
+		memcpy(dst, (const char *)ip->d.i_block + off, len);
+		return (long)len;
+	}
+	while (done < len) {
+		uint64_t pos = off + done;
+		uint32_t in = (uint32_t)(pos & (fs->bsize - 1));
+		size_t chunk = MIN(len - done, (size_t)(fs->bsize - in));
+		uint32_t pblk;
+		unsigned flags;
+		int err = ext2_bmap(ip, (uint32_t)(pos >> fs->log_bsize), false,
+				    &pblk, &flags);
+
+		if (err)
+			return done ? (long)done : err;
+		if (!pblk) {
+			memset(dst + done, 0, chunk);
+		} else {
+			struct ext2_blk r;
+
+			if (ext2_blk_get(fs, pblk, &r))
+				return done ? (long)done : -EIO;
+			memcpy(dst + done, (const char *)r.data + in, chunk);
+			ext2_blk_put(&r);
+		}
+		done += chunk;
+	}
+	return (long)done;
+}
+
+long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
+		uint64_t off)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint64_t max = ext2_max_size(fs);
+	const char *src = buf;
+	struct ext2_dinode d;
+	size_t done = 0;
+	int err = 0;
+
+	if (EXT2_ISDIR(ip->d.i_mode))
+		return -EISDIR;
+	if (!EXT2_ISREG(ip->d.i_mode))
+		return -EINVAL;
+	if (fs->rdonly)
+		return -EROFS;
+	if (len == 0)
+		return 0;
+	if (off >= max)
+		return -EFBIG;
+	len = (size_t)MIN((uint64_t)len, max - off);
+	while (done < len) {
+		uint64_t pos = off + done;
+		uint32_t in = (uint32_t)(pos & (fs->bsize - 1));
+		size_t chunk = MIN(len - done, (size_t)(fs->bsize - in));
+		uint32_t pblk;
+		unsigned flags;
+		struct buf *b;
+
+		err = ext2_bmap(ip, (uint32_t)(pos >> fs->log_bsize), true,
+				&pblk, &flags);
+		if (err)
+			break;
+		if ((flags & EXT2_BMAP_NEW) || chunk == fs->bsize) {
+			b = bget(fs->dev, pblk, fs->bsize);
+			if (b && chunk != fs->bsize)
+				memset(b->data, 0, fs->bsize);
+		} else {
+			b = bread(fs->dev, pblk, fs->bsize);
+		}
+		if (!b) {
+			err = -EIO;
+			break;
+		}
+		memcpy((char *)b->data + in, src + done, chunk);
+		bdirty(b);
+		brelse(b);
+		done += chunk;
+	}
+	/* Always stored: blocks may have been added even if nothing was
+	 * written. */
+	d = ip->d;
+	if (done) {
+		if (off + done > ext2_isize(ip))
+			ext2_set_isize(fs, &d, off + done);
+		d.i_mtime = d.i_ctime = ext2_now();
+	}
+	ext2_inode_store(ip, &d);
+	return done ? (long)done : err;
+}
+
+int ext2_fsync(struct ext2_inode *ip)
+{
+	return ext2_sync(ip->fs);
+}
