@@ -111,7 +111,7 @@ $(ISO): $(KERNEL) $(INITRD) boot/grub.cfg scripts/mkiso.sh
 
 FORCE:
 
-$(BUILD)/host-tests: $(HOST_SRC) $(HOST_TESTS) $(wildcard include/*/*.h include/*/*/*.h fs/*/*.h tests/host/*.h)
+$(BUILD)/host-tests: $(HOST_SRC) $(HOST_TESTS) $(wildcard include/*/*.h include/*/*/*.h fs/*/*.h tests/*.h tests/host/*.h)
 	@mkdir -p $(BUILD)
 	$(HCC) $(HCFLAGS) -o $@ $(HOST_SRC) $(HOST_TESTS)
 

@@ -10,7 +10,7 @@
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/region.h>
-#include "space_read.h"
+#include "../space_read.h"
 
 static inline unsigned pte_flags(struct mm_space *s, vaddr_t va)
 {

@@ -11,7 +11,7 @@
 #include <mm/region.h>
 #include <mm/sanity.h>
 #include "host.h"
-#include "space_read.h"
+#include "../space_read.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 

@@ -12,7 +12,7 @@
 #include <mm/slab.h>
 #include <mm/ycache.h>
 #include "host.h"
-#include "space_read.h"
+#include "../space_read.h"
 
 #define BASE 0x10000000u
 #define RW (PROT_READ | PROT_WRITE)

@@ -12,6 +12,7 @@
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/region.h>
+#include "../space_read.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define TVA 0x20000000u
@@ -40,40 +41,6 @@ static inline paddr_t pte_phys(struct mm_space *s, vaddr_t va)
 	paddr_t pa = 0;
 
 	return pt_lookup(s->pgdir, va, &pa, NULL) ? pa : 0;
-}
-
-/*
- * Copy n bytes out of space s at va, faulting pages in as a read would:
- * 0, -EFAULT or the fault's error. The kernel only copies into other
- * spaces (mm_space_write); reading one back is the tests' business.
- */
-static inline int kspace_read(struct mm_space *s, vaddr_t va, void *dst,
-			      size_t n)
-{
-	char *out = dst;
-	paddr_t pa;
-	int rc;
-
-	if (va >= USER_TOP || n > USER_TOP - va)
-		return n ? -EFAULT : 0;
-	while (n) {
-		size_t off = va & ~PAGE_MASK, chunk = MIN(n, PAGE_SIZE - off);
-
-		if (!pt_lookup(s->pgdir, va - off, &pa, NULL)) {
-			rc = mm_handle_fault(s, va - off, false);
-			if (rc)
-				return rc;
-			if (!pt_lookup(s->pgdir, va - off, &pa, NULL))
-				return -EFAULT;
-		}
-		if (pa >= arch_direct_map_limit())
-			return -EFAULT;
-		memcpy(out, (char *)arch_phys_to_virt(pa) + off, chunk);
-		va += chunk;
-		out += chunk;
-		n -= chunk;
-	}
-	return 0;
 }
 
 /* Take every free page (one at a time) into a list kept in the pages

@@ -1,11 +1,12 @@
 /*
- * space_read.h - read another address space in host tests (mm has no
- * such call: the kernel only copies into spaces, see mm_space_write).
+ * space_read.h - read another address space, for the host tests and the
+ * in-kernel tests alike (mm has no such call: the kernel only copies into
+ * spaces, see mm_space_write).
  */
-#ifndef TESTS_HOST_SPACE_READ_H
-#define TESTS_HOST_SPACE_READ_H
+#ifndef TESTS_SPACE_READ_H
+#define TESTS_SPACE_READ_H
 
-#include <string.h>
+#include <kernel/string.h>
 #include <arch/hooks.h>
 #include <kernel/errno.h>
 #include <mm/pagetable.h>
