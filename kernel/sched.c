@@ -41,16 +41,13 @@ void proc_activate(struct proc *p)
 			     p->tls[i].flags);
 }
 
+/* Sleeps and interval timers that are due (one pass over the table). */
 static void wake_sleepers(void)
 {
-	static uint64_t timers_checked;
-
-	if (timers_checked != ticks) {
-		timers_checked = ticks;
-		signal_timers_tick(ticks);
-	}
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
+		if (p && p->alarm_tick && p->alarm_tick <= ticks)
+			signal_alarm(p, ticks);
 		if (p && p->state == PROC_SLEEPING && p->wake_tick &&
 		    p->wake_tick <= ticks) {
 			p->wake_tick = 0;

@@ -331,8 +331,7 @@ int signal_pgrp(int pgid, int sig)
 		    p->pgid != pgid)
 			continue;
 		hits++;
-		if (!init_ignores(p, sig))
-			proc_signal(p, sig);
+		proc_signal(p, sig); /* init's rule is proc_signal's */
 	}
 	return hits ? 0 : -ESRCH;
 }

@@ -93,17 +93,12 @@ SYSCALL_DEFINE2(sigaltstack, uint32_t, uss, uint32_t, uoss)
 	return 0;
 }
 
-void signal_timers_tick(uint64_t now)
+void signal_alarm(struct proc *p, uint64_t now)
 {
-	for (int i = 0; i < NPROC; i++) {
-		struct proc *p = procs[i];
-
-		if (!p || !p->alarm_tick || p->alarm_tick > now ||
-		    p->state == PROC_ZOMBIE)
-			continue;
-		p->alarm_tick = p->alarm_interval ? now + p->alarm_interval : 0;
-		proc_signal(p, SIGALRM);
-	}
+	if (p->state == PROC_ZOMBIE)
+		return;
+	p->alarm_tick = p->alarm_interval ? now + p->alarm_interval : 0;
+	proc_signal(p, SIGALRM);
 }
 
 /* Ticks left on the real timer (0: off). */

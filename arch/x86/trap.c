@@ -160,15 +160,13 @@ void trap_bad_segment(struct trapframe *tf)
 
 void trap_dispatch(struct trapframe *tf)
 {
-	if (!trap_from_user(tf) && trap_return_fault(tf))
-		return;
 	if (tf->vector >= IRQ_BASE && tf->vector < IRQ_BASE + 16) {
 		handle_irq(tf);
 	} else if (tf->vector == TRAP_PAGE_FAULT) {
 		fault_page(tf, read_cr2());
 	} else if (tf->vector == TRAP_SYSCALL) {
 		syscall_dispatch(tf);
-	} else {
+	} else if (trap_from_user(tf) || !trap_return_fault(tf)) {
 		fault_exception(tf);
 	}
 	/* Returning to user mode is a preemption point. */

@@ -49,7 +49,7 @@ void signal_force(int sig);
 /* sig to every process of group pgid (init only for a handled signal, as
  * from kill): 0 or -ESRCH. The terminal's ^C uses it. */
 int signal_pgrp(int pgid, int sig);
-/* Every tick: send SIGALRM for the real-time timers that are due. */
-void signal_timers_tick(uint64_t now);
+/* p's real-time timer is due at tick now: SIGALRM, and reload. */
+void signal_alarm(struct proc *p, uint64_t now);
 
 #endif
