@@ -1,6 +1,8 @@
 /*
- * dev.c - character devices: /dev/null, /dev/zero and /dev/mem (physical
- * memory, root only); the console terminal lives in kernel/tty.c.
+ * dev.c - device nodes: what opening one gives (the VFS's special-open
+ * hook), and the character devices /dev/null, /dev/zero, /dev/full and
+ * /dev/mem (physical memory, root only). The console terminal lives in
+ * kernel/tty.c, block devices in kernel/dev_block.c, fifos in pipe.c.
  */
 #include <arch/hooks.h>
 #include <kernel/console.h>
@@ -10,7 +12,7 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
-static long null_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+static long null_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
 	(void)f;
 	(void)kbuf;
@@ -19,7 +21,8 @@ static long null_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 	return 0;
 }
 
-static long sink_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
+static long sink_write(struct vfile *f, const void *kbuf, size_t n,
+		       uint64_t off)
 {
 	(void)f;
 	(void)kbuf;
@@ -27,7 +30,7 @@ static long sink_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
 	return (long)n;
 }
 
-static long zero_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+static long zero_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
 	(void)f;
 	(void)off;
@@ -35,23 +38,33 @@ static long zero_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 	return (long)n;
 }
 
-static const struct file_ops null_ops = {
+static long full_write(struct vfile *f, const void *kbuf, size_t n,
+		       uint64_t off)
+{
+	(void)f;
+	(void)kbuf;
+	(void)n;
+	(void)off;
+	return -ENOSPC;
+}
+
+static const struct vfile_ops null_ops = {
     .read = null_read,
     .write = sink_write,
     .seekable = true,
 };
 
-static const struct file_ops zero_ops = {
+static const struct vfile_ops zero_ops = {
     .read = zero_read,
     .write = sink_write,
     .seekable = true,
 };
 
-static int mem_open(struct file *f)
-{
-	(void)f;
-	return current && current->uid == 0 ? 0 : -EACCES;
-}
+static const struct vfile_ops full_ops = {
+    .read = zero_read,
+    .write = full_write,
+    .seekable = true,
+};
 
 /*
  * /dev/mem is physical memory from 0 to the end of the direct mapping
@@ -84,7 +97,7 @@ static void mem_copy(void *kbuf, size_t n, uint64_t off, bool write)
 	}
 }
 
-static long mem_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+static long mem_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
 	(void)f;
 	if (!mem_range_ok(n, off))
@@ -93,7 +106,7 @@ static long mem_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 	return (long)n;
 }
 
-static long mem_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
+static long mem_write(struct vfile *f, const void *kbuf, size_t n, uint64_t off)
 {
 	(void)f;
 	if (!mem_range_ok(n, off))
@@ -102,14 +115,14 @@ static long mem_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
 	return (long)n;
 }
 
-static const struct file_ops mem_ops = {
-    .open = mem_open,
+static const struct vfile_ops mem_ops = {
     .read = mem_read,
     .write = mem_write,
     .seekable = true,
 };
 
-const struct file_ops *dev_ops(uint32_t rdev)
+/* The operations of character device rdev; NULL if unknown. */
+static const struct vfile_ops *char_ops(uint32_t rdev)
 {
 	switch (rdev) {
 	case DEV_CONSOLE:
@@ -120,9 +133,44 @@ const struct file_ops *dev_ops(uint32_t rdev)
 		return &null_ops;
 	case DEV_ZERO:
 		return &zero_ops;
+	case DEV_FULL:
+		return &full_ops;
 	case DEV_MEM:
 		return &mem_ops;
 	default:
 		return NULL;
 	}
+}
+
+bool file_is_devmem(struct vfile *f)
+{
+	return f && f->ops == &mem_ops;
+}
+
+/*
+ * The VFS's special-open hook: a device node or fifo is being opened.
+ * Character devices get their operations from the table above (/dev/mem
+ * for root only), block devices and fifos have their own open.
+ */
+int dev_open(struct vfile *f)
+{
+	const struct vfile_ops *ops;
+
+	switch (f->vn->mode & VFS_S_IFMT) {
+	case VFS_S_IFBLK:
+		return dev_block_open(f);
+	case VFS_S_IFIFO:
+		return fifo_open(f);
+	case VFS_S_IFCHR:
+		break;
+	default:
+		return -ENXIO; /* sockets are opened by connect */
+	}
+	ops = char_ops(f->rdev);
+	if (!ops)
+		return -ENXIO;
+	if (ops == &mem_ops && (!current || current->uid != 0))
+		return -EACCES;
+	vfile_set_ops(f, ops, NULL);
+	return 0;
 }

@@ -17,12 +17,6 @@
 
 static uint8_t bounce[SECTOR];
 
-static int blk_open(struct file *f)
-{
-	f->priv = blockdev_by_rdev(f->rdev);
-	return f->priv ? 0 : -ENXIO;
-}
-
 static uint64_t dev_bytes(const struct blockdev *d)
 {
 	return d->nsectors * SECTOR;
@@ -54,7 +48,7 @@ static long blk_piece(struct blockdev *d, char *kbuf, size_t n, uint64_t off,
 	return blockdev_write(d, sector, 1, bounce) ? -EIO : (long)n;
 }
 
-static long blk_transfer(struct file *f, char *kbuf, size_t n, uint64_t off,
+static long blk_transfer(struct vfile *f, char *kbuf, size_t n, uint64_t off,
 			 bool write)
 {
 	struct blockdev *d = f->priv;
@@ -72,17 +66,17 @@ static long blk_transfer(struct file *f, char *kbuf, size_t n, uint64_t off,
 	return (long)done;
 }
 
-static long blk_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+static long blk_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
 	return blk_transfer(f, kbuf, n, off, false);
 }
 
-static long blk_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
+static long blk_write(struct vfile *f, const void *kbuf, size_t n, uint64_t off)
 {
 	return blk_transfer(f, (char *)kbuf, n, off, true);
 }
 
-static long blk_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
+static long blk_ioctl(struct vfile *f, uint32_t cmd, uint32_t arg)
 {
 	struct blockdev *d = f->priv;
 	uint64_t bytes = dev_bytes(d);
@@ -102,23 +96,25 @@ static long blk_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 	}
 }
 
-static const struct file_ops block_ops = {
-    .open = blk_open,
+static uint64_t blk_size(struct vfile *f)
+{
+	return dev_bytes(f->priv);
+}
+
+static const struct vfile_ops block_ops = {
+    .size = blk_size,
     .read = blk_read,
     .write = blk_write,
     .ioctl = blk_ioctl,
     .seekable = true,
 };
 
-const struct file_ops *dev_block_ops(uint32_t rdev)
+int dev_block_open(struct vfile *f)
 {
-	return blockdev_by_rdev(rdev) ? &block_ops : NULL;
-}
+	struct blockdev *d = blockdev_by_rdev(f->rdev);
 
-long dev_block_size(uint32_t rdev)
-{
-	struct blockdev *d = blockdev_by_rdev(rdev);
-	uint64_t bytes = d ? dev_bytes(d) : 0;
-
-	return (long)MIN(bytes, 0x7FFFFFFFull);
+	if (!d)
+		return -ENXIO;
+	vfile_set_ops(f, &block_ops, d);
+	return 0;
 }

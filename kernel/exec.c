@@ -7,7 +7,7 @@
  */
 #include <arch/hooks.h>
 #include <arch/proc.h>
-#include <fs/vfs.h>
+#include <kernel/file.h>
 #include <kernel/elf.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
@@ -20,7 +20,7 @@
 #define MAX_PHDRS 16
 
 struct image {
-	struct file *f;
+	struct vfile *f;
 	struct elf32_ehdr eh;
 	struct elf32_phdr ph[MAX_PHDRS];
 	struct mm_space *space;
@@ -39,7 +39,7 @@ static long read_headers(struct image *im)
 	struct elf32_ehdr *eh = &im->eh;
 	size_t phsize;
 
-	if (vfs_read_at(im->f, eh, sizeof(*eh), 0) != sizeof(*eh))
+	if (vfs_pread(im->f, eh, sizeof(*eh), 0) != sizeof(*eh))
 		return -ENOEXEC;
 	if (eh->magic != ELF_MAGIC || eh->class != ELFCLASS32 ||
 	    eh->data != ELFDATA2LSB || eh->type != ET_EXEC ||
@@ -47,7 +47,7 @@ static long read_headers(struct image *im)
 	    eh->phnum == 0 || eh->phnum > MAX_PHDRS)
 		return -ENOEXEC;
 	phsize = eh->phnum * sizeof(im->ph[0]);
-	if (vfs_read_at(im->f, im->ph, phsize, eh->phoff) != (long)phsize)
+	if (vfs_pread(im->f, im->ph, phsize, eh->phoff) != (long)phsize)
 		return -ENOEXEC;
 	return 0;
 }
@@ -57,7 +57,7 @@ static long load_bytes(struct image *im, vaddr_t va, uint32_t off, size_t n)
 {
 	while (n) {
 		size_t c = MIN(n, PAGE_SIZE);
-		long r = vfs_read_at(im->f, im->buf, c, off);
+		long r = vfs_pread(im->f, im->buf, c, off);
 		if (r != (long)c)
 			return -ENOEXEC;
 		r = mm_space_write(im->space, va, im->buf, c);
@@ -122,11 +122,11 @@ long do_execve(const char *path, char *const argv[], int argc,
 	long r;
 
 	memset(&im, 0, sizeof(im));
-	im.f = vfs_open(path, 0, 0, &r);
-	if (!im.f)
+	r = kernel_open(path, O_RDONLY, &im.f);
+	if (r)
 		return r;
-	if (!vfs_is_executable(im.f)) {
-		file_put(im.f);
+	if (!file_is_executable(im.f)) {
+		vfile_put(im.f);
 		return -EACCES;
 	}
 	buf = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
@@ -141,7 +141,7 @@ long do_execve(const char *path, char *const argv[], int argc,
 				     &im.eh, im.phdr_addr, &sp);
 	if (buf != PHYS_NONE)
 		phys_free(buf, 1, PHYS_KERNEL);
-	file_put(im.f);
+	vfile_put(im.f);
 	if (r) {
 		if (im.space)
 			mm_space_destroy(im.space);

@@ -4,7 +4,7 @@
  * zombie (just its struct proc and kernel stack) until its parent waits.
  */
 #include <arch/hooks.h>
-#include <fs/vfs.h>
+#include <kernel/file.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -27,12 +27,24 @@
 #define __WCLONE 0x80000000u
 #define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)
 
+/* The first program is gone: check memory, write the file systems back
+ * and power off with its exit status (128 + the signal that killed it),
+ * which QEMU's test device passes on (scripts/qemu.sh, make run). */
 static void init_exited(int status)
 {
+	int code =
+	    (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+
 	printk("init exited with status %#x\n", status);
 	if (mm_sanity_check() < 0)
 		printk("sanity check not run: no memory for its page map\n");
-	arch_exit_emulator(status == 0 ? 0 : 1);
+	/* Nothing runs after init: what others hold open must not keep
+	 * the file systems from being unmounted. */
+	for (struct proc *q = proc_next(0); q; q = proc_next(q->pid + 1))
+		if (q != current)
+			files_close_all(q);
+	kernel_shutdown_fs();
+	arch_power_off(code);
 }
 
 /* Orphans go to init, and tell it of their end with SIGCHLD whatever

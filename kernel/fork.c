@@ -4,7 +4,7 @@
  * The child gets a copy-on-write copy of the address space.
  */
 #include <arch/proc.h>
-#include <fs/vfs.h>
+#include <kernel/file.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -37,8 +37,8 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->brk = parent->brk;
 	child->uid = parent->uid;
 	child->gid = parent->gid;
+	child->umask = parent->umask;
 	child->sig_blocked = parent->sig_blocked;
-	memcpy(child->cwd, parent->cwd, sizeof(child->cwd));
 	memcpy(child->sigactions, parent->sigactions,
 	       sizeof(child->sigactions));
 	memcpy(child->tls, parent->tls, sizeof(child->tls));

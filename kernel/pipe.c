@@ -3,6 +3,9 @@
  * end. Readers block while it is empty and see end of file once every
  * writer is gone; writers block while it is full and get -EPIPE (and
  * SIGPIPE) once every reader is gone. Both sides sleep on the pipe.
+ * A fifo (a named pipe, mknod S_IFIFO) is the same pipe found through
+ * its vnode by every opener, alive while any of them has it open; opens
+ * wait for the other side as Linux's do.
  */
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -16,11 +19,13 @@ struct pipe {
 	char *buf;	     /* NULL: the slot is free */
 	uint32_t head, tail; /* free-running: bytes written / read */
 	int readers, writers;
+	struct vnode *fifo; /* named pipes: the node, else NULL */
+	uint32_t reader_opens, writer_opens; /* fifo opens so far */
 };
 
 static struct pipe pipes[NPIPE];
 
-static long pipe_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+static long pipe_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
 	struct pipe *p = f->priv;
 	size_t got = 0;
@@ -49,7 +54,8 @@ static long pipe_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 	return (long)got;
 }
 
-static long pipe_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
+static long pipe_write(struct vfile *f, const void *kbuf, size_t n,
+		       uint64_t off)
 {
 	struct pipe *p = f->priv;
 	size_t done = 0;
@@ -80,56 +86,131 @@ static long pipe_write(struct file *f, const void *kbuf, size_t n, uint64_t off)
 	return (long)done;
 }
 
-static void pipe_release(struct file *f)
+static void pipe_free(struct pipe *p)
 {
-	struct pipe *p = f->priv;
-
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		p->readers--;
-	else
-		p->writers--;
-	wakeup(p);
-	if (p->readers == 0 && p->writers == 0) {
-		kpage_free(p->buf);
-		p->buf = NULL;
-	}
+	kpage_free(p->buf);
+	p->buf = NULL;
+	p->fifo = NULL;
 }
 
-static const struct file_ops pipe_ops = {
+static void pipe_release(struct vfile *f)
+{
+	struct pipe *p = f->priv;
+	uint32_t mode = f->flags & O_ACCMODE;
+
+	if (mode != O_WRONLY)
+		p->readers--;
+	if (mode != O_RDONLY)
+		p->writers--;
+	wakeup(p);
+	if (p->readers == 0 && p->writers == 0)
+		pipe_free(p);
+}
+
+static const struct vfile_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .release = pipe_release,
 };
 
-int pipe_create(struct file **rd, struct file **wr)
+/* A free slot with its ring page, or NULL (-ENFILE / -ENOMEM). */
+static struct pipe *pipe_new(int *err)
 {
 	struct pipe *p = NULL;
 
 	for (int i = 0; i < NPIPE && !p; i++)
 		if (!pipes[i].buf)
 			p = &pipes[i];
+	*err = -ENFILE;
 	if (!p)
-		return -ENFILE;
+		return NULL;
+	memset(p, 0, sizeof(*p));
 	p->buf = kpage_alloc();
-	if (!p->buf)
-		return -ENOMEM;
-	p->head = p->tail = 0;
-	p->readers = p->writers = 0;
-	*rd = file_alloc(FILE_PIPE, &pipe_ops, O_RDONLY);
-	if (*rd) {
-		p->readers = 1;
-		(*rd)->priv = p;
-	}
-	*wr = *rd ? file_alloc(FILE_PIPE, &pipe_ops, O_WRONLY) : NULL;
-	if (*rd && !*wr)
-		file_put(*rd); /* frees the pipe too */
+	*err = -ENOMEM;
+	return p->buf ? p : NULL;
+}
+
+int pipe_create(struct vfile **rd, struct vfile **wr)
+{
+	int err;
+	struct pipe *p = pipe_new(&err);
+
+	if (!p)
+		return err;
+	p->readers = p->writers = 1;
+	*rd = vfile_alloc(&pipe_ops, p, O_RDONLY);
 	if (!*rd) {
 		kpage_free(p->buf);
 		p->buf = NULL;
+		return -ENOMEM;
 	}
-	if (!*wr)
-		return -ENFILE;
-	p->writers = 1;
-	(*wr)->priv = p;
+	*wr = vfile_alloc(&pipe_ops, p, O_WRONLY);
+	if (!*wr) {
+		p->writers = 0;
+		vfile_put(*rd); /* frees the pipe */
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+/* The pipe of fifo v, made on its first open. */
+static struct pipe *fifo_pipe(struct vnode *v, int *err)
+{
+	struct pipe *p;
+
+	for (int i = 0; i < NPIPE; i++)
+		if (pipes[i].buf && pipes[i].fifo == v)
+			return &pipes[i];
+	p = pipe_new(err);
+	if (p)
+		p->fifo = v;
+	return p;
+}
+
+/* Wait until *counter moves past seen (the other side opened). */
+static int fifo_wait(struct pipe *p, const uint32_t *counter, uint32_t seen)
+{
+	while (*counter == seen)
+		if (sleep_on(p))
+			return -ERESTARTSYS;
+	return 0;
+}
+
+/*
+ * Open of a fifo (the VFS's special-open hook, through dev_open): a
+ * reader waits for a writer and a writer for a reader, unless O_NONBLOCK
+ * (a lone non-blocking writer gets -ENXIO); O_RDWR never waits.
+ */
+int fifo_open(struct vfile *f)
+{
+	uint32_t mode = f->flags & O_ACCMODE;
+	bool nonblock = f->flags & O_NONBLOCK;
+	int err;
+	struct pipe *p = fifo_pipe(f->vn, &err);
+
+	if (!p)
+		return err;
+	if (mode == O_WRONLY && nonblock && p->readers == 0) {
+		if (p->writers == 0)
+			pipe_free(p);
+		return -ENXIO;
+	}
+	vfile_set_ops(f, &pipe_ops, p);
+	if (mode != O_WRONLY) {
+		p->readers++;
+		p->reader_opens++;
+	}
+	if (mode != O_RDONLY) {
+		p->writers++;
+		p->writer_opens++;
+	}
+	wakeup(p);
+	err = 0;
+	if (mode == O_RDONLY && !nonblock && p->writers == 0)
+		err = fifo_wait(p, &p->writer_opens, p->writer_opens);
+	else if (mode == O_WRONLY && p->readers == 0)
+		err = fifo_wait(p, &p->reader_opens, p->reader_opens);
+	if (err)
+		pipe_release(f); /* the VFS drops f without its release */
+	return err;
 }

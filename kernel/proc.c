@@ -50,9 +50,9 @@ struct proc *proc_alloc(void)
 	memset(p, 0, sizeof(*p));
 	p->pid = next_pid++;
 	p->ycache_owner = ycache_owner_new();
+	p->umask = 022;
 	p->kesp =
 	    arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE, &p->tf);
-	strlcpy(p->cwd, "/", sizeof(p->cwd));
 	procs[slot] = p;
 	return p;
 }
@@ -76,4 +76,18 @@ struct proc *proc_find(int pid)
 		    procs[i]->state != PROC_UNUSED)
 			return procs[i];
 	return NULL;
+}
+
+struct proc *proc_next(int pid)
+{
+	struct proc *best = NULL;
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+
+		if (p && p->state != PROC_UNUSED && p->pid >= pid &&
+		    (!best || p->pid < best->pid))
+			best = p;
+	}
+	return best;
 }

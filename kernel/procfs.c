@@ -1,264 +1,291 @@
 /*
- * procfs.c - the generated files of /proc: meminfo in Linux's format (for
- * free and friends), PID/maps (the regions of a process) and the self
- * link. Paths are matched lexically (after "." and ".." are applied);
- * a file's text is generated into a page when it is opened.
+ * procfs.c - the "proc" file system type: /proc as a VFS backend. Its
+ * vnodes are made per lookup from inode numbers that say what they are
+ * (fixed files, /proc/self, a process's directory and the files in it),
+ * so nothing is stored; the text of a file is generated again on every
+ * read (kernel/proc_text.c), which keeps reads at any offset consistent
+ * with the state of the moment.
  */
+#include <fs/fsclock.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/proc_text.h>
 #include <kernel/string.h>
-#include <mm/phys.h>
-#include <mm/region.h>
-#include <mm/slab.h>
-#include <mm/ycache.h>
 
-#define MAX_DEPTH 4
-#define PROCFS_INO 0xf0000000u
+#define PROC_SUPER_MAGIC 0x9fa0u
+#define PROC_ROOT_INO 1u
+#define PROC_SELF_INO 2u
+#define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
+#define PID_FILES 16u
 
-/* The first MAX_DEPTH components of a normalized absolute path. */
-struct comps {
-	const char *name[MAX_DEPTH];
-	size_t len[MAX_DEPTH];
-	int depth;
+/* The fixed files of the root, in readdir order. */
+static const struct {
+	const char *name;
+	enum proc_text kind;
+} root_files[] = {
+    {"meminfo", PT_MEMINFO},
+    {"mounts", PT_MOUNTS},
+    {"uptime", PT_UPTIME},
+    {"filesystems", PT_FILESYSTEMS},
 };
+#define NROOT_FILES (sizeof(root_files) / sizeof(root_files[0]))
+#define ROOT_FILE_INO(i) (16u + (i))
 
-static void push_path(struct comps *c, const char *s)
+/* The files of a pid directory, in readdir order (index 0 is the dir). */
+static const struct {
+	const char *name;
+	enum proc_text kind;
+} pid_files[] = {
+    {"maps", PT_MAPS},
+    {"stat", PT_STAT},
+    {"status", PT_STATUS},
+};
+#define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
+
+static const struct vnode_ops proc_vops;
+
+static int ino_pid(uint64_t ino)
 {
-	while (*s) {
-		size_t n = 0;
-
-		while (*s == '/')
-			s++;
-		while (s[n] && s[n] != '/')
-			n++;
-		if (n == 0 || (n == 1 && s[0] == '.')) {
-			/* nothing */
-		} else if (n == 2 && s[0] == '.' && s[1] == '.') {
-			if (c->depth > 0)
-				c->depth--;
-		} else {
-			if (c->depth < MAX_DEPTH) {
-				c->name[c->depth] = s;
-				c->len[c->depth] = n;
-			}
-			c->depth++;
-		}
-		s += n;
-	}
+	return ino >= PROC_PID_BASE ? (int)((ino - PROC_PID_BASE) / PID_FILES)
+				    : -1;
 }
 
-static bool comp_is(const struct comps *c, int i, const char *s)
+static unsigned ino_slot(uint64_t ino)
 {
-	return c->len[i] == strlen(s) && !memcmp(c->name[i], s, c->len[i]);
+	return (unsigned)((ino - PROC_PID_BASE) % PID_FILES);
 }
 
-/* "self" or a decimal pid of a live process: the pid, else -1. */
-static int comp_pid(const struct comps *c, int i)
+static uint32_t ino_mode(uint64_t ino)
+{
+	if (ino == PROC_ROOT_INO)
+		return VFS_S_IFDIR | 0555;
+	if (ino == PROC_SELF_INO)
+		return VFS_S_IFLNK | 0777;
+	if (ino_pid(ino) >= 0 && ino_slot(ino) == 0)
+		return VFS_S_IFDIR | 0555;
+	return VFS_S_IFREG | 0444;
+}
+
+/* What file ino's text is, or PT_NONE. */
+static enum proc_text ino_text(uint64_t ino)
+{
+	if (ino >= ROOT_FILE_INO(0) && ino < ROOT_FILE_INO(NROOT_FILES))
+		return root_files[ino - ROOT_FILE_INO(0)].kind;
+	if (ino_pid(ino) >= 0 && ino_slot(ino) >= 1 &&
+	    ino_slot(ino) <= NPID_FILES)
+		return pid_files[ino_slot(ino) - 1].kind;
+	return PT_NONE;
+}
+
+/* The vnode of ino in sb, referenced. */
+static int proc_vnode(struct vsuper *sb, uint64_t ino, struct vnode **out)
+{
+	struct vnode *v = vnode_find(sb, ino);
+
+	if (!v)
+		v = vnode_new(sb, ino, &proc_vops, NULL, ino_mode(ino));
+	*out = v;
+	return v ? 0 : -ENOMEM;
+}
+
+static bool name_is(const char *name, size_t len, const char *s)
+{
+	return strlen(s) == len && !memcmp(name, s, len);
+}
+
+/* A decimal pid of a live process, else -1. */
+static int name_pid(const char *name, size_t len)
 {
 	int pid = 0;
 
-	if (comp_is(c, i, "self"))
-		return current ? current->pid : -1;
-	if (c->len[i] > 9)
+	if (len == 0 || len > 9)
 		return -1;
-	for (size_t k = 0; k < c->len[i]; k++) {
-		char ch = c->name[i][k];
-
-		if (ch < '0' || ch > '9')
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
 			return -1;
-		pid = pid * 10 + (ch - '0');
+		pid = pid * 10 + (name[i] - '0');
 	}
 	return proc_find(pid) ? pid : -1;
 }
 
-bool procfs_match(const char *cwd, const char *path, bool nofollow,
-		  struct procfs_ent *e)
+static int lookup_root(struct vnode *dir, const char *name, size_t len,
+		       struct vnode **out)
 {
-	struct comps c = {.depth = 0};
+	int pid;
 
-	if (!strstr(path, "proc") && (path[0] == '/' || !strstr(cwd, "proc")))
-		return false;
-	if (path[0] != '/')
-		push_path(&c, cwd);
-	push_path(&c, path);
-	if (c.depth < 2 || c.depth > 3 || !comp_is(&c, 0, "proc"))
-		return false;
-	e->kind = PROCFS_NONE;
-	if (c.depth == 2 && comp_is(&c, 1, "meminfo")) {
-		e->kind = PROCFS_MEMINFO;
-	} else if (c.depth == 2 && comp_is(&c, 1, "self") && nofollow) {
-		e->kind = PROCFS_SELF;
-		e->pid = current ? current->pid : 0;
-	} else if (c.depth == 3 && comp_is(&c, 2, "maps")) {
-		e->pid = comp_pid(&c, 1);
-		if (e->pid >= 0)
-			e->kind = PROCFS_MAPS;
+	for (unsigned i = 0; i < NROOT_FILES; i++)
+		if (name_is(name, len, root_files[i].name))
+			return proc_vnode(dir->sb, ROOT_FILE_INO(i), out);
+	if (name_is(name, len, "self"))
+		return proc_vnode(dir->sb, PROC_SELF_INO, out);
+	pid = name_pid(name, len);
+	if (pid < 0)
+		return -ENOENT;
+	return proc_vnode(dir->sb, PROC_PID_BASE + (uint64_t)pid * PID_FILES,
+			  out);
+}
+
+static int proc_lookup(struct vnode *dir, const char *name, size_t len,
+		       struct vnode **out)
+{
+	if (name_is(name, len, ".."))
+		return proc_vnode(dir->sb, PROC_ROOT_INO, out);
+	if (dir->ino == PROC_ROOT_INO)
+		return lookup_root(dir, name, len, out);
+	if (!proc_find(ino_pid(dir->ino)))
+		return -ENOENT;
+	for (unsigned i = 0; i < NPID_FILES; i++)
+		if (name_is(name, len, pid_files[i].name))
+			return proc_vnode(dir->sb, dir->ino + 1 + i, out);
+	return -ENOENT;
+}
+
+/* Root entries: 0 ".", 1 "..", 2.. fixed files and "self", then the
+ * processes by pid from 100 + pid on. */
+static int readdir_root(uint64_t *pos, vfs_filldir_t fill, void *arg)
+{
+	for (; *pos < 2 + NROOT_FILES; (*pos)++) {
+		unsigned i = (unsigned)*pos - 2;
+
+		if (fill(arg, root_files[i].name, strlen(root_files[i].name),
+			 ROOT_FILE_INO(i), VFS_DT_REG))
+			return 0;
 	}
-	return e->kind != PROCFS_NONE;
-}
-
-/* --- generation ------------------------------------------------------ */
-
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
-static void meminfo_line(struct text *t, const char *name, size_t pages)
-{
-	int n = snprintk(t->buf + t->len, t->cap - t->len, "%-16s%8lu kB\n",
-			 name, (unsigned long)pages * (PAGE_SIZE / 1024));
-
-	if (n > 0)
-		t->len = MIN(t->len + (size_t)n, t->cap - 1);
-}
-
-static void gen_meminfo(struct text *t)
-{
-	struct phys_stats ps;
-	struct slab_stats ss;
-
-	phys_get_stats(&ps);
-	slab_get_stats(&ss);
-	meminfo_line(t, "MemTotal:", ps.total);
-	meminfo_line(t, "MemFree:", ps.free);
-	/* The yielded-block cache gives its pages back on demand. */
-	meminfo_line(t, "MemAvailable:", ps.free + ps.cached);
-	meminfo_line(t, "Buffers:", 0);
-	meminfo_line(t, "Cached:", ps.cached);
-	meminfo_line(t, "SwapCached:", 0);
-	meminfo_line(t, "Active:", ps.user);
-	meminfo_line(t, "Inactive:", ps.cached);
-	meminfo_line(t, "Unevictable:", 0);
-	meminfo_line(t, "Mlocked:", 0);
-	meminfo_line(t, "SwapTotal:", 0);
-	meminfo_line(t, "SwapFree:", 0);
-	meminfo_line(t, "Dirty:", 0);
-	meminfo_line(t, "Writeback:", 0);
-	meminfo_line(t, "AnonPages:", ps.user);
-	meminfo_line(t, "Mapped:", 0);
-	meminfo_line(t, "Shmem:", 0);
-	meminfo_line(t, "Slab:", ss.pages);
-	meminfo_line(t, "SReclaimable:", 0);
-	meminfo_line(t, "SUnreclaim:", ss.pages);
-	meminfo_line(t, "CommitLimit:", ps.total);
-	meminfo_line(t, "Committed_AS:", ps.user);
-}
-
-struct maps_arg {
-	struct text *t;
-	struct proc *p;
-};
-
-static const char *region_name(const struct region *r, const struct proc *p)
-{
-	if (r->flags & REGION_GROWSDOWN)
-		return "[stack]";
-	if (p->brk > p->brk_start && r->start >= p->brk_start &&
-	    r->start < p->brk)
-		return "[heap]";
-	return "";
-}
-
-static void maps_line(const struct region *r, void *arg)
-{
-	struct maps_arg *a = arg;
-	struct text *t = a->t;
-	bool shared = region_is_shared(r);
-	char head[64];
-	int n;
-
-	snprintk(
-	    head, sizeof(head), "%08x-%08x %c%c%c%c %08x 00:00 0", r->start,
-	    (uint32_t)(r->start + r->len), r->prot & PROT_READ ? 'r' : '-',
-	    r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
-	    shared ? 's' : 'p', region_map_offset(r));
-	n = snprintk(t->buf + t->len, t->cap - t->len, "%-48s %s\n", head,
-		     region_name(r, a->p));
-	if (n > 0)
-		t->len = MIN(t->len + (size_t)n, t->cap - 1);
-}
-
-static void gen_maps(struct text *t, int pid)
-{
-	struct maps_arg a = {t, proc_find(pid)};
-
-	if (a.p && a.p->space)
-		mm_space_walk(a.p->space, maps_line, &a);
-}
-
-static long procfs_read(struct file *f, void *kbuf, size_t n, uint64_t off)
-{
-	if (off >= f->priv_len)
-		return 0;
-	n = MIN(n, (size_t)(f->priv_len - off));
-	memcpy(kbuf, (char *)f->priv + off, n);
-	return (long)n;
-}
-
-static void procfs_release(struct file *f)
-{
-	kpage_free(f->priv);
-}
-
-static const struct file_ops procfs_ops = {
-    .read = procfs_read,
-    .release = procfs_release,
-    .seekable = true,
-};
-
-int procfs_open(const struct procfs_ent *e, struct file **out)
-{
-	struct text t = {NULL, 0, PAGE_SIZE};
-	struct file *f;
-
-	if (e->kind == PROCFS_SELF)
-		return -ELOOP; /* O_NOFOLLOW on the link */
-	t.buf = kpage_alloc();
-	if (!t.buf)
-		return -ENOMEM;
-	t.buf[0] = '\0';
-	if (e->kind == PROCFS_MEMINFO)
-		gen_meminfo(&t);
-	else
-		gen_maps(&t, e->pid);
-	f = file_alloc(FILE_PROC, &procfs_ops, O_RDONLY);
-	if (!f) {
-		kpage_free(t.buf);
-		return -ENFILE;
+	if (*pos == 2 + NROOT_FILES) {
+		if (fill(arg, "self", 4, PROC_SELF_INO, VFS_DT_LNK))
+			return 0;
+		*pos = 100;
 	}
-	f->priv = t.buf;
-	f->priv_len = (uint32_t)t.len;
-	*out = f;
+	for (struct proc *p; (p = proc_next((int)(*pos - 100)));) {
+		char name[12];
+
+		*pos = 100 + (uint64_t)p->pid;
+		snprintk(name, sizeof(name), "%d", p->pid);
+		if (fill(arg, name, strlen(name),
+			 PROC_PID_BASE + (uint64_t)p->pid * PID_FILES,
+			 VFS_DT_DIR))
+			return 0;
+		*pos += 1;
+	}
 	return 0;
 }
 
-long procfs_readlink(const struct procfs_ent *e, char *buf, size_t n)
+static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
+			void *arg)
+{
+	uint64_t self = dir->ino, up = PROC_ROOT_INO;
+
+	if (*pos == 0 && fill(arg, ".", 1, self, VFS_DT_DIR))
+		return 0;
+	if (*pos == 0)
+		*pos = 1;
+	if (*pos == 1 && fill(arg, "..", 2, up, VFS_DT_DIR))
+		return 0;
+	if (*pos == 1)
+		*pos = 2;
+	if (dir->ino == PROC_ROOT_INO)
+		return readdir_root(pos, fill, arg);
+	for (; *pos < 2 + NPID_FILES; (*pos)++) {
+		unsigned i = (unsigned)*pos - 2;
+
+		if (fill(arg, pid_files[i].name, strlen(pid_files[i].name),
+			 dir->ino + 1 + i, VFS_DT_REG))
+			return 0;
+	}
+	return 0;
+}
+
+static long proc_readlink(struct vnode *v, char *buf, size_t size)
 {
 	char text[16];
 	size_t len;
 
-	if (e->kind != PROCFS_SELF)
+	if (v->ino != PROC_SELF_INO || !current)
 		return -EINVAL;
-	snprintk(text, sizeof(text), "%d", e->pid);
-	len = MIN(n, strlen(text));
+	snprintk(text, sizeof(text), "%d", current->pid);
+	len = MIN(size, strlen(text));
 	memcpy(buf, text, len);
 	return (long)len;
 }
 
-void procfs_stat(const struct procfs_ent *e, struct ramfs_stat *st)
+static int proc_getattr(struct vnode *v, struct vattr *va)
 {
-	memset(st, 0, sizeof(*st));
-	st->ino = PROCFS_INO + (uint32_t)e->kind;
-	st->nlink = 1;
-	if (e->kind == PROCFS_SELF) {
+	int pid = ino_pid(v->ino);
+	struct proc *p = pid >= 0 ? proc_find(pid) : NULL;
+
+	if (pid >= 0 && !p)
+		return -ENOENT; /* the process is gone */
+	va->mode = v->mode;
+	va->nlink = VFS_ISDIR(v->mode) ? 2 : 1;
+	va->uid = p ? p->uid : 0;
+	va->gid = p ? p->gid : 0;
+	va->ino = v->ino;
+	va->blksize = 1024;
+	va->atime.sec = va->mtime.sec = va->ctime.sec = fs_clock_now();
+	if (v->ino == PROC_SELF_INO && current) {
 		char text[16];
 
-		st->mode = RAMFS_S_IFLNK | 0777;
-		st->size = (uint64_t)snprintk(text, sizeof(text), "%d", e->pid);
-	} else {
-		st->mode = RAMFS_S_IFREG | 0444;
+		va->size =
+		    (uint64_t)snprintk(text, sizeof(text), "%d", current->pid);
 	}
+	return 0;
+}
+
+static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
+{
+	return proc_text_read(ino_text(v->ino), ino_pid(v->ino), buf, n, off);
+}
+
+static const struct vnode_ops proc_vops = {
+    .lookup = proc_lookup,
+    .readdir = proc_readdir,
+    .readlink = proc_readlink,
+    .getattr = proc_getattr,
+    .read = proc_read,
+};
+
+static int proc_statfs(struct vsuper *sb, struct vstatfs *st)
+{
+	(void)sb;
+	memset(st, 0, sizeof(*st));
+	st->type = PROC_SUPER_MAGIC;
+	st->bsize = st->frsize = PAGE_SIZE;
+	st->namelen = 255;
+	return 0;
+}
+
+static void proc_unmount(struct vsuper *sb)
+{
+	(void)sb;
+}
+
+static const struct vsuper_ops proc_sops = {
+    .statfs = proc_statfs,
+    .unmount = proc_unmount,
+};
+
+static int proc_mount(struct vsuper *sb, struct blockdev *dev,
+		      const char *options)
+{
+	struct vnode *root;
+	int err;
+
+	(void)dev;
+	(void)options;
+	err = proc_vnode(sb, PROC_ROOT_INO, &root);
+	if (!err)
+		vsuper_setup(sb, &proc_sops, NULL, root);
+	return err;
+}
+
+static const struct vfs_fstype proc_type = {
+    .name = "proc",
+    .mount = proc_mount,
+};
+
+int procfs_register(void)
+{
+	return vfs_register_fstype(&proc_type);
 }

@@ -9,7 +9,7 @@
  *                 Nth ("N") or each with P% probability ("rand:SEED:P")
  */
 #include <arch/hooks.h>
-#include <fs/vfs.h>
+#include <kernel/file.h>
 #include <kernel/cmdline.h>
 #include <kernel/crash.h>
 #include <kernel/kernel.h>
@@ -40,7 +40,7 @@ void kernel_run(void)
 {
 	char arg[64];
 	long err;
-	struct file *f;
+	struct vfile *f;
 
 	if (cmdline_get("crash", arg, sizeof(arg))) {
 		if (!crash_run(arg))
@@ -53,14 +53,15 @@ void kernel_run(void)
 		arch_exit_emulator(ktest_run(arg) ? 1 : 0);
 	if (!cmdline_get("init", arg, sizeof(arg)))
 		strlcpy(arg, "/sbin/init", sizeof(arg));
-	f = vfs_open(arg, 0, 0, &err);
-	if (!f) {
+	err = kernel_open(arg, O_RDONLY, &f);
+	if (err) {
 		printk("Boot complete. No init program (%s: error %ld); "
-		       "halting.\n",
+		       "powering off.\n",
 		       arg, err);
-		arch_halt_forever();
+		kernel_shutdown_fs();
+		arch_power_off(127);
 	}
-	file_put(f);
+	vfile_put(f);
 	printk("Boot complete.\n");
 	proc_start_init(arg);
 }

@@ -33,15 +33,30 @@ static size_t user_chunk(uint32_t uaddr, size_t n)
 
 /* Once some bytes are in, a read takes only what is there: later pieces
  * of it must not block (pipes, the console). */
-static long read_more(struct file *f, void *kbuf, size_t n)
+static long read_more(struct vfile *f, void *kbuf, size_t n)
 {
 	uint32_t flags = f->flags;
 	long r;
 
-	f->flags |= O_NONBLOCK;
-	r = f->ops->read(f, kbuf, n, f->pos);
-	f->flags = flags;
+	vfile_set_flags(f, flags | O_NONBLOCK);
+	r = vfs_pread(f, kbuf, n, f->pos);
+	vfile_set_flags(f, flags);
 	return r == -EAGAIN ? 0 : r;
+}
+
+static bool readable(const struct vfile *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static bool writable(const struct vfile *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+static bool seekable(const struct vfile *f)
+{
+	return !f->ops || f->ops->seekable;
 }
 
 /*
@@ -50,13 +65,13 @@ static long read_more(struct file *f, void *kbuf, size_t n)
  * to a bad page: the result is the bytes before it, or -EFAULT if it is
  * the first. Pages after the data are never touched.
  */
-static long do_read(struct file *f, uint32_t ubuf, size_t count)
+static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 {
 	char *kbuf;
 	size_t done = 0;
 	long r = 0;
 
-	if ((f->flags & O_ACCMODE) == O_WRONLY || !f->ops->read)
+	if (!readable(f))
 		return -EBADF;
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
@@ -72,7 +87,7 @@ static long do_read(struct file *f, uint32_t ubuf, size_t count)
 			break;
 		}
 		r = done ? read_more(f, kbuf, chunk)
-			 : f->ops->read(f, kbuf, chunk, f->pos);
+			 : vfs_pread(f, kbuf, chunk, f->pos);
 		if (r <= 0)
 			break;
 		if (copy_to_user((void *)(ubuf + done), kbuf, (size_t)r)) {
@@ -80,7 +95,7 @@ static long do_read(struct file *f, uint32_t ubuf, size_t count)
 			break;
 		}
 		done += (size_t)r;
-		f->pos += (uint64_t)r;
+		vfile_set_pos(f, f->pos + (uint64_t)r);
 		if ((size_t)r < chunk)
 			break;
 	}
@@ -90,13 +105,13 @@ static long do_read(struct file *f, uint32_t ubuf, size_t count)
 
 /* Write from the user buffer a page at a time: a bad page ends the write
  * with the bytes before it (-EFAULT if it is the first), as Linux. */
-static long do_write(struct file *f, uint32_t ubuf, size_t count)
+static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 {
 	char *kbuf;
 	size_t done = 0;
 	long r = 0;
 
-	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
+	if (!writable(f))
 		return -EBADF;
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
@@ -104,8 +119,8 @@ static long do_write(struct file *f, uint32_t ubuf, size_t count)
 	kbuf = kpage_alloc();
 	if (!kbuf)
 		return -ENOMEM;
-	if ((f->flags & O_APPEND) && f->kind == FILE_RAMFS)
-		f->pos = ramfs_size(f->node);
+	if ((f->flags & O_APPEND) && f->vn && VFS_ISREG(f->vn->mode))
+		vfile_set_pos(f, file_size(f));
 	while (done < count) {
 		size_t chunk = user_chunk(ubuf + done, count - done);
 
@@ -113,11 +128,11 @@ static long do_write(struct file *f, uint32_t ubuf, size_t count)
 			r = -EFAULT;
 			break;
 		}
-		r = f->ops->write(f, kbuf, chunk, f->pos);
+		r = vfs_pwrite(f, kbuf, chunk, f->pos);
 		if (r <= 0)
 			break;
 		done += (size_t)r;
-		f->pos += (uint64_t)r;
+		vfile_set_pos(f, f->pos + (uint64_t)r);
 		if ((size_t)r < chunk)
 			break;
 	}
@@ -125,21 +140,21 @@ static long do_write(struct file *f, uint32_t ubuf, size_t count)
 	return done ? (long)done : r;
 }
 
-static struct file *getf(uint32_t fd)
+static struct vfile *getf(uint32_t fd)
 {
 	return fd_file(current, (int)fd);
 }
 
 SYSCALL_DEFINE3(read, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 
 	return f ? do_read(f, buf, count) : -EBADF;
 }
 
 SYSCALL_DEFINE3(write, uint32_t, fd, uint32_t, buf, uint32_t, count)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 
 	return f ? do_write(f, buf, count) : -EBADF;
 }
@@ -148,7 +163,7 @@ SYSCALL_DEFINE3(write, uint32_t, fd, uint32_t, buf, uint32_t, count)
 static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 		   bool write)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 	uint64_t saved;
 	long r;
 
@@ -156,12 +171,12 @@ static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 		return -EBADF;
 	if ((int64_t)off < 0)
 		return -EINVAL;
-	if (!f->ops->seekable)
+	if (!seekable(f))
 		return -ESPIPE;
 	saved = f->pos;
-	f->pos = off;
+	vfile_set_pos(f, off);
 	r = write ? do_write(f, buf, count) : do_read(f, buf, count);
-	f->pos = saved;
+	vfile_set_pos(f, saved);
 	return r;
 }
 
@@ -183,7 +198,7 @@ struct uiovec {
 
 static long do_rwv(uint32_t fd, uint32_t uiov, uint32_t cnt, bool write)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 	size_t total = 0;
 
 	if (!f)
@@ -222,24 +237,24 @@ SYSCALL_DEFINE3(writev, uint32_t, fd, uint32_t, iov, uint32_t, cnt)
 
 static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 {
-	const char *cwd;
-	char *path, *cwd_page;
-	struct file *f;
-	long r = path_from_user(upath, &path);
+	struct vfs_ctx ctx;
+	struct upath u;
+	struct vfile *f;
+	long r = upath_get(&u, dirfd, upath);
 
 	if (r)
 		return r;
 	flags &= O_VALID_MASK; /* as Linux, unknown bits are ignored */
-	r = at_cwd(dirfd, path, &cwd, &cwd_page);
-	if (!r)
-		r = file_open_path(cwd, path, flags, mode, &f);
+	proc_vfs_ctx(current, &ctx);
+	r = vfs_openat(&ctx, u.start, u.path, flags & ~(uint32_t)O_CLOEXEC,
+		       mode & ~current->umask, &f);
 	if (!r) {
+		vfile_set_flags(f, f->flags & ~(uint32_t)O_OPEN_ONLY);
 		r = fd_install(current, f, 0, flags & O_CLOEXEC);
 		if (r < 0)
-			file_put(f);
+			vfile_put(f);
 	}
-	kpage_free(cwd_page);
-	kpage_free(path);
+	upath_put(&u);
 	return r;
 }
 
@@ -264,44 +279,18 @@ SYSCALL_DEFINE1(close, int, fd)
 	return fd_close(current, fd);
 }
 
-/* The new position, or -errno. */
-static int64_t do_seek(struct file *f, int64_t off, uint32_t whence)
-{
-	int64_t base;
-
-	if (!f->ops->seekable)
-		return -ESPIPE;
-	switch (whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->pos;
-		break;
-	case SEEK_END:
-		base = vfs_size(f);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (base + off < 0)
-		return -EINVAL;
-	f->pos = (uint64_t)(base + off);
-	return base + off;
-}
-
 SYSCALL_DEFINE3(lseek, uint32_t, fd, int, off, uint32_t, whence)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 	uint64_t old;
 	int64_t r;
 
 	if (!f)
 		return -EBADF;
 	old = f->pos;
-	r = do_seek(f, off, whence);
+	r = vfs_lseek(f, off, (int)whence);
 	if (r > 0x7fffffff) {
-		f->pos = old;
+		vfile_set_pos(f, old);
 		return -EOVERFLOW;
 	}
 	return (long)r;
@@ -310,12 +299,12 @@ SYSCALL_DEFINE3(lseek, uint32_t, fd, int, off, uint32_t, whence)
 SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
 		result, uint32_t, whence)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 	int64_t r;
 
 	if (!f)
 		return -EBADF;
-	r = do_seek(f, (int64_t)syscall_u64(lo, hi), whence);
+	r = vfs_lseek(f, (int64_t)syscall_u64(lo, hi), (int)whence);
 	if (r < 0)
 		return (long)r;
 	return copy_to_user(result, &r, sizeof(r)) ? -EFAULT : 0;
@@ -323,35 +312,28 @@ SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
 
 static long dup_from(uint32_t fd, int min, bool cloexec)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 	long r;
 
 	if (!f)
 		return -EBADF;
 	if (min < 0 || min >= NFILE)
 		return -EINVAL;
-	r = fd_install(current, file_get(f), min, cloexec);
+	r = fd_install(current, vfile_get(f), min, cloexec);
 	if (r < 0)
-		file_put(f);
+		vfile_put(f);
 	return r;
 }
 
 static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 {
-	struct file *f = getf(oldfd);
+	struct vfile *f = getf(oldfd);
 
 	if (!f || newfd >= NFILE)
 		return -EBADF;
 	if (flags & ~(uint32_t)O_CLOEXEC)
 		return -EINVAL;
-	file_get(f);
-	if (current->files[newfd])
-		fd_close(current, (int)newfd);
-	current->files[newfd] = f;
-	if (flags & O_CLOEXEC)
-		current->cloexec |= 1ull << newfd;
-	else
-		current->cloexec &= ~(1ull << newfd);
+	fd_replace(current, (int)newfd, vfile_get(f), flags & O_CLOEXEC);
 	return (long)newfd;
 }
 
@@ -378,7 +360,7 @@ SYSCALL_DEFINE3(dup3, uint32_t, oldfd, uint32_t, newfd, uint32_t, flags)
 
 static long do_pipe2(uint32_t ufds, uint32_t flags)
 {
-	struct file *rd, *wr;
+	struct vfile *rd, *wr;
 	int32_t fds[2];
 	long r;
 
@@ -389,8 +371,8 @@ static long do_pipe2(uint32_t ufds, uint32_t flags)
 	r = pipe_create(&rd, &wr);
 	if (r)
 		return r;
-	rd->flags |= flags & O_NONBLOCK;
-	wr->flags |= flags & O_NONBLOCK;
+	vfile_set_flags(rd, rd->flags | (flags & O_NONBLOCK));
+	vfile_set_flags(wr, wr->flags | (flags & O_NONBLOCK));
 	fds[0] = fd_install(current, rd, 0, flags & O_CLOEXEC);
 	fds[1] = fds[0] < 0 ? -EMFILE
 			    : fd_install(current, wr, 0, flags & O_CLOEXEC);
@@ -400,11 +382,11 @@ static long do_pipe2(uint32_t ufds, uint32_t flags)
 	if (fds[1] >= 0)
 		fd_close(current, fds[1]);
 	else
-		file_put(wr);
+		vfile_put(wr);
 	if (fds[0] >= 0)
 		fd_close(current, fds[0]);
 	else
-		file_put(rd);
+		vfile_put(rd);
 	return r;
 }
 
@@ -420,7 +402,7 @@ SYSCALL_DEFINE1(pipe, uint32_t, ufds)
 
 SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 
 	if (!f)
 		return -EBADF;
@@ -439,8 +421,8 @@ SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 	case F_GETFL:
 		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);
 	case F_SETFL:
-		f->flags =
-		    (f->flags & ~(uint32_t)O_SETFL_MASK) | (arg & O_SETFL_MASK);
+		vfile_set_flags(f, (f->flags & ~(uint32_t)O_SETFL_MASK) |
+				       (arg & O_SETFL_MASK));
 		return 0;
 	default:
 		return -EINVAL;
@@ -449,9 +431,9 @@ SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 
 SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 {
-	struct file *f = getf(fd);
+	struct vfile *f = getf(fd);
 
 	if (!f)
 		return -EBADF;
-	return f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
+	return f->ops && f->ops->ioctl ? f->ops->ioctl(f, cmd, arg) : -ENOTTY;
 }

@@ -4,7 +4,7 @@
  * mprotect, and this kernel's own calls (the yielded-block cache, the
  * sanity checker and the counters). SysV shared memory is in sys_shm.c.
  */
-#include <fs/vfs.h>
+#include <kernel/file.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/sched.h>
@@ -52,7 +52,7 @@ static bool prot_ok(uint32_t prot)
 static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot, uint32_t fd,
 		       uint32_t pgoff)
 {
-	struct file *f = fd_file(current, (int)fd);
+	struct vfile *f = fd_file(current, (int)fd);
 
 	if (!f)
 		return -EBADF;

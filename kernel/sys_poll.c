@@ -22,14 +22,12 @@ struct pollfd_u {
 	int16_t events, revents;
 };
 
-extern const struct file_ops console_ops;
-
 static int scan(struct pollfd_u *fds, uint32_t n)
 {
 	int ready = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
-		struct file *f =
+		struct vfile *f =
 		    fds[i].fd < 0 ? NULL : fd_file(current, fds[i].fd);
 		int16_t ev = fds[i].events;
 

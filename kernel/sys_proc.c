@@ -244,7 +244,10 @@ SYSCALL_DEFINE2(ugetrlimit, uint32_t, res, void *, ulim)
 	return copy_to_user(ulim, lim, sizeof(lim));
 }
 
-SYSCALL_DEFINE0(umask)
+SYSCALL_DEFINE1(umask, uint32_t, mask)
 {
-	return 022;
+	uint32_t old = current->umask;
+
+	current->umask = mask & 0777;
+	return (long)old;
 }

@@ -1,7 +1,8 @@
 /*
  * sys_stat.c - stat, lstat, fstat in the old and the 64-bit (i386 struct
  * stat64) layouts, fstatat64, and reading directories with getdents and
- * getdents64. statx is left unregistered (-ENOSYS): glibc falls back.
+ * getdents64, all from the VFS's struct vattr and readdir. statx is left
+ * unregistered (-ENOSYS): glibc falls back.
  */
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -10,7 +11,6 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define RAMFS_DEV 1 /* st_dev of every file */
 #define PIPE_INO_BASE 0xe0000000u
 
 /* Linux i386 struct stat (the old one, 64 bytes). */
@@ -41,131 +41,127 @@ _Static_assert(sizeof(struct stat64) == 96, "struct stat64 layout");
 _Static_assert(offsetof(struct stat64, size) == 44, "stat64 st_size");
 _Static_assert(offsetof(struct stat64, ino) == 88, "stat64 st_ino");
 
-/* Stat data of an open file. */
-static void file_stat(struct file *f, struct ramfs_stat *st)
+/* Stat data of an open file; files without a vnode are pipes or the
+ * console opened without a device node. */
+static long file_stat(struct vfile *f, struct vattr *va)
 {
-	memset(st, 0, sizeof(*st));
-	st->nlink = 1;
-	switch (f->kind) {
-	case FILE_RAMFS:
-	case FILE_DEV:
-		if (f->node) {
-			ramfs_stat(f->node, st);
-		} else { /* the console without a /dev node */
-			st->mode = RAMFS_S_IFCHR | 0620;
-			st->rdev = f->rdev;
-		}
-		break;
-	case FILE_PIPE:
-		st->mode = RAMFS_S_IFIFO | 0600;
-		st->ino = PIPE_INO_BASE + (uint32_t)((uintptr_t)f->priv >> 4);
-		break;
-	case FILE_PROC:
-		st->mode = RAMFS_S_IFREG | 0444;
-		st->ino = 0xf0000000u;
-		break;
+	if (f->vn)
+		return vnode_getattr(f->vn, va);
+	memset(va, 0, sizeof(*va));
+	va->nlink = 1;
+	va->blksize = PAGE_SIZE;
+	if (f->ops == &console_ops) {
+		va->mode = VFS_S_IFCHR | 0620;
+		va->rdev = DEV_CONSOLE;
+	} else {
+		va->mode = VFS_S_IFIFO | 0600;
+		va->ino = PIPE_INO_BASE + (uint32_t)((uintptr_t)f->priv >> 4);
 	}
+	return 0;
 }
 
-static long put_stat64(uint32_t ubuf, const struct ramfs_stat *st)
+static long put_stat64(uint32_t ubuf, const struct vattr *va)
 {
 	struct stat64 s;
 
 	memset(&s, 0, sizeof(s));
-	s.dev = RAMFS_DEV;
-	s.ino32 = st->ino;
-	s.ino = st->ino;
-	s.mode = st->mode;
-	s.nlink = st->nlink;
-	s.uid = st->uid;
-	s.gid = st->gid;
-	s.rdev = st->rdev;
-	s.size = (int64_t)st->size;
-	s.blksize = PAGE_SIZE;
-	s.blocks = (st->size + 511) / 512;
-	s.atime = st->atime;
-	s.mtime = st->mtime;
-	s.ctime = st->ctime;
+	s.dev = va->dev;
+	s.ino32 = (uint32_t)va->ino;
+	s.ino = va->ino;
+	s.mode = va->mode;
+	s.nlink = va->nlink;
+	s.uid = va->uid;
+	s.gid = va->gid;
+	s.rdev = va->rdev;
+	s.size = (int64_t)va->size;
+	s.blksize = va->blksize ? va->blksize : PAGE_SIZE;
+	s.blocks = va->blocks;
+	s.atime = (uint32_t)va->atime.sec;
+	s.atime_nsec = va->atime.nsec;
+	s.mtime = (uint32_t)va->mtime.sec;
+	s.mtime_nsec = va->mtime.nsec;
+	s.ctime = (uint32_t)va->ctime.sec;
+	s.ctime_nsec = va->ctime.nsec;
 	return copy_to_user((void *)ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
-static long put_old_stat(uint32_t ubuf, const struct ramfs_stat *st)
+static long put_old_stat(uint32_t ubuf, const struct vattr *va)
 {
 	struct old_stat s;
 
-	if (st->size > 0x7fffffff)
+	if (va->size > 0x7fffffff || va->ino > 0xffffffffu)
+		return -EOVERFLOW;
+	if (va->uid > 0xffff || va->gid > 0xffff || va->nlink > 0xffff)
 		return -EOVERFLOW;
 	memset(&s, 0, sizeof(s));
-	s.dev = RAMFS_DEV;
-	s.ino = st->ino;
-	s.mode = (uint16_t)st->mode;
-	s.nlink = (uint16_t)st->nlink;
-	s.uid = (uint16_t)st->uid;
-	s.gid = (uint16_t)st->gid;
-	s.rdev = st->rdev;
-	s.size = (uint32_t)st->size;
-	s.blksize = PAGE_SIZE;
-	s.blocks = (uint32_t)((st->size + 511) / 512);
-	s.atime = st->atime;
-	s.mtime = st->mtime;
-	s.ctime = st->ctime;
+	s.dev = va->dev;
+	s.ino = (uint32_t)va->ino;
+	s.mode = (uint16_t)va->mode;
+	s.nlink = (uint16_t)va->nlink;
+	s.uid = (uint16_t)va->uid;
+	s.gid = (uint16_t)va->gid;
+	s.rdev = va->rdev;
+	s.size = (uint32_t)va->size;
+	s.blksize = va->blksize ? va->blksize : PAGE_SIZE;
+	s.blocks = (uint32_t)va->blocks;
+	s.atime = (uint32_t)va->atime.sec;
+	s.atime_nsec = va->atime.nsec;
+	s.mtime = (uint32_t)va->mtime.sec;
+	s.mtime_nsec = va->mtime.nsec;
+	s.ctime = (uint32_t)va->ctime.sec;
+	s.ctime_nsec = va->ctime.nsec;
 	return copy_to_user((void *)ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
 /* Stat data of a user path relative to dirfd. */
 static long stat_path(int dirfd, uint32_t upath, bool nofollow, bool empty_ok,
-		      struct ramfs_stat *st)
+		      struct vattr *va)
 {
-	struct procfs_ent pe;
-	const char *cwd;
-	char *path, *cwd_page;
-	struct ramfs_node *n;
-	long err = path_from_user(upath, &path);
+	struct vnode *v;
+	long err;
 
+	if (empty_ok) {
+		char c;
+
+		if (copy_from_user(&c, (const void *)upath, 1))
+			return -EFAULT;
+		if (!c) {
+			struct vfile *f = fd_file(current, dirfd);
+
+			if (dirfd != AT_FDCWD)
+				return f ? file_stat(f, va) : -EBADF;
+		}
+	}
+	err = lookup_user(dirfd, upath, nofollow, empty_ok, &v);
 	if (err)
 		return err;
-	if (!path[0] && empty_ok) {
-		struct file *f = fd_file(current, dirfd);
-
-		kpage_free(path);
-		if (!f)
-			return -EBADF;
-		file_stat(f, st);
-		return 0;
-	}
-	err = at_cwd(dirfd, path, &cwd, &cwd_page);
-	if (!err && procfs_match(cwd, path, nofollow, &pe)) {
-		procfs_stat(&pe, st);
-	} else if (!err) {
-		err = ramfs_lookup(vfs_root_fs(), cwd, path,
-				   nofollow ? RAMFS_NOFOLLOW : 0, &n);
-		if (!err)
-			ramfs_stat(n, st);
-	}
-	kpage_free(cwd_page);
-	kpage_free(path);
+	err = vnode_getattr(v, va);
+	vnode_put(v);
 	return err;
 }
 
 static long do_stat(uint32_t upath, uint32_t ubuf, bool nofollow, bool is64)
 {
-	struct ramfs_stat st;
-	long err = stat_path(AT_FDCWD, upath, nofollow, false, &st);
+	struct vattr va;
+	long err = stat_path(AT_FDCWD, upath, nofollow, false, &va);
 
 	if (err)
 		return err;
-	return is64 ? put_stat64(ubuf, &st) : put_old_stat(ubuf, &st);
+	return is64 ? put_stat64(ubuf, &va) : put_old_stat(ubuf, &va);
 }
 
 static long do_fstat(uint32_t fd, uint32_t ubuf, bool is64)
 {
-	struct file *f = fd_file(current, (int)fd);
-	struct ramfs_stat st;
+	struct vfile *f = fd_file(current, (int)fd);
+	struct vattr va;
+	long err;
 
 	if (!f)
 		return -EBADF;
-	file_stat(f, &st);
-	return is64 ? put_stat64(ubuf, &st) : put_old_stat(ubuf, &st);
+	err = file_stat(f, &va);
+	if (err)
+		return err;
+	return is64 ? put_stat64(ubuf, &va) : put_old_stat(ubuf, &va);
 }
 
 SYSCALL_DEFINE2(stat, uint32_t, p, uint32_t, buf)
@@ -201,91 +197,99 @@ SYSCALL_DEFINE2(fstat64, uint32_t, fd, uint32_t, buf)
 SYSCALL_DEFINE4(fstatat64, int, dirfd, uint32_t, p, uint32_t, buf, uint32_t,
 		flags)
 {
-	struct ramfs_stat st;
+	struct vattr va;
 	long err;
 
 	if (flags & ~(uint32_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	err = stat_path(dirfd, p, flags & AT_SYMLINK_NOFOLLOW,
-			flags & AT_EMPTY_PATH, &st);
-	return err ? err : put_stat64(buf, &st);
+			flags & AT_EMPTY_PATH, &va);
+	return err ? err : put_stat64(buf, &va);
 }
 
 /* --- directories ---------------------------------------------------- */
 
-static uint8_t dirent_type(uint32_t mode)
+/* Where getdents packs records: a kernel page and how much is used. */
+struct dirent_buf {
+	char *buf;
+	size_t used, size;
+	bool is64;
+	uint32_t count; /* records packed */
+	long err;	/* why packing stopped: 0 (full or done) or -errno */
+	bool full;
+};
+
+/* filldir of getdents: pack one linux_dirent(64), or stop when full. */
+static int pack_dirent(void *arg, const char *name, size_t len, uint64_t ino,
+		       unsigned type)
 {
-	/* DT_* is the S_IF* type shifted down by 12. */
-	return (uint8_t)((mode & RAMFS_S_IFMT) >> 12);
-}
+	struct dirent_buf *d = arg;
+	size_t head = d->is64 ? 19 : 10;
+	size_t align = d->is64 ? 8 : 4;
+	size_t reclen = (head + len + 2 + align - 1) & ~(align - 1);
+	uint16_t rl = (uint16_t)reclen;
+	char *r = d->buf + d->used;
 
-/* Fill kbuf (at most size bytes) with records from f's position; the
- * number of bytes, or -EINVAL if not even one record fits. */
-static long fill_dirents(struct file *f, char *kbuf, size_t size, bool is64)
-{
-	struct ramfs_dirent_info e;
-	size_t used = 0;
-
-	while (ramfs_readdir(f->node, (uint32_t)f->pos, &e) == 0) {
-		size_t head = is64 ? 19 : 10;
-		size_t align = is64 ? 8 : 4;
-		size_t reclen =
-		    (head + e.namelen + 2 + align - 1) & ~(align - 1);
-		char *r = kbuf + used;
-
-		if (used + reclen > size)
-			break;
-		memset(r, 0, reclen);
-		if (is64) {
-			uint64_t ino = e.ino;
-			int64_t off = e.next;
-			uint16_t rl = (uint16_t)reclen;
-
-			memcpy(r, &ino, 8);
-			memcpy(r + 8, &off, 8);
-			memcpy(r + 16, &rl, 2);
-			r[18] = (char)dirent_type(e.mode);
-		} else {
-			uint32_t ino = e.ino, off = e.next;
-			uint16_t rl = (uint16_t)reclen;
-
-			memcpy(r, &ino, 4);
-			memcpy(r + 4, &off, 4);
-			memcpy(r + 8, &rl, 2);
-			r[reclen - 1] = (char)dirent_type(e.mode);
-		}
-		memcpy(r + head, e.name, e.namelen);
-		used += reclen;
-		f->pos = e.next;
+	if (d->used + reclen > d->size) {
+		d->full = true;
+		return 1;
 	}
-	if (used == 0 && ramfs_readdir(f->node, (uint32_t)f->pos, &e) == 0)
-		return -EINVAL; /* the next record does not fit */
-	return (long)used;
+	if (!d->is64 && ino > 0xffffffffu) {
+		d->err = -EOVERFLOW;
+		return 1;
+	}
+	memset(r, 0, reclen);
+	if (d->is64) {
+		int64_t off = d->count + 1;
+
+		memcpy(r, &ino, 8);
+		memcpy(r + 8, &off, 8);
+		memcpy(r + 16, &rl, 2);
+		r[18] = (char)type;
+	} else {
+		uint32_t ino32 = (uint32_t)ino, off = d->count + 1;
+
+		memcpy(r, &ino32, 4);
+		memcpy(r + 4, &off, 4);
+		memcpy(r + 8, &rl, 2);
+		r[reclen - 1] = (char)type;
+	}
+	memcpy(r + head, name, len);
+	d->used += reclen;
+	d->count++;
+	return 0;
 }
 
 static long do_getdents(uint32_t fd, uint32_t ubuf, uint32_t count, bool is64)
 {
-	struct file *f = fd_file(current, (int)fd);
+	struct vfile *f = fd_file(current, (int)fd);
+	struct dirent_buf d = {
+	    NULL, 0, MIN((size_t)count, PAGE_SIZE), is64, 0, 0, false};
 	uint64_t start;
-	char *kbuf;
 	long r;
 
 	if (!f)
 		return -EBADF;
-	if (f->kind != FILE_RAMFS || !RAMFS_ISDIR(ramfs_mode(f->node)))
+	if (!f->vn || !VFS_ISDIR(f->vn->mode))
 		return -ENOTDIR;
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	kbuf = kpage_alloc();
-	if (!kbuf)
+	d.buf = kpage_alloc();
+	if (!d.buf)
 		return -ENOMEM;
 	start = f->pos;
-	r = fill_dirents(f, kbuf, MIN((size_t)count, PAGE_SIZE), is64);
-	if (r > 0 && copy_to_user((void *)ubuf, kbuf, (size_t)r)) {
-		f->pos = start;
+	r = vfs_readdir(f, pack_dirent, &d);
+	if (!r && d.err)
+		r = d.err;
+	if (!r && d.full && d.used == 0)
+		r = -EINVAL; /* the next record does not fit */
+	if (r >= 0 || d.used)
+		r = (long)d.used;
+	if (r > 0 && copy_to_user((void *)ubuf, d.buf, (size_t)r)) {
+		vfile_set_pos(f, start);
 		r = -EFAULT;
 	}
-	kpage_free(kbuf);
+	kpage_free(d.buf);
 	return r;
 }
 

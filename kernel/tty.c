@@ -224,7 +224,7 @@ static size_t take(char *buf, size_t n)
 	return got;
 }
 
-static long console_read(struct file *f, void *kbuf, size_t n, uint64_t off)
+static long console_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
 	(void)off;
 	if (n == 0)
@@ -247,7 +247,7 @@ static long console_read(struct file *f, void *kbuf, size_t n, uint64_t off)
 /* Queue the bytes for the transmit interrupt, sleeping while the queue
  * is full; a signal ends the wait with what was queued (-EINTR if
  * nothing), as a Linux tty write. */
-static long console_write(struct file *f, const void *kbuf, size_t n,
+static long console_write(struct vfile *f, const void *kbuf, size_t n,
 			  uint64_t off)
 {
 	size_t done = 0;
@@ -285,7 +285,7 @@ static long put_int(uint32_t arg, int32_t v)
 	return copy_to_user((void *)arg, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
-static long console_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
+static long console_ioctl(struct vfile *f, uint32_t cmd, uint32_t arg)
 {
 	struct winsize ws = {24, 80, 0, 0};
 	struct ktermios t;
@@ -323,7 +323,7 @@ static long console_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 	}
 }
 
-const struct file_ops console_ops = {
+const struct vfile_ops console_ops = {
     .read = console_read,
     .write = console_write,
     .ioctl = console_ioctl,

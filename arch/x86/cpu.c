@@ -42,6 +42,25 @@ void arch_halt_forever(void)
 	}
 }
 
+void arch_power_off(int code)
+{
+	/* QEMU's test device first (it carries the status), then the ACPI
+	 * PM1a control ports QEMU and Bochs use for S5. */
+	outl(0xF4, (uint32_t)code);
+	outw(0x604, 0x2000);
+	outw(0xB004, 0x2000);
+	arch_halt_forever();
+}
+
+void arch_restart(void)
+{
+	/* Pulse the reset line through the keyboard controller. */
+	for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+		;
+	outb(0x64, 0xFE);
+	arch_halt_forever();
+}
+
 void arch_exit_emulator(int code)
 {
 	/* isa-debug-exit at 0xf4: QEMU exits with (code << 1) | 1. */

@@ -61,6 +61,16 @@ struct vfile *vfile_get(struct vfile *f)
 	return f;
 }
 
+void vfile_set_pos(struct vfile *f, uint64_t pos)
+{
+	USE(f, f->pos = pos);
+}
+
+void vfile_set_flags(struct vfile *f, uint32_t flags)
+{
+	USE(f, f->flags = flags);
+}
+
 void vfile_put(struct vfile *f)
 {
 	if (!f)
@@ -277,6 +287,8 @@ int64_t vfs_lseek(struct vfile *f, int64_t off, int whence)
 		base = 0;
 	else if (whence == VFS_SEEK_CUR)
 		base = (int64_t)f->pos;
+	else if (whence == VFS_SEEK_END && f->ops && f->ops->size)
+		base = (int64_t)f->ops->size(f);
 	else if (whence == VFS_SEEK_END && f->vn && !vnode_getattr(f->vn, &va))
 		base = (int64_t)va.size;
 	else

@@ -205,6 +205,11 @@ int vfs_statfs(struct vnode *v, struct vstatfs *st)
 	return sb->ops->statfs(sb, st);
 }
 
+int vfs_syncfs(struct vnode *v)
+{
+	return v->sb->ops->sync ? v->sb->ops->sync(v->sb) : 0;
+}
+
 int vfs_sync_all(void)
 {
 	int first = 0;

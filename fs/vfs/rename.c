@@ -197,11 +197,14 @@ int vfs_access(const struct vfs_ctx *ctx, struct vnode *start, const char *path,
 }
 
 /* Linux's owner rules for the fields of mask (see namei.h). */
-static int setattr_allowed(const struct vcred *c, const struct vattr *cur,
-			   const struct vattr *va, unsigned mask)
+static int setattr_allowed(const struct vcred *c, struct vnode *v,
+			   const struct vattr *cur, const struct vattr *va,
+			   unsigned mask)
 {
 	bool owner = c->uid == 0 || c->uid == cur->uid;
 
+	if ((mask & VATTR_TOUCH) && !owner)
+		return vnode_permission(c, v, VFS_MAY_WRITE);
 	if ((mask & (VATTR_MODE | VATTR_ATIME | VATTR_MTIME)) && !owner)
 		return -EPERM;
 	if ((mask & VATTR_UID) && c->uid && va->uid != cur->uid)
@@ -219,13 +222,13 @@ int vfs_setattr(const struct vfs_ctx *ctx, struct vnode *v,
 	int err = vnode_getattr(v, &cur);
 
 	if (!err)
-		err = setattr_allowed(&ctx->cred, &cur, va, mask);
+		err = setattr_allowed(&ctx->cred, v, &cur, va, mask);
 	if (err)
 		return err;
 	if (!v->ops->setattr)
 		return -EPERM;
 	a.mode = (cur.mode & VFS_S_IFMT) | (va->mode & VFS_MODE_BITS);
-	return v->ops->setattr(v, &a, mask);
+	return v->ops->setattr(v, &a, mask & ~VATTR_TOUCH);
 }
 
 int vfs_truncate(const struct vfs_ctx *ctx, struct vnode *v, uint64_t size)

@@ -53,6 +53,11 @@ size_t arch_console_queue(const char *s, size_t n);
 /* Leave QEMU through isa-debug-exit (status (code << 1) | 1), else halt. */
 void arch_exit_emulator(int code) __attribute__((noreturn));
 void arch_halt_forever(void) __attribute__((noreturn));
+/* Turn the machine off; under QEMU's test device the emulator exits
+ * with status code (scripts/qemu.sh decodes it). */
+void arch_power_off(int code) __attribute__((noreturn));
+/* Reset the machine. */
+void arch_restart(void) __attribute__((noreturn));
 /* Current frame pointer, for backtraces. */
 uintptr_t arch_frame_pointer(void);
 /* Interrupts on/off; irq_save returns the previous state for irq_restore. */

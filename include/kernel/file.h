@@ -1,15 +1,17 @@
 /*
- * file.h - open files inside the kernel: struct file and its operations,
- * descriptor helpers, tracked kernel pages, and what kernel/file.c,
- * dev.c, pipe.c, procfs.c and the sys_*.c files share. vfs.h is the
- * part the rest of the kernel uses.
+ * file.h - files as the kernel's system calls see them: descriptors
+ * pointing at struct vfile of the VFS (fs/vfs/, include/fs/vfs_core.h),
+ * the calling process as a VFS context, the device table behind device
+ * nodes, pipes, tracked kernel pages, and the flags of Linux's ABI.
  */
 #ifndef KERNEL_FILE_H
 #define KERNEL_FILE_H
 
 #include <fs/ramfs.h>
-#include <fs/vfs.h>
+#include <fs/vfs_core.h>
 #include <kernel/types.h>
+
+struct proc;
 
 /* Linux i386 open flags (octal). */
 #define O_ACCMODE 03
@@ -22,10 +24,13 @@
 #define O_TRUNC 01000
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
+#define O_DSYNC 010000
 #define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
 #define O_NOFOLLOW 0400000
+#define O_NOATIME 01000000
 #define O_CLOEXEC 02000000
+#define O_PATH 010000000
 /* Flags F_SETFL may change. */
 #define O_SETFL_MASK (O_APPEND | O_NONBLOCK)
 /* Every flag Linux knows (up to __O_TMPFILE); open drops the rest. */
@@ -43,51 +48,49 @@
 #define SIGPIPE 13
 
 /* access() modes. */
-#define MAY_EXEC 1
-#define MAY_WRITE 2
-#define MAY_READ 4
+#define MAY_EXEC VFS_MAY_EXEC
+#define MAY_WRITE VFS_MAY_WRITE
+#define MAY_READ VFS_MAY_READ
 
-enum file_kind { FILE_RAMFS, FILE_DEV, FILE_PIPE, FILE_PROC };
+/* Device numbers (Linux's 32-bit encoding). */
+#define MKDEV(ma, mi) RAMFS_MKDEV(ma, mi)
+#define DEV_MEM MKDEV(1, 1)
+#define DEV_NULL MKDEV(1, 3)
+#define DEV_ZERO MKDEV(1, 5)
+#define DEV_FULL MKDEV(1, 7)
+#define DEV_TTY MKDEV(5, 0)
+#define DEV_CONSOLE MKDEV(5, 1)
+#define DEV_TTYS0 MKDEV(4, 64)
 
-struct file;
-
-struct file_ops {
-	/* Called once the file is set up; an error undoes the open. */
-	int (*open)(struct file *f);
-	/* Kernel buffers; off is the file position (ignored by streams). */
-	long (*read)(struct file *f, void *kbuf, size_t n, uint64_t off);
-	long (*write)(struct file *f, const void *kbuf, size_t n, uint64_t off);
-	long (*ioctl)(struct file *f, uint32_t cmd, uint32_t arg);
-	void (*release)(struct file *f);
-	bool seekable;
-};
-
-struct file {
-	int refs; /* 0: the slot is free */
-	enum file_kind kind;
-	const struct file_ops *ops;
-	uint32_t flags; /* open flags: access mode, O_APPEND, O_NONBLOCK */
-	uint64_t pos;
-	struct ramfs_node *node; /* ramfs files, directories, device nodes */
-	void *priv;		 /* the pipe, the procfs text page */
-	uint32_t priv_len;	 /* procfs: length of the text */
-	uint32_t rdev;		 /* devices */
-};
-
-/* kernel/file.c */
-struct ramfs *vfs_root_fs(void);
-/* A new file (one reference); NULL when the file table is full. */
-struct file *file_alloc(enum file_kind kind, const struct file_ops *ops,
-			uint32_t flags);
-/* Open path relative to cwd as open(2) does (flags, mode). */
-int file_open_path(const char *cwd, const char *path, uint32_t flags,
-		   uint32_t mode, struct file **out);
+/* kernel/file.c: descriptor tables. */
+struct vfile *fd_file(struct proc *p, int fd);
 /* Install f at the lowest free descriptor >= min: the fd or -EMFILE.
  * Takes over the caller's reference only on success. */
-int fd_install(struct proc *p, struct file *f, int min, bool cloexec);
+int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec);
 int fd_close(struct proc *p, int fd);
-/* May the current process access n as mask (MAY_*)? 0 or -EACCES. */
-int vfs_permission(struct ramfs_node *n, int mask);
+/* Put f at descriptor fd, closing what was there. */
+void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
+void files_fork(struct proc *parent, struct proc *child);
+void files_close_all(struct proc *p);
+void files_exec(struct proc *p); /* close the close-on-exec ones */
+/* Install the console as fds 0, 1, 2 of the first process. */
+int files_open_console(struct proc *p);
+
+/* The process as the VFS sees a caller: credentials, root, cwd. */
+void proc_vfs_ctx(const struct proc *p, struct vfs_ctx *ctx);
+/* Open path for the kernel itself (exec, init), relative to the current
+ * process's cwd (the root without one), with its credentials. */
+int kernel_open(const char *path, uint32_t flags, struct vfile **out);
+/* A regular file the current process may execute? */
+bool file_is_executable(struct vfile *f);
+uint64_t file_size(struct vfile *f);
+
+/* kernel/sys_mount.c: sync and unmount everything (shutdown). */
+void kernel_shutdown_fs(void);
+
+/* kernel/fs_boot.c: mount the root, unpack the boot archive, make
+ * /dev, /proc and /tmp. */
+void vfs_init(void);
 
 /*
  * Whole pages owned by the file side (bounce buffers, path copies, pipe
@@ -96,41 +99,35 @@ int vfs_permission(struct ramfs_node *n, int mask);
 void *kpage_alloc(void);
 void kpage_free(void *va);
 
-/* kernel/dev.c: operations of a character device; NULL if unknown. */
+/* kernel/dev.c: the special-open hook of the VFS (device nodes, fifos). */
+int dev_open(struct vfile *f);
+extern const struct vfile_ops console_ops;
+/* /dev/mem: mmap2 of it becomes a direct physical mapping. */
+bool file_is_devmem(struct vfile *f);
 /* kernel/dev_block.c: block device files (/dev/hda ...). */
-const struct file_ops *dev_block_ops(uint32_t rdev);
-long dev_block_size(uint32_t rdev);
-const struct file_ops *dev_ops(uint32_t rdev);
-extern const struct file_ops console_ops;
-#define DEV_MEM RAMFS_MKDEV(1, 1)
-#define DEV_NULL RAMFS_MKDEV(1, 3)
-#define DEV_ZERO RAMFS_MKDEV(1, 5)
-#define DEV_TTY RAMFS_MKDEV(5, 0)
-#define DEV_CONSOLE RAMFS_MKDEV(5, 1)
-#define DEV_TTYS0 RAMFS_MKDEV(4, 64)
+int dev_block_open(struct vfile *f);
 
 /* kernel/pipe.c */
-int pipe_create(struct file **rd, struct file **wr);
+int pipe_create(struct vfile **rd, struct vfile **wr);
+/* A fifo's open: the pipe shared by every opener of vnode v. */
+int fifo_open(struct vfile *f);
 
-/* kernel/procfs.c: generated files under /proc. */
-enum procfs_kind { PROCFS_NONE, PROCFS_SELF, PROCFS_MEMINFO, PROCFS_MAPS };
-struct procfs_ent {
-	enum procfs_kind kind;
-	int pid;
+/* kernel/procfs.c: the "proc" file system type. */
+int procfs_register(void);
+
+/* kernel/sys_path.c: a user path and where relative paths start. */
+struct upath {
+	char *path;	     /* a tracked page */
+	struct vnode *start; /* referenced: a dirfd's directory, else NULL */
 };
-/* Is path (relative to cwd) one of the generated files? nofollow: the
- * last component "/proc/self" is the link itself, not the directory. */
-bool procfs_match(const char *cwd, const char *path, bool nofollow,
-		  struct procfs_ent *e);
-int procfs_open(const struct procfs_ent *e, struct file **out);
-long procfs_readlink(const struct procfs_ent *e, char *buf, size_t n);
-void procfs_stat(const struct procfs_ent *e, struct ramfs_stat *st);
-
-/* kernel/sys_*.c: a user path copied into a tracked page (kpage_free). */
 long path_from_user(uint32_t upath, char **out);
-/* Directory relative paths start from for a *at() call: current->cwd
- * for AT_FDCWD or an absolute path, else the directory of dirfd written
- * into a new tracked page (*page, to free; NULL when none was needed). */
-long at_cwd(int dirfd, const char *path, const char **cwd, char **page);
+long upath_get(struct upath *u, int dirfd, uint32_t upath);
+void upath_put(struct upath *u);
+/* The vnode of a dirfd (referenced), for AT_EMPTY_PATH and *at calls. */
+long dirfd_vnode(int dirfd, struct vnode **out);
+/* The vnode a user path names, referenced; following a final symlink
+ * unless nofollow; an empty path names dirfd itself when empty_ok. */
+long lookup_user(int dirfd, uint32_t upath, bool nofollow, bool empty_ok,
+		 struct vnode **v);
 
 #endif

@@ -16,7 +16,8 @@
 
 enum proc_state { PROC_UNUSED, PROC_RUNNABLE, PROC_SLEEPING, PROC_ZOMBIE };
 
-struct file;
+struct vfile;
+struct vnode;
 struct mm_space;
 
 struct sigaction_k {
@@ -39,9 +40,10 @@ struct proc {
 	uint32_t ycache_owner;
 	vaddr_t brk_start, brk;
 	uint32_t clear_child_tid;
-	struct file *files[NFILE];
-	uint64_t cloexec; /* bit per fd */
-	char cwd[128];
+	struct vfile *files[NFILE];
+	uint64_t cloexec;	  /* bit per fd */
+	struct vnode *root, *cwd; /* referenced */
+	uint32_t umask;
 	uint32_t uid, gid;
 	struct sigaction_k sigactions[NSIG];
 	uint64_t sig_pending, sig_blocked;
@@ -67,6 +69,8 @@ extern struct proc *current;
 int sleep_on(void *chan);
 void wakeup(void *chan);
 struct proc *proc_find(int pid);
+/* The live process with the smallest pid >= pid (listing), or NULL. */
+struct proc *proc_next(int pid);
 /* Deliver sig to p (SIGKILL ends it at its next return to user mode).
  * Init (pid 1) takes only signals it has a handler for, as on Linux;
  * proc_signal_forced (faults, the OOM killer) reaches it too. */

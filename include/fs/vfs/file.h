@@ -39,6 +39,8 @@ struct vfile_ops {
 	long (*read)(struct vfile *f, void *buf, size_t n, uint64_t off);
 	long (*write)(struct vfile *f, const void *buf, size_t n, uint64_t off);
 	long (*ioctl)(struct vfile *f, uint32_t cmd, uint32_t arg);
+	/* Where SEEK_END is (devices, generated files); NULL: no end. */
+	uint64_t (*size)(struct vfile *f);
 	void (*release)(struct vfile *f);
 	bool seekable;
 };
@@ -73,6 +75,10 @@ int vfs_open_vnode(const struct vfs_ctx *ctx, struct vnode *v, uint32_t flags,
 struct vfile *vfile_alloc(const struct vfile_ops *ops, void *priv,
 			  uint32_t flags);
 struct vfile *vfile_get(struct vfile *f);
+/* Set the position or the status flags (vfiles are protected slab
+ * objects: every change goes through the VFS). */
+void vfile_set_pos(struct vfile *f, uint64_t pos);
+void vfile_set_flags(struct vfile *f, uint32_t flags);
 void vfile_put(struct vfile *f);
 
 /* read / write at the position (moving it), pread / pwrite at off. */

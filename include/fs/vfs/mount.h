@@ -90,6 +90,8 @@ struct vnode *vfs_root(void);
 int vfs_mounts_each(int (*fn)(void *arg, const struct vfs_mount_info *mi),
 		    void *arg);
 int vfs_statfs(struct vnode *v, struct vstatfs *st);
+/* Sync the file system v lives on. */
+int vfs_syncfs(struct vnode *v);
 /* Sync every mounted file system: 0 or the first error. */
 int vfs_sync_all(void);
 /* Shut down: sync and unmount everything, newest first; -EBUSY (and

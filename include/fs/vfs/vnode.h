@@ -81,6 +81,8 @@ struct vattr {
 #define VATTR_ATIME 0x08u
 #define VATTR_MTIME 0x10u
 #define VATTR_CTIME 0x20u
+/* With ATIME and MTIME, both "now": allowed to anyone who may write. */
+#define VATTR_TOUCH 0x40u
 
 /* One directory entry for readdir: 0 to go on, non-zero to stop (the
  * entry is then not consumed and comes first at the next call). */

@@ -1,0 +1,26 @@
+/*
+ * proc_text.h - the text of /proc's files (kernel/proc_text.c),
+ * generated on each read from the state of the moment.
+ */
+#ifndef KERNEL_PROC_TEXT_H
+#define KERNEL_PROC_TEXT_H
+
+#include <kernel/types.h>
+
+enum proc_text {
+	PT_NONE,
+	PT_MEMINFO,
+	PT_MOUNTS,
+	PT_UPTIME,
+	PT_FILESYSTEMS,
+	PT_MAPS,   /* of a process */
+	PT_STAT,   /* of a process */
+	PT_STATUS, /* of a process */
+};
+
+/* Bytes [off, off + n) of the text of kind (of process pid) into buf:
+ * the count, 0 at the end, -ENOENT if the process is gone. */
+long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
+		    uint64_t off);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * proc_text.c - the text of /proc's files in Linux's formats: meminfo
+ * (for free and friends), mounts, uptime, filesystems, and per process
+ * maps, stat and status (for ps and top). Each read generates the whole
+ * text into one tracked page and copies the part asked for.
+ */
+#include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/printk.h>
+#include <kernel/proc.h>
+#include <kernel/proc_text.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <mm/phys.h>
+#include <mm/region.h>
+#include <mm/slab.h>
+
+struct text {
+	char *buf;
+	size_t len, cap;
+};
+
+static void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintk(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->len = MIN(t->len + (size_t)n, t->cap - 1);
+}
+
+static void meminfo_line(struct text *t, const char *name, size_t pages)
+{
+	text_add(t, "%-16s%8lu kB\n", name,
+		 (unsigned long)pages * (PAGE_SIZE / 1024));
+}
+
+static void gen_meminfo(struct text *t)
+{
+	struct phys_stats ps;
+	struct slab_stats ss;
+
+	phys_get_stats(&ps);
+	slab_get_stats(&ss);
+	meminfo_line(t, "MemTotal:", ps.total);
+	meminfo_line(t, "MemFree:", ps.free);
+	/* The yielded-block cache gives its pages back on demand. */
+	meminfo_line(t, "MemAvailable:", ps.free + ps.cached);
+	meminfo_line(t, "Buffers:", 0);
+	meminfo_line(t, "Cached:", ps.cached);
+	meminfo_line(t, "SwapCached:", 0);
+	meminfo_line(t, "Active:", ps.user);
+	meminfo_line(t, "Inactive:", ps.cached);
+	meminfo_line(t, "Unevictable:", 0);
+	meminfo_line(t, "Mlocked:", 0);
+	meminfo_line(t, "SwapTotal:", 0);
+	meminfo_line(t, "SwapFree:", 0);
+	meminfo_line(t, "Dirty:", 0);
+	meminfo_line(t, "Writeback:", 0);
+	meminfo_line(t, "AnonPages:", ps.user);
+	meminfo_line(t, "Mapped:", 0);
+	meminfo_line(t, "Shmem:", 0);
+	meminfo_line(t, "Slab:", ss.pages);
+	meminfo_line(t, "SReclaimable:", 0);
+	meminfo_line(t, "SUnreclaim:", ss.pages);
+	meminfo_line(t, "CommitLimit:", ps.total);
+	meminfo_line(t, "Committed_AS:", ps.user);
+}
+
+static int mount_line(void *arg, const struct vfs_mount_info *mi)
+{
+	text_add(arg, "%s %s %s %s 0 0\n", mi->source, mi->target, mi->type,
+		 mi->options[0] ? mi->options : "rw");
+	return 0;
+}
+
+static void gen_uptime(struct text *t)
+{
+	uint64_t ticks = sched_ticks();
+	unsigned long sec = (unsigned long)(ticks / HZ);
+	unsigned long cs = (unsigned long)(ticks % HZ) * 100 / HZ;
+
+	text_add(t, "%lu.%02lu %lu.%02lu\n", sec, cs, sec, cs);
+}
+
+static void gen_filesystems(struct text *t)
+{
+	static const char *const names[] = {"ramfs", "tmpfs", "proc", "ext2"};
+
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct vfs_fstype *ft = vfs_find_fstype(names[i]);
+
+		if (ft)
+			text_add(t, "%s\t%s\n",
+				 ft->flags & VFS_FS_REQUIRES_DEV ? "" : "nodev",
+				 ft->name);
+	}
+}
+
+struct maps_arg {
+	struct text *t;
+	struct proc *p;
+};
+
+static const char *region_name(const struct region *r, const struct proc *p)
+{
+	if (r->flags & REGION_GROWSDOWN)
+		return "[stack]";
+	if (p->brk > p->brk_start && r->start >= p->brk_start &&
+	    r->start < p->brk)
+		return "[heap]";
+	return "";
+}
+
+static void maps_line(const struct region *r, void *arg)
+{
+	struct maps_arg *a = arg;
+	char head[64];
+
+	snprintk(head, sizeof(head), "%08x-%08x %c%c%c%c %08x 00:00 0",
+		 r->start, (uint32_t)(r->start + r->len),
+		 r->prot & PROT_READ ? 'r' : '-',
+		 r->prot & PROT_WRITE ? 'w' : '-',
+		 r->prot & PROT_EXEC ? 'x' : '-',
+		 region_is_shared(r) ? 's' : 'p', region_map_offset(r));
+	text_add(a->t, "%-48s %s\n", head, region_name(r, a->p));
+}
+
+static char state_char(const struct proc *p)
+{
+	switch (p->state) {
+	case PROC_RUNNABLE:
+		return 'R';
+	case PROC_SLEEPING:
+		return 'S';
+	case PROC_ZOMBIE:
+		return 'Z';
+	default:
+		return '?';
+	}
+}
+
+/* /proc/PID/stat: Linux's 52 fields; what this kernel does not keep is 0. */
+static void gen_stat(struct text *t, const struct proc *p)
+{
+	text_add(t, "%d (%s) %c %d %d %d 0 -1 0 %u %u 0 0 ", p->pid, p->name,
+		 state_char(p), p->ppid, p->pgid, p->pgid, p->min_flt,
+		 p->child_min_flt);
+	text_add(t, "0 0 0 0 20 0 1 0 0 0 0 4294967295 0 0 0 0 0 0 ");
+	text_add(t, "0 0 0 0 0 0 0 0 %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+		 p->exit_signal);
+}
+
+static void gen_status(struct text *t, const struct proc *p)
+{
+	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name, p->umask,
+		 state_char(p));
+	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->pid, p->pid,
+		 p->ppid);
+	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->uid,
+		 p->uid, p->uid, p->uid, p->gid, p->gid, p->gid, p->gid);
+	text_add(t, "Threads:\t1\nSigPnd:\t%016llx\nSigBlk:\t%016llx\n",
+		 (unsigned long long)p->sig_pending,
+		 (unsigned long long)p->sig_blocked);
+}
+
+/* The whole text of kind into t: 0 or -ENOENT. */
+static long generate(struct text *t, enum proc_text kind, int pid)
+{
+	struct proc *p = pid >= 0 ? proc_find(pid) : NULL;
+	struct maps_arg a = {t, p};
+
+	if (pid >= 0 && !p)
+		return -ENOENT;
+	switch (kind) {
+	case PT_MEMINFO:
+		gen_meminfo(t);
+		return 0;
+	case PT_MOUNTS:
+		return vfs_mounts_each(mount_line, t);
+	case PT_UPTIME:
+		gen_uptime(t);
+		return 0;
+	case PT_FILESYSTEMS:
+		gen_filesystems(t);
+		return 0;
+	case PT_MAPS:
+		if (p->space)
+			mm_space_walk(p->space, maps_line, &a);
+		return 0;
+	case PT_STAT:
+		gen_stat(t, p);
+		return 0;
+	case PT_STATUS:
+		gen_status(t, p);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
+		    uint64_t off)
+{
+	struct text t = {kpage_alloc(), 0, PAGE_SIZE};
+	long r;
+
+	if (!t.buf)
+		return -ENOMEM;
+	t.buf[0] = '\0';
+	r = generate(&t, kind, pid);
+	if (!r && off < t.len) {
+		r = (long)MIN(n, (size_t)(t.len - off));
+		memcpy(buf, t.buf + off, (size_t)r);
+	}
+	kpage_free(t.buf);
+	return r;
+}

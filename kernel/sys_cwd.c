@@ -1,0 +1,85 @@
+/*
+ * sys_cwd.c - where a process stands in the tree: chdir, fchdir, chroot
+ * and getcwd. The working directory and the root are vnodes the process
+ * holds (kernel/file.c); getcwd names the cwd by climbing ".." to the
+ * caller's root (vfs_dir_path), so a renamed directory is named anew.
+ */
+#include <kernel/errno.h>
+#include <kernel/file.h>
+#include <kernel/proc.h>
+#include <kernel/string.h>
+#include <kernel/syscall.h>
+#include <kernel/uaccess.h>
+
+/* Make directory v (referenced, taken over) the cwd, or the root. */
+static long set_dir(struct vnode *v, bool root)
+{
+	struct vfs_ctx ctx;
+	struct vnode **slot = root ? &current->root : &current->cwd;
+	long err = 0;
+
+	proc_vfs_ctx(current, &ctx);
+	if (!VFS_ISDIR(v->mode))
+		err = -ENOTDIR;
+	else
+		err = vnode_permission(&ctx.cred, v, MAY_EXEC);
+	if (!err && root && current->uid != 0)
+		err = -EPERM;
+	if (err) {
+		vnode_put(v);
+		return err;
+	}
+	vnode_put(*slot);
+	*slot = v;
+	return 0;
+}
+
+SYSCALL_DEFINE1(chdir, uint32_t, path)
+{
+	struct vnode *v;
+	long err = lookup_user(AT_FDCWD, path, false, false, &v);
+
+	return err ? err : set_dir(v, false);
+}
+
+SYSCALL_DEFINE1(fchdir, int, fd)
+{
+	struct vfile *f = fd_file(current, fd);
+
+	if (!f)
+		return -EBADF;
+	if (!f->vn)
+		return -ENOTDIR;
+	return set_dir(vnode_get(f->vn), false);
+}
+
+SYSCALL_DEFINE1(chroot, uint32_t, path)
+{
+	struct vnode *v;
+	long err = lookup_user(AT_FDCWD, path, false, false, &v);
+
+	return err ? err : set_dir(v, true);
+}
+
+SYSCALL_DEFINE2(getcwd, void *, buf, uint32_t, size)
+{
+	struct vfs_ctx ctx;
+	struct vnode *cwd;
+	char *page = kpage_alloc();
+	long err;
+	size_t len;
+
+	if (!page)
+		return -ENOMEM;
+	proc_vfs_ctx(current, &ctx);
+	cwd = current->cwd ? vnode_get(current->cwd) : vfs_root();
+	err = vfs_dir_path(&ctx, cwd, page, PAGE_SIZE);
+	vnode_put(cwd);
+	len = err ? 0 : strlen(page) + 1;
+	if (!err && size < len)
+		err = -ERANGE;
+	if (!err && copy_to_user(buf, page, len))
+		err = -EFAULT;
+	kpage_free(page);
+	return err ? err : (long)len;
+}
