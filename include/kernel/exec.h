@@ -9,6 +9,8 @@
 #define EXEC_ARGS_MAX (32u << 10) /* bytes of argv + envp strings */
 #define EXEC_ARGV_MAX 63	  /* strings in argv, and in envp */
 #define EXEC_PATH_MAX 256	  /* bytes of the program's path */
+#define EXEC_SCRIPT_LINE 255	  /* "#!" line read, as Linux's BINPRM_BUF */
+#define EXEC_SCRIPT_DEPTH 4	  /* scripts running scripts */
 
 struct mm_space;
 
