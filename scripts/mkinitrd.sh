@@ -8,9 +8,11 @@
 #   /sbin/guest-runner      tests/guest/runner.c
 #   /tests/NAME             every other tests/guest/NAME.c
 #   /tests/helpers/NAME     the helpers: shm_peer, memhog (and big, below)
-#   /bin /dev /tmp /etc     (/dev stays empty: the kernel makes the nodes)
-#   /bin/busybox + applet links, if $BUILD/busybox exists
-#                           (scripts/fetch-busybox.sh gets it)
+#   /bin /dev /proc /tmp /etc /root
+#                           (/dev stays empty: the kernel makes the nodes)
+#   /bin/busybox + applet links, /sbin/init (busybox's) and user/etc/
+#                           (inittab, passwd, group, profile), if
+#                           $BUILD/busybox exists (scripts/fetch-busybox.sh)
 # then copies EXTRA_DIR over it and packs it as a newc cpio owned by root.
 #
 # --small: the archive for the small-memory boot (MEM=24) instead: only the
@@ -80,8 +82,9 @@ else
 fi
 
 rm -rf "$root"
-mkdir -p "$root"/{sbin,bin,dev,tmp,etc,tests/helpers}
+mkdir -p "$root"/{sbin,bin,dev,proc,tmp,etc,root,tests/helpers}
 chmod 1777 "$root/tmp"
+chmod 700 "$root/root"
 
 build runner
 install -m 755 "$objdir/runner" "$root/sbin/guest-runner"
@@ -108,12 +111,19 @@ elif [ -x "$BUILD/busybox" ]; then
 	applets=$("$BUILD/busybox" --list 2>/dev/null || true)
 	for a in sh ls cat echo free ps mkdir rmdir rm cp mv ln mount umount \
 		 sleep true false test dmesg uname env head tail wc grep sed \
-		 hexdump od stat touch kill date vi more sync; do
+		 hexdump od stat touch kill date vi more sync df du id chmod \
+		 chown find dd mknod cmp diff sort hostname clear reset \
+		 cttyhack top uptime which xargs seq yes; do
 		if [ -z "$applets" ] ||
 		   printf '%s\n' "$applets" | grep -qx -- "$a"; then
 			ln -sf busybox "$root/bin/$a"
 		fi
 	done
+	# busybox's init and the commands that end it, as on Linux.
+	for a in init poweroff reboot halt; do
+		ln -sf ../bin/busybox "$root/sbin/$a"
+	done
+	cp -a user/etc/. "$root/etc/"
 fi
 
 if [ -n "$extra" ]; then
