@@ -20,6 +20,7 @@
 
 static const struct vnode_ops ext2_vnode_ops;
 
+/* The mount behind a super block / the inode behind a vnode. */
 static struct ext2_vfs *inst_of(struct vsuper *sb)
 {
 	return sb->priv;
@@ -71,6 +72,7 @@ static int give_vnode(struct vsuper *sb, int err, struct ext2_inode *ip,
 	return *out ? 0 : -ENOMEM;
 }
 
+/* ".." too: ext2 directories keep it as an entry. */
 static int ext2_v_lookup(struct vnode *dir, const char *name, size_t len,
 			 struct vnode **out)
 {
@@ -84,6 +86,11 @@ static int ext2_v_lookup(struct vnode *dir, const char *name, size_t len,
 	return err;
 }
 
+/*
+ * The name space changes below: refused on a read-only mount, else one
+ * library call under the lock. New inodes are owned by the caller's
+ * uid and gid (a set-group-ID directory imposes its group).
+ */
 static int ext2_v_create(struct vnode *dir, const char *name, size_t len,
 			 uint32_t mode, const struct vcred *c,
 			 struct vnode **out)
@@ -268,6 +275,8 @@ static int batch_emit(const struct batch *b, uint64_t start, uint64_t *pos,
 	return 0;
 }
 
+/* Batch after batch until the directory ends or fill stops; the
+ * positions are ext2's byte offsets in the directory. */
 static int ext2_v_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 			  void *arg)
 {
@@ -297,6 +306,8 @@ static int ext2_v_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 
 /* --- attributes and data --------------------------------------------- */
 
+/* The data operations: one library call each under the lock; atime
+ * is not updated (as a noatime mount). */
 static long ext2_v_readlink(struct vnode *v, char *buf, size_t size)
 {
 	long n;
@@ -307,6 +318,7 @@ static long ext2_v_readlink(struct vnode *v, char *buf, size_t size)
 	return n;
 }
 
+/* stat: ext2 keeps whole seconds, so nsec is 0. */
 static int ext2_v_getattr(struct vnode *v, struct vattr *va)
 {
 	struct ext2_stat st;
@@ -329,6 +341,8 @@ static int ext2_v_getattr(struct vnode *v, struct vattr *va)
 	return 0;
 }
 
+/* chmod / chown / utimes: VATTR_* become EXT2_ATTR_* (the VFS checked
+ * the caller's rights). */
 static int ext2_v_setattr(struct vnode *v, const struct vattr *va,
 			  unsigned mask)
 {
@@ -404,12 +418,22 @@ static int ext2_v_fsync(struct vnode *v)
 	return err;
 }
 
-/* The vnode's inode reference goes; an unlinked inode is freed now. */
+/*
+ * The vnode's inode reference goes; an unlinked inode is freed now. The
+ * vnode is already out of the super block's table, so umount may begin
+ * while this waits for the lock: releasing tells unmount to wait.
+ */
 static void ext2_v_release(struct vnode *v)
 {
-	enter(v);
+	struct ext2_vfs *e = inst_of(v->sb);
+
+	USE(e, e->releasing++);
+	vlock_take(&e->lock);
 	ext2_iput(inode_of(v));
-	leave(v);
+	vlock_drop(&e->lock);
+	USE(e, e->releasing--);
+	if (!e->releasing)
+		fs_wake(&e->releasing);
 }
 
 static const struct vnode_ops ext2_vnode_ops = {

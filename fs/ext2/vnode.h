@@ -13,7 +13,8 @@
 /* One mounted ext2 file system: sb->priv. */
 struct ext2_vfs {
 	struct ext2_fs *fs;
-	struct vlock lock; /* held across every call into fs */
+	struct vlock lock;  /* held across every call into fs */
+	uint32_t releasing; /* releases waiting for or holding the lock */
 	bool rdonly;
 };
 

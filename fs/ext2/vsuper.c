@@ -15,16 +15,19 @@
 #define EXT2_SUPER_MAGIC 0xEF53u
 #define ST_RDONLY 0x1u /* statfs f_flags, Linux's value */
 
+/* The mount behind a super block. */
 static struct ext2_vfs *inst_of(struct vsuper *sb)
 {
 	return sb->priv;
 }
 
+/* The device's name for messages. */
 static const char *dev_name(const struct vsuper *sb)
 {
 	return sb->dev && sb->dev->name ? sb->dev->name : "?";
 }
 
+/* sync(2) and shutdown: every dirty block and the superblock. */
 static int ext2_sb_sync(struct vsuper *sb)
 {
 	struct ext2_vfs *e = inst_of(sb);
@@ -36,6 +39,7 @@ static int ext2_sb_sync(struct vsuper *sb)
 	return err;
 }
 
+/* statfs(2) from the library's counts, with ext2's magic number. */
 static int ext2_sb_statfs(struct vsuper *sb, struct vstatfs *st)
 {
 	struct ext2_vfs *e = inst_of(sb);
@@ -56,13 +60,16 @@ static int ext2_sb_statfs(struct vsuper *sb, struct vstatfs *st)
 	return 0;
 }
 
-/* Every vnode is gone, so no inode may be referenced: -EBUSY from the
- * library means a reference leaked, and the instance is kept. */
+/* Every vnode is gone (the last releases may still be waiting for the
+ * lock: they finish first), so no inode may be referenced: -EBUSY from
+ * the library means a reference leaked, and the instance is kept. */
 static void ext2_sb_unmount(struct vsuper *sb)
 {
 	struct ext2_vfs *e = inst_of(sb);
 	int err;
 
+	while (e->releasing)
+		fs_wait(&e->releasing);
 	vlock_take(&e->lock);
 	err = ext2_unmount(e->fs);
 	vlock_drop(&e->lock);
@@ -133,6 +140,8 @@ static int make_instance(struct vsuper *sb, struct ext2_fs *fs, bool rdonly)
 	return 0;
 }
 
+/* The type's mount: options, the library's checks (the reason for a
+ * refusal printed), the instance. */
 static int ext2_vfs_mount(struct vsuper *sb, struct blockdev *dev,
 			  const char *options)
 {
@@ -160,6 +169,7 @@ static const struct vfs_fstype ext2_type = {
     .mount = ext2_vfs_mount,
 };
 
+/* Boot (and each host test): make "ext2" known to vfs_mount. */
 int ext2_register_fstype(void)
 {
 	return vfs_register_fstype(&ext2_type);

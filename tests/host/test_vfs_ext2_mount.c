@@ -268,13 +268,13 @@ TEST(vfs_lock_sleeps_until_free)
 
 /* Run op with the mount's lock held by "another process": op must wait
  * for it (at least once) and then work. */
-#define WAITS_FOR_LOCK(op, expect)                                   \
-	do {                                                         \
-		waits = 0;                                           \
-		vlock_take(held_lock);                               \
-		CHECK_EQ((op), (expect));                            \
-		CHECK(waits > 0);                                    \
-		CHECK(!vlock_held(held_lock));                       \
+#define WAITS_FOR_LOCK(op, expect)             \
+	do {                                   \
+		waits = 0;                     \
+		vlock_take(held_lock);         \
+		CHECK_EQ((op), (expect));      \
+		CHECK(waits > 0);              \
+		CHECK(!vlock_held(held_lock)); \
 	} while (0)
 
 TEST(vfs_ext2_calls_take_the_lock)
