@@ -120,12 +120,11 @@ static void maps_line(const struct region *r, void *arg)
 	struct maps_arg *a = arg;
 	char head[64];
 
-	snprintk(head, sizeof(head), "%08x-%08x %c%c%c%c %08x 00:00 0",
-		 r->start, (uint32_t)(r->start + r->len),
-		 r->prot & PROT_READ ? 'r' : '-',
-		 r->prot & PROT_WRITE ? 'w' : '-',
-		 r->prot & PROT_EXEC ? 'x' : '-',
-		 region_is_shared(r) ? 's' : 'p', region_map_offset(r));
+	snprintk(
+	    head, sizeof(head), "%08x-%08x %c%c%c%c %08x 00:00 0", r->start,
+	    (uint32_t)(r->start + r->len), r->prot & PROT_READ ? 'r' : '-',
+	    r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
+	    region_is_shared(r) ? 's' : 'p', region_map_offset(r));
 	text_add(a->t, "%-48s %s\n", head, region_name(r, a->p));
 }
 
