@@ -9,7 +9,9 @@
  * modules' pages go back to the allocator either way.
  */
 #include <arch/hooks.h>
+#include <fs/bcache.h>
 #include <fs/blockdev.h>
+#include <fs/ext2.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
@@ -42,6 +44,8 @@ static void unpack_modules(struct ramfs *rootfs)
 		mm_boot_release_module(i);
 	}
 }
+
+#define BCACHE_BOOT_BUFS 128 /* level 1 of the block cache: 512 KiB */
 
 /* Give back the pages of every boot module (a disk root needs none). */
 static void release_modules(void)
@@ -160,9 +164,10 @@ static void mount_initrd_root(void)
 
 void vfs_init(void)
 {
-	if (ramfs_register() || procfs_register())
+	if (ramfs_register() || procfs_register() || ext2_register_fstype())
 		panic("vfs: cannot register the file system types");
 	vfs_set_special_open(dev_open);
+	bcache_init(BCACHE_BOOT_BUFS);
 	if (mount_disk_root()) {
 		release_modules();
 		mount_if_dir("/dev", "tmpfs");

@@ -8,7 +8,7 @@
 #   /sbin/guest-runner      tests/guest/runner.c
 #   /tests/NAME             every other tests/guest/NAME.c
 #   /tests/helpers/NAME     the helpers: shm_peer, memhog (and big, below)
-#   /bin /dev /proc /tmp /etc /root
+#   /bin /dev /proc /tmp /etc /root /mnt
 #                           (/dev stays empty: the kernel makes the nodes)
 #   /bin/busybox + applet links, /sbin/init (busybox's) and user/etc/
 #                           (inittab, passwd, group, profile), if
@@ -50,13 +50,20 @@ HELPERS="shm_peer memhog big"
 objdir=$BUILD/guest
 mkdir -p "$objdir"
 
+# Is any header a test may include newer than $1?
+headers_newer() {
+	local h
+	for h in tests/guest/*.h user/include/*.h include/uapi/*.h; do
+		[ "$h" -nt "$1" ] && return 0
+	done
+	return 1
+}
+
 # build NAME [extra cflags]: compile tests/guest/NAME.c unless up to date.
 build() {
 	local name=$1 src=tests/guest/$1.c bin=$objdir/$1
 	shift
-	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] ||
-	   [ tests/guest/guest.h -nt "$bin" ] || [ user/include/vmkernel.h -nt "$bin" ] ||
-	   [ include/uapi/vmkernel_abi.h -nt "$bin" ] ||
+	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] || headers_newer "$bin" ||
 	   [ "$name" = big ]; then
 		$CC $CFLAGS "$@" "$src" -o "$bin"
 	fi
@@ -82,7 +89,7 @@ else
 fi
 
 rm -rf "$root"
-mkdir -p "$root"/{sbin,bin,dev,proc,tmp,etc,root,tests/helpers}
+mkdir -p "$root"/{sbin,bin,dev,proc,tmp,etc,root,mnt,tests/helpers}
 chmod 1777 "$root/tmp"
 chmod 700 "$root/root"
 
