@@ -86,8 +86,8 @@ int main(int argc, char **argv)
 	put_file(S2, "#!" S1 "\n", 0755);
 	run(S2, got, sizeof got);
 	snprintf(want, sizeof want, "%s|--print|%s|%s|one", self, S1, S2);
-	CHECK(!strcmp(got, want), "nested script argv '%.80s', expected '%.80s'",
-	      got, want);
+	CHECK(!strcmp(got, want),
+	      "nested script argv '%.80s', expected '%.80s'", got, want);
 
 	put_file(SLOOP, "#!" SLOOP "\n", 0755);
 	run(SLOOP, got, sizeof got);
