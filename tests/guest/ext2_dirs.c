@@ -50,8 +50,8 @@ static void test_big_dir(long long before)
 	snprintf(path, sizeof path, "%s/many", dir);
 	CHECK_SYS(mkdir(path, 0755));
 	for (int i = 0; i < NENTRIES; i++) {
-		snprintf(path, sizeof path, "%s/many/entry-with-a-long-name-%04d",
-			 dir, i);
+		snprintf(path, sizeof path,
+			 "%s/many/entry-with-a-long-name-%04d", dir, i);
 		CHECK_SYS(close(open(path, O_CREAT | O_WRONLY, 0644)));
 	}
 	snprintf(path, sizeof path, "%s/many", dir);
@@ -63,13 +63,13 @@ static void test_big_dir(long long before)
 	CHECK(count == NENTRIES, "readdir found %d of %d", count, NENTRIES);
 	CHECK_ERR(rmdir(path), ENOTEMPTY);
 	for (int i = 0; i < NENTRIES; i += 2) {
-		snprintf(path, sizeof path, "%s/many/entry-with-a-long-name-%04d",
-			 dir, i);
+		snprintf(path, sizeof path,
+			 "%s/many/entry-with-a-long-name-%04d", dir, i);
 		CHECK_SYS(unlink(path));
 	}
 	for (int i = 1; i < NENTRIES; i += 2) {
-		snprintf(path, sizeof path, "%s/many/entry-with-a-long-name-%04d",
-			 dir, i);
+		snprintf(path, sizeof path,
+			 "%s/many/entry-with-a-long-name-%04d", dir, i);
 		CHECK_SYS(access(path, F_OK));
 		CHECK_SYS(unlink(path));
 	}

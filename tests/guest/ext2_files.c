@@ -15,8 +15,8 @@ static long bsize;
 static void cleanup(void)
 {
 	char path[160];
-	static const char *const names[] = {"big", "app", "gone", "l1", "l2",
-					    "fast", "slow", "keep"};
+	static const char *const names[] = {"big", "app",  "gone", "l1",
+					    "l2",  "fast", "slow", "keep"};
 
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -36,9 +36,10 @@ static void fill(char *buf, long long blk)
 static void test_boundaries(long long before)
 {
 	long long p = bsize / 4;
-	long long at[] = {0,	  11,	     12,	    12 + p - 1,
-			  12 + p, 12 + p + p * p - 1, 12 + p + p * p};
-	char path[160], *buf = malloc((size_t)bsize), *want = malloc((size_t)bsize);
+	long long at[] = {
+	    0, 11, 12, 12 + p - 1, 12 + p, 12 + p + p * p - 1, 12 + p + p * p};
+	char path[160], *buf = malloc((size_t)bsize),
+			*want = malloc((size_t)bsize);
 	struct stat st;
 	int fd;
 
@@ -135,7 +136,8 @@ static void test_links(void)
 	CHECK(st.st_nlink == 1, "nlink %d after unlink", (int)st.st_nlink);
 	snprintf(a, sizeof a, "%s/fast", dir);
 	CHECK_SYS(symlink("short/target", a));
-	CHECK(readlink(a, got, sizeof got) == 12 && !memcmp(got, "short/target", 12),
+	CHECK(readlink(a, got, sizeof got) == 12 &&
+		  !memcmp(got, "short/target", 12),
 	      "fast symlink");
 	memset(target, 'x', 200);
 	target[200] = '\0';
