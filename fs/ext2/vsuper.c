@@ -153,10 +153,8 @@ static int ext2_vfs_mount(struct vsuper *sb, struct blockdev *dev,
 	if (err)
 		return err;
 	err = ext2_mount(dev, flags, &fs, &why);
-	if (err) {
-		printk("ext2: %s: %s\n", dev_name(sb), why);
-		return err;
-	}
+	if (err)
+		return err; /* the library said why on the console */
 	err = make_instance(sb, fs, flags & EXT2_MOUNT_RDONLY);
 	if (err)
 		ext2_unmount(fs);
