@@ -93,7 +93,7 @@ iso: $(ISO)
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) -MMD -c $< -o $@
+	$(KCC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/k/%.o: %.asm
 	@mkdir -p $(dir $@)
