@@ -201,7 +201,7 @@ static bool is_script(struct vfile *f)
 
 /* Load the ELF image of f into a new space and build its stack. */
 static long load_new_image(struct image *im, const struct exec_req *req,
-			   uint32_t *sp)
+			   struct exec_stack *st)
 {
 	paddr_t buf = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
 	long r = -ENOMEM;
@@ -214,7 +214,7 @@ static long load_new_image(struct image *im, const struct exec_req *req,
 	if (!r)
 		r = exec_build_stack(im->space, req->path, req->argv, req->argc,
 				     req->envp, req->envc, &im->eh,
-				     im->phdr_addr, sp);
+				     im->phdr_addr, st);
 	if (buf != PHYS_NONE)
 		phys_free(buf, 1, PHYS_KERNEL);
 	if (r && im->space)
@@ -224,9 +224,9 @@ static long load_new_image(struct image *im, const struct exec_req *req,
 
 static long exec_req_run(const struct exec_req *req)
 {
+	struct exec_stack st = {0, 0, 0};
 	struct image im;
 	struct mm_space *old;
-	uint32_t sp = 0;
 	long r;
 
 	memset(&im, 0, sizeof(im));
@@ -239,7 +239,7 @@ static long exec_req_run(const struct exec_req *req)
 	}
 	if (is_script(im.f))
 		return exec_script(im.f, req);
-	r = load_new_image(&im, req, &sp);
+	r = load_new_image(&im, req, &st);
 	vfile_put(im.f);
 	if (r)
 		return r;
@@ -250,7 +250,9 @@ static long exec_req_run(const struct exec_req *req)
 	if (old)
 		mm_space_destroy(old);
 	exec_reset_process(current, req->name, im.brk);
-	arch_user_frame(current->tf, im.eh.entry, sp);
+	current->arg_start = st.arg_start;
+	current->arg_end = st.arg_end;
+	arch_user_frame(current->tf, im.eh.entry, st.sp);
 	return 0;
 }
 

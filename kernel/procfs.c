@@ -41,6 +41,7 @@ static const struct {
     {"maps", PT_MAPS},
     {"stat", PT_STAT},
     {"status", PT_STATUS},
+    {"cmdline", PT_CMDLINE},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 

@@ -14,11 +14,18 @@
 
 struct mm_space;
 
+/* Where exec_build_stack put things: the initial stack pointer and the
+ * argument strings [arg_start, arg_end) (/proc/PID/cmdline). */
+struct exec_stack {
+	uint32_t sp, arg_start, arg_end;
+};
+
 /* Map the stack of the new image and write argc, argv, envp and the
- * auxiliary vector; *sp gets the initial stack pointer. */
+ * auxiliary vector. */
 long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
 		      int argc, char *const envp[], int envc,
-		      const struct elf32_ehdr *eh, vaddr_t phdr, uint32_t *sp);
+		      const struct elf32_ehdr *eh, vaddr_t phdr,
+		      struct exec_stack *out);
 /* What exec resets in the process: handlers, TLS, close-on-exec files,
  * brk, name. */
 void exec_reset_process(struct proc *p, const char *path, vaddr_t brk);

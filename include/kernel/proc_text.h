@@ -13,9 +13,10 @@ enum proc_text {
 	PT_MOUNTS,
 	PT_UPTIME,
 	PT_FILESYSTEMS,
-	PT_MAPS,   /* of a process */
-	PT_STAT,   /* of a process */
-	PT_STATUS, /* of a process */
+	PT_MAPS,    /* of a process */
+	PT_STAT,    /* of a process */
+	PT_STATUS,  /* of a process */
+	PT_CMDLINE, /* of a process: its argument strings */
 };
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:
