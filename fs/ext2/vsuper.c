@@ -10,6 +10,7 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/slab.h>
+#include "ext2_internal.h"
 #include "vnode.h"
 
 #define EXT2_SUPER_MAGIC 0xEF53u
@@ -37,6 +38,17 @@ static int ext2_sb_sync(struct vsuper *sb)
 	err = ext2_sync(e->fs);
 	vlock_drop(&e->lock);
 	return err;
+}
+
+/* drop_caches: forget the idle in-memory inodes (their on-disk copies
+ * are in the block cache, which is dropped next). */
+static void ext2_sb_shrink(struct vsuper *sb)
+{
+	struct ext2_vfs *e = inst_of(sb);
+
+	vlock_take(&e->lock);
+	ext2_icache_drop(e->fs);
+	vlock_drop(&e->lock);
 }
 
 /* statfs(2) from the library's counts, with ext2's magic number. */
@@ -87,6 +99,7 @@ static void ext2_sb_unmount(struct vsuper *sb)
 static const struct vsuper_ops ext2_super_ops = {
     .sync = ext2_sb_sync,
     .statfs = ext2_sb_statfs,
+    .shrink = ext2_sb_shrink,
     .unmount = ext2_sb_unmount,
 };
 
