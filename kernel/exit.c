@@ -2,10 +2,13 @@
  * exit.c - ending processes and collecting them: exit, exit_group, wait4.
  * An exiting process releases its memory and files at once and stays a
  * zombie (just its struct proc and kernel stack) until its parent waits.
+ * wait4 also reports, once each, a child's stop (WUNTRACED) and continue
+ * (WCONTINUED) that kernel/jobctl.c recorded.
  */
 #include <arch/hooks.h>
 #include <fs/vfs.h>
 #include <kernel/errno.h>
+#include <kernel/jobctl.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
@@ -17,8 +20,7 @@
 #include <mm/sanity.h>
 #include <mm/ycache.h>
 
-/* wait4 options (Linux's values): the ones accepted, and what they do
- * here. Without job control nothing stops or continues; without threads
+/* wait4 options (Linux's values): the ones accepted. Without threads
  * __WALL and __WCLONE change nothing. */
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002
@@ -36,15 +38,37 @@ static void init_exited(int status)
 }
 
 /* Orphans go to init, and tell it of their end with SIGCHLD whatever
- * clone asked for (Linux: nobody slays init that way). */
+ * clone asked for (Linux: nobody slays init that way); those that asked
+ * for a parent-death signal (prctl) get it, from p. */
 static void reparent_children(struct proc *p)
 {
-	for (int i = 0; i < NPROC; i++)
-		if (procs[i] && procs[i]->ppid == p->pid) {
-			procs[i]->ppid = 1;
-			if (procs[i]->exit_signal)
-				procs[i]->exit_signal = SIGCHLD;
-		}
+	struct ksiginfo info = siginfo_sender(SI_USER, p->pid, p->cred.uid);
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *c = procs[i];
+
+		if (!c || c->ppid != p->pid)
+			continue;
+		c->ppid = 1;
+		if (c->exit_signal)
+			c->exit_signal = SIGCHLD;
+		if (c->pdeath_signal && c->state != PROC_ZOMBIE)
+			proc_signal_info(c, c->pdeath_signal, &info);
+	}
+}
+
+/* What the parent's SIGCHLD says of p's end with wait status status:
+ * CLD_EXITED and the exit code, or CLD_KILLED and the signal. No CPU
+ * time is accounted, so si_utime and si_stime are 0. */
+static struct ksiginfo exit_siginfo(const struct proc *p, int status)
+{
+	bool exited = (status & 0x7f) == 0;
+
+	return (struct ksiginfo){
+	    exited ? CLD_EXITED : CLD_KILLED,
+	    {(uint32_t)p->pid, p->cred.uid,
+	     exited ? (uint32_t)(status >> 8) & 0xff : (uint32_t)status & 0x7f,
+	     0, 0}};
 }
 
 void proc_exit(int status)
@@ -68,8 +92,10 @@ void proc_exit(int status)
 	p->alarm_tick = 0;
 	parent = proc_find(p->ppid);
 	if (parent) {
+		struct ksiginfo info = exit_siginfo(p, status);
+
 		if (p->exit_signal)
-			proc_signal(parent, p->exit_signal);
+			proc_signal_info(parent, p->exit_signal, &info);
 		wakeup(parent);
 	}
 	wakeup(proc_find(1));
@@ -88,21 +114,28 @@ SYSCALL_DEFINE1(exit_group, int, code)
 	proc_exit((code & 0xFF) << 8);
 }
 
-/* A zombie child matching pid (-1: any), or NULL; *any tells if a
- * matching child exists at all. */
-static struct proc *find_zombie(int pid, bool *any)
+/* A child matching pid (Linux's: > 0 that one, 0 the caller's group,
+ * -1 any, < -1 that group) with something to report under options: its
+ * end, a stop (WUNTRACED) or a continue (WCONTINUED); else NULL, and
+ * *any tells if a matching child exists at all. */
+static struct proc *find_child(int pid, unsigned options, bool *any)
 {
 	*any = false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *c = procs[i];
 		if (!c || c->ppid != current->pid)
 			continue;
-		if (pid > 0 && c->pid != pid)
-			continue;
-		if (pid < -1 && c->pgid != -pid)
+		if ((pid > 0 && c->pid != pid) ||
+		    (pid == 0 && c->pgid != current->pgid) ||
+		    (pid < -1 && c->pgid != -pid))
 			continue;
 		*any = true;
 		if (c->state == PROC_ZOMBIE)
+			return c;
+		if ((options & WUNTRACED) && c->stopped &&
+		    (c->wait_report & 0xff) == 0x7f)
+			return c;
+		if ((options & WCONTINUED) && c->wait_report == WAIT_CONTINUED)
 			return c;
 	}
 	return NULL;
@@ -131,11 +164,24 @@ static long put_rusage(void *uru, uint32_t min_flt)
 	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
+/* A stopped or continued child's report, given once: its status word. */
+static long report_change(struct proc *c, void *ustatus, void *rusage)
+{
+	int status = (int)c->wait_report;
+
+	c->wait_report = 0;
+	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	if (rusage && put_rusage(rusage, c->min_flt))
+		return -EFAULT;
+	return c->pid;
+}
+
 /*
- * wait4: reap a zombie child matching pid. As on Linux, the status and
- * rusage pointers are only written once a child has been reaped: with no
- * child the answer is ECHILD whatever they are, and a bad pointer gives
- * EFAULT after the child is gone.
+ * wait4: reap a zombie child matching pid, or report a stop or continue.
+ * As on Linux, the status and rusage pointers are only written once a
+ * child has been found: with no child the answer is ECHILD whatever they
+ * are, and a bad pointer gives EFAULT after the child is gone.
  */
 static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 {
@@ -147,7 +193,7 @@ static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 	if (options & ~WAIT_OPTIONS)
 		return -EINVAL;
 	for (;;) {
-		z = find_zombie(pid, &any);
+		z = find_child(pid, options, &any);
 		if (z)
 			break;
 		if (!any)
@@ -157,6 +203,8 @@ static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 		if (sleep_on(current))
 			return -ERESTARTSYS;
 	}
+	if (z->state != PROC_ZOMBIE)
+		return report_change(z, ustatus, rusage);
 	pid = z->pid;
 	status = z->exit_status;
 	min_flt = z->min_flt + z->child_min_flt;

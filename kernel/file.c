@@ -305,7 +305,8 @@ struct file *fd_file(struct proc *p, int fd)
 
 int fd_install(struct proc *p, struct file *f, int min, bool cloexec)
 {
-	for (int fd = min < 0 ? 0 : min; fd < NFILE; fd++) {
+	for (int fd = min < 0 ? 0 : min;
+	     fd < (int)MIN(NFILE, rlimit_cur(p, RLIMIT_NOFILE)); fd++) {
 		if (p->files[fd])
 			continue;
 		p->files[fd] = f;

@@ -33,10 +33,15 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 {
 	child->ppid = parent->pid;
 	child->pgid = parent->pgid;
+	child->sid = parent->sid;
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	child->uid = parent->uid;
 	child->gid = parent->gid;
+	child->cred = parent->cred;
+	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
+	child->undumpable = parent->undumpable;
+	child->personality = parent->personality;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->cwd, parent->cwd, sizeof(child->cwd));
 	memcpy(child->sigactions, parent->sigactions,

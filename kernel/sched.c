@@ -56,7 +56,8 @@ static void wake_sleepers(void)
 	}
 }
 
-/* The next runnable process after current, in table order. */
+/* The next runnable process after current, in table order; a stopped
+ * one waits for SIGCONT (kernel/jobctl.c). */
 static struct proc *pick_next(void)
 {
 	int start = 0;
@@ -66,7 +67,7 @@ static struct proc *pick_next(void)
 			start = i + 1;
 	for (int n = 0; n < NPROC; n++) {
 		struct proc *p = procs[(start + n) % NPROC];
-		if (p && p->state == PROC_RUNNABLE)
+		if (p && p->state == PROC_RUNNABLE && !p->stopped)
 			return p;
 	}
 	return NULL;

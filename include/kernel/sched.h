@@ -49,6 +49,15 @@ void signal_force(int sig);
 /* sig to every process of group pgid (init only for a handled signal, as
  * from kill): 0 or -ESRCH. The terminal's ^C uses it. */
 int signal_pgrp(int pgid, int sig);
+/* What rt_sigtimedwait sleeps on: any signal sent wakes it, blocked or
+ * not (kernel/siginfo.c). */
+static inline void *sigwait_chan(struct proc *p)
+{
+	return p->siginfo;
+}
+/* The current process's fault or exception: sig with info (si_addr),
+ * as signal_force. */
+void signal_force_info(int sig, const struct ksiginfo *info);
 /* p's real-time timer is due at tick now: SIGALRM, and reload. */
 void signal_alarm(struct proc *p, uint64_t now);
 
