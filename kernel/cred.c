@@ -100,9 +100,9 @@ static long set_res(struct ids (*kind)(struct cred *), uint32_t r, uint32_t e,
 	struct cred c = current->cred;
 	struct ids o = kind(&current->cred), n = kind(&c);
 
-	if (!privileged() && ((r != NO_ID && !held(o, r)) ||
-			      (e != NO_ID && !held(o, e)) ||
-			      (s != NO_ID && !held(o, s))))
+	if (!privileged() &&
+	    ((r != NO_ID && !held(o, r)) || (e != NO_ID && !held(o, e)) ||
+	     (s != NO_ID && !held(o, s))))
 		return -EPERM;
 	if (r != NO_ID)
 		*n.r = r;

@@ -33,6 +33,7 @@ static void kernel_fault(struct trapframe *tf, uint32_t addr)
 static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 {
 	struct ksiginfo info;
+	bool mapped;
 
 	if (err == -ENOMEM) {
 		oom_kill(addr);
@@ -41,8 +42,10 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
 	       tf->error & PF_ERR_WRITE ? "write" : "read");
-	info = siginfo_fault(
-	    tf->error & PF_ERR_PRESENT ? SEGV_ACCERR : SEGV_MAPERR, addr);
+	/* Linux's codes: a mapping refused the access, or there is none. */
+	mapped = current->space && addr < USER_TOP &&
+		 mm_find_region(current->space, addr);
+	info = siginfo_fault(mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
 	signal_force_info(SIGSEGV, &info);
 }
 

@@ -66,8 +66,7 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 }
 
 /* No threads: a thread id is a process id, and its group id the same. */
-static long kill_thread(int tgid, int tid, int sig,
-			const struct ksiginfo *info)
+static long kill_thread(int tgid, int tid, int sig, const struct ksiginfo *info)
 {
 	struct proc *p;
 

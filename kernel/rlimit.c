@@ -34,12 +34,12 @@ static const struct rlimit64 defaults[RLIM_NLIMITS] = {
     [RLIMIT_NPROC] = {NPROC, NPROC},
     [RLIMIT_NOFILE] = {NFILE, NFILE},
     [RLIMIT_MEMLOCK] = {8u << 20, 8u << 20},
-    [9] = {INF, INF}, /* AS */
+    [9] = {INF, INF},  /* AS */
     [10] = {INF, INF}, /* LOCKS */
     [RLIMIT_SIGPENDING] = {NPROC, NPROC},
     [RLIMIT_MSGQUEUE] = {819200, 819200},
-    [13] = {0, 0},	   /* NICE */
-    [14] = {0, 0},	   /* RTPRIO */
+    [13] = {0, 0},     /* NICE */
+    [14] = {0, 0},     /* RTPRIO */
     [15] = {INF, INF}, /* RTTIME */
 };
 

@@ -97,8 +97,8 @@ static long sigtimedwait_args(uint32_t uset, uint32_t uinfo, uint32_t uts,
 	return sigtimedwait(set, uinfo, ticks);
 }
 
-SYSCALL_DEFINE4(rt_sigtimedwait, uint32_t, uset, uint32_t, uinfo, uint32_t,
-		uts, uint32_t, size)
+SYSCALL_DEFINE4(rt_sigtimedwait, uint32_t, uset, uint32_t, uinfo, uint32_t, uts,
+		uint32_t, size)
 {
 	return sigtimedwait_args(uset, uinfo, uts, size, false);
 }

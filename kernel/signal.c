@@ -167,10 +167,16 @@ int proc_signal_forced(struct proc *p, int sig)
 	return send_signal(p, sig, &info, true);
 }
 
+/* A fault's signal (Linux's force_sig_info): a handler runs unless the
+ * signal is blocked or ignored, which make it the default action. */
 void signal_force_info(int sig, const struct ksiginfo *info)
 {
-	current->sigactions[sig].handler = SIG_DFL;
-	current->sig_blocked &= ~sigbit(sig);
+	struct sigaction_k *sa = &current->sigactions[sig];
+
+	if ((current->sig_blocked & sigbit(sig)) || sa->handler == SIG_IGN) {
+		sa->handler = SIG_DFL;
+		current->sig_blocked &= ~sigbit(sig);
+	}
 	send_signal(current, sig, info, true);
 }
 
@@ -178,7 +184,9 @@ void signal_force(int sig)
 {
 	struct ksiginfo info = siginfo_kernel();
 
-	signal_force_info(sig, &info);
+	current->sigactions[sig].handler = SIG_DFL;
+	current->sig_blocked &= ~sigbit(sig);
+	send_signal(current, sig, &info, true);
 }
 
 static bool deliver_ready(struct trapframe *tf);

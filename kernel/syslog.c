@@ -40,7 +40,8 @@ static long read_all(uint32_t ubuf, int len)
 		from = end - (uint32_t)len;
 	while (done < (uint32_t)len) {
 		size_t n = printk_log_read(
-		    chunk, MIN(sizeof(chunk), (uint32_t)len - done), from, &from);
+		    chunk, MIN(sizeof(chunk), (uint32_t)len - done), from,
+		    &from);
 
 		if (!n)
 			return done;

@@ -55,8 +55,9 @@ static inline void *sigwait_chan(struct proc *p)
 {
 	return p->siginfo;
 }
-/* The current process's fault or exception: sig with info (si_addr),
- * as signal_force. */
+/* The current process's fault or exception: sig with info (si_addr);
+ * its handler runs unless sig is blocked or ignored (then as
+ * signal_force), as on Linux. */
 void signal_force_info(int sig, const struct ksiginfo *info);
 /* p's real-time timer is due at tick now: SIGALRM, and reload. */
 void signal_alarm(struct proc *p, uint64_t now);

@@ -65,8 +65,8 @@ static int wait_opts(pid_t pid, int opts)
 	do
 		r = waitpid(pid, &st, opts);
 	while (r == -1 && errno == EINTR);
-	CHECK(r == pid, "waitpid(%d, %#x) gave %d (%s)", (int)pid, opts,
-	      (int)r, strerror(errno));
+	CHECK(r == pid, "waitpid(%d, %#x) gave %d (%s)", (int)pid, opts, (int)r,
+	      strerror(errno));
 	return st;
 }
 
@@ -90,8 +90,7 @@ static void stop_and_continue(int stopsig)
 	      chld_code, chld_status);
 	CHECK_SYS(kill(pid, SIGCONT));
 	st = wait_opts(pid, WCONTINUED);
-	CHECK(WIFCONTINUED(st) && st == 0xffff, "continue reported as %#x",
-	      st);
+	CHECK(WIFCONTINUED(st) && st == 0xffff, "continue reported as %#x", st);
 	CHECK(waitpid(pid, &st, WCONTINUED | WNOHANG) == 0,
 	      "the continue was reported twice");
 	CHECK(chld_count == 2 && chld_code == CLD_CONTINUED &&
