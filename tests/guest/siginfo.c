@@ -177,8 +177,7 @@ static void timedwait(void)
 	CHECK_ERR(sigtimedwait(&set, &si, &zero), EAGAIN);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	CHECK_ERR(syscall(SYS_rt_sigtimedwait, &set, &si, &tenth, 8), EAGAIN);
-	CHECK(elapsed_ms(&t0) >= 90, "timed out after %ld ms",
-	      elapsed_ms(&t0));
+	CHECK(elapsed_ms(&t0) >= 90, "timed out after %ld ms", elapsed_ms(&t0));
 	/* A signal sent while waiting, with the sender's siginfo. */
 	pid_t me = getpid(), pid = fork();
 	CHECK_SYS(pid);
