@@ -52,6 +52,7 @@ static void reparent_children(struct proc *p)
 		c->ppid = 1;
 		if (c->exit_signal)
 			c->exit_signal = SIGCHLD;
+		jobctl_reparented(c, p);
 		if (c->pdeath_signal && c->state != PROC_ZOMBIE)
 			proc_signal_info(c, c->pdeath_signal, &info);
 	}
@@ -87,6 +88,7 @@ void proc_exit(int status)
 	if (p->pid == 1)
 		init_exited(status);
 	reparent_children(p);
+	jobctl_exiting(p);
 	p->exit_status = status;
 	p->state = PROC_ZOMBIE;
 	p->alarm_tick = 0;

@@ -11,7 +11,9 @@
  * each continue is told to the parent once: a SIGCHLD (CLD_STOPPED,
  * CLD_CONTINUED; none with SA_NOCLDSTOP) and a wait4 report (WUNTRACED,
  * WCONTINUED). SIGTSTP, SIGTTIN and SIGTTOU to an orphaned process group
- * are dropped, as on Linux: nobody would continue it.
+ * are dropped, as on Linux: nobody would continue it; and a group that
+ * becomes orphaned (an exit) with stopped members gets SIGHUP and
+ * SIGCONT.
  */
 #include <kernel/jobctl.h>
 #include <kernel/sched.h>
@@ -63,15 +65,16 @@ void jobctl_prepare(struct proc *p, int sig)
 	}
 }
 
-/* Linux's orphaned process group: no member has a parent other than
- * init in another group of the same session, so no shell is there to
- * continue it. */
-static bool pgrp_orphaned(int pgid)
+/* Linux's orphaned process group: no member (but ignored) has a parent
+ * other than init in another group of the same session, so no shell is
+ * there to continue it. */
+static bool pgrp_orphaned(int pgid, const struct proc *ignored)
 {
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i], *parent;
 
-		if (!p || p->pgid != pgid || p->state == PROC_ZOMBIE)
+		if (!p || p == ignored || p->pgid != pgid ||
+		    p->state == PROC_ZOMBIE)
 			continue;
 		parent = proc_find(p->ppid);
 		if (parent && parent->pid != 1 && parent->pgid != pgid &&
@@ -94,7 +97,7 @@ bool jobctl_stop_now(struct proc *p, int sig)
 	if (!jobctl_is_stop(sig) || p->sigactions[sig].handler != SIG_DFL ||
 	    (p->sig_blocked & sigbit(sig)))
 		return false;
-	if (sig != SIGSTOP && pgrp_orphaned(p->pgid))
+	if (sig != SIGSTOP && pgrp_orphaned(p->pgid, NULL))
 		return true;
 	if (p == current)
 		return false; /* stops in signal_deliver() */
@@ -105,9 +108,40 @@ bool jobctl_stop_now(struct proc *p, int sig)
 
 void jobctl_stop_self(int sig)
 {
-	if (sig != SIGSTOP && pgrp_orphaned(current->pgid))
+	if (sig != SIGSTOP && pgrp_orphaned(current->pgid, NULL))
 		return;
 	stop(current, sig);
 	while (current->stopped)
 		schedule();
+}
+
+static bool has_stopped(int pgid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->pgid == pgid && procs[i]->stopped)
+			return true;
+	return false;
+}
+
+/* p's group, whose link to a shell was through parent (or, when p exits,
+ * through p itself), is orphaned now: if it has stopped members, they
+ * get SIGHUP and SIGCONT, as on Linux (nobody else would wake them). */
+static void orphaned_hangup(struct proc *p, struct proc *parent,
+			    const struct proc *ignored)
+{
+	if (!parent || parent->pgid == p->pgid || parent->sid != p->sid ||
+	    !pgrp_orphaned(p->pgid, ignored) || !has_stopped(p->pgid))
+		return;
+	signal_pgrp(p->pgid, SIGHUP);
+	signal_pgrp(p->pgid, SIGCONT);
+}
+
+void jobctl_reparented(struct proc *c, struct proc *old_parent)
+{
+	orphaned_hangup(c, old_parent, NULL);
+}
+
+void jobctl_exiting(struct proc *p)
+{
+	orphaned_hangup(p, proc_find(p->ppid), p);
 }

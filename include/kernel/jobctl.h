@@ -22,4 +22,10 @@ bool jobctl_stop_now(struct proc *p, int sig);
  * stop, and return once continued (or killed). */
 void jobctl_stop_self(int sig);
 
+/* At exit (Linux's kill_orphaned_pgrp): the exiting process's child c
+ * was reparented to init, and the exiting process p is leaving; a group
+ * either leaves orphaned with stopped members gets SIGHUP and SIGCONT. */
+void jobctl_reparented(struct proc *c, struct proc *old_parent);
+void jobctl_exiting(struct proc *p);
+
 #endif

@@ -2,6 +2,7 @@
 #ifndef KERNEL_SIGNAL_H
 #define KERNEL_SIGNAL_H
 
+#define SIGHUP 1
 #define SIGINT 2
 #define SIGQUIT 3
 #define SIGILL 4

@@ -5,9 +5,11 @@
  * with SA_NOCLDSTOP; a call the child sleeps in is not interrupted by
  * the stop; SIGTSTP with a handler or ignored does not stop; SIGCONT
  * discards pending stop signals and a stop signal a pending SIGCONT;
- * SIGKILL ends a stopped child. The stopped children are each in a
- * group of their own (whose parent, this test, is in another group of
- * the session), so that the group is not orphaned. */
+ * SIGKILL ends a stopped child; a group orphaned with a stopped member
+ * gets SIGHUP and SIGCONT, and an orphaned group ignores SIGTSTP. The
+ * stopped children are each in a group of their own (whose parent, this
+ * test, is in another group of the session), so that the group is not
+ * orphaned. */
 #define _GNU_SOURCE
 #include "guest.h"
 
@@ -202,6 +204,83 @@ static void discards(void)
 	CHECK_SYS(sigprocmask(SIG_SETMASK, &old, NULL));
 }
 
+static int hup_pipe[2];
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	if (write(hup_pipe[1], "h", 1) != 1)
+		_exit(2);
+	_exit(0);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A child in a group of its own forks a grandchild that stops; the
+ * child's exit orphans the group, which has a stopped member: SIGHUP
+ * and SIGCONT for it (Linux). In an orphaned group SIGTSTP is dropped. */
+static void orphaned_group(void)
+{
+	CHECK_SYS(pipe(hup_pipe));
+	pid_t pid = fork();
+	CHECK_SYS(pid);
+	if (pid == 0) {
+		setpgid(0, 0);
+		pid_t g = fork();
+		if (g == 0) {
+			signal(SIGHUP, on_hup);
+			raise(SIGSTOP);
+			_exit(3); /* continued without SIGHUP */
+		}
+		int st;
+		if (waitpid(g, &st, WUNTRACED) != g || !WIFSTOPPED(st))
+			_exit(1);
+		_exit(0);
+	}
+	setpgid(pid, pid);
+	int st = wait_opts(pid, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the grandchild did not stop");
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(5);
+	char c = 0;
+	ssize_t n = read(hup_pipe[0], &c, 1);
+	alarm(0);
+	CHECK(n == 1 && c == 'h',
+	      "no SIGHUP for the stopped member of an orphaned group");
+	close(hup_pipe[0]);
+	close(hup_pipe[1]);
+	/* A lone process in its own group, whose parent is init (which
+	 * does not count), is orphaned: SIGTSTP is dropped. */
+	CHECK_SYS(pipe(hup_pipe));
+	pid = fork();
+	CHECK_SYS(pid);
+	if (pid == 0) {
+		setpgid(0, 0);
+		if (fork() == 0) {
+			sleep_ms(100); /* the parent is gone: orphaned */
+			raise(SIGTSTP);
+			if (write(hup_pipe[1], "t", 1) != 1)
+				_exit(2);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	wait_opts(pid, 0);
+	alarm(5);
+	n = read(hup_pipe[0], &c, 1);
+	alarm(0);
+	CHECK(n == 1 && c == 't', "SIGTSTP stopped an orphaned group");
+	close(hup_pipe[0]);
+	close(hup_pipe[1]);
+}
+
 int main(void)
 {
 	counter = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
@@ -216,5 +295,6 @@ int main(void)
 	stop_during_read();
 	tstp_not_default();
 	discards();
+	orphaned_group();
 	return 0;
 }
