@@ -1,9 +1,7 @@
 /*
- * exit.c - ending processes and collecting them: exit, exit_group, wait4.
- * An exiting process releases its memory and files at once and stays a
- * zombie (just its struct proc and kernel stack) until its parent waits.
- * wait4 also reports, once each, a child's stop (WUNTRACED) and continue
- * (WCONTINUED) that kernel/jobctl.c recorded.
+ * exit.c - ending processes: exit, exit_group. An exiting process
+ * releases its memory and files at once and stays a zombie (just its
+ * struct proc and kernel stack) until its parent waits (kernel/wait.c).
  */
 #include <arch/hooks.h>
 #include <fs/vfs.h>
@@ -19,15 +17,6 @@
 #include <mm/region.h>
 #include <mm/sanity.h>
 #include <mm/ycache.h>
-
-/* wait4 options (Linux's values): the ones accepted. Without threads
- * __WALL and __WCLONE change nothing. */
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WCONTINUED 0x00000008
-#define __WALL 0x40000000u
-#define __WCLONE 0x80000000u
-#define WAIT_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE)
 
 static void init_exited(int status)
 {
@@ -114,127 +103,4 @@ SYSCALL_DEFINE1(exit, int, code)
 SYSCALL_DEFINE1(exit_group, int, code)
 {
 	proc_exit((code & 0xFF) << 8);
-}
-
-/* A child matching pid (Linux's: > 0 that one, 0 the caller's group,
- * -1 any, < -1 that group) with something to report under options: its
- * end, a stop (WUNTRACED) or a continue (WCONTINUED); else NULL, and
- * *any tells if a matching child exists at all. */
-static struct proc *find_child(int pid, unsigned options, bool *any)
-{
-	*any = false;
-	for (int i = 0; i < NPROC; i++) {
-		struct proc *c = procs[i];
-		if (!c || c->ppid != current->pid)
-			continue;
-		if ((pid > 0 && c->pid != pid) ||
-		    (pid == 0 && c->pgid != current->pgid) ||
-		    (pid < -1 && c->pgid != -pid))
-			continue;
-		*any = true;
-		if (c->state == PROC_ZOMBIE)
-			return c;
-		if ((options & WUNTRACED) && c->stopped &&
-		    (c->wait_report & 0xff) == 0x7f)
-			return c;
-		if ((options & WCONTINUED) && c->wait_report == WAIT_CONTINUED)
-			return c;
-	}
-	return NULL;
-}
-
-#define RUSAGE_SELF 0
-#define RUSAGE_CHILDREN (-1)
-#define RUSAGE_THREAD 1
-
-/* Linux's struct rusage for i386: two timevals and 14 longs. Only the
- * page fault count is kept; no fault here waits for I/O, so all are
- * minor. */
-struct rusage_user {
-	int32_t utime[2], stime[2];
-	int32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
-	    oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
-};
-_Static_assert(sizeof(struct rusage_user) == 72, "struct rusage layout");
-
-static long put_rusage(void *uru, uint32_t min_flt)
-{
-	struct rusage_user ru;
-
-	memset(&ru, 0, sizeof(ru));
-	ru.minflt = (int32_t)min_flt;
-	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
-}
-
-/* A stopped or continued child's report, given once: its status word. */
-static long report_change(struct proc *c, void *ustatus, void *rusage)
-{
-	int status = (int)c->wait_report;
-
-	c->wait_report = 0;
-	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-		return -EFAULT;
-	if (rusage && put_rusage(rusage, c->min_flt))
-		return -EFAULT;
-	return c->pid;
-}
-
-/*
- * wait4: reap a zombie child matching pid, or report a stop or continue.
- * As on Linux, the status and rusage pointers are only written once a
- * child has been found: with no child the answer is ECHILD whatever they
- * are, and a bad pointer gives EFAULT after the child is gone.
- */
-static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
-{
-	uint32_t min_flt;
-	int status;
-	bool any;
-	struct proc *z;
-
-	if (options & ~WAIT_OPTIONS)
-		return -EINVAL;
-	for (;;) {
-		z = find_child(pid, options, &any);
-		if (z)
-			break;
-		if (!any)
-			return -ECHILD;
-		if (options & WNOHANG)
-			return 0;
-		if (sleep_on(current))
-			return -ERESTARTSYS;
-	}
-	if (z->state != PROC_ZOMBIE)
-		return report_change(z, ustatus, rusage);
-	pid = z->pid;
-	status = z->exit_status;
-	min_flt = z->min_flt + z->child_min_flt;
-	current->child_min_flt += min_flt;
-	proc_free(z);
-	if (ustatus && copy_to_user(ustatus, &status, sizeof(status)))
-		return -EFAULT;
-	if (rusage && put_rusage(rusage, min_flt))
-		return -EFAULT;
-	return pid;
-}
-
-SYSCALL_DEFINE4(wait4, int, pid, int *, ustatus, unsigned, options, void *,
-		rusage)
-{
-	return do_wait4(pid, ustatus, options, rusage);
-}
-
-SYSCALL_DEFINE2(getrusage, int, who, void *, uru)
-{
-	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
-		return put_rusage(uru, current->min_flt);
-	if (who == RUSAGE_CHILDREN)
-		return put_rusage(uru, current->child_min_flt);
-	return -EINVAL;
-}
-
-SYSCALL_DEFINE3(waitpid, int, pid, int *, ustatus, unsigned, options)
-{
-	return do_wait4(pid, ustatus, options, NULL);
 }

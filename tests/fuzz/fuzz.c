@@ -991,6 +991,7 @@ static const struct call calls[] = {
     C(258, "set_tid_address", 1, K_OUTS),
     C(265, "clock_gettime", 2, K_CLOCK, K_OUTS),
     C(270, "tgkill", 1, K_PID, K_PID, K_SIG),
+    C(284, "waitid", 1, K_INT, K_PID, K_OUTS, K_WAITOPT, K_OUTS),
     C(295, "openat", 5, K_DIRFD, K_PATH_OPEN, K_OFLAGS, K_MODE),
     C(296, "mkdirat", 3, K_DIRFD, K_PATH_W, K_MODE),
     C(297, "mknodat", 2, K_DIRFD, K_PATH_W, K_MKNODMODE, K_DEV),

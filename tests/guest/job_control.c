@@ -5,7 +5,8 @@
  * with SA_NOCLDSTOP; a call the child sleeps in is not interrupted by
  * the stop; SIGTSTP with a handler or ignored does not stop; SIGCONT
  * discards pending stop signals and a stop signal a pending SIGCONT;
- * SIGKILL ends a stopped child; a group orphaned with a stopped member
+ * SIGKILL ends a stopped child; waitid tells the same (WNOWAIT leaves
+ * the report for the next wait); a group orphaned with a stopped member
  * gets SIGHUP and SIGCONT, and an orphaned group ignores SIGTSTP. The
  * stopped children are each in a group of their own (whose parent, this
  * test, is in another group of the session), so that the group is not
@@ -204,6 +205,40 @@ static void discards(void)
 	CHECK_SYS(sigprocmask(SIG_SETMASK, &old, NULL));
 }
 
+/* waitid tells the same events as siginfo, WNOWAIT leaves them. */
+static void waitid_reports(void)
+{
+	siginfo_t si;
+	pid_t pid = spinner();
+	CHECK_SYS(kill(pid, SIGSTOP));
+	for (int i = 0; i < 2; i++) {
+		memset(&si, 0, sizeof si);
+		CHECK_SYS(waitid(P_PID, (id_t)pid, &si,
+				 WSTOPPED | (i == 0 ? WNOWAIT : WNOHANG)));
+		CHECK(si.si_signo == SIGCHLD && si.si_code == CLD_STOPPED &&
+			  si.si_pid == pid && si.si_status == SIGSTOP,
+		      "waitid stop %d: signo %d code %d pid %d status %d", i,
+		      si.si_signo, si.si_code, si.si_pid, si.si_status);
+	}
+	memset(&si, 0xff, sizeof si);
+	CHECK_SYS(waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG));
+	CHECK(si.si_pid == 0 && si.si_signo == 0, "waitid told a stop twice");
+	CHECK_SYS(kill(pid, SIGCONT));
+	CHECK_SYS(waitid(P_ALL, 0, &si, WCONTINUED));
+	CHECK(si.si_code == CLD_CONTINUED && si.si_pid == pid &&
+		  si.si_status == SIGCONT,
+	      "waitid continue: code %d status %d", si.si_code, si.si_status);
+	CHECK_SYS(kill(pid, SIGKILL));
+	CHECK_SYS(waitid(P_PGID, (id_t)pid, &si, WEXITED | WNOWAIT));
+	CHECK(si.si_code == CLD_KILLED && si.si_status == SIGKILL,
+	      "waitid kill: code %d status %d", si.si_code, si.si_status);
+	CHECK_SYS(waitid(P_PID, (id_t)pid, &si, WEXITED));
+	CHECK(si.si_pid == pid, "waitid did not find the zombie again");
+	CHECK_ERR(waitpid(pid, NULL, WNOHANG), ECHILD);
+	CHECK_ERR(waitid(P_PID, (id_t)pid, &si, 0), EINVAL);
+	CHECK_ERR(waitid(P_ALL, 0, &si, WEXITED), ECHILD);
+}
+
 static int hup_pipe[2];
 
 static void on_hup(int sig)
@@ -296,5 +331,6 @@ int main(void)
 	tstp_not_default();
 	discards();
 	orphaned_group();
+	waitid_reports();
 	return 0;
 }
