@@ -48,8 +48,8 @@ static void reparent_children(struct proc *p)
 }
 
 /* What the parent's SIGCHLD says of p's end with wait status status:
- * CLD_EXITED and the exit code, or CLD_KILLED and the signal. No CPU
- * time is accounted, so si_utime and si_stime are 0. */
+ * CLD_EXITED and the exit code, or CLD_KILLED and the signal; its CPU
+ * time in clock ticks (USER_HZ is HZ). */
 static struct ksiginfo exit_siginfo(const struct proc *p, int status)
 {
 	bool exited = (status & 0x7f) == 0;
@@ -58,7 +58,7 @@ static struct ksiginfo exit_siginfo(const struct proc *p, int status)
 	    exited ? CLD_EXITED : CLD_KILLED,
 	    {(uint32_t)p->pid, p->cred.uid,
 	     exited ? (uint32_t)(status >> 8) & 0xff : (uint32_t)status & 0x7f,
-	     0, 0}};
+	     p->utime, p->stime}};
 }
 
 void proc_exit(int status)

@@ -106,9 +106,11 @@ void fault_exception(struct trapframe *tf)
 	struct ksiginfo info;
 
 	if (trap_from_user(tf) && current) {
-		printk("pid %d (%s): exception %u at eip %08x, killed\n",
-		       current->pid, current->name, tf->vector, tf->eip);
-		signal_force_info(exception_signal(tf, &info), &info);
+		int sig = exception_signal(tf, &info);
+
+		printk("pid %d (%s): exception %u at eip %08x, signal %d\n",
+		       current->pid, current->name, tf->vector, tf->eip, sig);
+		signal_force_info(sig, &info);
 		return;
 	}
 	printk("\n");

@@ -39,8 +39,9 @@ bool jobctl_is_stop(int sig)
 static void notify_parent(struct proc *p, int why, int status)
 {
 	struct proc *parent = proc_find(p->ppid);
-	struct ksiginfo info = {
-	    why, {(uint32_t)p->pid, p->cred.uid, (uint32_t)status, 0, 0}};
+	struct ksiginfo info = {why,
+				{(uint32_t)p->pid, p->cred.uid,
+				 (uint32_t)status, p->utime, p->stime}};
 
 	if (!parent)
 		return;

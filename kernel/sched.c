@@ -15,10 +15,20 @@ static uint32_t boot_esp; /* kmain's stack, used before the first process */
 static volatile uint64_t ticks;
 static volatile bool need_resched;
 
-void sched_tick(void)
+/* A tick is charged to the process it interrupted, in user or kernel
+ * mode; not to one that sleeps while the CPU idles. */
+void sched_tick(bool user)
 {
+	struct proc *p = current;
+
 	ticks++;
 	need_resched = true;
+	if (p && p->state == PROC_RUNNABLE && !p->stopped) {
+		if (user)
+			p->utime++;
+		else
+			p->stime++;
+	}
 }
 
 uint64_t sched_ticks(void)

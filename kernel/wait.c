@@ -1,5 +1,7 @@
 /*
- * wait.c - collecting children: wait4, waitpid, waitid, and getrusage.
+ * wait.c - collecting children: wait4, waitpid, waitid; and what
+ * processes used: getrusage, times (CPU time in ticks charged by the
+ * timer, page faults).
  * A child has up to three things to tell its parent, each told once: its
  * end (a zombie, freed when told), a stop and a continue (recorded by
  * kernel/jobctl.c in wait_report, cleared when told). WNOWAIT (waitid)
@@ -42,11 +44,18 @@ struct waiter {
 	unsigned options;
 };
 
+/* What a process used (getrusage): faults, and ticks in user and
+ * kernel mode. */
+struct usage {
+	uint32_t min_flt, utime, stime;
+};
+
 /* What was taken from a child: its wait status word and what its
- * siginfo and rusage tell. */
+ * siginfo and rusage tell (its use and its waited-for children's). */
 struct report {
 	int pid, status;
-	uint32_t uid, min_flt;
+	uint32_t uid;
+	struct usage use;
 };
 
 static bool matches(const struct proc *c, const struct waiter *w)
@@ -92,17 +101,20 @@ static void take(struct proc *c, unsigned options, struct report *r)
 
 	r->pid = c->pid;
 	r->uid = c->cred.uid;
+	r->use = (struct usage){c->min_flt + c->child_min_flt,
+				c->utime + c->child_utime,
+				c->stime + c->child_stime};
 	if (c->state != PROC_ZOMBIE) {
 		r->status = (int)c->wait_report;
-		r->min_flt = c->min_flt;
 		if (!keep)
 			c->wait_report = 0;
 		return;
 	}
 	r->status = c->exit_status;
-	r->min_flt = c->min_flt + c->child_min_flt;
 	if (!keep) {
-		current->child_min_flt += r->min_flt;
+		current->child_min_flt += r->use.min_flt;
+		current->child_utime += r->use.utime;
+		current->child_stime += r->use.stime;
 		proc_free(c);
 	}
 }
@@ -134,8 +146,8 @@ static long wait_child(const struct waiter *w, struct report *r)
 #define RUSAGE_THREAD 1
 
 /* Linux's struct rusage for i386: two timevals and 14 longs. Only the
- * page fault count is kept; no fault here waits for I/O, so all are
- * minor. */
+ * times and the page fault count are kept; no fault here waits for I/O,
+ * so all are minor. */
 struct rusage_user {
 	int32_t utime[2], stime[2];
 	int32_t maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock,
@@ -143,12 +155,18 @@ struct rusage_user {
 };
 _Static_assert(sizeof(struct rusage_user) == 72, "struct rusage layout");
 
-static long put_rusage(void *uru, uint32_t min_flt)
+#define USEC_PER_TICK (USEC_PER_SEC / HZ)
+
+static long put_rusage(void *uru, const struct usage *u)
 {
 	struct rusage_user ru;
 
 	memset(&ru, 0, sizeof(ru));
-	ru.minflt = (int32_t)min_flt;
+	ru.utime[0] = (int32_t)(u->utime / HZ);
+	ru.utime[1] = (int32_t)(u->utime % HZ * USEC_PER_TICK);
+	ru.stime[0] = (int32_t)(u->stime / HZ);
+	ru.stime[1] = (int32_t)(u->stime % HZ * USEC_PER_TICK);
+	ru.minflt = (int32_t)u->min_flt;
 	return copy_to_user(uru, &ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
@@ -174,7 +192,7 @@ static long do_wait4(int pid, void *ustatus, unsigned options, void *rusage)
 		return n;
 	if (ustatus && copy_to_user(ustatus, &r.status, sizeof(r.status)))
 		return -EFAULT;
-	if (rusage && put_rusage(rusage, r.min_flt))
+	if (rusage && put_rusage(rusage, &r.use))
 		return -EFAULT;
 	return r.pid;
 }
@@ -231,11 +249,11 @@ static long waitid_whom(int type, int id, unsigned options, struct waiter *w)
 	return 0;
 }
 
-SYSCALL_DEFINE5(waitid, int, type, int, id, uint32_t, uinfo, unsigned,
-		options, void *, rusage)
+SYSCALL_DEFINE5(waitid, int, type, int, id, uint32_t, uinfo, unsigned, options,
+		void *, rusage)
 {
 	struct waiter w;
-	struct report r = {0, 0, 0, 0};
+	struct report r = {0, 0, 0, {0, 0, 0}};
 	struct siginfo32 u;
 	long n = waitid_whom(type, id, options, &w);
 
@@ -248,16 +266,32 @@ SYSCALL_DEFINE5(waitid, int, type, int, id, uint32_t, uinfo, unsigned,
 	/* Linux writes signo, errno, code, pid, uid, status. */
 	if (uinfo && copy_to_user((void *)uinfo, &u, 6 * sizeof(uint32_t)))
 		return -EFAULT;
-	if (rusage && put_rusage(rusage, r.min_flt))
+	if (rusage && put_rusage(rusage, &r.use))
 		return -EFAULT;
 	return 0;
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, void *, uru)
 {
+	const struct proc *p = current;
+	struct usage self = {p->min_flt, p->utime, p->stime};
+	struct usage kids = {p->child_min_flt, p->child_utime, p->child_stime};
+
 	if (who == RUSAGE_SELF || who == RUSAGE_THREAD)
-		return put_rusage(uru, current->min_flt);
+		return put_rusage(uru, &self);
 	if (who == RUSAGE_CHILDREN)
-		return put_rusage(uru, current->child_min_flt);
+		return put_rusage(uru, &kids);
 	return -EINVAL;
+}
+
+/* times: the CPU times in clock ticks (USER_HZ is HZ), and the ticks
+ * since boot. */
+SYSCALL_DEFINE1(times, uint32_t, ubuf)
+{
+	const struct proc *p = current;
+	uint32_t t[4] = {p->utime, p->stime, p->child_utime, p->child_stime};
+
+	if (ubuf && copy_to_user((void *)ubuf, t, sizeof(t)))
+		return -EFAULT;
+	return (long)sched_ticks();
 }

@@ -69,6 +69,9 @@ struct proc {
 	/* Page faults resolved for the process (getrusage's ru_minflt), and
 	 * those of its children that were waited for. */
 	uint32_t min_flt, child_min_flt;
+	/* Ticks it ran in user and kernel mode, and those of its children
+	 * that were waited for. */
+	uint32_t utime, stime, child_utime, child_stime;
 	char name[32];
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };

@@ -12,8 +12,8 @@
 extern struct proc *procs[NPROC];
 
 void sched_init(void);
-/* Called by the timer interrupt. */
-void sched_tick(void);
+/* Called by the timer interrupt, which came from user mode or not. */
+void sched_tick(bool user);
 uint64_t sched_ticks(void);
 /* Ticks for a timespec (rounded up), or -EINVAL if it is malformed. */
 long sched_timespec_ticks(int64_t sec, int64_t nsec);

@@ -905,6 +905,7 @@ static const struct call calls[] = {
     C(40, "rmdir", 3, K_PATH_W),
     C(41, "dup", 3, K_FD),
     C(42, "pipe", 3, K_OUTS),
+    C(43, "times", 1, K_OUTS),
     C(45, "brk", 4, K_BRK),
     C(46, "setgid", 1, K_INT),
     C(47, "getgid", 1, K_NONE),

@@ -119,16 +119,24 @@ static void kill_victim(void)
  * signal it. */
 static void kill_rules(void)
 {
+	int ready[2];
+	char c;
+	CHECK_SYS(pipe(ready));
 	guest_cleanup = kill_victim;
 	victim = fork();
 	CHECK_SYS(victim);
 	if (victim == 0) {
 		setpgid(0, 0);
 		setresuid(1000, 1000, 1000);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
 		pause();
 		_exit(0);
 	}
 	setpgid(victim, victim);
+	CHECK(read(ready[0], &c, 1) == 1, "the victim did not start");
+	close(ready[0]);
+	close(ready[1]);
 	pid_t me = getpid(), pid = fork();
 	CHECK_SYS(pid);
 	if (pid == 0) {

@@ -299,7 +299,8 @@ static void orphaned_group(void)
 	if (pid == 0) {
 		setpgid(0, 0);
 		if (fork() == 0) {
-			sleep_ms(100); /* the parent is gone: orphaned */
+			while (getppid() != 1) /* its parent gone: orphaned */
+				sleep_ms(10);
 			raise(SIGTSTP);
 			if (write(hup_pipe[1], "t", 1) != 1)
 				_exit(2);
