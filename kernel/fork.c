@@ -52,6 +52,22 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->altstack_size = parent->altstack_size;
 }
 
+/* RLIMIT_NPROC: a user other than root, without privilege, may not
+ * have more processes (zombies count until reaped) than its limit. */
+static bool nproc_over(void)
+{
+	const struct cred *c = &current->cred;
+	uint64_t n = 0;
+
+	if (c->uid == 0 || c->euid == 0)
+		return false;
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->state != PROC_UNUSED &&
+		    procs[i]->cred.uid == c->uid)
+			n++;
+	return n >= rlimit_cur(current, RLIMIT_NPROC);
+}
+
 static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 {
 	struct proc *child;
@@ -61,6 +77,8 @@ static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 	    ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) ||
 	    (flags & CLONE_EXIT_SIGNAL) >= NSIG)
 		return -EINVAL;
+	if (nproc_over())
+		return -EAGAIN;
 	child = proc_alloc();
 	if (!child)
 		return -EAGAIN;

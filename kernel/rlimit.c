@@ -4,9 +4,9 @@
  * rules: the soft limit never above the hard one, only the privileged
  * raise a hard limit, RLIMIT_NOFILE's hard limit no higher than the
  * descriptor table (Linux's nr_open). Limits are inherited across fork
- * and exec. Enforced: RLIMIT_NOFILE when a descriptor is allocated; the
- * others are kept and reported (the stack's reach is fixed at
- * USER_STACK_MAX).
+ * and exec. Enforced: RLIMIT_NOFILE when a descriptor is allocated,
+ * RLIMIT_NPROC at fork, RLIMIT_DATA at brk; the others are kept and
+ * reported (the stack's reach is fixed at USER_STACK_MAX).
  */
 #include <kernel/errno.h>
 #include <kernel/rlimit.h>
@@ -17,7 +17,6 @@
 
 #define INF RLIM64_INFINITY
 #define RLIM_INFINITY32 0xffffffffu
-#define RLIMIT_NPROC 6
 #define RLIMIT_MEMLOCK 8
 #define RLIMIT_SIGPENDING 11
 #define RLIMIT_MSGQUEUE 12

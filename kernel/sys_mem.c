@@ -34,6 +34,9 @@ SYSCALL_DEFINE1(brk, uint32_t, addr)
 
 	if (addr < p->brk_start || addr >= USER_STACK_LIMIT)
 		return p->brk;
+	/* RLIMIT_DATA bounds the heap (Linux adds the data segment). */
+	if (addr - p->brk_start > rlimit_cur(p, RLIMIT_DATA))
+		return p->brk;
 	if (new_end > old_end &&
 	    mm_map_anon(p->space, old_end, new_end - old_end,
 			PROT_READ | PROT_WRITE, 0))

@@ -13,6 +13,7 @@
 #define RLIMIT_DATA 2
 #define RLIMIT_STACK 3
 #define RLIMIT_CORE 4
+#define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
 #define RLIM_NLIMITS 16
 #define RLIM64_INFINITY (~0ull)

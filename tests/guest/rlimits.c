@@ -107,6 +107,24 @@ static void on_child(void)
 	CHECK_ERR(syscall(SYS_prlimit64, pid, RLIMIT_CORE, NULL, &o), ESRCH);
 }
 
+/* NPROC 1 for a user with one process: fork is EAGAIN; DATA bounds
+ * brk. */
+static void nproc_and_data(void *arg)
+{
+	(void)arg;
+	struct rlimit r = {1, 1};
+	CHECK_SYS(setrlimit(RLIMIT_NPROC, &r));
+	CHECK_SYS(setresuid(1000, 1000, 1000));
+	CHECK_ERR(fork(), EAGAIN);
+	void *base = sbrk(0);
+	/* The heap in use (static glibc's TLS) is far below 1 MiB. */
+	r = (struct rlimit){1 << 20, RLIM_INFINITY};
+	CHECK_SYS(setrlimit(RLIMIT_DATA, &r));
+	CHECK_ERR((long)sbrk(2 << 20), ENOMEM);
+	CHECK(sbrk(0) == base, "brk moved past RLIMIT_DATA");
+	CHECK((long)sbrk(64 << 10) != -1, "brk within RLIMIT_DATA failed");
+}
+
 int main(void)
 {
 	if (getuid() != 0)
@@ -115,5 +133,6 @@ int main(void)
 	expect_ok(rules, NULL, "rules");
 	expect_ok(nofile, NULL, "RLIMIT_NOFILE");
 	on_child();
+	expect_ok(nproc_and_data, NULL, "RLIMIT_NPROC and RLIMIT_DATA");
 	return 0;
 }
