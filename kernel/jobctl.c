@@ -100,8 +100,10 @@ bool jobctl_stop_now(struct proc *p, int sig)
 		return false;
 	if (sig != SIGSTOP && pgrp_orphaned(p->pgid, NULL))
 		return true;
-	if (p == current)
-		return false; /* stops in signal_deliver() */
+	/* A running sender stops itself in signal_deliver(); one asleep
+	 * (the console's ^Z came while the CPU idled) stops at once. */
+	if (p == current && p->state == PROC_RUNNABLE)
+		return false;
 	if (!p->stopped)
 		stop(p, sig);
 	return true;

@@ -14,8 +14,8 @@ bool jobctl_is_stop(int sig);
  * stop signals, a stop signal discards a pending SIGCONT, SIGKILL ends a
  * stop. */
 void jobctl_prepare(struct proc *p, int sig);
-/* sig would stop p (default action, not blocked): stop it now if it is
- * not the current process, or drop sig if p's group is orphaned (not
+/* sig would stop p (default action, not blocked): stop it now unless it
+ * is the running process, or drop sig if p's group is orphaned (not
  * SIGSTOP). True when sig is spent; false: queue it as usual. */
 bool jobctl_stop_now(struct proc *p, int sig);
 /* The current process takes stop signal sig on its way to user mode:

@@ -2,9 +2,9 @@
  * child (it makes no progress), wait4 reports the stop with WUNTRACED
  * (0x7f | sig << 8) and the continue with WCONTINUED (0xffff), each once;
  * the parent gets SIGCHLD for both (CLD_STOPPED, CLD_CONTINUED), none
- * with SA_NOCLDSTOP; a call the child sleeps in is not interrupted by
- * the stop; SIGTSTP with a handler or ignored does not stop; SIGCONT
- * discards pending stop signals and a stop signal a pending SIGCONT;
+ * with SA_NOCLDSTOP; a call the child sleeps in (read, nanosleep) is not
+ * interrupted by the stop; SIGTSTP with a handler or ignored does not stop;
+ * SIGCONT discards pending stop signals and a stop signal a pending SIGCONT;
  * SIGKILL ends a stopped child; waitid tells the same (WNOWAIT leaves
  * the report for the next wait); a group orphaned with a stopped member
  * gets SIGHUP and SIGCONT, and an orphaned group ignores SIGTSTP. The
@@ -154,6 +154,28 @@ static void stop_during_read(void)
 	      "read after stop/continue: exit %d", WEXITSTATUS(st));
 	close(fds[0]);
 	close(fds[1]);
+}
+
+/* A stop and continue do not interrupt a nanosleep (which would return
+ * EINTR, not restart). */
+static void stop_during_sleep(void)
+{
+	pid_t pid = fork();
+	CHECK_SYS(pid);
+	if (pid == 0) {
+		struct timespec ts = {0, 300000000};
+		setpgid(0, 0);
+		_exit(syscall(SYS_nanosleep, &ts, NULL) == 0 ? 0 : 10 + errno);
+	}
+	setpgid(pid, pid);
+	sleep_ms(50);
+	CHECK_SYS(kill(pid, SIGSTOP));
+	int st = wait_opts(pid, WUNTRACED);
+	CHECK(WIFSTOPPED(st), "status %#x", st);
+	CHECK_SYS(kill(pid, SIGCONT));
+	st = wait_opts(pid, 0);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "nanosleep after stop/continue: exit %d", WEXITSTATUS(st));
 }
 
 /* SIGTSTP handled or ignored does not stop. */
@@ -329,6 +351,7 @@ int main(void)
 	stop_and_continue(SIGTTOU);
 	nocldstop_and_kill();
 	stop_during_read();
+	stop_during_sleep();
 	tstp_not_default();
 	discards();
 	orphaned_group();
