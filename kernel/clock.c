@@ -1,7 +1,8 @@
 /*
  * clock.c - the wall clock: the real-time clock read once at boot, then
  * advanced by the timer tick. CLOCK_REALTIME, time() and gettimeofday()
- * read it; file systems stamp inodes with fs_clock_now().
+ * read it; file systems stamp inodes with fs_clock_now(). The CPU-time
+ * clocks count the ticks charged to the process.
  */
 #include <arch/hooks.h>
 #include <fs/fsclock.h>
@@ -26,9 +27,15 @@ static bool is_wall_clock(uint32_t clk)
 	       clk == CLOCK_REALTIME_ALARM || clk == CLOCK_TAI;
 }
 
+/* The CPU-time clocks read the current process's ticks (user and
+ * kernel); the others the tick count. */
 void clock_read(uint32_t clk, uint64_t *sec, uint32_t *nsec)
 {
 	uint64_t t = sched_ticks();
+
+	if (current &&
+	    (clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID))
+		t = (uint64_t)current->utime + current->stime;
 
 	*sec = (is_wall_clock(clk) ? boot_seconds : 0) + t / HZ;
 	*nsec = (uint32_t)(t % HZ) * (NSEC_PER_SEC / HZ);

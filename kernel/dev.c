@@ -6,6 +6,7 @@
  */
 #include <arch/hooks.h>
 #include <kernel/console.h>
+#include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/proc.h>
@@ -169,7 +170,7 @@ int dev_open(struct vfile *f)
 	ops = char_ops(f->rdev);
 	if (!ops)
 		return -ENXIO;
-	if (ops == &mem_ops && (!current || current->uid != 0))
+	if (ops == &mem_ops && !cred_privileged())
 		return -EACCES;
 	vfile_set_ops(f, ops, NULL);
 	return 0;

@@ -85,10 +85,10 @@ long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
 	AUX(AT_BASE, 0);
 	AUX(AT_FLAGS, 0);
 	AUX(AT_ENTRY, eh->entry);
-	AUX(AT_UID, current->uid);
-	AUX(AT_EUID, current->uid);
-	AUX(AT_GID, current->gid);
-	AUX(AT_EGID, current->gid);
+	AUX(AT_UID, current->cred.uid);
+	AUX(AT_EUID, current->cred.euid);
+	AUX(AT_GID, current->cred.gid);
+	AUX(AT_EGID, current->cred.egid);
 	AUX(AT_HWCAP, 0);
 	AUX(AT_CLKTCK, USER_HZ);
 	AUX(AT_SECURE, 0);
@@ -116,6 +116,7 @@ void exec_reset_process(struct proc *p, const char *path, vaddr_t brk)
 	arch_fpu_reset(p->fpu);
 	arch_fpu_restore(p->fpu);
 	p->clear_child_tid = 0;
+	p->undumpable = false;
 	files_exec(p);
 	p->brk_start = p->brk = brk;
 	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));

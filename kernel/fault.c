@@ -32,6 +32,9 @@ static void kernel_fault(struct trapframe *tf, uint32_t addr)
 
 static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 {
+	struct ksiginfo info;
+	bool mapped;
+
 	if (err == -ENOMEM) {
 		oom_kill(addr);
 		return;
@@ -39,7 +42,11 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
 	       tf->error & PF_ERR_WRITE ? "write" : "read");
-	signal_force(SIGSEGV);
+	/* Linux's codes: a mapping refused the access, or there is none. */
+	mapped = current->space && addr < USER_TOP &&
+		 mm_find_region(current->space, addr);
+	info = siginfo_fault(mapped ? SEGV_ACCERR : SEGV_MAPERR, addr);
+	signal_force_info(SIGSEGV, &info);
 }
 
 void fault_page(struct trapframe *tf, uint32_t addr)
@@ -63,12 +70,47 @@ void fault_page(struct trapframe *tf, uint32_t addr)
 	kernel_fault(tf, addr);
 }
 
+/* Linux's signal for a user-mode exception, with si_code and si_addr:
+ * the faulting instruction for #DE, #UD, #MF, #XM (and #AC, #NP, #SS:
+ * SIGBUS); #GP and the rest are SIGSEGV from the kernel, no address. */
+static int exception_signal(const struct trapframe *tf, struct ksiginfo *info)
+{
+	switch (tf->vector) {
+	case TRAP_DIVIDE:
+		*info = siginfo_fault(FPE_INTDIV, tf->eip);
+		return SIGFPE;
+	case 1: /* #DB */
+	case 3: /* #BP */
+		*info = siginfo_fault(TRAP_BRKPT, tf->eip);
+		return SIGTRAP;
+	case 6: /* #UD */
+		*info = siginfo_fault(ILL_ILLOPN, tf->eip);
+		return SIGILL;
+	case 16: /* #MF */
+	case 19: /* #XM */
+		*info = siginfo_fault(0, tf->eip);
+		return SIGFPE;
+	case 11: /* #NP */
+	case 12: /* #SS */
+	case 17: /* #AC */
+		*info =
+		    siginfo_fault(tf->vector == 17 ? BUS_ADRALN : SI_KERNEL, 0);
+		return SIGBUS;
+	}
+	*info = siginfo_kernel();
+	return SIGSEGV;
+}
+
 void fault_exception(struct trapframe *tf)
 {
+	struct ksiginfo info;
+
 	if (trap_from_user(tf) && current) {
-		printk("pid %d (%s): exception %u at eip %08x, killed\n",
-		       current->pid, current->name, tf->vector, tf->eip);
-		signal_force(tf->vector == TRAP_DIVIDE ? SIGFPE : SIGSEGV);
+		int sig = exception_signal(tf, &info);
+
+		printk("pid %d (%s): exception %u at eip %08x, signal %d\n",
+		       current->pid, current->name, tf->vector, tf->eip, sig);
+		signal_force_info(sig, &info);
 		return;
 	}
 	printk("\n");

@@ -9,6 +9,7 @@
  * all dropped by files_close_all() at exit.
  */
 #include <arch/hooks.h>
+#include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/kernel.h>
@@ -77,8 +78,7 @@ void proc_vfs_ctx(const struct proc *p, struct vfs_ctx *ctx)
 	memset(ctx, 0, sizeof(*ctx));
 	if (!p)
 		return;
-	ctx->cred.uid = p->uid;
-	ctx->cred.gid = p->gid;
+	proc_cred(p, &ctx->cred); /* the file-system ids */
 	ctx->root = p->root;
 	ctx->cwd = p->cwd;
 }
@@ -126,7 +126,8 @@ static void set_cloexec(struct proc *p, int fd, bool on)
 
 int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec)
 {
-	for (int fd = min < 0 ? 0 : min; fd < NFILE; fd++) {
+	for (int fd = min < 0 ? 0 : min;
+	     fd < (int)MIN(NFILE, rlimit_cur(p, RLIMIT_NOFILE)); fd++) {
 		if (p->files[fd])
 			continue;
 		p->files[fd] = f;

@@ -33,6 +33,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 {
 	child->ppid = parent->pid;
 	child->pgid = parent->pgid;
+	child->sid = parent->sid;
 	child->brk_start = parent->brk_start;
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
@@ -40,6 +41,10 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->uid = parent->uid;
 	child->gid = parent->gid;
 	child->umask = parent->umask;
+	child->cred = parent->cred;
+	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
+	child->undumpable = parent->undumpable;
+	child->personality = parent->personality;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->sigactions, parent->sigactions,
 	       sizeof(child->sigactions));
@@ -47,6 +52,22 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	memcpy(child->name, parent->name, sizeof(child->name));
 	child->altstack_sp = parent->altstack_sp;
 	child->altstack_size = parent->altstack_size;
+}
+
+/* RLIMIT_NPROC: a user other than root, without privilege, may not
+ * have more processes (zombies count until reaped) than its limit. */
+static bool nproc_over(void)
+{
+	const struct cred *c = &current->cred;
+	uint64_t n = 0;
+
+	if (c->uid == 0 || c->euid == 0)
+		return false;
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->state != PROC_UNUSED &&
+		    procs[i]->cred.uid == c->uid)
+			n++;
+	return n >= rlimit_cur(current, RLIMIT_NPROC);
 }
 
 static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
@@ -58,6 +79,8 @@ static long do_fork(uint32_t flags, uint32_t newsp, int *ptid, uint32_t ctid)
 	    ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) ||
 	    (flags & CLONE_EXIT_SIGNAL) >= NSIG)
 		return -EINVAL;
+	if (nproc_over())
+		return -EAGAIN;
 	child = proc_alloc();
 	if (!child)
 		return -EAGAIN;

@@ -19,7 +19,8 @@ void proc_start_init(const char *path)
 
 	if (!p)
 		panic("no memory for init");
-	p->pgid = p->pid;
+	p->pgid = p->sid = p->pid;
+	rlimit_init(p);
 	current = p;
 	proc_activate(p);
 	if (files_open_console(p))

@@ -7,13 +7,13 @@
  * debugger (the GDB helper vm-log, scripts/gdb/): byte i of everything
  * printk ever wrote is log_buf[i % LOG_SIZE], and log_end counts the
  * bytes written, so the ring holds [max(0, log_end - LOG_SIZE), log_end).
- * Nothing in the kernel reads it.
+ * syslog(2) reads it through printk_log_read (kernel/syslog.c).
  */
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <arch/hooks.h>
 
-#define LOG_SIZE 8192u
+#define LOG_SIZE PRINTK_LOG_SIZE
 
 /* Not static: nothing in the kernel reads them, and the compiler drops a
  * static variable that is only written. */
@@ -24,6 +24,24 @@ static void log_append(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		log_buf[log_end++ % LOG_SIZE] = s[i];
+}
+
+size_t printk_log_read(char *out, size_t n, uint32_t from, uint32_t *next)
+{
+	uint32_t oldest = log_end > LOG_SIZE ? log_end - LOG_SIZE : 0;
+	size_t i = 0;
+
+	if (from < oldest)
+		from = oldest;
+	for (; from < log_end && i < n; i++)
+		out[i] = log_buf[from++ % LOG_SIZE];
+	*next = from;
+	return i;
+}
+
+uint32_t printk_log_end(void)
+{
+	return log_end;
 }
 
 struct outbuf {

@@ -159,8 +159,9 @@ static void gen_status(struct text *t, const struct proc *p)
 		 state_char(p));
 	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->pid, p->pid,
 		 p->ppid);
-	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->uid,
-		 p->uid, p->uid, p->uid, p->gid, p->gid, p->gid, p->gid);
+	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->cred.uid,
+		 p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid,
+		 p->cred.egid, p->cred.sgid, p->cred.fsgid);
 	text_add(t, "Threads:\t1\nSigPnd:\t%016llx\nSigBlk:\t%016llx\n",
 		 (unsigned long long)p->sig_pending,
 		 (unsigned long long)p->sig_blocked);

@@ -220,8 +220,8 @@ static int proc_getattr(struct vnode *v, struct vattr *va)
 		return -ENOENT; /* the process is gone */
 	va->mode = v->mode;
 	va->nlink = VFS_ISDIR(v->mode) ? 2 : 1;
-	va->uid = p ? p->uid : 0;
-	va->gid = p ? p->gid : 0;
+	va->uid = p ? p->cred.euid : 0;
+	va->gid = p ? p->cred.egid : 0;
 	va->ino = v->ino;
 	va->blksize = 1024;
 	va->atime.sec = va->mtime.sec = va->ctime.sec = fs_clock_now();

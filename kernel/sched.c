@@ -15,10 +15,20 @@ static uint32_t boot_esp; /* kmain's stack, used before the first process */
 static volatile uint64_t ticks;
 static volatile bool need_resched;
 
-void sched_tick(void)
+/* A tick is charged to the process it interrupted, in user or kernel
+ * mode; not to one that sleeps while the CPU idles. */
+void sched_tick(bool user)
 {
+	struct proc *p = current;
+
 	ticks++;
 	need_resched = true;
+	if (p && p->state == PROC_RUNNABLE && !p->stopped) {
+		if (user)
+			p->utime++;
+		else
+			p->stime++;
+	}
 }
 
 uint64_t sched_ticks(void)
@@ -56,7 +66,8 @@ static void wake_sleepers(void)
 	}
 }
 
-/* The next runnable process after current, in table order. */
+/* The next runnable process after current, in table order; a stopped
+ * one waits for SIGCONT (kernel/jobctl.c). */
 static struct proc *pick_next(void)
 {
 	int start = 0;
@@ -66,7 +77,7 @@ static struct proc *pick_next(void)
 			start = i + 1;
 	for (int n = 0; n < NPROC; n++) {
 		struct proc *p = procs[(start + n) % NPROC];
-		if (p && p->state == PROC_RUNNABLE)
+		if (p && p->state == PROC_RUNNABLE && !p->stopped)
 			return p;
 	}
 	return NULL;

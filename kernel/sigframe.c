@@ -42,11 +42,6 @@ struct fpstate32 {
 	uint8_t fxsave[FXSAVE_BYTES];
 };
 
-struct siginfo32 {
-	int32_t signo, errno_, code;
-	uint32_t fields[29];
-};
-
 struct ucontext32 {
 	uint32_t flags, link;
 	uint32_t ss_sp, ss_flags, ss_size;
@@ -155,7 +150,7 @@ int sigframe_push(struct trapframe *tf, int sig, const struct sigaction_k *sa,
 
 int sigframe_push_rt(struct trapframe *tf, int sig,
 		     const struct sigaction_k *sa, uint64_t oldmask,
-		     uint32_t top)
+		     uint32_t top, const struct ksiginfo *info)
 {
 	static struct rt_sigframe fr;
 	uint32_t sp = frame_sp(top, sizeof(fr));
@@ -165,7 +160,7 @@ int sigframe_push_rt(struct trapframe *tf, int sig,
 	fr.sig = sig;
 	fr.pinfo = sp + offsetof(struct rt_sigframe, info);
 	fr.puc = sp + offsetof(struct rt_sigframe, uc);
-	fr.info.signo = sig;
+	siginfo_to_user(sig, info, &fr.info);
 	save_fpu(&fr.fpstate);
 	save_context(&fr.uc.mc, tf, sp + offsetof(struct rt_sigframe, fpstate),
 		     oldmask);

@@ -1,13 +1,16 @@
 /*
  * signal.c - signals: rt_sigaction (glibc passes SA_RESTORER and its own
- * restorer), rt_sigprocmask, kill, and delivery on the way back to user
- * mode. Default actions: SIGCHLD, SIGURG and SIGWINCH are ignored, the
- * rest end the process (status = signal number). A handler runs on the
- * user stack with a Linux-layout frame (kernel/sigframe.c) that
- * rt_sigreturn/sigreturn unwinds.
+ * restorer), rt_sigprocmask, sending, and delivery on the way back to
+ * user mode. Default actions: SIGCHLD, SIGURG, SIGWINCH and SIGCONT are
+ * ignored, the stop signals stop (kernel/jobctl.c), the rest end the
+ * process (status = signal number). A handler runs on the user stack with
+ * a Linux-layout frame (kernel/sigframe.c) that rt_sigreturn/sigreturn
+ * unwinds; an SA_SIGINFO handler gets the siginfo its signal was sent
+ * with (kernel/siginfo.c). Who may signal whom: kernel/kill.c.
  */
 #include <arch/proc.h>
 #include <kernel/errno.h>
+#include <kernel/jobctl.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/sigframe.h>
@@ -49,17 +52,28 @@ static bool discarded(const struct proc *p, int sig)
 
 static bool init_ignores(const struct proc *p, int sig);
 
-/* Send sig to p; forced (a fault of p's own, the OOM killer) reaches
- * even init. */
-static int send_signal(struct proc *p, int sig, bool forced)
+/* Send sig with info to p; forced (a fault of p's own, the OOM killer)
+ * reaches even init. Job control acts first (SIGCONT continues even when
+ * blocked or ignored; a stop may be taken at once). A signal already
+ * pending keeps the info it was first sent with (no queueing). */
+static int send_signal(struct proc *p, int sig, const struct ksiginfo *info,
+		       bool forced)
 {
 	if (sig < 1 || sig >= NSIG)
 		return -EINVAL;
+	if (p->state == PROC_ZOMBIE)
+		return 0;
+	jobctl_prepare(p, sig);
 	if (discarded(p, sig) || (!forced && init_ignores(p, sig)))
 		return 0;
+	if (jobctl_stop_now(p, sig))
+		return 0;
+	if (!(p->sig_pending & sigbit(sig)))
+		p->siginfo[sig] = *info;
 	p->sig_pending |= sigbit(sig);
 	if (p->state == PROC_SLEEPING &&
-	    (sig == SIGKILL || !(p->sig_blocked & sigbit(sig)))) {
+	    (sig == SIGKILL || !(p->sig_blocked & sigbit(sig)) ||
+	     p->wait_chan == sigwait_chan(p))) {
 		p->wake_tick = 0;
 		p->state = PROC_RUNNABLE;
 	}
@@ -68,10 +82,8 @@ static int send_signal(struct proc *p, int sig, bool forced)
 
 static bool default_ignored(int sig)
 {
-	/* No job control: stop signals are ignored rather than stopping. */
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-	       sig == SIGTTOU;
+	       sig == SIGCONT;
 }
 
 /*
@@ -111,7 +123,8 @@ static uint32_t handler_stack(const struct trapframe *tf,
 
 /* Run sa's handler for sig on the way back to user mode. */
 static void push_frame(struct trapframe *tf, int sig,
-		       const struct sigaction_k *sa)
+		       const struct sigaction_k *sa,
+		       const struct ksiginfo *info)
 {
 	uint64_t old = current->restore_blocked ? current->saved_blocked
 						: current->sig_blocked;
@@ -119,8 +132,9 @@ static void push_frame(struct trapframe *tf, int sig,
 	int err;
 
 	syscall_restart(tf, sa);
-	err = (sa->flags & SA_SIGINFO) ? sigframe_push_rt(tf, sig, sa, old, sp)
-				       : sigframe_push(tf, sig, sa, old, sp);
+	err = (sa->flags & SA_SIGINFO)
+		  ? sigframe_push_rt(tf, sig, sa, old, sp, info)
+		  : sigframe_push(tf, sig, sa, old, sp);
 	current->restore_blocked = false;
 
 	if (err) {
@@ -136,29 +150,50 @@ static void push_frame(struct trapframe *tf, int sig,
 /* Any sender but a forced one: init takes only what it handles. */
 int proc_signal(struct proc *p, int sig)
 {
-	return send_signal(p, sig, false);
+	struct ksiginfo info = siginfo_kernel();
+
+	return send_signal(p, sig, &info, false);
+}
+
+int proc_signal_info(struct proc *p, int sig, const struct ksiginfo *info)
+{
+	return send_signal(p, sig, info, false);
 }
 
 int proc_signal_forced(struct proc *p, int sig)
 {
-	return send_signal(p, sig, true);
+	struct ksiginfo info = siginfo_kernel();
+
+	return send_signal(p, sig, &info, true);
+}
+
+/* A fault's signal (Linux's force_sig_info): a handler runs unless the
+ * signal is blocked or ignored, which make it the default action. */
+void signal_force_info(int sig, const struct ksiginfo *info)
+{
+	struct sigaction_k *sa = &current->sigactions[sig];
+
+	if ((current->sig_blocked & sigbit(sig)) || sa->handler == SIG_IGN) {
+		sa->handler = SIG_DFL;
+		current->sig_blocked &= ~sigbit(sig);
+	}
+	send_signal(current, sig, info, true);
 }
 
 void signal_force(int sig)
 {
+	struct ksiginfo info = siginfo_kernel();
+
 	current->sigactions[sig].handler = SIG_DFL;
 	current->sig_blocked &= ~sigbit(sig);
-	proc_signal_forced(current, sig);
+	send_signal(current, sig, &info, true);
 }
 
-static bool deliver_one(struct trapframe *tf, uint64_t ready);
+static bool deliver_ready(struct trapframe *tf);
 
 void signal_deliver(struct trapframe *tf)
 {
-	uint64_t ready =
-	    current->sig_pending & (~current->sig_blocked | sigbit(SIGKILL));
-
-	deliver_one(tf, ready);
+	deliver_ready(tf);
 	/* No handler ran: an interrupted call restarts, and a mask that
 	 * rt_sigsuspend replaced comes back. */
 	syscall_restart(tf, NULL);
@@ -168,26 +203,33 @@ void signal_deliver(struct trapframe *tf)
 	}
 }
 
-/* Act on the first ready signal that needs it; true if a handler runs. */
-static bool deliver_one(struct trapframe *tf, uint64_t ready)
+/* Act on the ready signals, lowest first, until a handler runs (true)
+ * or none is left; after a stop, look again at what came meanwhile. */
+static bool deliver_ready(struct trapframe *tf)
 {
-	while (ready) {
-		int sig = __builtin_ctzll(ready) + 1;
+	for (;;) {
+		uint64_t ready = current->sig_pending &
+				 (~current->sig_blocked | sigbit(SIGKILL));
+		int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
 		struct sigaction_k *sa = &current->sigactions[sig];
+		struct ksiginfo info = current->siginfo[sig];
 
+		if (!sig)
+			return false;
 		current->sig_pending &= ~sigbit(sig);
-		ready &= ~sigbit(sig);
 		if (sig == SIGKILL ||
-		    (sa->handler == SIG_DFL && !default_ignored(sig)))
+		    (sa->handler == SIG_DFL && !default_ignored(sig) &&
+		     !jobctl_is_stop(sig)))
 			proc_exit(sig);
+		if (sa->handler == SIG_DFL && jobctl_is_stop(sig))
+			jobctl_stop_self(sig);
 		if (sa->handler == SIG_IGN || sa->handler == SIG_DFL)
 			continue;
-		push_frame(tf, sig, sa);
+		push_frame(tf, sig, sa, &info);
 		if (sa->flags & SA_RESETHAND)
 			sa->handler = SIG_DFL;
 		return true; /* one handler at a time */
 	}
-	return false;
 }
 
 /*
@@ -294,56 +336,4 @@ static bool init_ignores(const struct proc *p, int sig)
 	return p->pid == 1 && sig != 0 &&
 	       (sig == SIGKILL || sig == SIGSTOP ||
 		p->sigactions[sig].handler == SIG_DFL);
-}
-
-static long do_kill(int pid, int sig)
-{
-	int hits = 0;
-
-	if (sig < 0 || sig >= NSIG)
-		return -EINVAL;
-	for (int i = 0; i < NPROC; i++) {
-		struct proc *p = procs[i];
-		if (!p || p->state == PROC_UNUSED)
-			continue;
-		if ((pid > 0 && p->pid != pid) ||
-		    (pid == 0 && p->pgid != current->pgid) ||
-		    (pid < -1 && p->pgid != -pid) ||
-		    (pid == -1 && (p->pid == 1 || p == current)))
-			continue;
-		/* A zombie still exists until reaped: found, not signalled
-		 * (Linux). */
-		hits++;
-		if (sig && p->state != PROC_ZOMBIE)
-			proc_signal(p, sig);
-	}
-	return hits ? 0 : -ESRCH;
-}
-
-int signal_pgrp(int pgid, int sig)
-{
-	int hits = 0;
-
-	for (int i = 0; i < NPROC; i++) {
-		struct proc *p = procs[i];
-
-		if (!p || p->state == PROC_ZOMBIE || p->state == PROC_UNUSED ||
-		    p->pgid != pgid)
-			continue;
-		hits++;
-		proc_signal(p, sig); /* init's rule is proc_signal's */
-	}
-	return hits ? 0 : -ESRCH;
-}
-
-SYSCALL_DEFINE2(kill, int, pid, int, sig)
-{
-	return do_kill(pid, sig);
-}
-
-/* No threads: the thread id is the process id. */
-SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
-{
-	(void)tgid;
-	return do_kill(tid, sig);
 }

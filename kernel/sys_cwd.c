@@ -4,6 +4,7 @@
  * holds (kernel/file.c); getcwd names the cwd by climbing ".." to the
  * caller's root (vfs_dir_path), so a renamed directory is named anew.
  */
+#include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/proc.h>
@@ -23,7 +24,7 @@ static long set_dir(struct vnode *v, bool root)
 		err = -ENOTDIR;
 	else
 		err = vnode_permission(&ctx.cred, v, MAY_EXEC);
-	if (!err && root && current->uid != 0)
+	if (!err && root && !cred_privileged())
 		err = -EPERM;
 	if (err) {
 		vnode_put(v);

@@ -5,6 +5,7 @@
  * sanity checker and the counters). SysV shared memory is in sys_shm.c.
  */
 #include <kernel/file.h>
+#include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/sched.h>
@@ -34,6 +35,9 @@ SYSCALL_DEFINE1(brk, uint32_t, addr)
 
 	if (addr < p->brk_start || addr >= USER_STACK_LIMIT)
 		return p->brk;
+	/* RLIMIT_DATA bounds the heap (Linux adds the data segment). */
+	if (addr - p->brk_start > rlimit_cur(p, RLIMIT_DATA))
+		return p->brk;
 	if (new_end > old_end &&
 	    mm_map_anon(p->space, old_end, new_end - old_end,
 			PROT_READ | PROT_WRITE, 0))
@@ -58,7 +62,7 @@ static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot, uint32_t fd,
 		return -EBADF;
 	if (!file_is_devmem(f))
 		return -ENODEV; /* no file-backed mappings */
-	if (current->uid != 0)
+	if (!cred_privileged())
 		return -EPERM;
 	if (pgoff >= (1u << 20) || pgoff + (len >> PAGE_SHIFT) > (1u << 20))
 		return -EINVAL;

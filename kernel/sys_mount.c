@@ -7,6 +7,7 @@
  */
 #include <arch/hooks.h>
 #include <fs/blockdev.h>
+#include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/printk.h>
@@ -81,7 +82,7 @@ static long mount_remount(const char *target, uint32_t flags)
 	long err;
 
 	proc_vfs_ctx(current, &ctx);
-	if (ctx.cred.uid)
+	if (!cred_privileged())
 		return -EPERM;
 	err = vfs_lookup(&ctx, NULL, target, 0, &v);
 	if (err)
@@ -165,7 +166,7 @@ static long do_umount(uint32_t utarget, uint32_t flags)
 	if (err)
 		return err;
 	proc_vfs_ctx(current, &ctx);
-	err = ctx.cred.uid ? -EPERM : vfs_umount(&ctx, target);
+	err = !cred_privileged() ? -EPERM : vfs_umount(&ctx, target);
 	kpage_free(target);
 	return err;
 }
@@ -341,7 +342,7 @@ SYSCALL_DEFINE4(reboot, uint32_t, magic1, uint32_t, magic2, uint32_t, cmd,
 		uint32_t, arg)
 {
 	(void)arg;
-	if (current->uid != 0)
+	if (!cred_privileged())
 		return -EPERM;
 	if (magic1 != REBOOT_MAGIC1 ||
 	    (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A &&

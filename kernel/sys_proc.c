@@ -1,6 +1,7 @@
 /*
  * sys_proc.c - process system calls other than fork/exec/exit/wait/
- * signals: identities, thread-local storage, time, uname, limits.
+ * signals: process ids, groups and sessions, thread-local storage, time,
+ * uname.
  */
 #include <arch/proc.h>
 #include <kernel/clock.h>
@@ -14,8 +15,6 @@
 #define CLOCK_ID_MAX \
 	11 /* CLOCK_REALTIME .. CLOCK_TAI: all read the tick clock */
 #define TIMER_ABSTIME 1
-#define RLIMIT_STACK 3
-#define RLIM_NLIMITS 16
 
 SYSCALL_DEFINE0(getpid)
 {
@@ -25,16 +24,6 @@ SYSCALL_DEFINE0(getpid)
 SYSCALL_DEFINE0(getppid)
 {
 	return current->ppid;
-}
-
-SYSCALL_DEFINE0(getuid)
-{
-	return current->uid;
-}
-
-SYSCALL_DEFINE0(getgid)
-{
-	return current->gid;
 }
 
 SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
@@ -61,10 +50,23 @@ SYSCALL_DEFINE0(getpgrp)
 	return current->pgid;
 }
 
+/* A new session and group led by the caller; not for a group leader
+ * (a group with the caller's id exists): EPERM, as on Linux. */
 SYSCALL_DEFINE0(setsid)
 {
-	current->pgid = current->pid;
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->state != PROC_UNUSED &&
+		    procs[i]->pgid == current->pid)
+			return -EPERM;
+	current->pgid = current->sid = current->pid;
 	return current->pid;
+}
+
+SYSCALL_DEFINE1(getsid, int, pid)
+{
+	struct proc *p = pid ? proc_find(pid) : current;
+
+	return p ? p->sid : -ESRCH;
 }
 
 SYSCALL_DEFINE1(set_tid_address, uint32_t, tidptr)
@@ -230,18 +232,6 @@ SYSCALL_DEFINE3(clock_nanosleep, uint32_t, clk, uint32_t, flags, void *, ureq)
 	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
 	return clock_sleep(clk, flags, ts.sec, ts.nsec);
-}
-
-SYSCALL_DEFINE2(ugetrlimit, uint32_t, res, void *, ulim)
-{
-	/* The stack's limit is ours (USER_STACK_MAX); the rest unlimited. */
-	uint32_t lim[2] = {~0u, ~0u};
-
-	if (res >= RLIM_NLIMITS)
-		return -EINVAL;
-	if (res == RLIMIT_STACK)
-		lim[0] = lim[1] = USER_STACK_MAX;
-	return copy_to_user(ulim, lim, sizeof(lim));
 }
 
 SYSCALL_DEFINE1(umask, uint32_t, mask)

@@ -7,8 +7,7 @@
 
 static void pit_irq(struct trapframe *tf)
 {
-	(void)tf;
-	sched_tick();
+	sched_tick(trap_from_user(tf));
 }
 
 void arch_timer_init(unsigned hz)

@@ -7,6 +7,8 @@
 /* Read the real-time clock (at boot). */
 void clock_init(void);
 #define CLOCK_REALTIME 0
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_REALTIME_ALARM 8
 #define CLOCK_TAI 11

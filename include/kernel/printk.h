@@ -6,6 +6,14 @@
 #include <stdarg.h>
 #include <kernel/types.h>
 
+/* The log ring: byte i of all printk wrote is kept while i is within
+ * PRINTK_LOG_SIZE of the end. Read up to n bytes from byte from (or the
+ * oldest kept) into out; *next is where to go on. */
+#define PRINTK_LOG_SIZE 8192u
+size_t printk_log_read(char *out, size_t n, uint32_t from, uint32_t *next);
+/* How many bytes printk wrote in all. */
+uint32_t printk_log_end(void);
+
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *fmt, va_list ap);
 int snprintk(char *buf, size_t size, const char *fmt, ...)

@@ -7,6 +7,9 @@
 #define KERNEL_PROC_H
 
 #include <arch/trap.h>
+#include <kernel/cred.h>
+#include <kernel/rlimit.h>
+#include <kernel/siginfo.h>
 #include <kernel/types.h>
 
 #define NPROC 64
@@ -30,7 +33,7 @@ struct user_tls {
 };
 
 struct proc {
-	int pid, ppid, pgid;
+	int pid, ppid, pgid, sid;
 	enum proc_state state;
 	int exit_status; /* wait4 status word once a zombie */
 	void *wait_chan; /* what a sleeping process waits for */
@@ -45,12 +48,21 @@ struct proc {
 	uint64_t cloexec;	  /* bit per fd */
 	struct vnode *root, *cwd; /* referenced */
 	uint32_t umask;
-	uint32_t uid, gid;
+	uint32_t uid, gid; /* cred's fsuid, fsgid: the file code's view */
+	struct cred cred;
+	struct rlimit64 rlim[RLIM_NLIMITS];
 	struct sigaction_k sigactions[NSIG];
 	uint64_t sig_pending, sig_blocked;
+	struct ksiginfo siginfo[NSIG]; /* what each pending signal carries */
+	bool stopped;		       /* job control: not run until SIGCONT */
+	uint32_t wait_report;	 /* stop (0x7f | sig << 8) or continue (0xffff)
+				  * that wait4 has yet to report */
 	uint64_t saved_blocked;	 /* rt_sigsuspend's mask to restore */
 	bool restore_blocked;	 /* ... once a handler's frame is built */
 	int exit_signal;	 /* sent to the parent at exit (clone) */
+	int pdeath_signal;	 /* sent when the parent exits (prctl) */
+	bool undumpable;	 /* PR_SET_DUMPABLE 0, until exec */
+	uint32_t personality;	 /* personality(2): kept, not acted on */
 	uint32_t syscall_nr;	 /* the call in progress (for restarts) */
 	uint64_t alarm_tick;	 /* ITIMER_REAL: tick of the next SIGALRM */
 	uint64_t alarm_interval; /* ... and its reload, in ticks */
@@ -60,6 +72,9 @@ struct proc {
 	/* Page faults resolved for the process (getrusage's ru_minflt), and
 	 * those of its children that were waited for. */
 	uint32_t min_flt, child_min_flt;
+	/* Ticks it ran in user and kernel mode, and those of its children
+	 * that were waited for. */
+	uint32_t utime, stime, child_utime, child_stime;
 	char name[32];
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };
@@ -77,5 +92,7 @@ struct proc *proc_next(int pid);
  * proc_signal_forced (faults, the OOM killer) reaches it too. */
 int proc_signal(struct proc *p, int sig);
 int proc_signal_forced(struct proc *p, int sig);
+/* The same with what the signal carries (SA_SIGINFO, rt_sigtimedwait). */
+int proc_signal_info(struct proc *p, int sig, const struct ksiginfo *info);
 
 #endif

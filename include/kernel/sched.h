@@ -12,8 +12,8 @@
 extern struct proc *procs[NPROC];
 
 void sched_init(void);
-/* Called by the timer interrupt. */
-void sched_tick(void);
+/* Called by the timer interrupt, which came from user mode or not. */
+void sched_tick(bool user);
 uint64_t sched_ticks(void);
 /* Ticks for a timespec (rounded up), or -EINVAL if it is malformed. */
 long sched_timespec_ticks(int64_t sec, int64_t nsec);
@@ -49,6 +49,16 @@ void signal_force(int sig);
 /* sig to every process of group pgid (init only for a handled signal, as
  * from kill): 0 or -ESRCH. The terminal's ^C uses it. */
 int signal_pgrp(int pgid, int sig);
+/* What rt_sigtimedwait sleeps on: any signal sent wakes it, blocked or
+ * not (kernel/siginfo.c). */
+static inline void *sigwait_chan(struct proc *p)
+{
+	return p->siginfo;
+}
+/* The current process's fault or exception: sig with info (si_addr);
+ * its handler runs unless sig is blocked or ignored (then as
+ * signal_force), as on Linux. */
+void signal_force_info(int sig, const struct ksiginfo *info);
 /* p's real-time timer is due at tick now: SIGALRM, and reload. */
 void signal_alarm(struct proc *p, uint64_t now);
 

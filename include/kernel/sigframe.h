@@ -8,12 +8,12 @@
 
 /* Push a frame for handler sa of sig below top (tf's stack, or the
  * alternate signal stack) and point tf at the handler; oldmask is the
- * mask sigreturn restores. 0 or -EFAULT. */
+ * mask sigreturn restores, info the rt frame's siginfo. 0 or -EFAULT. */
 int sigframe_push(struct trapframe *tf, int sig, const struct sigaction_k *sa,
 		  uint64_t oldmask, uint32_t top);
 int sigframe_push_rt(struct trapframe *tf, int sig,
 		     const struct sigaction_k *sa, uint64_t oldmask,
-		     uint32_t top);
+		     uint32_t top, const struct ksiginfo *info);
 /* Restore tf from the frame at sp and give its saved mask: 0, or -EFAULT
  * (unreadable, or a selector or segment user mode may not hold) with tf
  * unchanged. */

@@ -54,8 +54,9 @@
  * A denied call is skipped (and printed as such with -v):
  *   - reboot, mount, umount, umount2, pause (by number, also as a random
  *     number); swapoff/swapon, kexec, init_module too.
- *   - kill/tgkill/tkill of pid -1, pid 1, the fuzzer parent, or a process
- *     group other than the child's own (pid < -1 with -pid not its pgid);
+ *   - kill/tgkill/tkill/rt_sigqueueinfo/rt_tgsigqueueinfo (and prlimit64)
+ *     of pid -1, pid 1, the fuzzer parent, or a process group other than
+ *     the child's own (pid < -1 with -pid not its pgid);
  *     setpgid that would move a process into init's or the parent's
  *     group or move init or the parent. (Children call setpgid(0, 0)
  *     first, so kill(0, sig) only reaches the child and its own forks.)
@@ -63,7 +64,8 @@
  *     and mknod/mknodat of a character or block device (1, 1) is denied.
  *   - sleeps and polls that wait long or for ever: nanosleep and
  *     clock_nanosleep with tv_sec > 0, poll with a negative timeout or one
- *     over 50 ms, ppoll with a NULL timeout or tv_sec > 0.
+ *     over 50 ms, ppoll and rt_sigtimedwait with a NULL timeout or
+ *     tv_sec > 0.
  *   - the fuzzer's own log fd (63) is never an argument.
  *   - exit/exit_group in the parent: only children fuzz.
  * Guards (extra, unlogged calls around a fuzzed one, so the child keeps
@@ -894,6 +896,7 @@ static const struct call calls[] = {
     C(15, "chmod", 2, K_PATH_W, K_MODE),
     C(19, "lseek", 4, K_FD, K_OFF, K_WHENCE),
     C(20, "getpid", 1, K_NONE),
+    C(23, "setuid", 1, K_INT),
     C(24, "getuid", 1, K_NONE),
     C(33, "access", 2, K_PATH_R, K_INT),
     C(37, "kill", 2, K_PID, K_SIG),
@@ -902,7 +905,9 @@ static const struct call calls[] = {
     C(40, "rmdir", 3, K_PATH_W),
     C(41, "dup", 3, K_FD),
     C(42, "pipe", 3, K_OUTS),
+    C(43, "times", 1, K_OUTS),
     C(45, "brk", 4, K_BRK),
+    C(46, "setgid", 1, K_INT),
     C(47, "getgid", 1, K_NONE),
     C(54, "ioctl", 5, K_FD, K_IOCTL, K_OUTS),
     C(55, "fcntl", 5, K_FD, K_FCNTL, K_FLAGS),
@@ -912,7 +917,13 @@ static const struct call calls[] = {
     C(64, "getppid", 1, K_NONE),
     C(65, "getpgrp", 1, K_NONE),
     C(66, "setsid", 1, K_NONE),
+    C(70, "setreuid", 1, K_INT, K_INT),
+    C(71, "setregid", 1, K_INT, K_INT),
+    C(75, "setrlimit", 1, K_INT, K_OUTS),
+    C(76, "getrlimit", 1, K_INT, K_OUTS),
     C(78, "gettimeofday", 1, K_OUTS, K_OUTS),
+    C(80, "getgroups", 1, K_INT, K_OUT),
+    C(81, "setgroups", 1, K_INT, K_IN),
     C(83, "symlink", 3, K_PATH_R, K_PATH_W),
     C(85, "readlink", 3, K_PATH_R, K_OUT, K_LEN),
     C(90, "old_mmap", 4, K_MMAPSTRUCT),
@@ -920,6 +931,7 @@ static const struct call calls[] = {
     C(92, "truncate", 3, K_PATH_W, K_OFF),
     C(93, "ftruncate", 3, K_FD, K_OFF),
     C(94, "fchmod", 1, K_FD, K_MODE),
+    C(103, "syslog", 1, K_INT, K_OUT, K_LEN),
     C(106, "stat", 3, K_PATH_R, K_OUTS),
     C(107, "lstat", 2, K_PATH_R, K_OUTS),
     C(108, "fstat", 3, K_FD, K_OUTS),
@@ -932,15 +944,27 @@ static const struct call calls[] = {
     C(125, "mprotect", 5, K_ADDR, K_LEN, K_PROT),
     C(132, "getpgid", 1, K_PID),
     C(133, "fchdir", 2, K_FD),
+    C(136, "personality", 1, K_INT),
+    C(138, "setfsuid", 1, K_INT),
+    C(139, "setfsgid", 1, K_INT),
     C(140, "_llseek", 3, K_FD, K_OFF, K_OFF, K_OUTS, K_WHENCE),
     C(141, "getdents", 3, K_FD, K_OUT, K_LEN),
     C(145, "readv", 4, K_FD, K_IOV, K_IOVCNT),
     C(146, "writev", 4, K_FD, K_IOV, K_IOVCNT),
+    C(147, "getsid", 1, K_PID),
     C(162, "nanosleep", 2, K_TS, K_OUTS),
+    C(164, "setresuid", 1, K_INT, K_INT, K_INT),
+    C(165, "getresuid", 1, K_OUTS, K_OUTS, K_OUTS),
     C(168, "poll", 3, K_POLLFDS, K_NFDS, K_POLLMS),
+    C(170, "setresgid", 1, K_INT, K_INT, K_INT),
+    C(171, "getresgid", 1, K_OUTS, K_OUTS, K_OUTS),
+    C(172, "prctl", 2, K_INT, K_OUTS, K_ANY, K_ANY, K_ANY),
     C(173, "rt_sigreturn", 3, K_NONE),
     C(174, "rt_sigaction", 4, K_SIG, K_SIGACT, K_OUTS, K_SIGSETSIZE),
     C(175, "rt_sigprocmask", 3, K_INT, K_SIGSET, K_OUTS, K_SIGSETSIZE),
+    C(176, "rt_sigpending", 1, K_OUTS, K_SIGSETSIZE),
+    C(177, "rt_sigtimedwait", 2, K_SIGSET, K_OUTS, K_TS, K_SIGSETSIZE),
+    C(178, "rt_sigqueueinfo", 1, K_PID, K_SIG, K_OUTS),
     C(180, "pread64", 4, K_FD, K_OUT, K_LEN, K_OFF, K_OFF),
     C(181, "pwrite64", 4, K_FD, K_IN, K_LEN, K_OFF, K_OFF),
     C(183, "getcwd", 2, K_OUT, K_LEN),
@@ -952,14 +976,23 @@ static const struct call calls[] = {
     C(195, "stat64", 3, K_PATH_R, K_OUTS),
     C(196, "lstat64", 2, K_PATH_R, K_OUTS),
     C(197, "fstat64", 3, K_FD, K_OUTS),
+    C(203, "setreuid32", 1, K_INT, K_INT),
+    C(205, "getgroups32", 1, K_INT, K_OUT),
+    C(206, "setgroups32", 1, K_INT, K_IN),
+    C(208, "setresuid32", 1, K_INT, K_INT, K_INT),
+    C(209, "getresuid32", 1, K_OUTS, K_OUTS, K_OUTS),
+    C(213, "setuid32", 1, K_INT),
+    C(215, "setfsuid32", 1, K_INT),
     C(220, "getdents64", 3, K_FD, K_OUT, K_LEN),
     C(221, "fcntl64", 3, K_FD, K_FCNTL, K_FLAGS),
     C(224, "gettid", 1, K_NONE),
+    C(238, "tkill", 1, K_PID, K_SIG),
     C(243, "set_thread_area", 4, K_TLS),
     C(252, "exit_group", 1, K_INT),
     C(258, "set_tid_address", 1, K_OUTS),
     C(265, "clock_gettime", 2, K_CLOCK, K_OUTS),
     C(270, "tgkill", 1, K_PID, K_PID, K_SIG),
+    C(284, "waitid", 1, K_INT, K_PID, K_OUTS, K_WAITOPT, K_OUTS),
     C(295, "openat", 5, K_DIRFD, K_PATH_OPEN, K_OFLAGS, K_MODE),
     C(296, "mkdirat", 3, K_DIRFD, K_PATH_W, K_MODE),
     C(297, "mknodat", 2, K_DIRFD, K_PATH_W, K_MKNODMODE, K_DEV),
@@ -974,6 +1007,8 @@ static const struct call calls[] = {
     C(309, "ppoll", 2, K_POLLFDS, K_NFDS, K_TS, K_SIGSET, K_SIGSETSIZE),
     C(330, "dup3", 3, K_FD, K_FD, K_FLAGS),
     C(331, "pipe2", 3, K_OUTS, K_FLAGS),
+    C(335, "rt_tgsigqueueinfo", 1, K_PID, K_PID, K_SIG, K_OUTS),
+    C(340, "prlimit64", 2, K_PID, K_INT, K_OUTS, K_OUTS),
     C(395, "shmget", 3, K_SHMKEY, K_SHMSIZE, K_SHMFLG),
     C(396, "shmctl", 2, K_SHMID, K_INT, K_OUTS),
     C(397, "shmat", 3, K_SHMID, K_ADDR, K_SHMFLG),
@@ -982,6 +1017,7 @@ static const struct call calls[] = {
     C(407, "clock_nanosleep_time64", 2, K_CLOCK, K_INT, K_TS64, K_OUTS),
     C(414, "ppoll_time64", 2, K_POLLFDS, K_NFDS, K_TS64, K_SIGSET,
       K_SIGSETSIZE),
+    C(421, "rt_sigtimedwait_time64", 1, K_SIGSET, K_OUTS, K_TS64, K_SIGSETSIZE),
     C(SYS_vm_yield_get_block, "vm_yield_get_block", 6, K_YID, K_ANY, K_YID,
       K_ANY, K_ADDR, K_NPAGES),
     C(SYS_vm_forget_block, "vm_forget_block", 2, K_YID, K_ANY),
@@ -1276,8 +1312,25 @@ static const char *deny_reason(const struct gen *g)
 			return "kill target outside the child";
 		break;
 	case 270:
+	case 335: /* rt_tgsigqueueinfo */
 		if (bad_kill_target(a[1]) || bad_kill_target(a[2]))
 			return "kill target outside the child";
+		break;
+	case 178: /* rt_sigqueueinfo */
+		if (bad_kill_target(a[1]))
+			return "kill target outside the child";
+		break;
+	case 340: /* prlimit64 */
+		if (a[1] != 0 && bad_kill_target(a[1]))
+			return "prlimit64 outside the child";
+		break;
+	case 177:
+		if (long_wait_ts(a[3], 0, 1))
+			return "long wait";
+		break;
+	case 421:
+		if (long_wait_ts(a[3], 1, 1))
+			return "long wait";
 		break;
 	case 57: { /* setpgid */
 		int pid = (int)a[1], pgid = (int)a[2];
@@ -1889,7 +1942,11 @@ static int run_one(long k, long ncalls, struct outcome *o)
 	if (pid == 0)
 		child_run(k, ncalls);
 	for (long t = 0; t < (long)opt_timeout * 100; t++) {
-		pid_t r = waitpid(pid, &o->status, WNOHANG);
+		pid_t r = waitpid(pid, &o->status, WNOHANG | WUNTRACED);
+		if (r == pid && WIFSTOPPED(o->status)) {
+			kill(pid, SIGCONT); /* it stopped itself: go on */
+			continue;
+		}
 		if (r == pid) {
 			o->done = 1;
 			break;

@@ -164,6 +164,10 @@ def proc_by_pid(pid):
 
 
 def proc_state(p):
+    """The state's name, or "stopped" for job control's stop (a flag
+    beside the state: kernel/jobctl.c)."""
+    if bool(p["stopped"]) and enum_name(p["state"], "PROC_") != "ZOMBIE":
+        return "stopped"
     return enum_name(p["state"], "PROC_").lower()
 
 
