@@ -330,10 +330,15 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, uint32_t, uset, uint32_t, uold,
 }
 
 /* As on Linux, init gets from other processes only the signals it has
- * a handler for: SIGKILL and SIGSTOP never, default actions never. */
+ * a handler for: SIGKILL and SIGSTOP never, default actions never -
+ * unless it blocks the signal, which then stays pending for
+ * rt_sigtimedwait (busybox's init waits for its signals that way). */
 static bool init_ignores(const struct proc *p, int sig)
 {
-	return p->pid == 1 && sig != 0 &&
-	       (sig == SIGKILL || sig == SIGSTOP ||
-		p->sigactions[sig].handler == SIG_DFL);
+	if (p->pid != 1 || sig == 0)
+		return false;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return true;
+	return p->sigactions[sig].handler == SIG_DFL &&
+	       !(p->sig_blocked & sigbit(sig));
 }

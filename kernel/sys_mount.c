@@ -335,7 +335,8 @@ void kernel_shutdown_fs(void)
 {
 	vfs_sync_all();
 	if (vfs_unmount_all())
-		printk("vfs: some file systems still busy at shutdown\n");
+		printk("vfs: file systems still in use were synced, not "
+		       "unmounted\n");
 }
 
 SYSCALL_DEFINE4(reboot, uint32_t, magic1, uint32_t, magic2, uint32_t, cmd,
