@@ -71,3 +71,31 @@ else
 	echo "FAIL console/exit-status: QEMU status $rc"
 	tail -n 15 "$out" | sed 's/^/    | /'
 fi
+
+# busybox's init on the same archive: a job in the background, then
+# poweroff, which must end the machine with status 0 (QEMU exits 1).
+#   init-jobs       `sleep 100 &` is listed by jobs, killed, waited for (143)
+#   init-poweroff   busybox's poweroff reaches init (a blocked signal it
+#                   takes with rt_sigtimedwait) and powers off
+out=$LOG/console-init.txt
+rm -f "$fifo"
+mkfifo "$fifo"
+INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
+	"$BUILD/kernel.elf" "init=/sbin/init" < "$fifo" > "$out" 2>&1 &
+qpid=$!
+exec 3> "$fifo"
+wait_for '^# ' 1 && printf 'sleep 100 &\n' >&3
+wait_for '^# ' 2 && printf 'jobs\n' >&3
+wait_for 'Running' 1 && printf 'kill %%1; wait %%1; echo done-$?\n' >&3
+wait_for 'done-' 1 && printf 'poweroff\n' >&3
+wait $qpid
+rc=$?
+tr -d '\r' < "$out" > "$out.clean"
+out=$out.clean
+check init-jobs '^done-143'
+if grep -a -q 'reboot: Power down' "$out" && [ $rc -eq 1 ]; then
+	echo "PASS console/init-poweroff"
+else
+	echo "FAIL console/init-poweroff: QEMU status $rc"
+	tail -n 15 "$out" | sed 's/^/    | /'
+fi
