@@ -129,6 +129,46 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags)
 	return 0;
 }
 
+bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n, unsigned flags)
+{
+	uint32_t pte =
+		     flags ? (pa & PAGE_MASK) | (flags & PTE_FLAGS) | PTE_P : 0,
+		 step = flags ? PAGE_SIZE : 0, stale = 0;
+
+	BUG_ON(n && (va >= USER_TOP || n > (USER_TOP - va) / PAGE_SIZE));
+	while (n) {
+		uint32_t *slot = pt_slot(dir, va);
+		uint32_t k = MIN(n, PT_ENTRIES - PT_INDEX(va));
+
+		BUG_ON(!slot);
+		/* One table at a time: a tight loop over its slots. */
+		for (uint32_t i = 0; i < k; i++, pte += step) {
+			uint32_t old = slot[i];
+
+			stale |= (old & PTE_P) && old != pte;
+			slot[i] = pte;
+		}
+		va += k * PAGE_SIZE;
+		n -= k;
+	}
+	return stale;
+}
+
+/* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
+#define PT_FLUSH_PAGES_MAX 8u
+
+void pt_flush_run(paddr_t dir, vaddr_t va, uint32_t n)
+{
+	if (dir != arch_current_pgdir())
+		return;
+	if (n > PT_FLUSH_PAGES_MAX) {
+		arch_tlb_flush_all();
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		arch_tlb_flush_page(va + i * PAGE_SIZE);
+}
+
 void pt_unmap(paddr_t dir, vaddr_t va)
 {
 	uint32_t *slot;

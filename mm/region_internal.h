@@ -4,7 +4,8 @@
  * and the functions that change them. Nothing outside mm/ includes this.
  *
  *   space.c    an address space: its tree of regions, the memory calls
- *              on ranges (unmap, protect, populate), fork, copy-in
+ *              on ranges (unmap, protect, populate), copy-in
+ *   space_bulk.c  fork's copy of a whole space, and its teardown
  *   region.c   a region: a range of one space with one backend
  *   entry.c    a region entry: one region's use of one physical block
  *   block.c    a physical block: pages with a reference count
@@ -47,7 +48,9 @@ struct region_ops {
 	int (*fault)(struct region *r, vaddr_t va, bool write);
 	/* Optional: make [start, end) of r present at once. */
 	int (*populate)(struct region *r, vaddr_t start, vaddr_t end);
-	/* dst is new (fork, remap) and empty: give it src's contents. */
+	/* dst is new (fork, remap) and empty: give it src's contents. May
+	 * take write access from other spaces' PTEs without flushing their
+	 * TLB: the caller flushes (mm_space_fork, once per fork). */
 	int (*copy)(struct region *dst, struct region *src);
 	/* Drop every page of r (unmap, destroy). */
 	void (*release)(struct region *r);
@@ -134,6 +137,11 @@ struct region *region_next(struct region *r);
 /* First region ending above va, or NULL. */
 struct region *region_first_after(struct mm_space *s, vaddr_t va);
 
+/* ---- space_bulk.c ---- */
+
+/* Destroy every region of s, not loaded, whose directory is freed next. */
+void space_drop_regions(struct mm_space *s);
+
 /* ---- region.c ---- */
 
 /* Check prot and the range, then create the (empty) region t in s:
@@ -190,6 +198,9 @@ void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset);
 /* Unmap and free e; drop its block's reference (pages freed at zero). */
 void entry_detach(struct region_entry *e);
+/* Free e without touching its PTEs or its region's tree (both are
+ * being discarded whole); its block loses a reference. */
+void entry_drop(struct region_entry *e);
 /* Remove e and free its block object, keeping the pages (take). The block
  * must have no other reference. */
 void entry_steal(struct region_entry *e);

@@ -78,11 +78,14 @@ struct mm_space *mm_space_new(void)
 }
 
 /* Destroy every region (dropping block references), then the directory
- * with its page tables, then the space. */
+ * with its page tables, then the space. A space not loaded (the usual
+ * case: exit and exec switch away first) is drained in bulk. */
 void mm_space_destroy(struct mm_space *s)
 {
 	struct region *r;
 
+	if (s->pgdir != arch_current_pgdir())
+		space_drop_regions(s);
 	while ((r = region_first(s)))
 		region_destroy(r);
 	pt_free_dir(s->pgdir);
@@ -93,28 +96,6 @@ void mm_space_destroy(struct mm_space *s)
 	if (s->next_space)
 		USE(s->next_space, s->next_space->prev_space = s->prev_space);
 	SLAB_FREE(s);
-}
-
-/* Fork: a new space with a copy of every region; each backend decides
- * what a copy is (copy-on-write blocks, the same shared blocks, the same
- * physical range). */
-struct mm_space *mm_space_fork(struct mm_space *parent)
-{
-	struct mm_space *child = mm_space_new();
-
-	if (!child)
-		return NULL;
-	for (struct region *r = region_first(parent); r; r = region_next(r)) {
-		struct region *nr = region_create(child, r);
-
-		if (!nr || r->ops->copy(nr, r)) {
-			/* Dropping the child's references restores the
-			 * parent's writable PTEs. */
-			mm_space_destroy(child);
-			return NULL;
-		}
-	}
-	return child;
 }
 
 /* Call fn on every region of s in address order (/proc/PID/maps). */

@@ -49,6 +49,16 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags);
  * pt_map() there cannot fail. 0 or -ENOMEM (tables made so far are kept).
  */
 int pt_prepare(paddr_t dir, vaddr_t va, size_t npages);
+/*
+ * Write the n PTEs from va mapping [pa, +n pages) with flags (0: not
+ * present); the tables must exist (pt_prepare). No TLB flush: returns true
+ * if a present PTE changed, for the caller to flush (one per batch).
+ */
+bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n,
+		unsigned flags);
+/* Flush the TLB entries of the n pages from va if dir is loaded: one by
+ * one for a few pages, else the whole user half. */
+void pt_flush_run(paddr_t dir, vaddr_t va, uint32_t n);
 /* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is
  * loaded. */
 void pt_unmap(paddr_t dir, vaddr_t va);
