@@ -101,20 +101,26 @@ struct region_entry *entry_next(struct region_entry *e)
 
 /* ---- page tables ---- */
 
-/* The PTE flags e's pages must have (0: not present). */
-unsigned entry_pte_flags(const struct region_entry *e)
+/* The PTE flags of b's pages in region r when b has refcount users (0:
+ * not present). */
+unsigned block_pte_flags(const struct region *r, const struct phys_block *b,
+			 uint32_t refcount)
 {
-	const struct region *r = e->region;
-	const struct phys_block *b = e->block;
 	unsigned flags = PTE_P | PTE_U;
 
 	if (!(r->prot & PROT_RWX))
 		return 0;
 	/* A COW block shared by several entries stays read-only. */
 	if ((r->prot & PROT_WRITE) &&
-	    (b->share == BLOCK_SHARED || b->refcount == 1))
+	    (b->share == BLOCK_SHARED || refcount == 1))
 		flags |= PTE_W;
 	return flags;
+}
+
+/* The PTE flags e's pages must have (0: not present). */
+unsigned entry_pte_flags(const struct region_entry *e)
+{
+	return block_pte_flags(e->region, e->block, e->block->refcount);
 }
 
 /* Make e's PTEs what entry_pte_flags() says; page tables exist. One

@@ -107,6 +107,16 @@ int pt_prepare(paddr_t dir, vaddr_t va, size_t npages)
 	return 0;
 }
 
+/* Must a TLB entry for old go when the PTE becomes new? Only if old was
+ * present and new moves it or takes a right away: a right added (the
+ * write bit after copy-on-write) shows at the next fault on the page,
+ * which the CPU takes on the stale entry and then drops it. */
+static inline bool pte_stale(uint32_t old, uint32_t new)
+{
+	return (old & PTE_P) && (((old ^ new) & PAGE_MASK) ||
+				 (old & ~new &(PTE_P | PTE_W | PTE_U)));
+}
+
 /* Write a PTE, flushing the stale TLB entry if dir is the loaded one. */
 static void pt_write(paddr_t dir, vaddr_t va, uint32_t *slot, uint32_t pte)
 {
@@ -115,7 +125,7 @@ static void pt_write(paddr_t dir, vaddr_t va, uint32_t *slot, uint32_t pte)
 	if (old == pte)
 		return;
 	*slot = pte;
-	if ((old & PTE_P) && dir == arch_current_pgdir())
+	if (pte_stale(old, pte) && dir == arch_current_pgdir())
 		arch_tlb_flush_page(va);
 }
 
@@ -129,13 +139,33 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags)
 	return 0;
 }
 
+uint32_t *pt_cursor_load(struct pt_cursor *c, vaddr_t va, bool alloc)
+{
+	uint32_t pde;
+
+	BUG_ON(va >= USER_TOP);
+	if (alloc && pt_ensure_table(c->dir, va))
+		return NULL;
+	pde = pt_page(c->dir)[PD_INDEX(va)];
+	c->pdi = PD_INDEX(va);
+	c->table = (pde & PTE_P) ? pt_page(pde) : NULL;
+	return c->table;
+}
+
 bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n, unsigned flags)
 {
-	uint32_t pte =
-		     flags ? (pa & PAGE_MASK) | (flags & PTE_FLAGS) | PTE_P : 0,
-		 step = flags ? PAGE_SIZE : 0, stale = 0;
+	uint32_t pte = pt_make_pte(pa, flags), step = flags ? PAGE_SIZE : 0;
+	bool stale = false;
 
-	BUG_ON(n && (va >= USER_TOP || n > (USER_TOP - va) / PAGE_SIZE));
+	BUG_ON(n && (va >= USER_TOP || n > (USER_TOP - va) >> PAGE_SHIFT));
+	if (n == 1) { /* the common case: a page from a fault */
+		uint32_t *slot = pt_slot(dir, va);
+
+		BUG_ON(!slot);
+		stale = pte_stale(*slot, pte);
+		*slot = pte;
+		return stale;
+	}
 	while (n) {
 		uint32_t *slot = pt_slot(dir, va);
 		uint32_t k = MIN(n, PT_ENTRIES - PT_INDEX(va));
@@ -143,9 +173,7 @@ bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n, unsigned flags)
 		BUG_ON(!slot);
 		/* One table at a time: a tight loop over its slots. */
 		for (uint32_t i = 0; i < k; i++, pte += step) {
-			uint32_t old = slot[i];
-
-			stale |= (old & PTE_P) && old != pte;
+			stale |= pte_stale(slot[i], pte);
 			slot[i] = pte;
 		}
 		va += k * PAGE_SIZE;

@@ -213,6 +213,9 @@ struct region_entry *entry_next(struct region_entry *e);
 /* Rewrite e's PTEs from the region protection and the block state. */
 void entry_sync(struct region_entry *e);
 unsigned entry_pte_flags(const struct region_entry *e);
+/* What entry_pte_flags says for a use of b in r, were refcount its count. */
+unsigned block_pte_flags(const struct region *r, const struct phys_block *b,
+			 uint32_t refcount);
 
 /* Generic block-backed backend hooks (anonymous and shared). */
 int region_copy_entries(struct region *dst, struct region *src);

@@ -57,15 +57,17 @@ void slab_init(void)
 	nr_pages = nr_objects = 0;
 }
 
+/* The class of size: log2 of the power of two that holds it, from 16. */
 static int size_class(size_t size)
 {
-	int shift = SLAB_MIN_SHIFT;
+	unsigned shift;
 
 	if (size == 0 || size > SLAB_MAX_OBJ)
 		return -1;
-	while (((size_t)1 << shift) < size)
-		shift++;
-	return shift - SLAB_MIN_SHIFT;
+	shift = size <= (1u << SLAB_MIN_SHIFT)
+		    ? SLAB_MIN_SHIFT
+		    : 32 - (unsigned)__builtin_clz((unsigned)size - 1);
+	return (int)shift - SLAB_MIN_SHIFT;
 }
 
 static inline void *obj_addr(const struct slab_page *sp, unsigned i)
@@ -254,7 +256,13 @@ static bool slab_grow(unsigned cls)
  */
 static struct slab_page *obj_page(const void *p, const char *op, unsigned *idx)
 {
-	struct slab_page *sp = page_lookup(p);
+	/* The release build trusts that p is in a slab page (its header is
+	 * at the page's start, checked by magic) and skips the index search;
+	 * sanity mode looks p up without touching it. */
+	struct slab_page *sp =
+	    MM_SANITY ? page_lookup(p)
+		      : (struct slab_page *)((uintptr_t)p &
+					     ~(uintptr_t)(PAGE_SIZE - 1));
 	size_t off;
 
 	if (!sp)

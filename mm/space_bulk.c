@@ -6,9 +6,10 @@
  * Guarantees: the result is what copying entry by entry (entry_attach)
  * or destroying entry by entry (entry_detach) gives - the same entries,
  * block references and PTEs - at the cost of one slab object and one pass
- * over the PTEs per entry: a region's entry tree is cloned in shape
- * (avl_clone: no search, no rotation), PTEs are written a page table at a
- * time with no TLB flush, and the parent's TLB is flushed once per fork.
+ * over the PTEs per entry: PTEs are written on both sides in one walk in
+ * address order (a cursor per directory: each page table looked up once),
+ * the region's entry tree is then cloned in shape (avl_clone: no search,
+ * no rotation), and the parent's TLB is flushed once per fork.
  * Teardown drains the trees children first and leaves the dying
  * directory's PTEs alone (pt_free_dir frees the tables). A fork that runs
  * out of memory changes nothing the parent can see.
@@ -19,13 +20,15 @@
 #include <mm/pagetable.h>
 #include "region_internal.h"
 
-/* Blank entries for a copy, and the region they go to. */
-struct entry_pool {
-	struct region_entry *free; /* chained through next_ref */
-	struct region *dst;
+/* A copy in progress: blank entries, where they go, and the two
+ * directories' cursors (both walked in address order). */
+struct region_copy {
+	struct region_entry *free; /* blank entries, chained by next_ref */
+	struct region *dst, *src;
+	struct pt_cursor dc, sc;
 };
 
-/* Free a pool's unused entries. */
+/* Free a copy's unused blank entries. */
 static void pool_free(struct region_entry *list)
 {
 	while (list) {
@@ -36,62 +39,82 @@ static void pool_free(struct region_entry *list)
 	}
 }
 
-/* One blank entry per entry of src, and dst's page tables under each:
- * everything that can fail, done before anything is shared. */
-static int pool_fill(struct entry_pool *p, struct region *src)
+/* The PTEs e's pages get in both regions once dst shares the block: a
+ * COW block loses write access everywhere. dst's tables are allocated. */
+static int copy_ptes(struct region_copy *c, const struct region_entry *e)
 {
-	paddr_t dir = region_pgdir(p->dst);
+	const struct phys_block *b = e->block;
+	uint32_t dpte = pt_make_pte(
+		     b->pa, block_pte_flags(c->dst, b, b->refcount + 1)),
+		 spte = pt_make_pte(
+		     b->pa, block_pte_flags(c->src, b, b->refcount + 1));
+	uint32_t step = PAGE_SIZE;
+	vaddr_t dva = c->dst->start + e->offset, sva = entry_va(e);
 
-	for (struct region_entry *e = entry_first(src); e; e = entry_next(e)) {
+	for (uint32_t i = 0; i < b->npages; i++, dva += step, sva += step) {
+		uint32_t *d = pt_cursor_slot(&c->dc, dva, true);
+		uint32_t *s = pt_cursor_slot(&c->sc, sva, false);
+
+		if (!d)
+			return -ENOMEM;
+		BUG_ON(!s); /* an entry's pages always have their tables */
+		*d = dpte ? dpte + i * step : 0;
+		*s = spte ? spte + i * step : 0;
+	}
+	return 0;
+}
+
+/* One pass over src in address order: a blank entry per entry and the
+ * PTEs on both sides; everything that can fail happens here. */
+static int copy_prepare(struct region_copy *c)
+{
+	for (struct region_entry *e = entry_first(c->src); e;
+	     e = entry_next(e)) {
 		struct region_entry *ne = entry_new(NULL);
 
 		if (!ne)
 			return -ENOMEM;
-		USE(ne, ne->next_ref = p->free);
-		p->free = ne;
-		if (pt_prepare(dir, p->dst->start + e->offset,
-			       e->block->npages))
+		USE(ne, ne->next_ref = c->free);
+		c->free = ne;
+		if (copy_ptes(c, e))
 			return -ENOMEM;
 	}
 	return 0;
 }
 
-/* avl_clone's copy: a pooled entry takes a reference to n's block at
- * n's offset and maps it; a COW block gaining its second user makes the
- * first one read-only (its TLB is flushed by the caller). */
+/* avl_clone's copy: a blank entry takes a reference to n's block at n's
+ * offset (its PTEs are written already). */
 static struct avl_node *copy_entry(const struct avl_node *n, void *ctx)
 {
-	struct entry_pool *p = ctx;
+	struct region_copy *c = ctx;
 	const struct region_entry *src =
 	    container_of(n, struct region_entry, node);
-	struct region_entry *e = p->free, *other;
+	struct region_entry *e = c->free;
 	struct phys_block *b = src->block;
 
-	p->free = e->next_ref;
-	USE(e, e->region = p->dst; e->offset = src->offset; e->block = b;
+	c->free = e->next_ref;
+	USE(e, e->region = c->dst; e->offset = src->offset; e->block = b;
 	    e->next_ref = b->refs);
 	USE(b, b->refs = e; b->refcount++);
-	pt_set_run(region_pgdir(p->dst), entry_va(e), b->pa, b->npages,
-		   entry_pte_flags(e));
-	other = e->next_ref;
-	if (b->share == BLOCK_COW && b->refcount == 2)
-		pt_set_run(region_pgdir(other->region), entry_va(other), b->pa,
-			   b->npages, entry_pte_flags(other));
 	return &e->node;
 }
 
 /* Copy (fork, remap): dst, new and empty, gets a new reference to each of
- * src's blocks, its entry tree shaped like src's. */
+ * src's blocks, its entry tree shaped like src's. On failure src's PTEs
+ * are rewritten from its (unchanged) entries. */
 int region_copy_entries(struct region *dst, struct region *src)
 {
-	struct entry_pool p = {.free = NULL, .dst = dst};
+	struct region_copy c = {.free = NULL, .dst = dst, .src = src};
 
-	if (pool_fill(&p, src)) {
-		pool_free(p.free);
+	pt_cursor_init(&c.dc, region_pgdir(dst));
+	pt_cursor_init(&c.sc, region_pgdir(src));
+	if (copy_prepare(&c)) {
+		pool_free(c.free);
+		region_sync_entries(src);
 		return -ENOMEM;
 	}
-	avl_clone(&dst->entries, &src->entries, copy_entry, &p);
-	BUG_ON(p.free);
+	avl_clone(&dst->entries, &src->entries, copy_entry, &c);
+	BUG_ON(c.free);
 	return 0;
 }
 
