@@ -6,6 +6,7 @@
  *   space.c    an address space: its tree of regions, the memory calls
  *              on ranges (unmap, protect, populate), copy-in
  *   space_bulk.c  fork's copy of a whole space, and its teardown
+ *   space_gap.c   free-gap summaries in the region tree, mm_find_free
  *   region.c   a region: a range of one space with one backend
  *   entry.c    a region entry: one region's use of one physical block
  *   block.c    a physical block: pages with a reference count
@@ -136,6 +137,14 @@ struct region *region_first(struct mm_space *s);
 struct region *region_next(struct region *r);
 /* First region ending above va, or NULL. */
 struct region *region_first_after(struct mm_space *s, vaddr_t va);
+
+/* ---- space_gap.c ---- */
+
+/* The region tree's AVL update hook: r's subtree summary (sub_low,
+ * sub_end, sub_gap) from its children's. */
+void region_gap_update(struct avl_node *n);
+/* Sanity: every summary of sp's region tree is right. */
+void region_gap_sanity(struct sanity *s, struct mm_space *sp);
 
 /* ---- space_bulk.c ---- */
 
