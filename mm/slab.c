@@ -60,14 +60,11 @@ void slab_init(void)
 /* The class of size: log2 of the power of two that holds it, from 16. */
 static int size_class(size_t size)
 {
-	unsigned shift;
-
 	if (size == 0 || size > SLAB_MAX_OBJ)
 		return -1;
-	shift = size <= (1u << SLAB_MIN_SHIFT)
-		    ? SLAB_MIN_SHIFT
-		    : 32 - (unsigned)__builtin_clz((unsigned)size - 1);
-	return (int)shift - SLAB_MIN_SHIFT;
+	if (size <= (1u << SLAB_MIN_SHIFT))
+		return 0;
+	return 32 - __builtin_clz((unsigned)size - 1) - SLAB_MIN_SHIFT;
 }
 
 static inline void *obj_addr(const struct slab_page *sp, unsigned i)
@@ -256,13 +253,11 @@ static bool slab_grow(unsigned cls)
  */
 static struct slab_page *obj_page(const void *p, const char *op, unsigned *idx)
 {
-	/* The release build trusts that p is in a slab page (its header is
-	 * at the page's start, checked by magic) and skips the index search;
-	 * sanity mode looks p up without touching it. */
+	/* Release build: the header starts p's page (magic checked below);
+	 * sanity mode looks p up in the index without touching it. */
 	struct slab_page *sp =
 	    MM_SANITY ? page_lookup(p)
-		      : (struct slab_page *)((uintptr_t)p &
-					     ~(uintptr_t)(PAGE_SIZE - 1));
+		      : (void *)((uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1));
 	size_t off;
 
 	if (!sp)

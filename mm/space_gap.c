@@ -142,7 +142,8 @@ static void gap_sanity_sub(struct sanity *s, const struct avl_node *n)
 	summarise(&want);
 	if (want.sub_low != r->sub_low || want.sub_end != r->sub_end ||
 	    want.sub_gap != r->sub_gap)
-		sanity_fail(s, "region %#x: gap summary %#x/%#x/%#zx, not "
+		sanity_fail(s,
+			    "region %#x: gap summary %#x/%#x/%#zx, not "
 			    "%#x/%#x/%#zx",
 			    r->start, r->sub_low, r->sub_end, r->sub_gap,
 			    want.sub_low, want.sub_end, want.sub_gap);

@@ -98,8 +98,8 @@ static bool queries_agree(struct mm_space *s, uint64_t *seed)
 {
 	for (int q = 0; q < 40; q++) {
 		vaddr_t hint = q == 0 ? 0 : rand_va(seed) - PAGE_SIZE * 4;
-		size_t len = (1 + host_rand(seed) % (q % 4 ? 6 : 40)) *
-			     PAGE_SIZE;
+		size_t len =
+		    (1 + host_rand(seed) % (q % 4 ? 6 : 40)) * PAGE_SIZE;
 
 		if (mm_find_free(s, hint, len) != model_find_free(s, hint, len))
 			return false;
