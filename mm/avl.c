@@ -263,6 +263,60 @@ void avl_propagate(struct avl_tree *t, struct avl_node *n)
 	}
 }
 
+/* Copy the subtree at n under parent; returns the copy's root. */
+static struct avl_node *clone_sub(struct avl_tree *t, const struct avl_node *n,
+				  struct avl_node *parent, avl_copy_fn copy,
+				  void *ctx)
+{
+	struct avl_node *c, *l, *r;
+
+	if (!n)
+		return NULL;
+	c = copy(n, ctx);
+	l = clone_sub(t, n->left, c, copy, ctx);
+	r = clone_sub(t, n->right, c, copy, ctx);
+	wbegin(t, c);
+	c->left = l;
+	c->right = r;
+	c->parent = parent;
+	c->height = n->height;
+	if (t->update)
+		t->update(c);
+	wend(t, c);
+	return c;
+}
+
+void avl_clone(struct avl_tree *dst, const struct avl_tree *src,
+	       avl_copy_fn copy, void *ctx)
+{
+	BUG_ON(dst->root);
+	set_root(dst, clone_sub(dst, src->root, NULL, copy, ctx));
+	add_count(dst, (int)src->count);
+}
+
+/* Children before parents, so fn may free each node it is given. */
+static void drain_sub(struct avl_node *n, avl_visit_fn fn, void *ctx)
+{
+	struct avl_node *l, *r;
+
+	if (!n)
+		return;
+	l = n->left;
+	r = n->right;
+	drain_sub(l, fn, ctx);
+	drain_sub(r, fn, ctx);
+	fn(n, ctx);
+}
+
+void avl_drain(struct avl_tree *t, avl_visit_fn fn, void *ctx)
+{
+	struct avl_node *root = t->root;
+
+	set_root(t, NULL);
+	add_count(t, -(int)t->count);
+	drain_sub(root, fn, ctx);
+}
+
 struct avl_node *avl_find(const struct avl_tree *t, const void *key,
 			  avl_key_fn kf)
 {

@@ -101,36 +101,37 @@ struct region_entry *entry_next(struct region_entry *e)
 
 /* ---- page tables ---- */
 
-/* The PTE flags e's pages must have (0: not present). */
-unsigned entry_pte_flags(const struct region_entry *e)
+/* The PTE flags of b's pages in region r when b has refcount users (0:
+ * not present). */
+unsigned block_pte_flags(const struct region *r, const struct phys_block *b,
+			 uint32_t refcount)
 {
-	const struct region *r = e->region;
-	const struct phys_block *b = e->block;
 	unsigned flags = PTE_P | PTE_U;
 
 	if (!(r->prot & PROT_RWX))
 		return 0;
 	/* A COW block shared by several entries stays read-only. */
 	if ((r->prot & PROT_WRITE) &&
-	    (b->share == BLOCK_SHARED || b->refcount == 1))
+	    (b->share == BLOCK_SHARED || refcount == 1))
 		flags |= PTE_W;
 	return flags;
 }
 
-/* Make e's PTEs what entry_pte_flags() says; page tables exist. */
+/* The PTE flags e's pages must have (0: not present). */
+unsigned entry_pte_flags(const struct region_entry *e)
+{
+	return block_pte_flags(e->region, e->block, e->block->refcount);
+}
+
+/* Make e's PTEs what entry_pte_flags() says; page tables exist. One
+ * pass over the slots, then one flush for the run if it was loaded. */
 void entry_sync(struct region_entry *e)
 {
 	paddr_t dir = region_pgdir(e->region);
-	unsigned flags = entry_pte_flags(e);
-	vaddr_t va = entry_va(e);
+	uint32_t n = e->block->npages;
 
-	for (uint32_t i = 0; i < e->block->npages; i++, va += PAGE_SIZE) {
-		if (flags)
-			BUG_ON(pt_map(dir, va, e->block->pa + i * PAGE_SIZE,
-				      flags));
-		else
-			pt_unmap(dir, va);
-	}
+	if (pt_set_run(dir, entry_va(e), e->block->pa, n, entry_pte_flags(e)))
+		pt_flush_run(dir, entry_va(e), n);
 }
 
 /* ---- attaching and detaching ---- */
@@ -166,18 +167,13 @@ void entry_attach_list(struct region *r, struct region_entry *list,
 	}
 }
 
-/* Unmap e, take it out of its tree and its block's list, free it; the
- * block (one reference fewer) is returned. */
-static struct phys_block *entry_unlink(struct region_entry *e)
+/* Take e off its block's reference list and free it; the block (one
+ * reference fewer) is returned. */
+static struct phys_block *entry_unref(struct region_entry *e)
 {
 	struct phys_block *b = e->block;
 	struct region_entry **pp = &b->refs;
-	paddr_t dir = region_pgdir(e->region);
-	vaddr_t va = entry_va(e);
 
-	for (uint32_t i = 0; i < b->npages; i++)
-		pt_unmap(dir, va + i * PAGE_SIZE);
-	avl_remove(&e->region->entries, &e->node);
 	while (*pp != e) {
 		BUG_ON(!*pp);
 		pp = &(*pp)->next_ref;
@@ -188,18 +184,43 @@ static struct phys_block *entry_unlink(struct region_entry *e)
 	return b;
 }
 
-/* Unmap and free e; the block's last user frees its pages, and a sole
- * survivor of a COW block may write again at once. */
-void entry_detach(struct region_entry *e)
+/* Unmap e, take it out of its tree and its block's list, free it; the
+ * block (one reference fewer) is returned. */
+static struct phys_block *entry_unlink(struct region_entry *e)
 {
-	struct phys_block *b = entry_unlink(e);
+	paddr_t dir = region_pgdir(e->region);
+	vaddr_t va = entry_va(e);
+	uint32_t n = e->block->npages;
 
+	if (pt_set_run(dir, va, 0, n, 0))
+		pt_flush_run(dir, va, n);
+	avl_remove(&e->region->entries, &e->node);
+	return entry_unref(e);
+}
+
+/* b lost a reference: its last user frees its pages, and a sole
+ * survivor of a COW block may write again at once. */
+static void block_put(struct phys_block *b)
+{
 	if (b->refcount == 0) {
 		phys_free(b->pa, b->npages, PHYS_USER);
 		block_free_obj(b);
 	} else if (b->refcount == 1) {
 		block_sync(b);
 	}
+}
+
+/* Unmap and free e; its block loses a reference. */
+void entry_detach(struct region_entry *e)
+{
+	block_put(entry_unlink(e));
+}
+
+/* Free e, whose region's tree and PTEs are being discarded whole (the
+ * space goes with its directory): no PTE or tree edit for e itself. */
+void entry_drop(struct region_entry *e)
+{
+	block_put(entry_unref(e));
 }
 
 /* Take e's pages out of the space without freeing them (yield): the
@@ -211,24 +232,6 @@ void entry_steal(struct region_entry *e)
 }
 
 /* ---- hooks of block-backed backends ---- */
-
-/* Copy (fork, remap): dst gets a new reference to each of src's blocks. */
-int region_copy_entries(struct region *dst, struct region *src)
-{
-	for (struct region_entry *e = entry_first(src); e; e = entry_next(e)) {
-		struct region_entry *ne = entry_new(e->block);
-
-		if (!ne)
-			return -ENOMEM;
-		if (pt_prepare(region_pgdir(dst), dst->start + e->offset,
-			       e->block->npages)) {
-			SLAB_FREE(ne);
-			return -ENOMEM;
-		}
-		entry_attach(dst, ne, e->offset);
-	}
-	return 0;
-}
 
 /* Release: drop every entry (blocks are freed with their last one). */
 void region_release_entries(struct region *r)

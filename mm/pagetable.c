@@ -107,6 +107,16 @@ int pt_prepare(paddr_t dir, vaddr_t va, size_t npages)
 	return 0;
 }
 
+/* Must a TLB entry for old go when the PTE becomes new? Only if old was
+ * present and new moves it or takes a right away: a right added (the
+ * write bit after copy-on-write) shows at the next fault on the page,
+ * which the CPU takes on the stale entry and then drops it. */
+static inline bool pte_stale(uint32_t old, uint32_t new)
+{
+	return (old & PTE_P) && (((old ^ new) & PAGE_MASK) ||
+				 (old & ~new &(PTE_P | PTE_W | PTE_U)));
+}
+
 /* Write a PTE, flushing the stale TLB entry if dir is the loaded one. */
 static void pt_write(paddr_t dir, vaddr_t va, uint32_t *slot, uint32_t pte)
 {
@@ -115,7 +125,7 @@ static void pt_write(paddr_t dir, vaddr_t va, uint32_t *slot, uint32_t pte)
 	if (old == pte)
 		return;
 	*slot = pte;
-	if ((old & PTE_P) && dir == arch_current_pgdir())
+	if (pte_stale(old, pte) && dir == arch_current_pgdir())
 		arch_tlb_flush_page(va);
 }
 
@@ -127,6 +137,64 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags)
 	pt_write(dir, va, pt_slot(dir, va),
 		 (pa & PAGE_MASK) | (flags & PTE_FLAGS) | PTE_P);
 	return 0;
+}
+
+uint32_t *pt_cursor_load(struct pt_cursor *c, vaddr_t va, bool alloc)
+{
+	uint32_t pde;
+
+	BUG_ON(va >= USER_TOP);
+	if (alloc && pt_ensure_table(c->dir, va))
+		return NULL;
+	pde = pt_page(c->dir)[PD_INDEX(va)];
+	c->pdi = PD_INDEX(va);
+	c->table = (pde & PTE_P) ? pt_page(pde) : NULL;
+	return c->table;
+}
+
+bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n, unsigned flags)
+{
+	uint32_t pte = pt_make_pte(pa, flags), step = flags ? PAGE_SIZE : 0;
+	bool stale = false;
+
+	BUG_ON(n && (va >= USER_TOP || n > (USER_TOP - va) >> PAGE_SHIFT));
+	if (n == 1) { /* the common case: a page from a fault */
+		uint32_t *slot = pt_slot(dir, va);
+
+		BUG_ON(!slot);
+		stale = pte_stale(*slot, pte);
+		*slot = pte;
+		return stale;
+	}
+	while (n) {
+		uint32_t *slot = pt_slot(dir, va);
+		uint32_t k = MIN(n, PT_ENTRIES - PT_INDEX(va));
+
+		BUG_ON(!slot);
+		/* One table at a time: a tight loop over its slots. */
+		for (uint32_t i = 0; i < k; i++, pte += step) {
+			stale |= pte_stale(slot[i], pte);
+			slot[i] = pte;
+		}
+		va += k * PAGE_SIZE;
+		n -= k;
+	}
+	return stale;
+}
+
+/* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
+#define PT_FLUSH_PAGES_MAX 8u
+
+void pt_flush_run(paddr_t dir, vaddr_t va, uint32_t n)
+{
+	if (dir != arch_current_pgdir())
+		return;
+	if (n > PT_FLUSH_PAGES_MAX) {
+		arch_tlb_flush_all();
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		arch_tlb_flush_page(va + i * PAGE_SIZE);
 }
 
 void pt_unmap(paddr_t dir, vaddr_t va)

@@ -98,6 +98,7 @@ int region_split(struct region *r, vaddr_t at)
 		r->ops->split(r, nr, cut);
 	region_move_entries(r, nr, cut);
 	USE(r, r->len = cut);
+	avl_propagate(&r->space->regions, &r->node); /* its end moved */
 	return 0;
 }
 
@@ -111,6 +112,7 @@ void region_grow_down(struct region *r, vaddr_t new_start)
 	for (struct region_entry *e = entry_first(r); e; e = entry_next(e))
 		USE(e, e->offset += delta);
 	USE(r, r->start = new_start; r->len += delta);
+	avl_propagate(&r->space->regions, &r->node);
 }
 
 /* Change r's protection and let the backend rewrite its PTEs. */

@@ -4,7 +4,9 @@
  * and the functions that change them. Nothing outside mm/ includes this.
  *
  *   space.c    an address space: its tree of regions, the memory calls
- *              on ranges (unmap, protect, populate), fork, copy-in
+ *              on ranges (unmap, protect, populate), copy-in
+ *   space_bulk.c  fork's copy of a whole space, and its teardown
+ *   space_gap.c   free-gap summaries in the region tree, mm_find_free
  *   region.c   a region: a range of one space with one backend
  *   entry.c    a region entry: one region's use of one physical block
  *   block.c    a physical block: pages with a reference count
@@ -47,7 +49,9 @@ struct region_ops {
 	int (*fault)(struct region *r, vaddr_t va, bool write);
 	/* Optional: make [start, end) of r present at once. */
 	int (*populate)(struct region *r, vaddr_t start, vaddr_t end);
-	/* dst is new (fork, remap) and empty: give it src's contents. */
+	/* dst is new (fork, remap) and empty: give it src's contents. May
+	 * take write access from other spaces' PTEs without flushing their
+	 * TLB: the caller flushes (mm_space_fork, once per fork). */
 	int (*copy)(struct region *dst, struct region *src);
 	/* Drop every page of r (unmap, destroy). */
 	void (*release)(struct region *r);
@@ -134,6 +138,19 @@ struct region *region_next(struct region *r);
 /* First region ending above va, or NULL. */
 struct region *region_first_after(struct mm_space *s, vaddr_t va);
 
+/* ---- space_gap.c ---- */
+
+/* The region tree's AVL update hook: r's subtree summary (sub_low,
+ * sub_end, sub_gap) from its children's. */
+void region_gap_update(struct avl_node *n);
+/* Sanity: every summary of sp's region tree is right. */
+void region_gap_sanity(struct sanity *s, struct mm_space *sp);
+
+/* ---- space_bulk.c ---- */
+
+/* Destroy every region of s, not loaded, whose directory is freed next. */
+void space_drop_regions(struct mm_space *s);
+
 /* ---- region.c ---- */
 
 /* Check prot and the range, then create the (empty) region t in s:
@@ -190,6 +207,9 @@ void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset);
 /* Unmap and free e; drop its block's reference (pages freed at zero). */
 void entry_detach(struct region_entry *e);
+/* Free e without touching its PTEs or its region's tree (both are
+ * being discarded whole); its block loses a reference. */
+void entry_drop(struct region_entry *e);
 /* Remove e and free its block object, keeping the pages (take). The block
  * must have no other reference. */
 void entry_steal(struct region_entry *e);
@@ -202,6 +222,9 @@ struct region_entry *entry_next(struct region_entry *e);
 /* Rewrite e's PTEs from the region protection and the block state. */
 void entry_sync(struct region_entry *e);
 unsigned entry_pte_flags(const struct region_entry *e);
+/* What entry_pte_flags says for a use of b in r, were refcount its count. */
+unsigned block_pte_flags(const struct region *r, const struct phys_block *b,
+			 uint32_t refcount);
 
 /* Generic block-backed backend hooks (anonymous and shared). */
 int region_copy_entries(struct region *dst, struct region *src);

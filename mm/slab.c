@@ -57,15 +57,14 @@ void slab_init(void)
 	nr_pages = nr_objects = 0;
 }
 
+/* The class of size: log2 of the power of two that holds it, from 16. */
 static int size_class(size_t size)
 {
-	int shift = SLAB_MIN_SHIFT;
-
 	if (size == 0 || size > SLAB_MAX_OBJ)
 		return -1;
-	while (((size_t)1 << shift) < size)
-		shift++;
-	return shift - SLAB_MIN_SHIFT;
+	if (size <= (1u << SLAB_MIN_SHIFT))
+		return 0;
+	return 32 - __builtin_clz((unsigned)size - 1) - SLAB_MIN_SHIFT;
 }
 
 static inline void *obj_addr(const struct slab_page *sp, unsigned i)
@@ -254,7 +253,11 @@ static bool slab_grow(unsigned cls)
  */
 static struct slab_page *obj_page(const void *p, const char *op, unsigned *idx)
 {
-	struct slab_page *sp = page_lookup(p);
+	/* Release build: the header starts p's page (magic checked below);
+	 * sanity mode looks p up in the index without touching it. */
+	struct slab_page *sp =
+	    MM_SANITY ? page_lookup(p)
+		      : (void *)((uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1));
 	size_t off;
 
 	if (!sp)

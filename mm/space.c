@@ -70,7 +70,8 @@ struct mm_space *mm_space_new(void)
 		return NULL;
 	}
 	USE(s, s->pgdir = dir; slab_tree_init(&s->regions, region_cmp);
-	    s->prev_space = NULL; s->next_space = spaces);
+	    s->regions.update = region_gap_update; s->prev_space = NULL;
+	    s->next_space = spaces);
 	if (spaces)
 		USE(spaces, spaces->prev_space = s);
 	spaces = s;
@@ -78,11 +79,14 @@ struct mm_space *mm_space_new(void)
 }
 
 /* Destroy every region (dropping block references), then the directory
- * with its page tables, then the space. */
+ * with its page tables, then the space. A space not loaded (the usual
+ * case: exit and exec switch away first) is drained in bulk. */
 void mm_space_destroy(struct mm_space *s)
 {
 	struct region *r;
 
+	if (s->pgdir != arch_current_pgdir())
+		space_drop_regions(s);
 	while ((r = region_first(s)))
 		region_destroy(r);
 	pt_free_dir(s->pgdir);
@@ -93,28 +97,6 @@ void mm_space_destroy(struct mm_space *s)
 	if (s->next_space)
 		USE(s->next_space, s->next_space->prev_space = s->prev_space);
 	SLAB_FREE(s);
-}
-
-/* Fork: a new space with a copy of every region; each backend decides
- * what a copy is (copy-on-write blocks, the same shared blocks, the same
- * physical range). */
-struct mm_space *mm_space_fork(struct mm_space *parent)
-{
-	struct mm_space *child = mm_space_new();
-
-	if (!child)
-		return NULL;
-	for (struct region *r = region_first(parent); r; r = region_next(r)) {
-		struct region *nr = region_create(child, r);
-
-		if (!nr || r->ops->copy(nr, r)) {
-			/* Dropping the child's references restores the
-			 * parent's writable PTEs. */
-			mm_space_destroy(child);
-			return NULL;
-		}
-	}
-	return child;
 }
 
 /* Call fn on every region of s in address order (/proc/PID/maps). */
@@ -178,32 +160,6 @@ bool region_range_free(struct mm_space *s, vaddr_t start, size_t len)
 	struct region *r = region_first_after(s, start);
 
 	return !r || r->start >= start + len;
-}
-
-/* Lowest address a region reserves: a stack reserves room to grow. */
-static vaddr_t region_low(const struct region *r)
-{
-	return (r->flags & REGION_GROWSDOWN) ? r->grow_limit : r->start;
-}
-
-/* First fit in address order from hint, for mmap without MAP_FIXED. */
-vaddr_t mm_find_free(struct mm_space *s, vaddr_t hint, size_t len)
-{
-	vaddr_t va = hint ? hint : MMAP_DEFAULT_BASE;
-
-	if (len == 0 || !PAGE_ALIGNED(len) || len >= USER_TOP || va >= USER_TOP)
-		return 0;
-	va = MAX(PAGE_ROUND_UP(va), PAGE_SIZE);
-	for (struct region *r = region_first_after(s, va);;
-	     r = region_next(r)) {
-		vaddr_t lo = r ? region_low(r) : USER_TOP;
-
-		if (lo >= va && lo - va >= len)
-			return va;
-		if (!r)
-			return 0;
-		va = MAX(va, region_end(r));
-	}
 }
 
 /* Split the regions straddling start or end, so a range call may treat
@@ -375,6 +331,7 @@ static void space_sanity(struct sanity *s, struct mm_space *sp)
 	pt_sanity(s, sp->pgdir);
 	if (!avl_check(&sp->regions))
 		sanity_fail(s, "space %p: region tree broken", (void *)sp);
+	region_gap_sanity(s, sp);
 	for (struct region *r = region_first(sp); r; r = region_next(r)) {
 		if (r->space != sp || !r->ops ||
 		    region_check_range(r->start, r->len) || r->start < prev_end)

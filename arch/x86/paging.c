@@ -143,6 +143,12 @@ void arch_tlb_flush_page(vaddr_t va)
 	invlpg(va);
 }
 
+/* Reloading CR3 drops every non-global entry: the user half. */
+void arch_tlb_flush_all(void)
+{
+	write_cr3(read_cr3());
+}
+
 paddr_t arch_current_pgdir(void)
 {
 	return read_cr3();

@@ -25,6 +25,8 @@ void arch_kunmap(void *va);
 
 /* TLB maintenance for the current address space. */
 void arch_tlb_flush_page(vaddr_t va);
+/* Every user-half entry (a CR3 reload; kernel mappings are global). */
+void arch_tlb_flush_all(void);
 
 /* Page directory currently loaded (CR3), and loading another one. */
 paddr_t arch_current_pgdir(void);

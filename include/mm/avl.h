@@ -56,6 +56,21 @@ void avl_replace(struct avl_tree *t, struct avl_node *old,
  */
 void avl_propagate(struct avl_tree *t, struct avl_node *n);
 
+/* The node standing for n in a copy of n's tree (avl_clone). */
+typedef struct avl_node *(*avl_copy_fn)(const struct avl_node *n, void *ctx);
+/*
+ * Give the empty tree dst the shape of src, in O(n) with no comparison or
+ * rotation: copy(n, ctx) returns a node (not in any tree) whose key orders
+ * like n's against the others. Heights are copied; summaries recomputed.
+ */
+void avl_clone(struct avl_tree *dst, const struct avl_tree *src,
+	       avl_copy_fn copy, void *ctx);
+
+typedef void (*avl_visit_fn)(struct avl_node *n, void *ctx);
+/* Empty t and hand every node to fn, children before their parent (fn
+ * may free the node), in O(n) with no rebalancing. */
+void avl_drain(struct avl_tree *t, avl_visit_fn fn, void *ctx);
+
 struct avl_node *avl_find(const struct avl_tree *t, const void *key,
 			  avl_key_fn kf);
 /* Greatest node with key <= key, or NULL. */

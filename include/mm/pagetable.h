@@ -49,6 +49,53 @@ int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags);
  * pt_map() there cannot fail. 0 or -ENOMEM (tables made so far are kept).
  */
 int pt_prepare(paddr_t dir, vaddr_t va, size_t npages);
+/*
+ * Write the n PTEs from va mapping [pa, +n pages) with flags (0: not
+ * present); the tables must exist (pt_prepare). No TLB flush: returns true
+ * if a present PTE changed, for the caller to flush (one per batch).
+ */
+bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n,
+		unsigned flags);
+/* Flush the TLB entries of the n pages from va if dir is loaded: one by
+ * one for a few pages, else the whole user half. */
+void pt_flush_run(paddr_t dir, vaddr_t va, uint32_t n);
+/*
+ * A cursor over one directory's PTE slots: it remembers the page table it
+ * used last, so a walk in address order looks each table up once (fork).
+ */
+struct pt_cursor {
+	paddr_t dir;
+	uint32_t pdi;	 /* directory index of table, or ~0 */
+	uint32_t *table; /* the page table of pdi (NULL: none) */
+};
+
+static inline void pt_cursor_init(struct pt_cursor *c, paddr_t dir)
+{
+	c->dir = dir;
+	c->pdi = ~0u;
+	c->table = NULL;
+}
+
+/* Point c at va's page table, allocating it if alloc; NULL if there is
+ * none (or no memory). */
+uint32_t *pt_cursor_load(struct pt_cursor *c, vaddr_t va, bool alloc);
+
+/* The PTE slot of user address va (a table allocated if alloc), or NULL. */
+static inline uint32_t *pt_cursor_slot(struct pt_cursor *c, vaddr_t va,
+				       bool alloc)
+{
+	uint32_t *t =
+	    PD_INDEX(va) == c->pdi ? c->table : pt_cursor_load(c, va, alloc);
+
+	return t ? t + PT_INDEX(va) : NULL;
+}
+
+/* The PTE mapping pa with flags (0 flags: not present). */
+static inline uint32_t pt_make_pte(paddr_t pa, unsigned flags)
+{
+	return flags ? (pa & PAGE_MASK) | (flags & PTE_FLAGS) | PTE_P : 0;
+}
+
 /* Remove the mapping of va (no-op if none); flushes the TLB entry if dir is
  * loaded. */
 void pt_unmap(paddr_t dir, vaddr_t va);

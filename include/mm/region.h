@@ -43,6 +43,11 @@ struct region {
 	vaddr_t grow_limit;	      /* REGION_GROWSDOWN: lowest start */
 	struct avl_tree entries;      /* region entries, keyed by offset */
 	struct mm_space *space;
+	/* Summary of this region's subtree of space->regions (mm/space_gap.c):
+	 * the lowest reserved address of its first region, the end of its
+	 * last, and the largest free gap between two of its regions. */
+	vaddr_t sub_low, sub_end;
+	size_t sub_gap;
 };
 
 struct mm_space {

@@ -1,6 +1,7 @@
 /*
  * host_bench.c - host micro-benchmarks for the memory manager: physical
- * allocation with a growing number of free ranges, and region lookup.
+ * allocation with a growing number of free ranges, region lookup, free
+ * space search among many regions, and fork of a space with N pages.
  *
  * Standalone (no test runner); built with -O2, no sanitizers and
  * MM_SANITY=0. Times come from arch_cycles(), nanoseconds on the host.
@@ -8,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <arch/hooks.h>
 #include <mm/phys.h>
 #include <mm/region.h>
@@ -26,6 +28,18 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags) __attribute__((weak));
 struct region *mm_find_region(struct mm_space *s, vaddr_t va)
     __attribute__((weak));
+vaddr_t mm_find_free(struct mm_space *s, vaddr_t hint, size_t len)
+    __attribute__((weak));
+struct mm_space *mm_space_fork(struct mm_space *parent) __attribute__((weak));
+void mm_space_destroy(struct mm_space *s) __attribute__((weak));
+int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
+    __attribute__((weak));
+
+/* The file systems linked in with mm/ stamp times; the bench uses none. */
+uint32_t fs_clock_now(void)
+{
+	return 0;
+}
 
 /* host_printk.c reports panics inside tests here; the bench has none. */
 void test_fail(const char *file, int line, const char *fmt, ...)
@@ -162,14 +176,101 @@ static void bench_regions(void)
 	}
 }
 
-int main(void)
+/* A space with n one-page regions a page apart from base (alternately
+ * read-only and read-write, so nothing could merge); NULL on failure. */
+static struct mm_space *space_with_regions(size_t n, vaddr_t base)
 {
+	struct mm_space *s;
+
+	host_mm_reset_empty();
+	phys_add_range(PG(16), ARENA_PAGES - 16);
+	s = mm_space_new();
+	for (size_t r = 0; s && r < n; r++)
+		if (mm_map_anon(s, base + r * 2 * PAGE_SIZE, PAGE_SIZE,
+				r % 2 ? PROT_READ : PROT_READ | PROT_WRITE, 0))
+			s = NULL;
+	return s;
+}
+
+/*
+ * ==== bench_find_free(): room for a new mapping ====
+ * mm_find_free of one page (no hint) among 10 .. 100,000 regions that
+ * leave no room between them: the answer is above the last one.
+ */
+static void bench_find_free(void)
+{
+	static const size_t counts[] = {10, 1000, 100000};
+	const unsigned long iters = 20000;
+
+	if (!mm_space_new || !mm_map_anon || !mm_find_free)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(counts); i++) {
+		struct mm_space *s =
+		    space_with_regions(counts[i], MMAP_DEFAULT_BASE);
+		vaddr_t want = MMAP_DEFAULT_BASE + counts[i] * 2 * PAGE_SIZE;
+		unsigned long ok = 0;
+		uint64_t t0 = arch_cycles();
+
+		for (unsigned long k = 0; s && k < iters; k++)
+			ok += mm_find_free(s, 0, 2 * PAGE_SIZE) ==
+			      want - PAGE_SIZE;
+		row("mm_find_free 2 pages", counts[i], iters,
+		    ok == iters ? (double)(arch_cycles() - t0) / iters : -1);
+	}
+}
+
+/*
+ * ==== bench_fork(): fork of a space with N touched pages ====
+ * mm_space_fork then mm_space_destroy of the child (what fork + exit
+ * cost the memory manager), per touched page.
+ */
+static void bench_fork(void)
+{
+	static const size_t pages[] = {256, 4096};
+	const vaddr_t base = 0x10000000;
+	const unsigned long iters = 50;
+
+	if (!mm_space_fork || !mm_space_destroy || !mm_handle_fault)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(pages); i++) {
+		struct mm_space *s = space_with_regions(0, base), *c;
+		uint64_t t0;
+		bool ok = s && !mm_map_anon(s, base, pages[i] * PAGE_SIZE,
+					    PROT_READ | PROT_WRITE, 0);
+
+		for (size_t p = 0; ok && p < pages[i]; p++)
+			ok = !mm_handle_fault(s, base + p * PAGE_SIZE, true);
+		t0 = arch_cycles();
+		for (unsigned long k = 0; ok && k < iters; k++) {
+			c = mm_space_fork(s);
+			ok = c != NULL;
+			if (c)
+				mm_space_destroy(c);
+		}
+		row("fork+destroy, per page", pages[i], iters,
+		    ok ? (double)(arch_cycles() - t0) / iters / pages[i] : -1);
+	}
+}
+
+/* With an argument, only the benchmarks whose name contains it run
+ * (phys, regions, find_free, fork): for profiling one of them. */
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*fn)(void);
+	} benches[] = {{"phys", bench_phys},
+		       {"regions", bench_regions},
+		       {"find_free", bench_find_free},
+		       {"fork", bench_fork}};
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("%-34s %9s %10s %10s\n", "operation", "ranges", "count",
 	       "ns/op");
 	printf("%-34s %9s %10s %10s\n", "---------", "------", "-----",
 	       "-----");
-	bench_phys();
-	bench_regions();
+	for (size_t i = 0; i < ARRAY_SIZE(benches); i++)
+		if (argc < 2 || strstr(benches[i].name, argv[1]))
+			benches[i].fn();
 	return 0;
 }

@@ -96,6 +96,11 @@ void arch_tlb_flush_page(vaddr_t va)
 	host_tlb_flushes++;
 }
 
+void arch_tlb_flush_all(void)
+{
+	host_tlb_flushes++;
+}
+
 paddr_t arch_current_pgdir(void)
 {
 	return cur_dir;

@@ -1,7 +1,8 @@
 /*
  * test_avl.c - host tests for the intrusive AVL tree (mm/avl.c): random
  * operation sequences against a sorted-array model, subtree-size
- * augmentation, and write hooks checked with real page protection.
+ * augmentation, cloning and draining whole trees, and write hooks checked
+ * with real page protection.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -263,6 +264,86 @@ TEST(avl_sequential_and_drain)
 	}
 	CHECK(tree_matches(&t, &model));
 	CHECK(avl_first(&t) == NULL && avl_last(&t) == NULL);
+}
+
+/* The clone's items: twins of items[] (same keys), for avl_clone. */
+static struct item twins[NKEYS];
+static unsigned long twin_copies;
+
+static struct avl_node *copy_twin(const struct avl_node *n, void *ctx)
+{
+	int k = avl_entry(n, struct item, node)->key;
+	struct item *it = &twins[k];
+
+	(void)ctx;
+	twin_copies++;
+	memset(it, 0xa5, sizeof(*it)); /* links must all be written */
+	it->key = k;
+	it->size = 0;
+	return &it->node;
+}
+
+static unsigned long drained;
+static bool drain_order_ok;
+
+/* Children come before their parent: each visited node's children were
+ * visited already (marked by in_tree = false). */
+static void drain_one(struct avl_node *n, void *ctx)
+{
+	struct item *it = avl_entry(n, struct item, node);
+
+	(void)ctx;
+	if ((n->left && avl_entry(n->left, struct item, node)->in_tree) ||
+	    (n->right && avl_entry(n->right, struct item, node)->in_tree))
+		drain_order_ok = false;
+	it->in_tree = false;
+	drained++;
+}
+
+TEST(avl_clone_and_drain_random)
+{
+	static const uint64_t seeds[] = {3, 99, 0xfeedface};
+
+	for (size_t s = 0; s < ARRAY_SIZE(seeds); s++) {
+		struct avl_tree t, c;
+		uint64_t seed = seeds[s];
+
+		setup(&t);
+		for (int op = 0; op < 4000 + (int)s * 1000; op++)
+			CHECK(random_op(&t, &seed, NKEYS));
+		avl_init(&c, item_cmp);
+		c.update = item_update;
+		twin_copies = 0;
+		avl_clone(&c, &t, copy_twin, NULL);
+		/* Same keys in the same order, a valid tree, sizes kept. */
+		CHECK_EQ(twin_copies, model.n);
+		CHECK(tree_matches(&c, &model));
+		CHECK(tree_matches(&t, &model));
+		for (struct avl_node *n = avl_first(&c); n; n = avl_next(n))
+			CHECK(avl_entry(n, struct item, node) ==
+			      &twins[key_of(n)]);
+		/* The clone takes inserts and removes like any tree. */
+		for (int op = 0; op < 2000; op++) {
+			int k = (int)(host_rand(&seed) % NKEYS);
+			struct avl_node *n = avl_find(&c, &k, item_key);
+
+			twins[k].key = k;
+			if (n)
+				avl_remove(&c, n);
+			else
+				CHECK_EQ(avl_insert(&c, &twins[k].node), 0);
+		}
+		CHECK(avl_check(&c) && sizes_ok(c.root));
+		/* Drain: every node once, children first, tree empty. */
+		for (struct avl_node *n = avl_first(&t); n; n = avl_next(n))
+			avl_entry(n, struct item, node)->in_tree = true;
+		drained = 0;
+		drain_order_ok = true;
+		avl_drain(&t, drain_one, NULL);
+		CHECK_EQ(drained, model.n);
+		CHECK(drain_order_ok);
+		CHECK(t.root == NULL && t.count == 0 && avl_first(&t) == NULL);
+	}
 }
 
 TEST(avl_empty_and_duplicate)

@@ -179,9 +179,15 @@ TEST(pagetable_tlb_flush_only_loaded)
 	f = host_tlb_flushes;
 	pt_map(a, 0x2000, 0x9000, PTE_U); /* unchanged: no flush */
 	CHECK_EQ(host_tlb_flushes, f);
+	/* A right added needs no flush (the next fault drops the stale
+	 * entry); a right taken away does. */
 	CHECK_EQ(pt_protect(a, 0x2000, PTE_U | PTE_W), 0);
+	CHECK_EQ(host_tlb_flushes, f);
+	CHECK_EQ(pt_protect(a, 0x2000, PTE_U), 0);
 	CHECK_EQ(host_tlb_flushes, f + 1);
+	CHECK_EQ(pt_protect(a, 0x2000, PTE_U | PTE_W), 0);
 	CHECK_EQ(pt_protect(b, 0x2000, PTE_U | PTE_W), 0);
+	CHECK_EQ(pt_protect(b, 0x2000, PTE_U), 0);
 	pt_unmap(b, 0x2000);
 	CHECK_EQ(host_tlb_flushes, f + 1);
 	pt_unmap(a, 0x2000);
