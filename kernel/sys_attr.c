@@ -76,8 +76,8 @@ SYSCALL_DEFINE2(fchmod, int, fd, uint32_t, mode)
 static long chown_vnode(struct vnode *v, uint32_t uid, uint32_t gid)
 {
 	struct vattr va = {.uid = uid, .gid = gid};
-	unsigned mask = (uid != ~0u ? VATTR_UID : 0) |
-			(gid != ~0u ? VATTR_GID : 0);
+	unsigned mask =
+	    (uid != ~0u ? VATTR_UID : 0) | (gid != ~0u ? VATTR_GID : 0);
 
 	if (!mask) {
 		vnode_put(v);
@@ -160,8 +160,8 @@ static long do_faccessat(int dirfd, uint32_t path, uint32_t mode,
 
 	if (mode & ~7u)
 		return -EINVAL;
-	if (flags & ~(uint32_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW |
-				AT_EMPTY_PATH))
+	if (flags &
+	    ~(uint32_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	err = lookup_user(dirfd, path, flags & AT_SYMLINK_NOFOLLOW,
 			  flags & AT_EMPTY_PATH, &v);
@@ -317,8 +317,8 @@ static long utimensat_common(int dirfd, uint32_t path, uint32_t utimes,
 		if (time64 && copy_from_user(&t64, (void *)(utimes + 16 * i),
 					     sizeof(t64)))
 			return -EFAULT;
-		if (!time64 && copy_from_user(t32, (void *)(utimes + 8 * i),
-					      sizeof(t32)))
+		if (!time64 &&
+		    copy_from_user(t32, (void *)(utimes + 8 * i), sizeof(t32)))
 			return -EFAULT;
 		sec[i] = time64 ? t64.sec : t32[0];
 		nsec[i] = time64 ? (uint32_t)t64.nsec : (uint32_t)t32[1];

@@ -201,9 +201,12 @@ _Static_assert(sizeof(struct statfs_u) == 64, "statfs layout");
 static long put_statfs(uint32_t ubuf, const struct vstatfs *st, bool is64)
 {
 	struct statfs64_u s64 = {
-	    st->type,  st->bsize,     st->blocks,  st->bfree,
-	    st->bavail, st->files,    st->ffree,   {st->fsid[0], st->fsid[1]},
-	    st->namelen, st->frsize ? st->frsize : st->bsize, st->flags, {0}};
+	    st->type,	 st->bsize,
+	    st->blocks,	 st->bfree,
+	    st->bavail,	 st->files,
+	    st->ffree,	 {st->fsid[0], st->fsid[1]},
+	    st->namelen, st->frsize ? st->frsize : st->bsize,
+	    st->flags,	 {0}};
 	struct statfs_u s;
 
 	if (is64)

@@ -67,7 +67,8 @@ static void test_mounts(void)
 	CHECK(!file_has("/proc/mounts", DIR_A "/mnt"), "mount still listed");
 	CHECK_ERR(umount(DIR_A "/mnt"), EINVAL);
 	CHECK_SYS(statfs("/proc", &st));
-	CHECK((unsigned)st.f_type == 0x9fa0u, "proc f_type %lx", (unsigned long)st.f_type);
+	CHECK((unsigned)st.f_type == 0x9fa0u, "proc f_type %lx",
+	      (unsigned long)st.f_type);
 }
 
 static void test_cwd(void)
