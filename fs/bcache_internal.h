@@ -14,7 +14,7 @@ extern struct buf *bcache_hash[BCACHE_HASH_SIZE];
 extern struct bcache_stats bstats; /* counters; sizes filled on demand */
 
 /* Every level-1 buffer, through the hash chains. */
-#define FOR_EACH_BUF(b)                                     \
+#define FOR_EACH_BUF(b)                                    \
 	for (unsigned _h = 0; _h < BCACHE_HASH_SIZE; _h++) \
 		for (struct buf *b = bcache_hash[_h]; b; b = b->hnext)
 

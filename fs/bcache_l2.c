@@ -22,7 +22,7 @@
 #define ID_SIZE_SHIFT 32
 
 static bool l2_on = true;
-static uint32_t l2_gen;		/* bumped by bcache_init(): owners restart */
+static uint32_t l2_gen;		 /* bumped by bcache_init(): owners restart */
 static struct blockdev *l2_devs; /* devices with an owner of this gen */
 static uint64_t l2_takes;
 
@@ -115,9 +115,8 @@ void l2_forget(struct blockdev *dev, uint32_t first, uint32_t last)
 	uint32_t size = dev->cache.bsize;
 
 	if (owner && size)
-		bstats.forgets +=
-		    ycache_forget_range(owner, block_id(size, first),
-					block_id(size, last));
+		bstats.forgets += ycache_forget_range(
+		    owner, block_id(size, first), block_id(size, last));
 }
 
 void l2_forget_dev(struct blockdev *dev)

@@ -163,6 +163,7 @@ void vfs_init(void)
 	if (ramfs_register() || procfs_register())
 		panic("vfs: cannot register the file system types");
 	vfs_set_special_open(dev_open);
+	writeback_init();
 	if (mount_disk_root()) {
 		release_modules();
 		mount_if_dir("/dev", "tmpfs");

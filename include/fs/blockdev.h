@@ -26,9 +26,9 @@ struct blockdev_ops {
 
 /* The block cache's state for a device (fs/bcache_l2.c); zero at first. */
 struct bdev_cache {
-	uint32_t owner;	       /* its level-2 owner in the yielded-block cache */
-	uint32_t gen;	       /* bcache_init() generation the owner is from */
-	uint32_t bsize;	       /* the block size both levels hold now, or 0 */
+	uint32_t owner; /* its level-2 owner in the yielded-block cache */
+	uint32_t gen;	/* bcache_init() generation the owner is from */
+	uint32_t bsize; /* the block size both levels hold now, or 0 */
 	struct blockdev *next; /* devices with an owner: bcache's list */
 };
 

@@ -68,8 +68,7 @@ static void rd_close(struct ramdisk *r)
 
 static bool same_as_disk(struct ramdisk *r, const struct buf *b)
 {
-	return !memcmp(b->data, r->bytes + (size_t)b->blkno * b->size,
-		       b->size);
+	return !memcmp(b->data, r->bytes + (size_t)b->blkno * b->size, b->size);
 }
 
 static void stats(struct bcache_stats *st)
