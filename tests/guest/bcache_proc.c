@@ -6,8 +6,8 @@
 #include "guest.h"
 
 static const char *const names[] = {
-    "l1_hits",	  "l1_misses", "l2_hits",   "l2_misses",
-    "disk_reads", "disk_writes", "l1_blocks", "l1_dirty",
+    "l1_hits",	  "l1_misses",	  "l2_hits",   "l2_misses",
+    "disk_reads", "disk_writes",  "l1_blocks", "l1_dirty",
     "l2_blocks",  "l2_evictions", "forgets",
 };
 
@@ -61,11 +61,11 @@ int main(void)
 	need_vmkernel();
 	slurp("/proc/fs/bcache", text, sizeof(text));
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		CHECK(counter(text, names[i]) >= 0, "no %s in:\n%s", names[i],
-		      text);
+		CHECK(counter(text, names[i]) >= 0, "no %s in: %.120s",
+		      names[i], text);
 	slurp("/proc/meminfo", text, sizeof(text));
 	CHECK(strstr(text, "Buffers:") && strstr(text, "Cached:"),
-	      "meminfo: %s", text);
+	      "meminfo: %.120s", text);
 	drop("3\n", 0);
 	drop("x", EINVAL);
 	slurp("/proc/fs/bcache", text, sizeof(text));
