@@ -1,6 +1,7 @@
 /*
  * host_bench.c - host micro-benchmarks for the memory manager: physical
- * allocation with a growing number of free ranges, and region lookup.
+ * allocation with a growing number of free ranges, region lookup, and
+ * the block cache (host_bcache.c).
  *
  * Standalone (no test runner); built with -O2, no sanitizers and
  * MM_SANITY=0. Times come from arch_cycles(), nanoseconds on the host.
@@ -26,6 +27,9 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags) __attribute__((weak));
 struct region *mm_find_region(struct mm_space *s, vaddr_t va)
     __attribute__((weak));
+
+/* tests/bench/host_bcache.c */
+void bench_bcache(void);
 
 /* host_printk.c reports panics inside tests here; the bench has none. */
 void test_fail(const char *file, int line, const char *fmt, ...)
@@ -171,5 +175,7 @@ int main(void)
 	       "-----");
 	bench_phys();
 	bench_regions();
+	host_mm_reset(16, ARENA_PAGES - 16);
+	bench_bcache();
 	return 0;
 }
