@@ -65,7 +65,8 @@ static double one_pass(struct blockdev *dev, uint64_t *reads, uint64_t *hits)
 	bcache_get_stats(&s1);
 	*reads = s1.reads - s0.reads;
 	*hits = s1.l2_hits - s0.l2_hits;
-	return sum == ~0u ? -1 : (double)t0 / (FILE_BLOCKS * 4096.0 / (1 << 20));
+	return sum == ~0u ? -1
+			  : (double)t0 / (FILE_BLOCKS * 4096.0 / (1 << 20));
 }
 
 static void passes(struct blockdev *dev, bool l2)

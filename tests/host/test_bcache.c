@@ -21,6 +21,8 @@ struct ramdisk {
 	struct blockdev dev;
 	unsigned char *bytes;
 	unsigned long reads, writes; /* transfers */
+	/* Another process running while a write sleeps (called once). */
+	void (*during_write)(struct ramdisk *r);
 };
 
 static int rd_read(struct blockdev *d, uint64_t sector, uint32_t count,
@@ -38,8 +40,13 @@ static int rd_write(struct blockdev *d, uint64_t sector, uint32_t count,
 {
 	struct ramdisk *r = d->priv;
 
+	void (*hook)(struct ramdisk * r) = r->during_write;
+
 	r->writes++;
 	memcpy(r->bytes + sector * 512, buf, (size_t)count * 512);
+	r->during_write = NULL;
+	if (hook)
+		hook(r);
 	return 0;
 }
 
@@ -254,6 +261,37 @@ TEST(bcache_flush_writes_old_dirty_data)
 	CHECK(r.bytes[4 * 4096] != 0x44);
 	CHECK_EQ(bcache_flush_old(t0 + 5, BCACHE_FLUSH_AGE), 1);
 	CHECK_EQ(r.bytes[4 * 4096], 0x44);
+	rd_close(&r);
+}
+
+/* While block 6 is being written, another writer changes it again. */
+static void rewrite_block6(struct ramdisk *r)
+{
+	struct buf *b = bread(&r->dev, 6, 4096);
+
+	((unsigned char *)b->data)[0] = 0x22;
+	bdirty(b);
+	brelse(b);
+}
+
+TEST(bcache_redirty_during_write_stays_dirty)
+{
+	struct ramdisk r;
+	struct bcache_stats st;
+	struct buf *b;
+
+	rd_open(&r, 8);
+	b = bread(&r.dev, 6, 4096);
+	memset(b->data, 0x11, 4096);
+	bdirty(b);
+	brelse(b);
+	r.during_write = rewrite_block6;
+	CHECK_EQ(bcache_flush_old(~0u, 0), 1);
+	CHECK_EQ(r.bytes[6 * 4096], 0x11);
+	stats(&st);
+	CHECK_EQ(st.dirty, 1); /* the second change is not lost */
+	CHECK_EQ(bsync_dev(&r.dev), 0);
+	CHECK_EQ(r.bytes[6 * 4096], 0x22);
 	rd_close(&r);
 }
 
