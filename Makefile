@@ -35,12 +35,20 @@ BENCH_SRC := $(wildcard tests/bench/host_*.c)
 KERNEL := $(BUILD)/kernel.elf
 ISO := $(BUILD)/os.iso
 INITRD := $(BUILD)/initrd.cpio
-# The first program, and a directory copied over the root file system.
-INIT ?= /bin/sh
+# make run: the first program (default /sbin/init on the disk root, /bin/sh
+# on the archive), a directory copied over the archive (implies ROOT=initrd),
+# the root disk image (default $(BUILD)/disk.img), ROOT=initrd for the
+# in-memory root, and more kernel options. README has the table.
+INIT ?=
 INITRD_EXTRA ?=
+DISK ?=
+ROOT ?=
+CMDLINE ?=
+RUN_ENV = BUILD=$(BUILD) MEM=$(MEM) INIT=$(INIT) INITRD_EXTRA=$(INITRD_EXTRA) \
+	DISK=$(DISK) ROOT=$(ROOT) CMDLINE="$(CMDLINE)"
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
-.PHONY: all kernel iso run run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz host-tests help clean deps format format-check FORCE
+.PHONY: all kernel iso run disk-reset run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz host-tests help clean deps format format-check FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -49,9 +57,17 @@ help:
 	@echo "  all         build the kernel, the ISO and the host tests (default)"
 	@echo "  kernel      build $(BUILD)/kernel.elf only"
 	@echo "  iso         build the GRUB rescue ISO $(BUILD)/os.iso"
-	@echo "  run         boot the ISO in QEMU on the serial console (MEM=$(MEM) MiB);"
-	@echo "              INIT=/path (first program, default /bin/sh), INITRD_EXTRA=dir"
-	@echo "  run-kernel  boot with QEMU -kernel (faster; CMDLINE='...' to pass options)"
+	@echo "  run         boot the ISO in QEMU on the serial console, root on the ext2"
+	@echo "              disk $(BUILD)/disk.img (made on first use, kept, also by"
+	@echo "              clean); exits with the first program's status. Variables:"
+	@echo "              DISK=img     boot from this ext2 image instead"
+	@echo "              INIT=/path   first program (/sbin/init; /bin/sh on ROOT=initrd)"
+	@echo "              ROOT=initrd  the in-memory root from the boot archive"
+	@echo "              INITRD_EXTRA=dir  copied over the archive (implies ROOT=initrd)"
+	@echo "              MEM=n        MiB of memory (default $(MEM))"
+	@echo "              CMDLINE='..' more kernel options (bcache.size=, failpage= ...)"
+	@echo "  disk-reset  make $(BUILD)/disk.img again from the boot tree"
+	@echo "  run-kernel  boot with QEMU -kernel and the archive as root (faster)"
 	@echo "  debug       boot what run boots, halted, and attach GDB with the"
 	@echo "              helpers of scripts/gdb/ (serial: build/debug-serial.txt)"
 	@echo "  debug-qemu  the same QEMU with the serial console here; then"
@@ -67,7 +83,7 @@ help:
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
 	@echo "  format      clang-format every C file"
 	@echo "  format-check  list the C files clang-format would change (fails if any)"
-	@echo "  clean       remove $(BUILD)/"
+	@echo "  clean       remove $(BUILD)/ but the root disk $(BUILD)/disk.img"
 
 deps:
 	@scripts/deps.sh
@@ -77,7 +93,7 @@ iso: $(ISO)
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(KCC) $(KCFLAGS) -MMD -c $< -o $@
+	$(KCC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/k/%.o: %.asm
 	@mkdir -p $(dir $@)
@@ -107,7 +123,7 @@ $(INITRD): $(GUEST_SRC) scripts/mkinitrd.sh FORCE
 	@scripts/mkinitrd.sh $@ $(INITRD_EXTRA)
 
 $(ISO): $(KERNEL) $(INITRD) boot/grub.cfg scripts/mkiso.sh
-	scripts/mkiso.sh $(KERNEL) $@ $(INITRD) "init=$(INIT)"
+	scripts/mkiso.sh $(KERNEL) $@ $(INITRD) "root=initrd init=$(or $(INIT),/bin/sh)"
 
 FORCE:
 
@@ -122,21 +138,23 @@ $(BUILD)/host-bench: $(HOST_SRC) $(BENCH_SRC) $(wildcard include/*/*.h include/*
 host-tests: $(BUILD)/host-tests
 	$(BUILD)/host-tests
 
-run: deps-quiet $(ISO)
-	@echo "QEMU: the serial console is this terminal; Ctrl-A x leaves, Ctrl-A c is QEMU's monitor"
-	$(QEMU) -m $(MEM) -display none -serial mon:stdio -no-reboot \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -cdrom $(ISO) -boot d
+run: deps-quiet $(KERNEL) $(INITRD)
+	@$(RUN_ENV) scripts/run.sh
+
+disk-reset: deps-quiet $(INITRD)
+	rm -f $(BUILD)/disk.img
+	scripts/mkdisk.sh $(BUILD)/initrd-root $(BUILD)/disk.img
 
 run-kernel: deps-quiet $(KERNEL) $(INITRD)
 	@echo "QEMU: the serial console is this terminal; Ctrl-A x leaves, Ctrl-A c is QEMU's monitor"
 	$(QEMU) -m $(MEM) -display none -serial mon:stdio -no-reboot \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel $(KERNEL) \
-		-initrd $(INITRD) -append "init=$(INIT) $(CMDLINE)"
+		-initrd $(INITRD) -append "root=initrd init=$(or $(INIT),/bin/sh) $(CMDLINE)"
 
 # GDB sessions (scripts/debug.sh, README "Debugging with GDB"): the system
 # make run boots, halted until GDB attaches on $(GDBPORT).
 GDBPORT ?= 1234
-DEBUG_ENV = MEM=$(MEM) INIT=$(INIT) CMDLINE="$(CMDLINE)" GDBPORT=$(GDBPORT)
+DEBUG_ENV = MEM=$(MEM) INIT=$(or $(INIT),/bin/sh) CMDLINE="$(CMDLINE)" GDBPORT=$(GDBPORT)
 debug: deps-quiet $(KERNEL) $(INITRD)
 	@$(DEBUG_ENV) scripts/debug.sh both $(KERNEL) $(INITRD)
 
@@ -183,6 +201,7 @@ format-check:
 	@scripts/format-check.sh
 
 clean:
-	rm -rf build
+	@[ -d $(BUILD) ] && find $(BUILD) -mindepth 1 -maxdepth 1 ! -name disk.img \
+		-exec rm -rf {} + || true
 
 -include $(KOBJS:.o=.d)

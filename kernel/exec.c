@@ -112,48 +112,154 @@ static long load_image(struct image *im)
 	return r;
 }
 
-long do_execve(const char *path, char *const argv[], int argc,
-	       char *const envp[], int envc)
+/* The interpreter line of a "#!" script in buf (NUL-terminated): the
+ * interpreter and its one optional argument (the rest of the line,
+ * trimmed), as Linux's binfmt_script splits it. */
+static long script_line(char *buf, long n, char **interp, char **arg)
 {
+	char *p, *end;
+
+	buf[n] = '\0';
+	end = strchr(buf, '\n');
+	if (!end && n == EXEC_SCRIPT_LINE)
+		return -ENOEXEC; /* the line is too long */
+	if (end)
+		*end = '\0';
+	for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return -ENOEXEC;
+	*interp = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	*arg = NULL;
+	if (*p)
+		*p++ = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (end = p + strlen(p);
+	     end > p && (end[-1] == ' ' || end[-1] == '\t');)
+		*--end = '\0';
+	if (*p)
+		*arg = p;
+	return 0;
+}
+
+/* An exec of path; name is what the process will be called (the file
+ * first asked for: a script's, not its interpreter's, as Linux's comm). */
+struct exec_req {
+	const char *path, *name;
+	char *const *argv, *const *envp;
+	int argc, envc, depth;
+};
+
+static long exec_req_run(const struct exec_req *req);
+
+/* Run the script at path through its interpreter: argv becomes
+ * interpreter, [argument,] path, argv[1...]. */
+static long exec_script(struct vfile *f, const struct exec_req *req)
+{
+	char line[EXEC_SCRIPT_LINE + 1], *interp, *arg;
+	char *nargv[EXEC_ARGV_MAX + 1];
+	long r = vfs_pread(f, line, EXEC_SCRIPT_LINE, 0);
+	struct exec_req next = *req;
+	int n = 0;
+
+	vfile_put(f);
+	if (r < 2)
+		return -ENOEXEC;
+	r = script_line(line, r, &interp, &arg);
+	if (r)
+		return r;
+	if (req->depth >= EXEC_SCRIPT_DEPTH)
+		return -ELOOP;
+	nargv[n++] = interp;
+	if (arg)
+		nargv[n++] = arg;
+	nargv[n++] = (char *)req->path;
+	for (int i = 1; i < req->argc; i++) {
+		if (n == EXEC_ARGV_MAX)
+			return -E2BIG;
+		nargv[n++] = req->argv[i];
+	}
+	nargv[n] = NULL;
+	next.path = interp;
+	next.argv = nargv;
+	next.argc = n;
+	next.depth++;
+	return exec_req_run(&next);
+}
+
+/* Does f start with "#!"? */
+static bool is_script(struct vfile *f)
+{
+	char magic[2];
+
+	return vfs_pread(f, magic, 2, 0) == 2 && magic[0] == '#' &&
+	       magic[1] == '!';
+}
+
+/* Load the ELF image of f into a new space and build its stack. */
+static long load_new_image(struct image *im, const struct exec_req *req,
+			   struct exec_stack *st)
+{
+	paddr_t buf = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+	long r = -ENOMEM;
+
+	im->space = buf == PHYS_NONE ? NULL : mm_space_new();
+	if (im->space) {
+		im->buf = arch_phys_to_virt(buf);
+		r = load_image(im);
+	}
+	if (!r)
+		r = exec_build_stack(im->space, req->path, req->argv, req->argc,
+				     req->envp, req->envc, &im->eh,
+				     im->phdr_addr, st);
+	if (buf != PHYS_NONE)
+		phys_free(buf, 1, PHYS_KERNEL);
+	if (r && im->space)
+		mm_space_destroy(im->space);
+	return r;
+}
+
+static long exec_req_run(const struct exec_req *req)
+{
+	struct exec_stack st = {0, 0, 0};
 	struct image im;
 	struct mm_space *old;
-	paddr_t buf;
-	uint32_t sp = 0;
 	long r;
 
 	memset(&im, 0, sizeof(im));
-	r = kernel_open(path, O_RDONLY, &im.f);
+	r = kernel_open(req->path, O_RDONLY, &im.f);
 	if (r)
 		return r;
 	if (!file_is_executable(im.f)) {
 		vfile_put(im.f);
 		return -EACCES;
 	}
-	buf = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
-	im.space = buf == PHYS_NONE ? NULL : mm_space_new();
-	r = -ENOMEM;
-	if (im.space) {
-		im.buf = arch_phys_to_virt(buf);
-		r = load_image(&im);
-	}
-	if (!r)
-		r = exec_build_stack(im.space, path, argv, argc, envp, envc,
-				     &im.eh, im.phdr_addr, &sp);
-	if (buf != PHYS_NONE)
-		phys_free(buf, 1, PHYS_KERNEL);
+	if (is_script(im.f))
+		return exec_script(im.f, req);
+	r = load_new_image(&im, req, &st);
 	vfile_put(im.f);
-	if (r) {
-		if (im.space)
-			mm_space_destroy(im.space);
+	if (r)
 		return r;
-	}
 	/* Point of no return: switch to the new image. */
 	old = current->space;
 	current->space = im.space;
 	arch_switch_pgdir(im.space->pgdir);
 	if (old)
 		mm_space_destroy(old);
-	exec_reset_process(current, path, im.brk);
-	arch_user_frame(current->tf, im.eh.entry, sp);
+	exec_reset_process(current, req->name, im.brk);
+	current->arg_start = st.arg_start;
+	current->arg_end = st.arg_end;
+	arch_user_frame(current->tf, im.eh.entry, st.sp);
 	return 0;
+}
+
+long do_execve(const char *path, char *const argv[], int argc,
+	       char *const envp[], int envc)
+{
+	struct exec_req req = {path, path, argv, envp, argc, envc, 0};
+
+	return exec_req_run(&req);
 }

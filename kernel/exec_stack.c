@@ -42,7 +42,8 @@ static void random_bytes(uint8_t out[16])
 
 long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
 		      int argc, char *const envp[], int envc,
-		      const struct elf32_ehdr *eh, vaddr_t phdr, uint32_t *sp)
+		      const struct elf32_ehdr *eh, vaddr_t phdr,
+		      struct exec_stack *out)
 {
 	struct stack_writer w = {s, USER_STACK_TOP, 0};
 	/* argc, argv and envp with their NULLs, the auxiliary vector. */
@@ -62,8 +63,10 @@ long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
 	execfn = push_bytes(&w, path, strlen(path) + 1);
 	for (int i = envc - 1; i >= 0; i--)
 		uenvp[i] = push_bytes(&w, envp[i], strlen(envp[i]) + 1);
+	out->arg_end = w.top;
 	for (int i = argc - 1; i >= 0; i--)
 		uargv[i] = push_bytes(&w, argv[i], strlen(argv[i]) + 1);
+	out->arg_start = w.top;
 	random_bytes(rbytes);
 	rnd = push_bytes(&w, rbytes, sizeof(rbytes));
 	/* Build argc..auxv in vec, then place it 16-byte aligned. */
@@ -96,7 +99,7 @@ long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
 	w.top = (w.top - n * 4) & ~15u;
 	if (!w.err)
 		w.err = mm_space_write(s, w.top, vec, n * 4);
-	*sp = w.top;
+	out->sp = w.top;
 	return w.err;
 }
 

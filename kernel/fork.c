@@ -34,6 +34,8 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->ppid = parent->pid;
 	child->pgid = parent->pgid;
 	child->brk_start = parent->brk_start;
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
 	child->brk = parent->brk;
 	child->uid = parent->uid;
 	child->gid = parent->gid;

@@ -9,7 +9,9 @@
  * modules' pages go back to the allocator either way.
  */
 #include <arch/hooks.h>
+#include <fs/bcache.h>
 #include <fs/blockdev.h>
+#include <fs/ext2.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
@@ -160,7 +162,7 @@ static void mount_initrd_root(void)
 
 void vfs_init(void)
 {
-	if (ramfs_register() || procfs_register())
+	if (ramfs_register() || procfs_register() || ext2_register_fstype())
 		panic("vfs: cannot register the file system types");
 	vfs_set_special_open(dev_open);
 	writeback_init();

@@ -194,6 +194,19 @@ static void gen_status(struct text *t, const struct proc *p)
 		 (unsigned long long)p->sig_blocked);
 }
 
+/* /proc/PID/cmdline: the argument strings in the process's memory, as
+ * Linux shows them (NUL-separated); empty for a zombie. */
+static void gen_cmdline(struct text *t, const struct proc *p)
+{
+	size_t n = p->arg_end - p->arg_start;
+
+	if (!p->space || p->arg_end <= p->arg_start)
+		return;
+	n = MIN(n, t->cap - 1);
+	if (mm_space_read(p->space, p->arg_start, t->buf, n) == 0)
+		t->len = n;
+}
+
 /* The whole text of kind into t: 0 or -ENOENT. */
 static long generate(struct text *t, enum proc_text kind, int pid)
 {
@@ -223,6 +236,9 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		return 0;
 	case PT_STATUS:
 		gen_status(t, p);
+		return 0;
+	case PT_CMDLINE:
+		gen_cmdline(t, p);
 		return 0;
 	case PT_BCACHE:
 		gen_bcache(t);

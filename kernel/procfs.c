@@ -81,6 +81,7 @@ static const struct {
     {"maps", PT_MAPS},
     {"stat", PT_STAT},
     {"status", PT_STATUS},
+    {"cmdline", PT_CMDLINE},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 
@@ -302,8 +303,11 @@ static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 	return proc_text_read(ino_text(v->ino), ino_pid(v->ino), buf, n, off);
 }
 
-/* Only /proc/sys/vm/drop_caches is written: "1", "2" or "3" (Linux's
- * page cache, slab objects, both) all drop the block cache. */
+/*
+ * Only /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
+ * and empty the block cache (both levels); "2" and "3" (Linux's slab
+ * objects) also make the file systems forget their idle in-memory inodes.
+ */
 static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 {
 	const char *s = buf;
@@ -314,6 +318,8 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 	if (n == 0 || s[0] < '1' || s[0] > '3' ||
 	    (n > 1 && s[1] != '\n' && s[1] != ' '))
 		return -EINVAL;
+	if (s[0] != '1')
+		vfs_drop_caches();
 	return bcache_drop_caches() ? -EIO : (long)n;
 }
 

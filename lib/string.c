@@ -63,6 +63,16 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+char *strchr(const char *s, int c)
+{
+	for (;; s++) {
+		if (*s == (char)c)
+			return (char *)s;
+		if (!*s)
+			return NULL;
+	}
+}
+
 char *strrchr(const char *s, int c)
 {
 	const char *last = NULL;

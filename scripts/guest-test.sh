@@ -5,9 +5,18 @@
 # (scripts/test.sh counts the PASS and FAIL ones). A boot that panics, hangs
 # or ends without the runner's summary line gives "FAIL guest/boot: ...".
 #
-# Three boots:
-#   guest/      MEM=128 (default), $BUILD/initrd.cpio: every test, with two
-#               4 MiB scratch IDE disks (hda, hdb) made fresh each run.
+# Five boots:
+#   guest/      MEM=128 (default), $BUILD/initrd.cpio as root: every test,
+#               with two scratch IDE disks made fresh each run: hda an ext2
+#               file system with 1 KiB blocks labelled "scratch" (the ext2_*
+#               tests mount it), hdb 4 MiB of numbered sectors (ata_rw).
+#   guest-ext2/ the ext2_* tests again on 4 KiB blocks (hda "scratch") and
+#               a 2 MiB disk with 1 KiB blocks (hdb "small": ENOSPC, a
+#               corrupt superblock refused).
+#   guest-root/ every test with the root file system on ext2: hda made
+#               from the boot tree by scripts/mkdisk.sh, root=/dev/hda.
+#   After each of these, e2fsck -fn of every ext2 image must be clean, and
+#   the file ext2_persist left must read back right with debugfs.
 #   guest-24m/  MEM=24, $BUILD/initrd-small.cpio (mkinitrd.sh --small): only
 #               exec_enomem and fork_many. The kernel cannot pass arguments
 #               to init, so that archive carries /etc/guest-tests listing
@@ -30,12 +39,14 @@ pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 show_tail() { tail -n 25 "$1" | sed 's/^/    | /'; }
 
-# boot NAME MEM INITRD [QEMU ARGS...]: one boot; results as NAME/TEST.
+# boot NAME MEM INITRD ROOT [QEMU ARGS...]: one boot (INITRD may be
+# empty, ROOT is the kernel's root= option); results as NAME/TEST.
 boot() {
-	local name=$1 mem=$2 initrd=$3 out=$LOG/$1.txt
-	shift 3
+	local name=$1 mem=$2 initrd=$3 root=$4 out=$LOG/$1.txt
+	shift 4
 	INITRD=$initrd MEM=$mem timeout 600 \
-		scripts/qemu.sh kernel "$KERNEL" "init=/sbin/guest-runner" "$@" \
+		scripts/qemu.sh kernel "$KERNEL" \
+		"root=$root init=/sbin/guest-runner" "$@" \
 		< /dev/null > "$out" 2>&1
 	local rc=$?
 	local clean=$LOG/$name.clean.txt
@@ -81,11 +92,13 @@ if ! grep -qs 'init=' kernel/*.c; then
 	exit 0
 fi
 scripts/fetch-busybox.sh
+TESTS_EXT2="ext2_files ext2_dirs ext2_enospc ext2_corrupt ext2_persist"
 TESTS_16M="hello null_deref fork_cow_small ring0_escape sigreturn_selectors
 	clone_bad_ptid errno_linux bad_pointers_rw"
 if ! scripts/mkinitrd.sh "$BUILD/initrd.cpio" > "$LOG/guest-build.txt" 2>&1 ||
    ! scripts/mkinitrd.sh --small "$BUILD/initrd-small.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
-   ! scripts/mkinitrd.sh --tests "$TESTS_16M" "$BUILD/initrd-16m.cpio" >> "$LOG/guest-build.txt" 2>&1; then
+   ! scripts/mkinitrd.sh --tests "$TESTS_16M" "$BUILD/initrd-16m.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
+   ! scripts/mkinitrd.sh --tests "$TESTS_EXT2" "$BUILD/initrd-ext2.cpio" >> "$LOG/guest-build.txt" 2>&1; then
 	fail guest/build "scripts/mkinitrd.sh failed"
 	show_tail "$LOG/guest-build.txt"
 	exit 1
@@ -94,16 +107,63 @@ if [ ! -f "$KERNEL" ]; then
 	fail guest/boot "no $KERNEL (make kernel)"
 	exit 1
 fi
-# Scratch disks for the 128 MiB boot: hda zeros, hdb sector i holding the
-# 32-bit number i in every word (tests/guest/ata_rw.c), both 4 MiB.
+# ext2 IMG BLOCK_SIZE MIB LABEL: a fresh ext2 image as Debian makes it.
+ext2() {
+	rm -f "$1"
+	mke2fs -q -F -t ext2 -b "$2" -L "$4" "$1" "$3M"
+}
+
+# fsck NAME IMG: e2fsck -fn must find nothing to fix.
+fsck() {
+	if e2fsck -fn "$2" > "$LOG/$1.e2fsck.txt" 2>&1; then
+		pass "$1/e2fsck"
+	else
+		fail "$1/e2fsck" "e2fsck -fn $2 found problems"
+		show_tail "$LOG/$1.e2fsck.txt"
+	fi
+}
+
+# persist NAME IMG: the file tests/guest/ext2_persist.c left, read back
+# from the image with debugfs, must hold its pattern.
+persist() {
+	local got=$LOG/$1.persist
+	debugfs -R "dump /ext2_persist/data $got" "$2" > /dev/null 2>&1
+	if perl -e 'print chr(($_ * 13 + int($_ / 4096)) & 255) for 0 .. (1 << 20) - 1' |
+	   cmp -s - "$got"; then
+		pass "$1/persist"
+	else
+		fail "$1/persist" "/ext2_persist/data did not reach the disk intact"
+	fi
+}
+
 disks=$BUILD/test-disks
 mkdir -p "$disks"
-head -c $((4 << 20)) /dev/zero > "$disks/hda.img"
+ext2 "$disks/hda.img" 1024 80 scratch
 perl -e 'for $i (0..8191) { print pack("V", $i) x 128 }' > "$disks/hdb.img"
-boot guest 128 "$BUILD/initrd.cpio" \
+boot guest 128 "$BUILD/initrd.cpio" initrd \
 	-drive file="$disks/hda.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/hdb.img",format=raw,if=ide,index=1
-boot guest-24m 24 "$BUILD/initrd-small.cpio"
-boot guest-16m 16 "$BUILD/initrd-16m.cpio"
+fsck guest "$disks/hda.img"
+persist guest "$disks/hda.img"
+
+ext2 "$disks/ext2-4k.img" 4096 80 scratch
+ext2 "$disks/ext2-small.img" 1024 2 small
+boot guest-ext2 128 "$BUILD/initrd-ext2.cpio" initrd \
+	-drive file="$disks/ext2-4k.img",format=raw,if=ide,index=0 \
+	-drive file="$disks/ext2-small.img",format=raw,if=ide,index=1
+fsck guest-ext2 "$disks/ext2-4k.img"
+fsck guest-ext2-small "$disks/ext2-small.img"
+persist guest-ext2 "$disks/ext2-4k.img"
+
+if scripts/mkdisk.sh "$BUILD/initrd-root" "$disks/root.img" 128 > /dev/null; then
+	boot guest-root 128 "" /dev/hda \
+		-drive file="$disks/root.img",format=raw,if=ide,index=0
+	fsck guest-root "$disks/root.img"
+else
+	fail guest-root/disk "scripts/mkdisk.sh failed"
+fi
+
+boot guest-24m 24 "$BUILD/initrd-small.cpio" initrd
+boot guest-16m 16 "$BUILD/initrd-16m.cpio" initrd
 echo "guest-test: $passed passed, $failed failed"
 [ $failed -eq 0 ]

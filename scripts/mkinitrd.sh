@@ -8,9 +8,11 @@
 #   /sbin/guest-runner      tests/guest/runner.c
 #   /tests/NAME             every other tests/guest/NAME.c
 #   /tests/helpers/NAME     the helpers: shm_peer, memhog (and big, below)
-#   /bin /dev /tmp /etc     (/dev stays empty: the kernel makes the nodes)
-#   /bin/busybox + applet links, if $BUILD/busybox exists
-#                           (scripts/fetch-busybox.sh gets it)
+#   /bin /dev /proc /tmp /etc /root /mnt
+#                           (/dev stays empty: the kernel makes the nodes)
+#   /bin/busybox + applet links, /sbin/init (busybox's) and user/etc/
+#                           (inittab, passwd, group, profile), if
+#                           $BUILD/busybox exists (scripts/fetch-busybox.sh)
 # then copies EXTRA_DIR over it and packs it as a newc cpio owned by root.
 #
 # --small: the archive for the small-memory boot (MEM=24) instead: only the
@@ -48,13 +50,20 @@ HELPERS="shm_peer memhog big"
 objdir=$BUILD/guest
 mkdir -p "$objdir"
 
+# Is any header a test may include newer than $1?
+headers_newer() {
+	local h
+	for h in tests/guest/*.h user/include/*.h include/uapi/*.h; do
+		[ "$h" -nt "$1" ] && return 0
+	done
+	return 1
+}
+
 # build NAME [extra cflags]: compile tests/guest/NAME.c unless up to date.
 build() {
 	local name=$1 src=tests/guest/$1.c bin=$objdir/$1
 	shift
-	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] ||
-	   [ tests/guest/guest.h -nt "$bin" ] || [ user/include/vmkernel.h -nt "$bin" ] ||
-	   [ include/uapi/vmkernel_abi.h -nt "$bin" ] ||
+	if [ ! -e "$bin" ] || [ "$src" -nt "$bin" ] || headers_newer "$bin" ||
 	   [ "$name" = big ]; then
 		$CC $CFLAGS "$@" "$src" -o "$bin"
 	fi
@@ -80,8 +89,9 @@ else
 fi
 
 rm -rf "$root"
-mkdir -p "$root"/{sbin,bin,dev,tmp,etc,tests/helpers}
+mkdir -p "$root"/{sbin,bin,dev,proc,tmp,etc,root,mnt,tests/helpers}
 chmod 1777 "$root/tmp"
+chmod 700 "$root/root"
 
 build runner
 install -m 755 "$objdir/runner" "$root/sbin/guest-runner"
@@ -108,12 +118,19 @@ elif [ -x "$BUILD/busybox" ]; then
 	applets=$("$BUILD/busybox" --list 2>/dev/null || true)
 	for a in sh ls cat echo free ps mkdir rmdir rm cp mv ln mount umount \
 		 sleep true false test dmesg uname env head tail wc grep sed \
-		 hexdump od stat touch kill date vi more sync; do
+		 hexdump od stat touch kill date vi more sync df du id chmod \
+		 chown find dd mknod cmp diff sort hostname clear reset \
+		 cttyhack top uptime which xargs seq yes; do
 		if [ -z "$applets" ] ||
 		   printf '%s\n' "$applets" | grep -qx -- "$a"; then
 			ln -sf busybox "$root/bin/$a"
 		fi
 	done
+	# busybox's init and the commands that end it, as on Linux.
+	for a in init poweroff reboot halt; do
+		ln -sf ../bin/busybox "$root/sbin/$a"
+	done
+	cp -a user/etc/. "$root/etc/"
 fi
 
 if [ -n "$extra" ]; then

@@ -205,6 +205,13 @@ int vfs_statfs(struct vnode *v, struct vstatfs *st)
 	return sb->ops->statfs(sb, st);
 }
 
+void vfs_drop_caches(void)
+{
+	for (struct vmount *m = mounts; m; m = m->next)
+		if (m->sb->ops->shrink)
+			m->sb->ops->shrink(m->sb);
+}
+
 int vfs_syncfs(struct vnode *v)
 {
 	return v->sb->ops->sync ? v->sb->ops->sync(v->sb) : 0;

@@ -19,8 +19,9 @@
  * (blocks and inode) at the last ext2_iput(): the VFS keeps one reference
  * per open file to get "unlink of an open file".
  *
- * Callers serialize: one call at a time per file system (a lock in the
- * VFS); calls do synchronous block I/O through the block cache.
+ * Callers serialize: one call at a time per file system (the VFS backend,
+ * fs/ext2/vnode.c, holds a lock per mount); calls do synchronous block
+ * I/O through the block cache.
  */
 #ifndef FS_EXT2_H
 #define FS_EXT2_H
@@ -185,5 +186,13 @@ typedef int (*ext2_filldir_t)(void *arg, const char *name, size_t len,
 			      uint32_t ino, unsigned type, uint64_t next);
 int ext2_readdir(struct ext2_inode *dir, uint64_t *pos, ext2_filldir_t fn,
 		 void *arg);
+
+/*
+ * The VFS backend (fs/ext2/vnode.c): make the file system type "ext2"
+ * known to the VFS (vfs_register_fstype's result). Mounts need a block
+ * device; the options are "ro" and "rw", comma-separated. Each mount
+ * serializes its calls into this library with one sleeping lock.
+ */
+int ext2_register_fstype(void);
 
 #endif

@@ -39,6 +39,7 @@ struct proc {
 	struct mm_space *space;
 	uint32_t ycache_owner;
 	vaddr_t brk_start, brk;
+	vaddr_t arg_start, arg_end; /* argv strings (/proc/PID/cmdline) */
 	uint32_t clear_child_tid;
 	struct vfile *files[NFILE];
 	uint64_t cloexec;	  /* bit per fd */

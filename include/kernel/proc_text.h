@@ -16,6 +16,7 @@ enum proc_text {
 	PT_MAPS,	/* of a process */
 	PT_STAT,	/* of a process */
 	PT_STATUS,	/* of a process */
+	PT_CMDLINE,	/* of a process: its argument strings */
 	PT_BCACHE,	/* /proc/fs/bcache: the block cache's counters */
 	PT_DROP_CACHES, /* /proc/sys/vm/drop_caches: written, reads empty */
 };

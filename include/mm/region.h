@@ -103,6 +103,10 @@ int mm_populate(struct mm_space *s, vaddr_t start, size_t len, bool write);
 /* Copy into another space through its page tables (faulting pages in as
  * needed). 0 or -EFAULT / -ENOMEM. */
 int mm_space_write(struct mm_space *s, vaddr_t va, const void *src, size_t n);
+/* Copy n bytes out of s at va, faulting pages in as a read would (a
+ * shared copy-on-write page stays shared): 0, -EFAULT or the fault's
+ * error (mm/space_access.c). */
+int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n);
 
 struct region *mm_find_region(struct mm_space *s, vaddr_t va);
 

@@ -3,7 +3,7 @@
  * (tmpfs on a directory, /proc/mounts, umount busy then done), statfs64,
  * getcwd after a rename, fchdir, chroot, umask, utimensat, chown, fifos
  * (mknod S_IFIFO, a blocking open meeting its partner), renameat2
- * RENAME_NOREPLACE, and /proc (self, PID/stat, readdir). Runs on Linux
+ * RENAME_NOREPLACE, and /proc (self, PID/stat, cmdline, readdir). Runs on Linux
  * too (as root).
  */
 #include "guest.h"
@@ -150,6 +150,26 @@ static void test_fifo(void)
 	close(fd);
 }
 
+/* /proc/self/cmdline holds argv, NUL-separated. */
+static void test_cmdline(int argc, char **argv)
+{
+	char buf[512], want[512];
+	size_t n = 0;
+	ssize_t got;
+	int fd = open("/proc/self/cmdline", O_RDONLY);
+
+	CHECK_SYS(fd);
+	got = read(fd, buf, sizeof buf);
+	close(fd);
+	for (int i = 0; i < argc && n + strlen(argv[i]) + 1 <= sizeof want;
+	     i++) {
+		memcpy(want + n, argv[i], strlen(argv[i]) + 1);
+		n += strlen(argv[i]) + 1;
+	}
+	CHECK(got == (ssize_t)n && !memcmp(buf, want, n),
+	      "/proc/self/cmdline: %zd bytes, argv has %zu", got, n);
+}
+
 static void test_proc(void)
 {
 	char buf[64], want[64];
@@ -172,7 +192,7 @@ static void test_proc(void)
 	CHECK(found == 2, "/proc listing lacks self or our pid (%d)", found);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	if (getuid() != 0)
 		skip("needs root");
@@ -184,6 +204,7 @@ int main(void)
 	test_attrs();
 	test_fifo();
 	test_proc();
+	test_cmdline(argc, argv);
 	cleanup();
 	return 0;
 }

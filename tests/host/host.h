@@ -28,6 +28,11 @@ extern unsigned long host_tlb_flushes;
  * test): lets a test run code in the middle of an index update, at a
  * point where the slab allocator itself is consistent. */
 extern void (*host_page_protect_hook)(void);
+/* fs_wait on the host (a lock contended): called if set, else a panic;
+ * it stands for the other process and must free the lock. fs_wake calls
+ * are counted. Both reset per test. */
+extern void (*host_fs_wait_hook)(void *chan);
+extern unsigned long host_fs_wakes;
 
 /* Expected panics and faults: run stmt; pass if it panics (message
  * containing substr) / faults on a write; fail the test otherwise. */

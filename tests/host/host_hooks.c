@@ -2,7 +2,8 @@
  * host_hooks.c - arch/hooks.h for the host: "physical memory" is an
  * mmap'ed arena at physical address 0, the direct mapping is arena + pa,
  * and slab page protection is real mprotect(), so sanity-mode write
- * faults happen on the host too.
+ * faults happen on the host too. Also the file system locks' fs_wait and
+ * fs_wake (include/fs/vfs/lock.h).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <arch/hooks.h>
+#include <fs/vfs/lock.h>
 #include <kernel/printk.h>
 #include <mm/fail.h>
 #include <mm/pagetable.h>
@@ -49,6 +51,8 @@ void host_mm_reset_empty(void)
 	cur_dir = 0;
 	host_tlb_flushes = 0;
 	host_page_protect_hook = NULL;
+	host_fs_wait_hook = NULL;
+	host_fs_wakes = 0;
 	phys_init();
 	if (pt_set_kernel_dir)
 		pt_set_kernel_dir(PHYS_NONE);
@@ -125,4 +129,24 @@ uint64_t arch_cycles(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* File system locks (fs/vfs/lock.c): the host runs one flow of control,
+ * so a lock is never contended. A test may set host_fs_wait_hook to play
+ * the other process (it must free the lock); without one, waiting means
+ * a caller took a lock it already held. */
+void (*host_fs_wait_hook)(void *chan);
+unsigned long host_fs_wakes;
+
+void fs_wait(void *chan)
+{
+	if (!host_fs_wait_hook)
+		panic("fs_wait(%p): lock contended on the host", chan);
+	host_fs_wait_hook(chan);
+}
+
+void fs_wake(void *chan)
+{
+	(void)chan;
+	host_fs_wakes++;
 }

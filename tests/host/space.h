@@ -1,7 +1,7 @@
 /*
  * space.h - helpers shared by the host tests of address spaces: read a
  * page-table entry, read a space, fill and check pages through
- * mm_space_write and space_read, count user pages.
+ * mm_space_write and mm_space_read, count user pages.
  */
 #ifndef TESTS_HOST_SPACE_H
 #define TESTS_HOST_SPACE_H
@@ -10,7 +10,6 @@
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/region.h>
-#include "../space_read.h"
 
 static inline unsigned pte_flags(struct mm_space *s, vaddr_t va)
 {
@@ -44,7 +43,7 @@ static inline bool holds(struct mm_space *s, vaddr_t va, size_t n, uint8_t tag)
 	static uint8_t page[PAGE_SIZE];
 
 	for (size_t i = 0; i < n; i++) {
-		if (space_read(s, va + i * PAGE_SIZE, page, PAGE_SIZE))
+		if (mm_space_read(s, va + i * PAGE_SIZE, page, PAGE_SIZE))
 			return false;
 		for (size_t j = 0; j < PAGE_SIZE; j++)
 			if (page[j] != (uint8_t)(tag + i))

@@ -11,7 +11,6 @@
 #include <mm/region.h>
 #include <mm/sanity.h>
 #include "host.h"
-#include "../space_read.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 
@@ -26,7 +25,7 @@ static uint8_t peek(struct mm_space *s, vaddr_t va)
 {
 	uint8_t b = 0xEE;
 
-	space_read(s, va, &b, 1);
+	mm_space_read(s, va, &b, 1);
 	return b;
 }
 

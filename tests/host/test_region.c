@@ -200,7 +200,7 @@ static bool op_read(uint64_t *rng, int s)
 			done = o - off;
 			break;
 		}
-	rc = space_read(sp[s], WBASE + off, buf, len);
+	rc = mm_space_read(sp[s], WBASE + off, buf, len);
 	if (rc != expect)
 		return false;
 	if (!expect)
@@ -310,7 +310,7 @@ static bool check_all(void)
 		for (int i = 0; sp[s] && i < WPAGES; i++) {
 			struct mpage *m = &mp[s][i];
 			struct region *r = mm_find_region(sp[s], VA(i));
-			int rc = space_read(sp[s], VA(i), buf2, PAGE_SIZE);
+			int rc = mm_space_read(sp[s], VA(i), buf2, PAGE_SIZE);
 
 			if ((r != NULL) != (m->cell >= 0))
 				return false;
@@ -448,7 +448,7 @@ TEST(region_bad_args)
 	CHECK_EQ(mm_map_stack(s, 0x30000000u, PAGE_SIZE, rw, 0x30001000u),
 		 -EINVAL);
 	CHECK_EQ(mm_space_write(s, USER_TOP - 4, buf, 8), -EFAULT);
-	CHECK_EQ(space_read(s, 0xFFFFFFF0u, buf, 32), -EFAULT);
+	CHECK_EQ(mm_space_read(s, 0xFFFFFFF0u, buf, 32), -EFAULT);
 	mm_sanity_check();
 	mm_space_destroy(s);
 }
@@ -571,9 +571,9 @@ TEST(region_direct)
 	CHECK_EQ(mm_space_write(b, va + 3 * PAGE_SIZE, "x", 1), -EFAULT);
 	CHECK_EQ(mm_protect(b, va + 2 * PAGE_SIZE, PAGE_SIZE, PROT_NONE), 0);
 	CHECK(!pt_lookup(b->pgdir, va + 2 * PAGE_SIZE, NULL, NULL));
-	CHECK_EQ(space_read(b, va + 2 * PAGE_SIZE, buf, 1), -EFAULT);
+	CHECK_EQ(mm_space_read(b, va + 2 * PAGE_SIZE, buf, 1), -EFAULT);
 	CHECK_EQ(mm_protect(b, va + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
-	CHECK_EQ(space_read(b, va + 2 * PAGE_SIZE, buf, 1), 0);
+	CHECK_EQ(mm_space_read(b, va + 2 * PAGE_SIZE, buf, 1), 0);
 	CHECK_EQ(buf[0], 0x3c);
 	CHECK_EQ(region_take_pages(b, va, 1, NULL), -EFAULT);
 	mm_sanity_check();

@@ -35,7 +35,7 @@ TEST(region_take_give_roundtrip)
 		CHECK(pte_flags(s, va + i * PAGE_SIZE) & PTE_W);
 	}
 	CHECK(holds(s, va, 8, 0) == false);
-	CHECK_EQ(space_read(s, va + 7 * PAGE_SIZE, buf, PAGE_SIZE), 0);
+	CHECK_EQ(mm_space_read(s, va + 7 * PAGE_SIZE, buf, PAGE_SIZE), 0);
 	CHECK_EQ(buf[0] | buf[PAGE_SIZE - 1], 0); /* fresh zero pages */
 	CHECK_EQ(user_pages(), user0 + 16);
 	CHECK_EQ(region_give_pages(s, va, 8, pages), 0);

@@ -12,7 +12,6 @@
 #include <mm/slab.h>
 #include <mm/ycache.h>
 #include "host.h"
-#include "../space_read.h"
 
 #define BASE 0x10000000u
 #define RW (PROT_READ | PROT_WRITE)
@@ -38,7 +37,7 @@ static bool holds(struct mm_space *s, vaddr_t va, size_t npages, uint64_t tag)
 	static uint64_t page[PAGE_SIZE / 8];
 
 	for (size_t p = 0; p < npages; p++) {
-		if (space_read(s, va + p * PAGE_SIZE, page, PAGE_SIZE))
+		if (mm_space_read(s, va + p * PAGE_SIZE, page, PAGE_SIZE))
 			return false;
 		for (size_t w = 0; w < ARRAY_SIZE(page); w++)
 			if (page[w] != (tag ? tag ^ (p << 32 | w) : 0))

@@ -12,7 +12,6 @@
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/region.h>
-#include "../space_read.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define TVA 0x20000000u

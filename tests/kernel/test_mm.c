@@ -83,9 +83,9 @@ TEST(mm_cow_after_fork)
 	uva(TVA + 100)[0] = 'C'; /* a real write fault: copy-on-write */
 	kspace_leave();
 	CHECK(pte_phys(p, TVA) != pte_phys(c, TVA));
-	CHECK_EQ(space_read(p, TVA + 100, &v, 1), 0);
+	CHECK_EQ(mm_space_read(p, TVA + 100, &v, 1), 0);
 	CHECK_EQ(v, 'p');
-	CHECK_EQ(space_read(c, TVA + 100, &v, 1), 0);
+	CHECK_EQ(mm_space_read(c, TVA + 100, &v, 1), 0);
 	CHECK_EQ(v, 'C');
 	/* The parent is the last user of its page: writable at once. */
 	CHECK(pte_flags(p, TVA) & PTE_W);
@@ -132,8 +132,8 @@ TEST(mm_clone_fragmented)
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t va = 0, vb = 0;
 		pa[i] = pte_phys(a, TVA + i * PAGE_SIZE);
-		CHECK_EQ(space_read(a, TVA + i * PAGE_SIZE, &va, 1), 0);
-		CHECK_EQ(space_read(b, TVA + i * PAGE_SIZE, &vb, 1), 0);
+		CHECK_EQ(mm_space_read(a, TVA + i * PAGE_SIZE, &va, 1), 0);
+		CHECK_EQ(mm_space_read(b, TVA + i * PAGE_SIZE, &vb, 1), 0);
 		same &= va == i && vb == i;
 	}
 	CHECK(same);

@@ -145,12 +145,12 @@ TEST(ycache_shared_block)
 	b = mm_space_fork(a);
 	CHECK(b);
 	CHECK_EQ(mm_yield_get_block(owner, a, TVA, 1, 1, NONE), 0);
-	CHECK_EQ(space_read(b, TVA, &v, 1), 0);
+	CHECK_EQ(mm_space_read(b, TVA, &v, 1), 0);
 	CHECK_EQ(v, 's');
-	CHECK_EQ(space_read(a, TVA, &v, 1), 0);
+	CHECK_EQ(mm_space_read(a, TVA, &v, 1), 0);
 	CHECK_EQ(v, 0);
 	CHECK_EQ(mm_yield_get_block(owner, a, TVA, 1, NONE, 1), 0);
-	CHECK_EQ(space_read(a, TVA + 1, &v, 1), 0);
+	CHECK_EQ(mm_space_read(a, TVA + 1, &v, 1), 0);
 	CHECK_EQ(v, 'h');
 	mm_space_destroy(b);
 	mm_space_destroy(a);

@@ -31,6 +31,8 @@ struct vsuper_ops {
 	/* Write back everything dirty. */
 	int (*sync)(struct vsuper *sb);
 	int (*statfs)(struct vsuper *sb, struct vstatfs *st);
+	/* Optional: free what the instance caches and can read again. */
+	void (*shrink)(struct vsuper *sb);
 	/* Called after the root vnode is released: free the instance. */
 	void (*unmount)(struct vsuper *sb);
 };
@@ -90,6 +92,8 @@ struct vnode *vfs_root(void);
 int vfs_mounts_each(int (*fn)(void *arg, const struct vfs_mount_info *mi),
 		    void *arg);
 int vfs_statfs(struct vnode *v, struct vstatfs *st);
+/* drop_caches: every mounted file system frees what it can read again. */
+void vfs_drop_caches(void);
 /* Sync the file system v lives on. */
 int vfs_syncfs(struct vnode *v);
 /* Sync every mounted file system: 0 or the first error. */

@@ -1,24 +1,17 @@
 /*
- * space_read.h - read another address space, for the host tests and the
- * in-kernel tests alike (mm has no such call: the kernel only copies into
- * spaces, see mm_space_write).
+ * space_access.c - reading another address space from the kernel, as
+ * Linux's access_process_vm: /proc/PID/cmdline reads a process's
+ * arguments this way, and the tests read what they made. Pages are
+ * faulted in as a read by the owner would (a copy-on-write page stays
+ * shared); the bytes come through the direct mapping.
  */
-#ifndef TESTS_SPACE_READ_H
-#define TESTS_SPACE_READ_H
-
-#include <kernel/string.h>
 #include <arch/hooks.h>
 #include <kernel/errno.h>
+#include <kernel/string.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 
-/*
- * Copy n bytes out of space s at va, faulting pages in as a read would:
- * 0, -EFAULT or the fault's error. The kernel only copies into other
- * spaces (mm_space_write); reading one back is the tests' business.
- */
-static inline int space_read(struct mm_space *s, vaddr_t va, void *dst,
-			     size_t n)
+int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n)
 {
 	char *out = dst;
 	paddr_t pa;
@@ -45,5 +38,3 @@ static inline int space_read(struct mm_space *s, vaddr_t va, void *dst,
 	}
 	return 0;
 }
-
-#endif
