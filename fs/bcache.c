@@ -6,29 +6,26 @@
  * buffers (least recently released first: the LRU order, kept as a stamp so
  * that a hit writes the header once); a buffer with refs > 0 is never evicted;
  * a dirty buffer is written before it leaves the cache, except through
- * bforget()/binval_dev(), whose callers say its contents are dead. Each buffer
- * owns one PHYS_KERNEL page, claimed as "bcache buffer" in the sanity check.
+ * bforget()/binval_dev()/a size change's failure, whose callers say its
+ * contents are dead; only a clean buffer leaving by eviction goes to level 2,
+ * every other one's page is freed; a block is never in both levels (a miss
+ * takes it out of level 2, bget() forgets it there). Each buffer owns one
+ * PHYS_KERNEL page, claimed as "bcache buffer" in the sanity check.
  */
 #include <arch/hooks.h>
-#include <fs/bcache.h>
+#include <fs/fsclock.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/phys.h>
 #include <mm/sanity.h>
 #include <mm/slab.h>
+#include "bcache_internal.h"
 
-#define HASH_SIZE 256u
-
-/* Every buffer, through the hash chains. */
-#define FOR_EACH_BUF(b)                             \
-	for (unsigned _h = 0; _h < HASH_SIZE; _h++) \
-		for (struct buf *b = hash[_h]; b; b = b->hnext)
-
-static struct buf *hash[HASH_SIZE];
+struct buf *bcache_hash[BCACHE_HASH_SIZE];
+struct bcache_stats bstats;
 static size_t nbufs, max_bufs;
 static uint32_t tick; /* release clock: the LRU order */
-static struct bcache_stats stats;
 
 static void bcache_sanity_walk(struct sanity *s)
 {
@@ -43,24 +40,35 @@ static struct sanity_owner bcache_owner = {
 
 void bcache_init(size_t n)
 {
-	memset(hash, 0, sizeof(hash));
+	memset(bcache_hash, 0, sizeof(bcache_hash));
 	nbufs = 0;
 	max_bufs = n ? n : 1;
-	memset(&stats, 0, sizeof(stats));
+	memset(&bstats, 0, sizeof(bstats));
+	l2_reset();
 	sanity_unregister(&bcache_owner);
 	sanity_register(&bcache_owner);
+}
+
+size_t buf_count(void)
+{
+	return nbufs;
+}
+
+size_t buf_limit(void)
+{
+	return max_bufs;
 }
 
 static unsigned hash_of(struct blockdev *dev, uint32_t blkno)
 {
 	uintptr_t h = (uintptr_t)dev / 16 + blkno * 2654435761u;
 
-	return (unsigned)(h ^ (h >> 16)) % HASH_SIZE;
+	return (unsigned)(h ^ (h >> 16)) % BCACHE_HASH_SIZE;
 }
 
-static struct buf *lookup(struct blockdev *dev, uint32_t blkno)
+struct buf *buf_lookup(struct blockdev *dev, uint32_t blkno)
 {
-	for (struct buf *b = hash[hash_of(dev, blkno)]; b; b = b->hnext)
+	for (struct buf *b = bcache_hash[hash_of(dev, blkno)]; b; b = b->hnext)
 		if (b->dev == dev && b->blkno == blkno)
 			return b;
 	return NULL;
@@ -68,11 +76,11 @@ static struct buf *lookup(struct blockdev *dev, uint32_t blkno)
 
 static void hash_unlink(struct buf *b)
 {
-	struct buf **pp = &hash[hash_of(b->dev, b->blkno)];
+	struct buf **pp = &bcache_hash[hash_of(b->dev, b->blkno)];
 
 	while (*pp != b)
 		pp = &(*pp)->hnext;
-	if (pp == &hash[hash_of(b->dev, b->blkno)])
+	if (pp == &bcache_hash[hash_of(b->dev, b->blkno)])
 		*pp = b->hnext;
 	else
 		USE(container_of(pp, struct buf, hnext), *pp = b->hnext);
@@ -85,34 +93,51 @@ static void clear_noevict(void)
 		USE(b, b->flags &= ~BUF_NOEVICT);
 }
 
-static int dev_io(struct buf *b, bool write)
+struct buf *buf_insert(struct blockdev *dev, uint32_t blkno, uint32_t size,
+		       paddr_t pa, uint32_t refs)
 {
-	uint32_t spb = b->size / BLOCKDEV_SECTOR_SIZE;
-	uint64_t sector = (uint64_t)b->blkno * spb;
+	struct buf *b = slab_zalloc(sizeof(*b));
 
-	if (sector + spb > b->dev->nsectors)
-		return -EIO;
-	if (write) {
-		stats.writes++;
-		return b->dev->ops->write(b->dev, sector, spb, b->data);
-	}
-	stats.reads++;
-	return b->dev->ops->read(b->dev, sector, spb, b->data);
+	if (!b)
+		return NULL;
+	USE(b, {
+		b->pa = pa;
+		b->data = arch_phys_to_virt(pa);
+		b->dev = dev;
+		b->blkno = blkno;
+		b->size = size;
+		b->refs = refs;
+		b->stamp = refs ? 0 : ++tick;
+		b->hnext = bcache_hash[hash_of(dev, blkno)];
+	});
+	bcache_hash[hash_of(dev, blkno)] = b;
+	nbufs++;
+	return b;
 }
 
-/*
- * A buffer leaves the cache: its contents are clean or dead. Today its page
- * is freed. Level 2 hooks in here: a clean buffer's page goes to
- * ycache_put(owner, id(dev, blkno)) instead (falling back to phys_free on
- * failure), so it can come back without a disk read.
- */
-static void bcache_evict(struct buf *b)
+/* Unlink b and free its header; its page is the caller's business. */
+static void buf_unlink(struct buf *b)
 {
 	hash_unlink(b);
-	phys_free(b->pa, 1, PHYS_KERNEL);
 	SLAB_FREE(b);
 	nbufs--;
-	stats.evictions++;
+}
+
+void buf_free(struct buf *b)
+{
+	phys_free(b->pa, 1, PHYS_KERNEL);
+	buf_unlink(b);
+}
+
+/* A clean buffer leaves level 1 by eviction: its page goes to level 2,
+ * or back to the allocator when level 2 is off or refuses it. */
+static void buf_evict(struct buf *b)
+{
+	BUG_ON(b->flags & BUF_DIRTY);
+	if (!l2_yield(b))
+		phys_free(b->pa, 1, PHYS_KERNEL);
+	buf_unlink(b);
+	bstats.evictions++;
 }
 
 /*
@@ -131,12 +156,14 @@ static bool evict_one(void)
 			victim = b;
 		if (!victim)
 			break;
-		if ((victim->flags & BUF_DIRTY) && bwrite(victim)) {
+		if (buf_write_held(victim)) {
 			/* Keep it (still dirty); try the others. */
 			USE(victim, victim->flags |= BUF_NOEVICT);
 			continue;
 		}
-		bcache_evict(victim);
+		if (victim->refs || (victim->flags & BUF_DIRTY))
+			continue; /* taken or redirtied while we wrote */
+		buf_evict(victim);
 		clear_noevict();
 		return true;
 	}
@@ -144,119 +171,94 @@ static bool evict_one(void)
 	return false;
 }
 
-static struct buf *buf_new(struct blockdev *dev, uint32_t blkno, uint32_t size)
+/*
+ * Let dev be cached in blocks of size: when it held another size, write
+ * back and drop that size from both levels (no block may be cached under
+ * two sizes). -EBUSY if such a buffer is held, -EIO if one fails to write.
+ */
+static int dev_use_size(struct blockdev *dev, uint32_t size)
+{
+	if (dev->cache.bsize == size)
+		return 0;
+	FOR_EACH_BUF(b)
+	if (b->dev == dev && b->refs) {
+		printk("bcache: %s block %u held with size %u, not %u\n",
+		       dev->name, b->blkno, b->size, size);
+		return -EBUSY;
+	}
+	if (dev->cache.bsize && bsync_dev(dev))
+		return -EIO;
+	binval_dev(dev);
+	dev->cache.bsize = size;
+	return 0;
+}
+
+/*
+ * The held buffer for (dev, blkno): a level-1 hit, else (read) taken from
+ * level 2 or read from the device, or (!read) a fresh page with level 2's
+ * copy forgotten.
+ */
+static struct buf *buf_get(struct blockdev *dev, uint32_t blkno, uint32_t size,
+			   bool read)
 {
 	struct buf *b;
 	paddr_t pa;
 
 	if (size < BLOCKDEV_SECTOR_SIZE || size > PAGE_SIZE ||
-	    (size & (size - 1)))
+	    (size & (size - 1)) || dev_use_size(dev, size))
 		return NULL;
-	if (nbufs >= max_bufs)
-		evict_one(); /* else over the bound until a release */
-	b = slab_zalloc(sizeof(*b));
-	if (!b)
-		return NULL;
-	pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
-	if (pa == PHYS_NONE) {
-		SLAB_FREE(b);
-		return NULL;
-	}
-	USE(b, {
-		b->pa = pa;
-		b->data = arch_phys_to_virt(pa);
-		b->dev = dev;
-		b->blkno = blkno;
-		b->size = size;
-		b->refs = 1;
-		b->hnext = hash[hash_of(dev, blkno)];
-	});
-	hash[hash_of(dev, blkno)] = b;
-	nbufs++;
-	return b;
-}
-
-/*
- * A held buffer for (dev, blkno), found or new; *fresh says it is new
- * (its data not yet read).
- */
-static struct buf *buf_find(struct blockdev *dev, uint32_t blkno, uint32_t size,
-			    bool *fresh)
-{
-	struct buf *b = lookup(dev, blkno);
-
-	*fresh = false;
-	if (b && b->size != size) {
-		/* Same device read with another block size: start over. */
-		if (b->refs) {
-			printk(
-			    "bcache: %s block %u held with size %u, not %u\n",
-			    dev->name, blkno, b->size, size);
-			return NULL;
-		}
-		if ((b->flags & BUF_DIRTY) && bwrite(b))
-			return NULL;
-		bcache_evict(b);
-		b = NULL;
-	}
+	b = buf_lookup(dev, blkno);
 	if (b) {
-		stats.hits++;
+		bstats.hits++;
 		USE(b, b->refs++);
 		return b;
 	}
-	stats.misses++;
-	*fresh = true;
-	return buf_new(dev, blkno, size);
-}
-
-/* Fill a new buffer: from the disk today; level 2 asks ycache_take first. */
-static int buf_fill(struct buf *b)
-{
-	return dev_io(b, false);
-}
-
-/* Drop a buffer that never became valid (its data is not the block). */
-static void buf_discard(struct buf *b)
-{
-	USE(b, b->refs--);
-	bcache_evict(b);
+	bstats.misses++;
+	if (nbufs >= max_bufs)
+		evict_one(); /* else over the bound until a release */
+	pa = read ? l2_take(dev, blkno, size) : PHYS_NONE;
+	if (pa == PHYS_NONE && read)
+		return bio_read(dev, blkno, size);
+	if (!read)
+		l2_forget(dev, blkno, blkno);
+	if (pa == PHYS_NONE)
+		pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+	if (pa == PHYS_NONE)
+		return NULL;
+	b = buf_insert(dev, blkno, size, pa, 1);
+	if (!b)
+		phys_free(pa, 1, PHYS_KERNEL);
+	return b;
 }
 
 struct buf *bread(struct blockdev *dev, uint32_t blkno, uint32_t size)
 {
-	bool fresh;
-	struct buf *b = buf_find(dev, blkno, size, &fresh);
-
-	if (b && fresh && buf_fill(b)) {
-		printk("bcache: %s: read error at block %u\n", dev->name,
-		       blkno);
-		buf_discard(b);
-		return NULL;
-	}
-	return b;
+	return buf_get(dev, blkno, size, true);
 }
 
 struct buf *bget(struct blockdev *dev, uint32_t blkno, uint32_t size)
 {
-	bool fresh;
-
-	return buf_find(dev, blkno, size, &fresh);
+	return buf_get(dev, blkno, size, false);
 }
 
 const void *bpeek(struct blockdev *dev, uint32_t blkno, uint32_t size)
 {
-	struct buf *b = lookup(dev, blkno);
+	struct buf *b = buf_lookup(dev, blkno);
 
 	if (!b || b->size != size)
 		return NULL;
-	stats.hits++;
+	bstats.hits++;
 	return b->data;
 }
 
 void bdirty(struct buf *b)
 {
 	BUG_ON(b->refs == 0);
-	USE(b, b->flags |= BUF_DIRTY);
+	if (!(b->flags & BUF_DIRTY))
+		USE(b, {
+			b->flags |= BUF_DIRTY;
+			b->dirtied = fs_clock_now();
+		});
 }
 
 void brelse(struct buf *b)
@@ -270,20 +272,35 @@ void brelse(struct buf *b)
 		;
 }
 
+/*
+ * The buffer is marked clean before the device sleeps, so that a bdirty()
+ * by another process meanwhile (its change may miss this write) leaves it
+ * dirty; a failed write marks it dirty again.
+ */
 int bwrite(struct buf *b)
+{
+	if (!(b->flags & BUF_DIRTY))
+		return 0;
+	USE(b, b->flags &= ~BUF_DIRTY);
+	if (bio_transfer(b->dev, b->blkno, 1, b->size, b->data, true)) {
+		printk("bcache: %s: write error at block %u\n", b->dev->name,
+		       b->blkno);
+		USE(b, b->flags |= BUF_DIRTY);
+		return -EIO;
+	}
+	return 0;
+}
+
+int buf_write_held(struct buf *b)
 {
 	int err;
 
 	if (!(b->flags & BUF_DIRTY))
 		return 0;
-	err = dev_io(b, true);
-	if (err) {
-		printk("bcache: %s: write error at block %u\n", b->dev->name,
-		       b->blkno);
-		return -EIO;
-	}
-	USE(b, b->flags &= ~BUF_DIRTY);
-	return 0;
+	USE(b, b->refs++);
+	err = bwrite(b);
+	USE(b, b->refs--);
+	return err;
 }
 
 int bsync_dev(struct blockdev *dev)
@@ -291,7 +308,7 @@ int bsync_dev(struct blockdev *dev)
 	int err = 0;
 
 	FOR_EACH_BUF(b)
-	if (b->dev == dev && bwrite(b))
+	if (b->dev == dev && buf_write_held(b))
 		err = -EIO;
 	if (dev->ops->flush && dev->ops->flush(dev))
 		err = -EIO;
@@ -300,21 +317,22 @@ int bsync_dev(struct blockdev *dev)
 
 void bforget(struct blockdev *dev, uint32_t blkno)
 {
-	struct buf *b = lookup(dev, blkno);
+	struct buf *b = buf_lookup(dev, blkno);
 
+	l2_forget(dev, blkno, blkno);
 	if (!b)
 		return;
 	USE(b, b->flags &= ~BUF_DIRTY);
 	if (!b->refs)
-		bcache_evict(b);
+		buf_free(b);
 }
 
 size_t binval_dev(struct blockdev *dev)
 {
 	size_t held = 0;
 
-	for (unsigned h = 0; h < HASH_SIZE; h++) {
-		struct buf *b = hash[h], *next;
+	for (unsigned h = 0; h < BCACHE_HASH_SIZE; h++) {
+		struct buf *b = bcache_hash[h], *next;
 
 		for (; b; b = next) {
 			next = b->hnext;
@@ -327,15 +345,18 @@ size_t binval_dev(struct blockdev *dev)
 				held++;
 				continue;
 			}
-			bcache_evict(b);
+			buf_free(b);
 		}
 	}
+	l2_forget_dev(dev);
+	if (!held)
+		dev->cache.bsize = 0;
 	return held;
 }
 
 void bcache_get_stats(struct bcache_stats *st)
 {
-	*st = stats;
+	*st = bstats;
 	st->bufs = nbufs;
 	st->max_bufs = max_bufs;
 	st->dirty = st->held = 0;
@@ -344,4 +365,5 @@ void bcache_get_stats(struct bcache_stats *st)
 		st->dirty += (b->flags & BUF_DIRTY) != 0;
 		st->held += b->refs != 0;
 	}
+	l2_get_stats(st);
 }

@@ -4,7 +4,11 @@
  * the driver; a partial sector is read, patched and written back. Reads
  * end at the device's end (0 there), writes past it give -ENOSPC, as
  * Linux's block device files do. BLKGETSIZE and BLKGETSIZE64 tell the size.
+ * The block cache stays right: dirty buffers over the sectors are written
+ * before the transfer, and what is written is copied into level 1 and
+ * forgotten from level 2 (bcache_raw_sync, bcache_raw_written).
  */
+#include <fs/bcache.h>
 #include <fs/blockdev.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -35,6 +39,8 @@ static long blk_piece(struct blockdev *d, char *kbuf, size_t n, uint64_t off,
 		uint32_t count = (uint32_t)(n / SECTOR);
 		err = write ? blockdev_write(d, sector, count, kbuf)
 			    : blockdev_read(d, sector, count, kbuf);
+		if (!err && write)
+			bcache_raw_written(d, sector, count, kbuf);
 		return err ? -EIO : (long)(count * SECTOR);
 	}
 	n = MIN(n, SECTOR - in);
@@ -45,7 +51,10 @@ static long blk_piece(struct blockdev *d, char *kbuf, size_t n, uint64_t off,
 		return (long)n;
 	}
 	memcpy(bounce + in, kbuf, n);
-	return blockdev_write(d, sector, 1, bounce) ? -EIO : (long)n;
+	if (blockdev_write(d, sector, 1, bounce))
+		return -EIO;
+	bcache_raw_written(d, sector, 1, bounce);
+	return (long)n;
 }
 
 static long blk_transfer(struct vfile *f, char *kbuf, size_t n, uint64_t off,
@@ -57,6 +66,9 @@ static long blk_transfer(struct vfile *f, char *kbuf, size_t n, uint64_t off,
 	if (off >= dev_bytes(d))
 		return write && n ? -ENOSPC : 0;
 	n = (size_t)MIN((uint64_t)n, dev_bytes(d) - off);
+	if (bcache_raw_sync(d, off / SECTOR,
+			    (off + n + SECTOR - 1) / SECTOR - off / SECTOR))
+		return -EIO;
 	while (done < n) {
 		long r = blk_piece(d, kbuf + done, n - done, off + done, write);
 		if (r < 0)

@@ -11,6 +11,7 @@
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/fault.h>
+#include <kernel/kernel.h>
 #include <kernel/oom.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -129,6 +130,7 @@ void fault_return_to_user(struct trapframe *tf)
 {
 	if (!current)
 		return;
+	writeback_run(); /* a periodic flush, if one is due (may sleep) */
 	if (sched_need_resched())
 		schedule();
 	if (current->sig_pending)

@@ -45,8 +45,6 @@ static void unpack_modules(struct ramfs *rootfs)
 	}
 }
 
-#define BCACHE_BOOT_BUFS 128 /* level 1 of the block cache: 512 KiB */
-
 /* Give back the pages of every boot module (a disk root needs none). */
 static void release_modules(void)
 {
@@ -167,7 +165,7 @@ void vfs_init(void)
 	if (ramfs_register() || procfs_register() || ext2_register_fstype())
 		panic("vfs: cannot register the file system types");
 	vfs_set_special_open(dev_open);
-	bcache_init(BCACHE_BOOT_BUFS);
+	writeback_init();
 	if (mount_disk_root()) {
 		release_modules();
 		mount_if_dir("/dev", "tmpfs");

@@ -1,9 +1,11 @@
 /*
  * proc_text.c - the text of /proc's files in Linux's formats: meminfo
- * (for free and friends), mounts, uptime, filesystems, and per process
+ * (for free and friends), mounts, uptime, filesystems, fs/bcache (the
+ * block cache's counters), and per process
  * maps, stat and status (for ps and top). Each read generates the whole
  * text into one tracked page and copies the part asked for.
  */
+#include <fs/bcache.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
 #include <kernel/printk.h>
@@ -42,14 +44,16 @@ static void gen_meminfo(struct text *t)
 {
 	struct phys_stats ps;
 	struct slab_stats ss;
+	struct bcache_stats bs;
 
 	phys_get_stats(&ps);
 	slab_get_stats(&ss);
+	bcache_get_stats(&bs);
 	meminfo_line(t, "MemTotal:", ps.total);
 	meminfo_line(t, "MemFree:", ps.free);
 	/* The yielded-block cache gives its pages back on demand. */
 	meminfo_line(t, "MemAvailable:", ps.free + ps.cached);
-	meminfo_line(t, "Buffers:", 0);
+	meminfo_line(t, "Buffers:", bs.bufs); /* level 1: a page each */
 	meminfo_line(t, "Cached:", ps.cached);
 	meminfo_line(t, "SwapCached:", 0);
 	meminfo_line(t, "Active:", ps.user);
@@ -58,7 +62,7 @@ static void gen_meminfo(struct text *t)
 	meminfo_line(t, "Mlocked:", 0);
 	meminfo_line(t, "SwapTotal:", 0);
 	meminfo_line(t, "SwapFree:", 0);
-	meminfo_line(t, "Dirty:", 0);
+	meminfo_line(t, "Dirty:", bs.dirty);
 	meminfo_line(t, "Writeback:", 0);
 	meminfo_line(t, "AnonPages:", ps.user);
 	meminfo_line(t, "Mapped:", 0);
@@ -75,6 +79,30 @@ static int mount_line(void *arg, const struct vfs_mount_info *mi)
 	text_add(arg, "%s %s %s %s 0 0\n", mi->source, mi->target, mi->type,
 		 mi->options[0] ? mi->options : "rw");
 	return 0;
+}
+
+/* /proc/fs/bcache: one "name value" per line. */
+static void gen_bcache(struct text *t)
+{
+	struct bcache_stats bs;
+
+	bcache_get_stats(&bs);
+	text_add(t, "l1_hits %llu\nl1_misses %llu\n",
+		 (unsigned long long)bs.hits, (unsigned long long)bs.misses);
+	text_add(t, "l2_hits %llu\nl2_misses %llu\n",
+		 (unsigned long long)bs.l2_hits,
+		 (unsigned long long)bs.l2_misses);
+	text_add(t, "disk_reads %llu\ndisk_writes %llu\n",
+		 (unsigned long long)bs.reads, (unsigned long long)bs.writes);
+	text_add(t, "l1_blocks %lu\nl1_dirty %lu\n", (unsigned long)bs.bufs,
+		 (unsigned long)bs.dirty);
+	text_add(t, "l2_blocks %llu\nl2_evictions %llu\nforgets %llu\n",
+		 (unsigned long long)bs.l2_blocks,
+		 (unsigned long long)bs.l2_evictions,
+		 (unsigned long long)bs.forgets);
+	text_add(t, "l2_yields %llu\nreadahead %llu\n",
+		 (unsigned long long)bs.l2_yields,
+		 (unsigned long long)bs.readahead);
 }
 
 static void gen_uptime(struct text *t)
@@ -212,6 +240,11 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		return 0;
 	case PT_CMDLINE:
 		gen_cmdline(t, p);
+		return 0;
+	case PT_BCACHE:
+		gen_bcache(t);
+		return 0;
+	case PT_DROP_CACHES:
 		return 0;
 	default:
 		return -EINVAL;

@@ -1,11 +1,14 @@
 /*
  * procfs.c - the "proc" file system type: /proc as a VFS backend. Its
  * vnodes are made per lookup from inode numbers that say what they are
- * (fixed files, /proc/self, a process's directory and the files in it),
+ * (the fixed files and directories - meminfo, fs/bcache,
+ * sys/vm/drop_caches, ... -, /proc/self, a process's directory and the
+ * files in it),
  * so nothing is stored; the text of a file is generated again on every
  * read (kernel/proc_text.c), which keeps reads at any offset consistent
  * with the state of the moment.
  */
+#include <fs/bcache.h>
 #include <fs/fsclock.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
@@ -17,21 +20,58 @@
 #define PROC_SUPER_MAGIC 0x9fa0u
 #define PROC_ROOT_INO 1u
 #define PROC_SELF_INO 2u
+#define PROC_FS_INO 3u
+#define PROC_SYS_INO 4u
+#define PROC_SYS_VM_INO 5u
 #define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
 #define PID_FILES 16u
 
-/* The fixed files of the root, in readdir order. */
-static const struct {
+/* The fixed directories and files, each under its parent, in readdir
+ * order; the root adds "self" and the processes after them. */
+static const struct proc_node {
+	uint32_t ino, parent;
 	const char *name;
+	uint32_t mode;
 	enum proc_text kind;
-} root_files[] = {
-    {"meminfo", PT_MEMINFO},
-    {"mounts", PT_MOUNTS},
-    {"uptime", PT_UPTIME},
-    {"filesystems", PT_FILESYSTEMS},
+} fixed[] = {
+    {16, PROC_ROOT_INO, "meminfo", VFS_S_IFREG | 0444, PT_MEMINFO},
+    {17, PROC_ROOT_INO, "mounts", VFS_S_IFREG | 0444, PT_MOUNTS},
+    {18, PROC_ROOT_INO, "uptime", VFS_S_IFREG | 0444, PT_UPTIME},
+    {19, PROC_ROOT_INO, "filesystems", VFS_S_IFREG | 0444, PT_FILESYSTEMS},
+    {PROC_FS_INO, PROC_ROOT_INO, "fs", VFS_S_IFDIR | 0555, PT_NONE},
+    {PROC_SYS_INO, PROC_ROOT_INO, "sys", VFS_S_IFDIR | 0555, PT_NONE},
+    {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
+    {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
+    {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
 };
-#define NROOT_FILES (sizeof(root_files) / sizeof(root_files[0]))
-#define ROOT_FILE_INO(i) (16u + (i))
+#define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
+
+/* The fixed node ino, or NULL. */
+static const struct proc_node *fixed_node(uint64_t ino)
+{
+	for (unsigned i = 0; i < NFIXED; i++)
+		if (fixed[i].ino == ino)
+			return &fixed[i];
+	return NULL;
+}
+
+/* The k-th fixed child of directory ino, or NULL past the last. */
+static const struct proc_node *fixed_child(uint64_t ino, unsigned k)
+{
+	for (unsigned i = 0; i < NFIXED; i++)
+		if (fixed[i].parent == ino && k-- == 0)
+			return &fixed[i];
+	return NULL;
+}
+
+static unsigned fixed_children(uint64_t ino)
+{
+	unsigned n = 0;
+
+	while (fixed_child(ino, n))
+		n++;
+	return n;
+}
 
 /* The files of a pid directory, in readdir order (index 0 is the dir). */
 static const struct {
@@ -64,6 +104,8 @@ static uint32_t ino_mode(uint64_t ino)
 		return VFS_S_IFDIR | 0555;
 	if (ino == PROC_SELF_INO)
 		return VFS_S_IFLNK | 0777;
+	if (fixed_node(ino))
+		return fixed_node(ino)->mode;
 	if (ino_pid(ino) >= 0 && ino_slot(ino) == 0)
 		return VFS_S_IFDIR | 0555;
 	return VFS_S_IFREG | 0444;
@@ -72,8 +114,8 @@ static uint32_t ino_mode(uint64_t ino)
 /* What file ino's text is, or PT_NONE. */
 static enum proc_text ino_text(uint64_t ino)
 {
-	if (ino >= ROOT_FILE_INO(0) && ino < ROOT_FILE_INO(NROOT_FILES))
-		return root_files[ino - ROOT_FILE_INO(0)].kind;
+	if (fixed_node(ino))
+		return fixed_node(ino)->kind;
 	if (ino_pid(ino) >= 0 && ino_slot(ino) >= 1 &&
 	    ino_slot(ino) <= NPID_FILES)
 		return pid_files[ino_slot(ino) - 1].kind;
@@ -111,14 +153,17 @@ static int name_pid(const char *name, size_t len)
 	return proc_find(pid) ? pid : -1;
 }
 
-static int lookup_root(struct vnode *dir, const char *name, size_t len,
-		       struct vnode **out)
+static int lookup_fixed(struct vnode *dir, const char *name, size_t len,
+			struct vnode **out)
 {
+	const struct proc_node *n;
 	int pid;
 
-	for (unsigned i = 0; i < NROOT_FILES; i++)
-		if (name_is(name, len, root_files[i].name))
-			return proc_vnode(dir->sb, ROOT_FILE_INO(i), out);
+	for (unsigned k = 0; (n = fixed_child(dir->ino, k)); k++)
+		if (name_is(name, len, n->name))
+			return proc_vnode(dir->sb, n->ino, out);
+	if (dir->ino != PROC_ROOT_INO)
+		return -ENOENT;
 	if (name_is(name, len, "self"))
 		return proc_vnode(dir->sb, PROC_SELF_INO, out);
 	pid = name_pid(name, len);
@@ -128,13 +173,21 @@ static int lookup_root(struct vnode *dir, const char *name, size_t len,
 			  out);
 }
 
+/* The parent of directory ino (the root's is itself). */
+static uint64_t dir_parent(uint64_t ino)
+{
+	const struct proc_node *n = fixed_node(ino);
+
+	return n ? n->parent : PROC_ROOT_INO;
+}
+
 static int proc_lookup(struct vnode *dir, const char *name, size_t len,
 		       struct vnode **out)
 {
 	if (name_is(name, len, ".."))
-		return proc_vnode(dir->sb, PROC_ROOT_INO, out);
-	if (dir->ino == PROC_ROOT_INO)
-		return lookup_root(dir, name, len, out);
+		return proc_vnode(dir->sb, dir_parent(dir->ino), out);
+	if (ino_pid(dir->ino) < 0)
+		return lookup_fixed(dir, name, len, out);
 	if (!proc_find(ino_pid(dir->ino)))
 		return -ENOENT;
 	for (unsigned i = 0; i < NPID_FILES; i++)
@@ -143,22 +196,9 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len,
 	return -ENOENT;
 }
 
-/* Root entries: 0 ".", 1 "..", 2.. fixed files and "self", then the
- * processes by pid from 100 + pid on. */
-static int readdir_root(uint64_t *pos, vfs_filldir_t fill, void *arg)
+/* The root's processes, by pid from position 100 + pid on. */
+static int readdir_pids(uint64_t *pos, vfs_filldir_t fill, void *arg)
 {
-	for (; *pos < 2 + NROOT_FILES; (*pos)++) {
-		unsigned i = (unsigned)*pos - 2;
-
-		if (fill(arg, root_files[i].name, strlen(root_files[i].name),
-			 ROOT_FILE_INO(i), VFS_DT_REG))
-			return 0;
-	}
-	if (*pos == 2 + NROOT_FILES) {
-		if (fill(arg, "self", 4, PROC_SELF_INO, VFS_DT_LNK))
-			return 0;
-		*pos = 100;
-	}
 	for (struct proc *p; (p = proc_next((int)(*pos - 100)));) {
 		char name[12];
 
@@ -173,10 +213,34 @@ static int readdir_root(uint64_t *pos, vfs_filldir_t fill, void *arg)
 	return 0;
 }
 
+/* A fixed directory's entries from position 2 on: its fixed children;
+ * the root's then "self" and the processes. */
+static int readdir_fixed(uint64_t ino, uint64_t *pos, vfs_filldir_t fill,
+			 void *arg)
+{
+	unsigned nchild = fixed_children(ino);
+	const struct proc_node *n;
+
+	for (; *pos < 2 + nchild; (*pos)++) {
+		n = fixed_child(ino, (unsigned)*pos - 2);
+		if (fill(arg, n->name, strlen(n->name), n->ino,
+			 VFS_ISDIR(n->mode) ? VFS_DT_DIR : VFS_DT_REG))
+			return 0;
+	}
+	if (ino != PROC_ROOT_INO)
+		return 0;
+	if (*pos == 2 + nchild) {
+		if (fill(arg, "self", 4, PROC_SELF_INO, VFS_DT_LNK))
+			return 0;
+		*pos = 100;
+	}
+	return readdir_pids(pos, fill, arg);
+}
+
 static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 			void *arg)
 {
-	uint64_t self = dir->ino, up = PROC_ROOT_INO;
+	uint64_t self = dir->ino, up = dir_parent(dir->ino);
 
 	if (*pos == 0 && fill(arg, ".", 1, self, VFS_DT_DIR))
 		return 0;
@@ -186,8 +250,8 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 		return 0;
 	if (*pos == 1)
 		*pos = 2;
-	if (dir->ino == PROC_ROOT_INO)
-		return readdir_root(pos, fill, arg);
+	if (ino_pid(dir->ino) < 0)
+		return readdir_fixed(dir->ino, pos, fill, arg);
 	for (; *pos < 2 + NPID_FILES; (*pos)++) {
 		unsigned i = (unsigned)*pos - 2;
 
@@ -239,12 +303,41 @@ static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 	return proc_text_read(ino_text(v->ino), ino_pid(v->ino), buf, n, off);
 }
 
+/*
+ * Only /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
+ * and empty the block cache (both levels); "2" and "3" (Linux's slab
+ * objects) also make the file systems forget their idle in-memory inodes.
+ */
+static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
+{
+	const char *s = buf;
+
+	(void)off;
+	if (ino_text(v->ino) != PT_DROP_CACHES)
+		return -EACCES;
+	if (n == 0 || s[0] < '1' || s[0] > '3' ||
+	    (n > 1 && s[1] != '\n' && s[1] != ' '))
+		return -EINVAL;
+	if (s[0] != '1')
+		vfs_drop_caches();
+	return bcache_drop_caches() ? -EIO : (long)n;
+}
+
+/* Opening drop_caches with O_TRUNC (as "echo 3 >" does) is allowed. */
+static int proc_truncate(struct vnode *v, uint64_t size)
+{
+	(void)size;
+	return ino_text(v->ino) == PT_DROP_CACHES ? 0 : -EACCES;
+}
+
 static const struct vnode_ops proc_vops = {
     .lookup = proc_lookup,
     .readdir = proc_readdir,
     .readlink = proc_readlink,
     .getattr = proc_getattr,
     .read = proc_read,
+    .write = proc_write,
+    .truncate = proc_truncate,
 };
 
 static int proc_statfs(struct vsuper *sb, struct vstatfs *st)

@@ -7,6 +7,7 @@
 #include <arch/hooks.h>
 #include <arch/proc.h>
 #include <kernel/errno.h>
+#include <kernel/kernel.h>
 #include <kernel/sched.h>
 #include <mm/region.h>
 
@@ -29,6 +30,7 @@ void sched_tick(bool user)
 		else
 			p->stime++;
 	}
+	writeback_tick(ticks);
 }
 
 uint64_t sched_ticks(void)

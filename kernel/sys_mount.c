@@ -113,7 +113,7 @@ static long mount_args_get(struct mount_args *a, uint32_t usrc, uint32_t utgt,
 		return err;
 	type = a->page;
 	opts = a->page + 128;
-	type[0] = opts[0] = '\0';
+	type[0] = opts[0] = opts[3] = '\0'; /* no data: no options */
 	if (utype && !(flags & MS_REMOUNT))
 		err = small_string(utype, type, 128);
 	if (!err && udata)

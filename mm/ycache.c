@@ -357,22 +357,43 @@ int ycache_forget(uint32_t owner, uint64_t id)
 	return 0;
 }
 
-size_t ycache_forget_all(uint32_t owner)
+/*
+ * Visit owner's blocks with first <= id <= last in id order (the index is
+ * sorted by (owner, id)), dropping them if drop; returns how many.
+ */
+static size_t range_walk(uint32_t owner, uint64_t first, uint64_t last,
+			 bool drop)
 {
-	struct ykey k = {owner, 0};
+	struct ykey k = {owner, first};
 	struct avl_node *n = avl_find_ge(&ycache_index, &k, yblock_key);
-	size_t dropped = 0;
+	size_t count = 0;
 
 	while (n) {
 		struct yblock *yb = container_of(n, struct yblock, node);
 
-		if (yb->owner != owner)
+		if (yb->owner != owner || yb->id > last)
 			break;
 		n = avl_next(n); /* before yb's node leaves the tree */
-		yblock_drop(yb);
-		dropped++;
+		if (drop)
+			yblock_drop(yb);
+		count++;
 	}
-	return dropped;
+	return count;
+}
+
+size_t ycache_forget_range(uint32_t owner, uint64_t first, uint64_t last)
+{
+	return range_walk(owner, first, last, true);
+}
+
+size_t ycache_forget_all(uint32_t owner)
+{
+	return range_walk(owner, 0, YCACHE_ID_NONE, true);
+}
+
+size_t ycache_owner_blocks(uint32_t owner)
+{
+	return range_walk(owner, 0, YCACHE_ID_NONE, false);
 }
 
 size_t ycache_reclaim(size_t npages)

@@ -19,10 +19,13 @@ mkdir -p $B/fs/root
 gcc -m32 -static -O2 -Wall -Wextra -Werror -o $B/fs/root/fs_bench \
 	tests/bench/fs_bench.c || exit 1
 (cd $B/fs/root && echo fs_bench | cpio -o -H newc -R 0:0 --quiet) > $B/fs/fs.cpio
-rm -f $B/fs/disk.img
-mke2fs -q -F -t ext2 -b 4096 $B/fs/disk.img 128M
-INITRD=$B/fs/fs.cpio timeout 600 scripts/qemu.sh kernel $B/kernel.elf \
-	"root=initrd init=/fs_bench" -icount shift=0 \
-	-drive file=$B/fs/disk.img,format=raw,if=ide,index=0 |
-	grep -E '^(BENCH|fs_bench)' | sed 's/^BENCH //'
-e2fsck -fn $B/fs/disk.img > /dev/null 2>&1 || echo "e2fsck -fn: the disk is damaged"
+for l2 in 1 0; do
+	[ $l2 = 1 ] && echo "-- block cache level 2 on" || echo "-- level 2 off (bcache.l2=0)"
+	rm -f $B/fs/disk.img
+	mke2fs -q -F -t ext2 -b 4096 $B/fs/disk.img 128M
+	INITRD=$B/fs/fs.cpio timeout 600 scripts/qemu.sh kernel $B/kernel.elf \
+		"root=initrd init=/fs_bench bcache.l2=$l2" -icount shift=0 \
+		-drive file=$B/fs/disk.img,format=raw,if=ide,index=0 |
+		grep -E '^(BENCH|fs_bench)' | sed 's/^BENCH //'
+	e2fsck -fn $B/fs/disk.img > /dev/null 2>&1 || echo "e2fsck -fn: the disk is damaged"
+done

@@ -24,6 +24,14 @@ struct blockdev_ops {
 	int (*flush)(struct blockdev *d);
 };
 
+/* The block cache's state for a device (fs/bcache_l2.c); zero at first. */
+struct bdev_cache {
+	uint32_t owner; /* its level-2 owner in the yielded-block cache */
+	uint32_t gen;	/* bcache_init() generation the owner is from */
+	uint32_t bsize; /* the block size both levels hold now, or 0 */
+	struct blockdev *next; /* devices with an owner: bcache's list */
+};
+
 struct blockdev {
 	const struct blockdev_ops *ops;
 	const char *name;     /* "hda", "ram0": the /dev name */
@@ -31,6 +39,7 @@ struct blockdev {
 	uint64_t nsectors;
 	uint32_t rdev; /* device number of its /dev node */
 	void *priv;
+	struct bdev_cache cache;
 };
 
 #define BLOCKDEV_MAX 8

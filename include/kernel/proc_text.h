@@ -13,10 +13,12 @@ enum proc_text {
 	PT_MOUNTS,
 	PT_UPTIME,
 	PT_FILESYSTEMS,
-	PT_MAPS,    /* of a process */
-	PT_STAT,    /* of a process */
-	PT_STATUS,  /* of a process */
-	PT_CMDLINE, /* of a process: its argument strings */
+	PT_MAPS,	/* of a process */
+	PT_STAT,	/* of a process */
+	PT_STATUS,	/* of a process */
+	PT_CMDLINE,	/* of a process: its argument strings */
+	PT_BCACHE,	/* /proc/fs/bcache: the block cache's counters */
+	PT_DROP_CACHES, /* /proc/sys/vm/drop_caches: written, reads empty */
 };
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:

@@ -54,6 +54,11 @@ void ycache_detach_done(struct yblock *yb, enum phys_kind kind);
 int ycache_forget(uint32_t owner, uint64_t id);
 /* Drop every block of owner; returns the number of blocks dropped. */
 size_t ycache_forget_all(uint32_t owner);
+/* Drop owner's blocks whose id is in [first, last]; returns how many (the
+ * index is sorted by id: O(log n + dropped)). */
+size_t ycache_forget_range(uint32_t owner, uint64_t first, uint64_t last);
+/* How many blocks owner has cached now (walks them: for statistics). */
+size_t ycache_owner_blocks(uint32_t owner);
 
 /*
  * The system call: yield the npages at addr in space under yield_id (fresh

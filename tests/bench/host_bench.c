@@ -1,7 +1,8 @@
 /*
  * host_bench.c - host micro-benchmarks for the memory manager: physical
  * allocation with a growing number of free ranges, region lookup, free
- * space search among many regions, and fork of a space with N pages.
+ * space search among many regions, fork of a space with N pages, and
+ * the block cache (host_bcache.c).
  *
  * Standalone (no test runner); built with -O2, no sanitizers and
  * MM_SANITY=0. Times come from arch_cycles(), nanoseconds on the host.
@@ -40,6 +41,9 @@ uint32_t fs_clock_now(void)
 {
 	return 0;
 }
+
+/* tests/bench/host_bcache.c */
+void bench_bcache(void);
 
 /* host_printk.c reports panics inside tests here; the bench has none. */
 void test_fail(const char *file, int line, const char *fmt, ...)
@@ -254,6 +258,13 @@ static void bench_fork(void)
 
 /* With an argument, only the benchmarks whose name contains it run
  * (phys, regions, find_free, fork): for profiling one of them. */
+/* The block cache wants a fresh machine of its own. */
+static void bench_bcache_reset(void)
+{
+	host_mm_reset(16, ARENA_PAGES - 16);
+	bench_bcache();
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -262,7 +273,8 @@ int main(int argc, char **argv)
 	} benches[] = {{"phys", bench_phys},
 		       {"regions", bench_regions},
 		       {"find_free", bench_find_free},
-		       {"fork", bench_fork}};
+		       {"fork", bench_fork},
+		       {"bcache", bench_bcache_reset}};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("%-34s %9s %10s %10s\n", "operation", "ranges", "count",

@@ -15,6 +15,7 @@ int main(int argc, char **argv)
 	helper_path(hog, sizeof hog, argv[0], "memhog");
 	char *p = map_anon(NPAGES * PAGE);
 	memset(p, 0x5a, NPAGES * PAGE);
+	guest_drop_caches(); /* cached pages: only this test's */
 	struct vm_stats s0 = get_stats();
 	CHECK(vm_yield_get_block(0xe0e0, VM_BLOCK_NONE, p, NPAGES) == 0,
 	      "yield failed: %s", strerror(errno));
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
 	int st = wait_for(pid);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "memhog failed: %s",
 	      status_str(st, b, sizeof b));
+	guest_drop_caches();
 	struct vm_stats s1 = get_stats();
 	CHECK(s1.evictions > s0.evictions, "no eviction counted (%llu -> %llu)",
 	      (unsigned long long)s0.evictions,

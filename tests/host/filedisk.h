@@ -46,6 +46,8 @@ struct ext2t {
 };
 /* 0 or -1 (the test failed; the reason is recorded). */
 int ext2t_setup(struct ext2t *t, const char *mkfs_opts, const char *size);
+/* Level-1 buffers ext2t_baseline gives the cache (default 256). */
+extern size_t ext2t_l1_bufs;
 /* Restart the block cache and note the free pages and slab objects that
  * ext2t_unmount checks for (ext2t_setup does it). */
 void ext2t_baseline(struct ext2t *t);
