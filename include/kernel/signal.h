@@ -4,6 +4,7 @@
 
 #define SIGINT 2
 #define SIGQUIT 3
+#define SIGBUS 7
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11
