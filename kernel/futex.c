@@ -174,8 +174,8 @@ static long futex_deadline(int cmd, int op, int64_t sec, int64_t nsec,
 		*deadline = now + (uint64_t)ticks;
 		return 0;
 	}
-	at = (uint64_t)sec * HZ + (uint64_t)(nsec + NSEC_PER_SEC / HZ - 1) /
-				      (NSEC_PER_SEC / HZ);
+	at = (uint64_t)sec * HZ +
+	     (uint64_t)(nsec + NSEC_PER_SEC / HZ - 1) / (NSEC_PER_SEC / HZ);
 	if (op & FUTEX_CLOCK_REALTIME) {
 		uint64_t off = clock_offset_ticks(CLOCK_REALTIME);
 		at = at > off ? at - off : 0;
@@ -186,8 +186,8 @@ static long futex_deadline(int cmd, int op, int64_t sec, int64_t nsec,
 
 /* Both system calls, once the timeout (if any) is read: ts is NULL for
  * none, else {sec, nsec}. */
-static long do_futex(uint32_t uaddr, int op, uint32_t val,
-		     const int64_t *ts, uint32_t val3)
+static long do_futex(uint32_t uaddr, int op, uint32_t val, const int64_t *ts,
+		     uint32_t val3)
 {
 	int cmd = op & FUTEX_CMD_MASK;
 	bool private = op & FUTEX_PRIVATE_FLAG;
@@ -224,8 +224,8 @@ static bool has_timeout(int op)
 	return cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET;
 }
 
-SYSCALL_DEFINE6(futex, uint32_t, uaddr, int, op, uint32_t, val, uint32_t,
-		utime, uint32_t, uaddr2, uint32_t, val3)
+SYSCALL_DEFINE6(futex, uint32_t, uaddr, int, op, uint32_t, val, uint32_t, utime,
+		uint32_t, uaddr2, uint32_t, val3)
 {
 	int32_t t32[2];
 	int64_t ts[2];
@@ -242,8 +242,8 @@ SYSCALL_DEFINE6(futex, uint32_t, uaddr, int, op, uint32_t, val, uint32_t,
 
 /* futex_time64: struct __timespec64; as Linux on 32-bit, only the low
  * half of nsec counts (the rest is glibc's padding). */
-SYSCALL_DEFINE6(futex_time64, uint32_t, uaddr, int, op, uint32_t, val,
-		uint32_t, utime, uint32_t, uaddr2, uint32_t, val3)
+SYSCALL_DEFINE6(futex_time64, uint32_t, uaddr, int, op, uint32_t, val, uint32_t,
+		utime, uint32_t, uaddr2, uint32_t, val3)
 {
 	int64_t ts[2];
 

@@ -305,7 +305,6 @@ void mm_pager_truncate(void *obj, uint64_t size)
 		;
 	if (!m)
 		return; /* not mapped anywhere */
-	for (struct mm_space *sp = region_space_list(); sp;
-	     sp = sp->next_space)
+	for (struct mm_space *sp = region_space_list(); sp; sp = sp->next_space)
 		truncate_space(sp, obj, size);
 }

@@ -46,8 +46,8 @@ static void wait_wake(int fd, volatile uint32_t *w)
 	pid_t pid = fork();
 	CHECK_SYS(pid);
 	if (pid == 0) {
-		volatile uint32_t *cw = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-					     MAP_SHARED, fd, 0);
+		volatile uint32_t *cw =
+		    mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		if (cw == MAP_FAILED || cw == w)
 			_exit(2);
 		cw[1] = 1; /* ready */
@@ -64,8 +64,8 @@ static void wait_wake(int fd, volatile uint32_t *w)
 	}
 	CHECK(woke == 1, "FUTEX_WAKE woke %ld", woke);
 	int st = wait_for(pid);
-	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "waiter in the child: %s", status_str(st, b, sizeof b));
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "waiter in the child: %s",
+	      status_str(st, b, sizeof b));
 }
 
 /* A signal with a handler (no SA_RESTART) ends a wait with EINTR. */
@@ -107,9 +107,9 @@ static void errors(volatile uint32_t *w)
 	CHECK_ERR(syscall(NR_FUTEX_TIME64, w, FUTEX_WAIT, 1, &rel64, NULL, 0),
 		  ETIMEDOUT);
 	CHECK_ERR(futex(w, FUTEX_WAIT_BITSET, 1, &past, ~0u), ETIMEDOUT);
-	CHECK_ERR(futex(w, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 1, &past,
-			~0u),
-		  ETIMEDOUT);
+	CHECK_ERR(
+	    futex(w, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 1, &past, ~0u),
+	    ETIMEDOUT);
 	CHECK_ERR(futex(w, FUTEX_WAIT_BITSET, 1, &past, 0), EINVAL);
 	CHECK_ERR(futex(w, FUTEX_WAIT | FUTEX_CLOCK_REALTIME, 1, &rel, 0),
 		  ENOSYS);

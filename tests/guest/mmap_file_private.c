@@ -25,11 +25,11 @@ int main(void)
 	/* Private writable mappings need only a readable file. */
 	int rfd = open(PATH, O_RDONLY);
 	CHECK_SYS(rfd);
-	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-		       rfd, 0);
+	char *m =
+	    mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, rfd, 0);
 	CHECK(m != MAP_FAILED, "mmap MAP_PRIVATE: %s", strerror(errno));
 	CHECK(memcmp(m, "file data", 9) == 0, "the mapping does not show "
-					       "the file");
+					      "the file");
 	m[0] = 'F';
 	CHECK(pread(fd, b, 9, 0) == 9 && memcmp(b, "file data", 9) == 0,
 	      "a private store reached the file");
