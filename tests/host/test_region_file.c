@@ -97,8 +97,8 @@ TEST(region_file_shared_is_the_file)
 
 	ff_new(2 * PAGE_SIZE + 100);
 	a = mm_space_new();
-	CHECK_EQ(mm_map_file(a, va, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     true, &ff_pager, 1),
+	CHECK_EQ(mm_map_file(a, va, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, true,
+			     &ff_pager, 1),
 		 0);
 	CHECK_EQ(ff.refs, 1);
 	CHECK_EQ(mm_space_read(a, va, &c, 1), 0); /* file page 1 */
@@ -175,9 +175,9 @@ TEST(region_file_sanity_checks_ptes)
 
 	ff_new(2 * PAGE_SIZE);
 	s = mm_space_new();
-	CHECK_EQ(mm_map_file(s, va, 2 * PAGE_SIZE, PROT_READ, true, &ff_pager,
-			     0),
-		 0);
+	CHECK_EQ(
+	    mm_map_file(s, va, 2 * PAGE_SIZE, PROT_READ, true, &ff_pager, 0),
+	    0);
 	CHECK_EQ(mm_handle_fault(s, va, false), 0);
 	mm_sanity_check();
 	pt_map(s->pgdir, va, ff.pages[1], PTE_U); /* the wrong page */
