@@ -40,6 +40,10 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 		oom_kill(addr);
 		return;
 	}
+	if (err == -ENXIO) { /* a file mapping past the file's end */
+		signal_force(SIGBUS);
+		return;
+	}
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",
 	       current->pid, current->name, addr, tf->eip,
 	       tf->error & PF_ERR_WRITE ? "write" : "read");

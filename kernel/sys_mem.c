@@ -1,6 +1,7 @@
 /*
  * sys_mem.c - memory system calls: brk, mmap/mmap2 (anonymous private and
- * shared, fixed or not; /dev/mem as a direct physical mapping), munmap,
+ * shared, fixed or not; /dev/mem as a direct physical mapping; files whose
+ * file system provides pages, shared or private), munmap,
  * mprotect, and this kernel's own calls (the yielded-block cache, the
  * sanity checker and the counters). SysV shared memory is in sys_shm.c.
  */
@@ -13,6 +14,7 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
+#include <mm/pager.h>
 #include <mm/phys.h>
 #include <mm/region.h>
 #include <mm/sanity.h>
@@ -53,15 +55,10 @@ static bool prot_ok(uint32_t prot)
 	return !(prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
-static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot, uint32_t fd,
+/* /dev/mem: the physical range at pgoff, root only. */
+static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot,
 		       uint32_t pgoff)
 {
-	struct vfile *f = fd_file(current, (int)fd);
-
-	if (!f)
-		return -EBADF;
-	if (!file_is_devmem(f))
-		return -ENODEV; /* no file-backed mappings */
 	if (!cred_privileged())
 		return -EPERM;
 	if (pgoff >= (1u << 20) || pgoff + (len >> PAGE_SHIFT) > (1u << 20))
@@ -70,11 +67,64 @@ static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot, uint32_t fd,
 			     prot);
 }
 
+/* The page provider of a mappable file f, checking f's access mode
+ * against the mapping as Linux does: 0, -EACCES or -ENODEV (a file
+ * whose backend cannot hand out its pages). */
+static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
+		       struct mm_pager *pg)
+{
+	uint32_t acc = f->flags & O_ACCMODE;
+
+	if (!f->vn || f->ops || !f->vn->ops->pager ||
+	    f->vn->ops->pager(f->vn, pg))
+		return -ENODEV;
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
+	    (acc != O_RDWR || (f->flags & O_APPEND)))
+		return -EACCES;
+	return 0;
+}
+
+/* A file mapping: what is behind fd decides (checked before any
+ * MAP_FIXED unmapping, so a refused call changes nothing). */
+struct map_src {
+	bool devmem;
+	struct mm_pager pager;
+};
+
+static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
+			struct map_src *src)
+{
+	struct vfile *f = fd_file(current, (int)fd);
+
+	if (!f)
+		return -EBADF;
+	src->devmem = file_is_devmem(f);
+	return src->devmem ? 0 : file_pager(f, prot, flags, &src->pager);
+}
+
+/* Make the new mapping at addr (already free). */
+static long map_new(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
+		    uint32_t pgoff, const struct map_src *src)
+{
+	struct mm_space *s = current->space;
+	bool shared = (flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED;
+
+	if (!src)
+		return shared ? mm_map_shared(s, addr, len, prot)
+			      : mm_map_anon(s, addr, len, prot, 0);
+	if (src->devmem)
+		return map_devmem(addr, len, prot, pgoff);
+	return mm_map_file(s, addr, len, prot, shared, &src->pager, pgoff);
+}
+
 static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		    uint32_t fd, uint32_t pgoff)
 {
 	struct mm_space *s = current->space;
 	uint32_t type = flags & (MAP_SHARED | MAP_PRIVATE);
+	struct map_src src;
 	long r;
 
 	if (!len || !prot_ok(prot) ||
@@ -83,6 +133,11 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	len = PAGE_ROUND_UP(len);
 	if (!len)
 		return -ENOMEM;
+	if (!(flags & MAP_ANONYMOUS)) {
+		r = map_src_get(fd, prot, flags, &src);
+		if (r)
+			return r;
+	}
 	if (flags & MAP_FIXED) {
 		if (!PAGE_ALIGNED(addr) || !user_range_ok(addr, len) || !addr)
 			return -EINVAL;
@@ -95,12 +150,8 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		if (!addr)
 			return -ENOMEM;
 	}
-	if (!(flags & MAP_ANONYMOUS))
-		r = map_devmem(addr, len, prot, fd, pgoff);
-	else if (type == MAP_SHARED)
-		r = mm_map_shared(s, addr, len, prot);
-	else
-		r = mm_map_anon(s, addr, len, prot, 0);
+	r = map_new(addr, len, prot, flags, pgoff,
+		    (flags & MAP_ANONYMOUS) ? NULL : &src);
 	return r ? r : (long)addr;
 }
 

@@ -11,7 +11,8 @@
  *   entry.c    a region entry: one region's use of one physical block
  *   block.c    a physical block: pages with a reference count
  *   fault.c    page faults, and copy-on-write (cow_break)
- *   region_anon.c, region_shared.c, region_direct.c: the backends
+ *   region_anon.c, region_shared.c, region_direct.c, region_file.c:
+ *              the backends
  *   region_take.c: moving pages out of / into a space (yield)
  *
  * Invariants kept by these functions:
@@ -137,6 +138,13 @@ struct region *region_first(struct mm_space *s);
 struct region *region_next(struct region *r);
 /* First region ending above va, or NULL. */
 struct region *region_first_after(struct mm_space *s, vaddr_t va);
+/* The first live space (walk on with next_space). */
+struct mm_space *region_space_list(void);
+
+/* ---- region_file.c ---- */
+
+/* Forget every file map (with mm_region_init). */
+void region_file_init(void);
 
 /* ---- space_gap.c ---- */
 

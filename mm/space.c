@@ -54,6 +54,13 @@ int region_check_range(vaddr_t start, size_t len)
 void mm_region_init(void)
 {
 	spaces = NULL;
+	region_file_init();
+}
+
+/* The first of every live space (walk on with next_space). */
+struct mm_space *region_space_list(void)
+{
+	return spaces;
 }
 
 /* An empty space: a directory with the kernel half and no regions. */

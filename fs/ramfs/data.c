@@ -3,7 +3,10 @@
  * has an index: physically contiguous pages holding the physical address
  * of every data page (0 for a hole, which reads as zeros). The index grows
  * by doubling. Invariant: bytes of a data page past the file size are 0,
- * so growing a file (write past the end, truncate up) never shows old data.
+ * so growing a file (write past the end, truncate up) never shows old data;
+ * a file that was ever mapped (stores may land past its end) has its last
+ * page's tail zeroed before it grows. Mappings use the data pages
+ * themselves (ramfs_page); truncate tells mm before it frees any.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -76,6 +79,28 @@ static paddr_t page_get(struct ramfs_node *n, size_t idx)
 	return pa;
 }
 
+paddr_t ramfs_page(struct ramfs_node *n, uint32_t idx, bool alloc)
+{
+	if (!alloc)
+		return page_at(n, idx);
+	if (!n->mapped)
+		USE(n, n->mapped = true);
+	return page_get(n, idx);
+}
+
+/* Before the file grows: a mapping may have stored past its end. */
+static void zero_tail(struct ramfs_node *n)
+{
+	size_t in = (size_t)(n->size % PAGE_SIZE);
+	paddr_t pa;
+
+	if (!n->mapped || !in)
+		return;
+	pa = page_at(n, (size_t)(n->size / PAGE_SIZE));
+	if (pa != PHYS_NONE)
+		memset((char *)arch_phys_to_virt(pa) + in, 0, PAGE_SIZE - in);
+}
+
 long ramfs_read(struct ramfs_node *n, void *buf, size_t len, uint64_t off)
 {
 	char *dst = buf;
@@ -111,6 +136,8 @@ static long data_write(struct ramfs_node *n, const void *buf, size_t len,
 
 	if (off + len > (uint64_t)0x7fffffff)
 		return -EFBIG;
+	if (off + len > n->size)
+		zero_tail(n);
 	while (done < len) {
 		uint64_t pos = off + done;
 		size_t in = pos % PAGE_SIZE;
@@ -165,6 +192,8 @@ int ramfs_truncate(struct ramfs_node *n, uint64_t size)
 			memset((char *)arch_phys_to_virt(last) +
 				   size % PAGE_SIZE,
 			       0, PAGE_SIZE - size % PAGE_SIZE);
+	} else {
+		zero_tail(n);
 	}
 	USE(n, n->size = size);
 	ramfs_touch(n);

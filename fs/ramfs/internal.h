@@ -32,6 +32,7 @@ struct ramfs_node {
 	/* Regular files and symlinks: index of data pages (0 = hole). */
 	paddr_t index_pa;
 	uint32_t index_pages;
+	bool mapped; /* ramfs_page gave a page to a mapping once */
 };
 
 struct ramfs {

@@ -8,6 +8,7 @@
 #include <fs/vfs_core.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
+#include <mm/pager.h>
 #include <mm/phys.h>
 #include "internal.h"
 
@@ -282,9 +283,53 @@ static long ramfs_v_write(struct vnode *v, const void *buf, size_t n,
 	return ramfs_write(node_of(v), buf, n, off);
 }
 
+/* Pages past the new end leave every mapping before they are freed. */
 static int ramfs_v_truncate(struct vnode *v, uint64_t size)
 {
+	if (size < ramfs_size(node_of(v)))
+		mm_pager_truncate(v, size);
 	return ramfs_truncate(node_of(v), size);
+}
+
+/* ---- the page provider of mmap: the file's own data pages ---- */
+
+static paddr_t pager_page(void *obj, uint32_t idx, bool alloc)
+{
+	return ramfs_page(node_of(obj), idx, alloc);
+}
+
+static uint64_t pager_size(void *obj)
+{
+	return ramfs_size(node_of(obj));
+}
+
+/* A mapping holds the vnode, so the node and its pages outlive close
+ * and unlink, and its mount stays busy. */
+static void pager_get(void *obj)
+{
+	vnode_get(obj);
+}
+
+static void pager_put(void *obj)
+{
+	vnode_put(obj);
+}
+
+static const struct mm_pager_ops ramfs_pager_ops = {
+    .page = pager_page,
+    .size = pager_size,
+    .get = pager_get,
+    .put = pager_put,
+};
+
+/* Regular files can be mapped; other types have no pages. */
+static int ramfs_v_pager(struct vnode *v, struct mm_pager *out)
+{
+	if (!RAMFS_ISREG(ramfs_mode(node_of(v))))
+		return -ENODEV;
+	out->ops = &ramfs_pager_ops;
+	out->obj = v;
+	return 0;
 }
 
 static int ramfs_v_fsync(struct vnode *v)
@@ -315,6 +360,7 @@ static const struct vnode_ops ramfs_vnode_ops = {
     .read = ramfs_v_read,
     .write = ramfs_v_write,
     .truncate = ramfs_v_truncate,
+    .pager = ramfs_v_pager,
     .fsync = ramfs_v_fsync,
     .release = ramfs_v_release,
 };

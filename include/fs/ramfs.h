@@ -112,7 +112,13 @@ long ramfs_read(struct ramfs_node *n, void *buf, size_t len, uint64_t off);
  * nothing could be written, -EISDIR / -EINVAL for other types. */
 long ramfs_write(struct ramfs_node *n, const void *buf, size_t len,
 		 uint64_t off);
+/* Regular files: bytes past size are dropped (the caller first unmaps
+ * them from every mapping: mm_pager_truncate). */
 int ramfs_truncate(struct ramfs_node *n, uint64_t size);
+/* The data page idx of a regular file for a mapping (PHYS_NONE: a hole,
+ * or no memory with alloc, which fills a hole with a zeroed page). The
+ * page is the file's: it stays valid until truncate or the node's end. */
+paddr_t ramfs_page(struct ramfs_node *n, uint32_t idx, bool alloc);
 /* The entry at or after cookie (0 = ".", 1 = ".."): 0, -ENOENT at the
  * end, -ENOTDIR. */
 int ramfs_readdir(struct ramfs_node *dir, uint32_t cookie,

@@ -153,6 +153,7 @@ SYSCALL(220, getdents64, getdents64)
 SYSCALL(221, fcntl64, fcntl)
 SYSCALL(224, gettid, getpid) /* no threads: a process's one thread */
 SYSCALL(238, tkill, tkill)
+SYSCALL(240, futex, futex)
 SYSCALL(243, set_thread_area, set_thread_area)
 SYSCALL(252, exit_group, exit_group)
 SYSCALL(258, set_tid_address, set_tid_address)
@@ -196,6 +197,7 @@ SYSCALL(407, clock_nanosleep_time64, clock_nanosleep64)
 SYSCALL(412, utimensat_time64, utimensat64)
 SYSCALL(414, ppoll_time64, ppoll_time64)
 SYSCALL(421, rt_sigtimedwait_time64, rt_sigtimedwait_time64)
+SYSCALL(422, futex_time64, futex_time64)
 
 SYSCALL(439, faccessat2, faccessat2)
 

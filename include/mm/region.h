@@ -4,7 +4,8 @@
  *
  * An address space is a page directory and an AVL tree of regions keyed by
  * start address. A region is a page-aligned range with a protection and a
- * backend (anonymous, shared or direct physical memory); the backend's
+ * backend (anonymous, shared, direct physical memory or a file's pages,
+ * include/mm/pager.h); the backend's
  * data and its physical blocks are mm's business (mm/region_internal.h).
  * Callers ask about a backend through the region_* query functions below,
  * never by looking at its ops table.
@@ -58,7 +59,7 @@ struct mm_space {
 };
 
 /* What a backend is, for callers outside mm/. */
-/* "anonymous", "shared" or "direct". */
+/* "anonymous", "shared", "direct" or "file". */
 const char *region_backend_name(const struct region *r);
 /* Writes reach every mapping of the memory (the 's' of /proc/PID/maps):
  * shared memory and direct physical mappings. */
@@ -116,7 +117,8 @@ int mm_space_read(struct mm_space *s, vaddr_t va, void *dst, size_t n);
 struct region *mm_find_region(struct mm_space *s, vaddr_t va);
 
 /* Page faults (SPEC §6): 0 when handled, -EFAULT for a bad access
- * (SIGSEGV), -ENOMEM when no page could be found. */
+ * (SIGSEGV), -ENXIO for a file page at or past the file's end (SIGBUS),
+ * -ENOMEM when no page could be found. */
 int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write);
 
 /*

@@ -65,7 +65,8 @@
  *   - sleeps and polls that wait long or for ever: nanosleep and
  *     clock_nanosleep with tv_sec > 0, poll with a negative timeout or one
  *     over 50 ms, ppoll and rt_sigtimedwait with a NULL timeout or
- *     tv_sec > 0.
+ *     tv_sec > 0, futex waits (FUTEX_WAIT, FUTEX_WAIT_BITSET) with a NULL
+ *     timeout or tv_sec > 0.
  *   - the fuzzer's own log fd (63) is never an argument.
  *   - exit/exit_group in the parent: only children fuzz.
  * Guards (extra, unlogged calls around a fuzzed one, so the child keeps
@@ -987,6 +988,7 @@ static const struct call calls[] = {
     C(221, "fcntl64", 3, K_FD, K_FCNTL, K_FLAGS),
     C(224, "gettid", 1, K_NONE),
     C(238, "tkill", 1, K_PID, K_SIG),
+    C(240, "futex", 2, K_ADDR, K_INT, K_INT, K_TS, K_ADDR, K_ANY),
     C(243, "set_thread_area", 4, K_TLS),
     C(252, "exit_group", 1, K_INT),
     C(258, "set_tid_address", 1, K_OUTS),
@@ -1018,6 +1020,7 @@ static const struct call calls[] = {
     C(414, "ppoll_time64", 2, K_POLLFDS, K_NFDS, K_TS64, K_SIGSET,
       K_SIGSETSIZE),
     C(421, "rt_sigtimedwait_time64", 1, K_SIGSET, K_OUTS, K_TS64, K_SIGSETSIZE),
+    C(422, "futex_time64", 2, K_ADDR, K_INT, K_INT, K_TS64, K_ADDR, K_ANY),
     C(SYS_vm_yield_get_block, "vm_yield_get_block", 6, K_YID, K_ANY, K_YID,
       K_ANY, K_ADDR, K_NPAGES),
     C(SYS_vm_forget_block, "vm_forget_block", 2, K_YID, K_ANY),
@@ -1275,6 +1278,13 @@ static int long_wait_ts(uint32_t p, int wide, int null_is_forever)
 	return t ? t[0] > 0 : !unreadable(p);
 }
 
+/* FUTEX_WAIT or FUTEX_WAIT_BITSET (any flags): may block for ever. */
+static int futex_waits(uint32_t op)
+{
+	uint32_t cmd = op & ~(128u | 256u);
+	return cmd == 0 || cmd == 9;
+}
+
 /* Why a generated call is denied, or NULL. */
 static const char *deny_reason(const struct gen *g)
 {
@@ -1366,6 +1376,11 @@ static const char *deny_reason(const struct gen *g)
 	case 414:
 		if (long_wait_ts(a[3], 1, 1))
 			return "long poll";
+		break;
+	case 240:
+	case 422:
+		if (futex_waits(a[2]) && long_wait_ts(a[4], nr == 422, 1))
+			return "long futex wait";
 		break;
 	case 1:
 	case 252:

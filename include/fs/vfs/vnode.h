@@ -53,6 +53,7 @@
 
 struct vnode;
 struct vsuper;
+struct mm_pager;
 
 /* Who is asking: the caller's credentials (supplementary groups later). */
 struct vcred {
@@ -135,6 +136,9 @@ struct vnode_ops {
 	long (*write)(struct vnode *v, const void *buf, size_t n, uint64_t off);
 	int (*truncate)(struct vnode *v, uint64_t size);
 	int (*fsync)(struct vnode *v);
+	/* Optional: the page provider through which mm maps the file's own
+	 * pages (include/mm/pager.h); without it mmap is -ENODEV. */
+	int (*pager)(struct vnode *v, struct mm_pager *out);
 	/* The last reference is gone; v is freed after this returns. */
 	void (*release)(struct vnode *v);
 };

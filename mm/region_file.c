@@ -1,0 +1,310 @@
+/*
+ * region_file.c - the file backend (mmap of a file whose pages a pager
+ * provides, include/mm/pager.h). The region's PTEs point at the file's own
+ * pages, with no blocks or entries: the file system owns and accounts
+ * them, and a mapping only keeps the file alive. A shared mapping maps
+ * them writable (stores are the file's data); a private one maps them
+ * read-only and a write copies the page into a private anonymous block
+ * (an entry, copy-on-write with fork children like anonymous memory).
+ *
+ * Invariants: a PTE outside an entry maps exactly the file's page for its
+ * offset, below the file's end, with file_pte_flags(); fork copies only
+ * the entries (the child faults file pages in again); the file_map is
+ * shared by every region cut from one mmap (split, fork) and its refs
+ * counts them.
+ */
+#include <arch/hooks.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <mm/pagetable.h>
+#include <mm/pager.h>
+#include <mm/phys.h>
+#include <mm/sanity.h>
+#include "region_internal.h"
+
+/* One mmap of a file, shared by the regions cut from it. */
+struct file_map {
+	struct mm_pager pager;
+	vaddr_t vbase; /* where file offset 0 would be (mod 2^32) */
+	uint32_t refs; /* regions using it */
+	struct file_map *next, *prev; /* every map, for truncate */
+};
+
+static struct file_map *all_maps;
+
+/* Boot and host tests: the old maps went with the reset memory. */
+void region_file_init(void)
+{
+	all_maps = NULL;
+}
+
+static const struct region_ops file_shared_ops, file_private_ops;
+
+static struct file_map *map_of(const struct region *r)
+{
+	return (struct file_map *)r->backend_data;
+}
+
+static bool is_file_region(const struct region *r)
+{
+	return r->ops == &file_shared_ops || r->ops == &file_private_ops;
+}
+
+/* The file page behind page va of r. */
+static uint32_t page_idx(const struct file_map *m, vaddr_t va)
+{
+	return (uint32_t)(va - m->vbase) / PAGE_SIZE;
+}
+
+/* Is page idx at or past the file's end? */
+static bool past_end(const struct file_map *m, uint32_t idx)
+{
+	return (uint64_t)idx * PAGE_SIZE >= m->pager.ops->size(m->pager.obj);
+}
+
+/* A file page's PTE: user, writable only in a writable shared mapping. */
+static unsigned file_pte_flags(const struct region *r)
+{
+	if (!(r->prot & PROT_RWX))
+		return 0;
+	if ((r->ops->flags & REGION_OPS_SHARED) && (r->prot & PROT_WRITE))
+		return PTE_P | PTE_U | PTE_W;
+	return PTE_P | PTE_U;
+}
+
+/* One more region uses m (fork, split). */
+static void map_get(struct file_map *m)
+{
+	USE(m, m->refs++);
+}
+
+/* A region let go of m; the last one drops the file. */
+static void map_put(struct file_map *m)
+{
+	BUG_ON(m->refs == 0);
+	USE(m, m->refs--);
+	if (m->refs)
+		return;
+	if (m->prev)
+		USE(m->prev, m->prev->next = m->next);
+	else
+		all_maps = m->next;
+	if (m->next)
+		USE(m->next, m->next->prev = m->prev);
+	m->pager.ops->put(m->pager.obj);
+	SLAB_FREE(m);
+}
+
+/* A private write: copy the file page (zeros for a hole) into a new
+ * private block at va; the entry's PTE replaces the file page's. */
+static int private_copy(struct region *r, vaddr_t va, uint32_t idx)
+{
+	struct file_map *m = map_of(r);
+	paddr_t src = m->pager.ops->page(m->pager.obj, idx, false);
+	struct region_entry *list;
+
+	list = block_alloc_runs(1, 1, BLOCK_COW, src == PHYS_NONE);
+	if (!list)
+		return -ENOMEM;
+	if (pt_prepare(region_pgdir(r), va, 1)) {
+		entry_free_unattached(list, true);
+		return -ENOMEM;
+	}
+	if (src != PHYS_NONE)
+		memcpy(arch_phys_to_virt(list->block->pa),
+		       arch_phys_to_virt(src), PAGE_SIZE);
+	entry_attach_list(r, list, va - r->start);
+	return 0;
+}
+
+/* A page with no entry: past the end is SIGBUS; a private write copies;
+ * anything else maps the file's page (a hole gets one now). */
+static int file_fault(struct region *r, vaddr_t va, bool write)
+{
+	struct file_map *m = map_of(r);
+	uint32_t idx = page_idx(m, va);
+	paddr_t pa;
+
+	if (past_end(m, idx))
+		return -ENXIO;
+	if (write && !(r->ops->flags & REGION_OPS_SHARED))
+		return private_copy(r, va, idx);
+	pa = m->pager.ops->page(m->pager.obj, idx, true);
+	if (pa == PHYS_NONE)
+		return -ENOMEM;
+	return pt_map(region_pgdir(r), va, pa, file_pte_flags(r));
+}
+
+/* Unmap the file pages of [off, end) of r that no entry covers; with
+ * drop_entries, private copies there go too (truncate). */
+static void file_unmap_from(struct region *r, vaddr_t off, bool drop_entries)
+{
+	struct region_entry *e;
+
+	for (; off < r->len; off += PAGE_SIZE) {
+		e = entry_find(r, off);
+		if (!e)
+			pt_unmap(region_pgdir(r), r->start + off);
+		else if (drop_entries)
+			entry_detach(e);
+	}
+}
+
+/* Fork: the child shares the map and the private copies (COW); file
+ * pages are faulted in again there. */
+static int file_copy(struct region *dst, struct region *src)
+{
+	map_get(map_of(src));
+	return region_copy_entries(dst, src);
+}
+
+/* Unmap: private copies are freed, file pages only unmapped. */
+static void file_release(struct region *r)
+{
+	region_release_entries(r);
+	file_unmap_from(r, 0, false);
+	map_put(map_of(r));
+}
+
+/* mprotect: entries are rewritten, file pages fault in again. */
+static void file_sync(struct region *r)
+{
+	region_sync_entries(r);
+	file_unmap_from(r, 0, false);
+}
+
+/* Both halves keep the map (file offsets follow from vbase). */
+static void file_split(struct region *r, struct region *nr, vaddr_t cut)
+{
+	(void)nr;
+	(void)cut;
+	map_get(map_of(r));
+}
+
+/* The file offset of the region's start (/proc/PID/maps). */
+static uint32_t file_map_offset(const struct region *r)
+{
+	return (uint32_t)(r->start - map_of(r)->vbase);
+}
+
+/* Entries as anonymous memory; every other present PTE maps the file's
+ * page for its offset, inside the file, with file_pte_flags(). The file
+ * pages themselves are the file system's to account. */
+static void file_sanity(struct sanity *s, struct region *r)
+{
+	struct file_map *m = map_of(r);
+	unsigned want = file_pte_flags(r), flags;
+	paddr_t pa;
+
+	region_sanity_entries(s, r);
+	if (!m || m->refs == 0)
+		sanity_fail(s, "file region %#x: no map", r->start);
+	for (vaddr_t va = r->start; va < region_end(r); va += PAGE_SIZE) {
+		uint32_t idx = page_idx(m, va);
+
+		if (entry_find(r, va - r->start) ||
+		    !pt_lookup(region_pgdir(r), va, &pa, &flags))
+			continue;
+		if (!want || past_end(m, idx) ||
+		    pa != m->pager.ops->page(m->pager.obj, idx, false) ||
+		    (flags & (PTE_P | PTE_W | PTE_U)) != want)
+			sanity_fail(s, "file region: bad pte %#x/%#x at %#x",
+				    pa, flags, va);
+	}
+}
+
+static const struct region_ops file_shared_ops = {
+    .name = "file",
+    .flags = REGION_OPS_SHARED,
+    .fault = file_fault,
+    .copy = file_copy,
+    .release = file_release,
+    .sync = file_sync,
+    .split = file_split,
+    .map_offset = file_map_offset,
+    .sanity = file_sanity,
+};
+
+static const struct region_ops file_private_ops = {
+    .name = "file",
+    .flags = 0,
+    .fault = file_fault,
+    .copy = file_copy,
+    .release = file_release,
+    .sync = file_sync,
+    .split = file_split,
+    .map_offset = file_map_offset,
+    .sanity = file_sanity,
+};
+
+/* A new map of p at vbase, on the list; NULL without memory. */
+static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase)
+{
+	struct file_map *m = slab_alloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	USE(m, m->pager = *p; m->vbase = vbase; m->refs = 1; m->prev = NULL;
+	    m->next = all_maps);
+	if (all_maps)
+		USE(all_maps, all_maps->prev = m);
+	all_maps = m;
+	p->ops->get(p->obj);
+	return m;
+}
+
+int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		bool shared, const struct mm_pager *p, uint32_t pgoff)
+{
+	struct region t = {
+	    .start = start,
+	    .len = len,
+	    .prot = prot,
+	    .ops = shared ? &file_shared_ops : &file_private_ops,
+	};
+	struct file_map *m;
+	struct region *r;
+	int rc;
+
+	if (pgoff >= (1u << 20) || len / PAGE_SIZE > (1u << 20) - pgoff)
+		return -EOVERFLOW;
+	m = map_new(p, start - pgoff * PAGE_SIZE);
+	if (!m)
+		return -ENOMEM;
+	t.backend_data = (uintptr_t)m;
+	rc = region_map_new(s, &t, &r);
+	if (rc)
+		map_put(m);
+	return rc;
+}
+
+/* Cut every mapping of obj at the new end (see pager.h). */
+static void truncate_space(struct mm_space *sp, void *obj, uint64_t size)
+{
+	for (struct region *r = region_first(sp); r; r = region_next(r)) {
+		struct file_map *m = map_of(r);
+		uint64_t first = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+		uint32_t idx;
+
+		if (!is_file_region(r) || m->pager.obj != obj)
+			continue;
+		idx = page_idx(m, r->start);
+		if (first <= idx)
+			file_unmap_from(r, 0, true);
+		else if (first - idx < r->len / PAGE_SIZE)
+			file_unmap_from(r, (first - idx) * PAGE_SIZE, true);
+	}
+}
+
+void mm_pager_truncate(void *obj, uint64_t size)
+{
+	struct file_map *m;
+
+	for (m = all_maps; m && m->pager.obj != obj; m = m->next)
+		;
+	if (!m)
+		return; /* not mapped anywhere */
+	for (struct mm_space *sp = region_space_list(); sp; sp = sp->next_space)
+		truncate_space(sp, obj, size);
+}
