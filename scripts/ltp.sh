@@ -54,7 +54,7 @@ list=$out/runlist
 		!($2 in dir) { next }
 		index(dirs, " " dir[$2] " ") == 0 { next }
 		only != "  " && index(only, " " $1 " ") == 0 { next }
-		{ name = $1; $1 = ""; sub(/^ /, ""); print name, dir[$2], $0 }
+		{ name = $1; d = dir[$2]; $1 = ""; sub(/^ /, ""); print name, d, $0 }
 	' "$out/dirmap" "$out/runtest"
 } > "$list"
 ntests=$(($(wc -l < "$list") - 1))
@@ -92,7 +92,10 @@ install -m 755 "$out/ltp-run" "$root/sbin/ltp-run"
 
 # The root disk: what the tree holds and 256 MiB for the tests' files.
 size=$(($(du -sm "$root" | cut -f1) + 256))
-scripts/mkdisk.sh "$root" "$out/root.img" "$size" > /dev/null
+if ! scripts/mkdisk.sh "$root" "$out/root.img" "$size" > "$out/mkdisk.log" 2>&1; then
+	cat "$out/mkdisk.log" >&2
+	exit 1
+fi
 # The spare disk for LTP_DEV: sparse, LTP formats it itself.
 rm -f "$out/hdb.img"
 truncate -s 512M "$out/hdb.img"
