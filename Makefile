@@ -48,7 +48,7 @@ RUN_ENV = BUILD=$(BUILD) MEM=$(MEM) INIT=$(INIT) INITRD_EXTRA=$(INITRD_EXTRA) \
 	DISK=$(DISK) ROOT=$(ROOT) CMDLINE="$(CMDLINE)"
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
-.PHONY: all kernel iso run disk-reset run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz ltp host-tests help clean deps format format-check FORCE
+.PHONY: all kernel iso run disk-reset run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz ltp ltp-smoke host-tests help clean deps format format-check FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -85,6 +85,8 @@ help:
 	@echo "              compare with Linux's results. Variables: LTP_SRC=dir,"
 	@echo "              LTP_DIRS=\"fork pipe ..\", LTP_RESULTS=file, LTP_TESTS=\"..\","
 	@echo "              LTP_TIMEOUT=s per test (90)"
+	@echo "  ltp-smoke   about 30 LTP tests that pass on Linux; fails if one does"
+	@echo "              not pass here (skipped when LTP_SRC is absent)"
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
 	@echo "  format      clang-format every C file"
 	@echo "  format-check  list the C files clang-format would change (fails if any)"
@@ -204,6 +206,10 @@ LTP_ENV = BUILD=$(BUILD) LTP_SRC=$(LTP_SRC) LTP_DIRS="$(LTP_DIRS)" \
 ltp: deps-quiet $(KERNEL)
 	@scripts/fetch-busybox.sh
 	@$(LTP_ENV) scripts/ltp.sh
+
+ltp-smoke: deps-quiet $(KERNEL)
+	@scripts/fetch-busybox.sh
+	@$(LTP_ENV) scripts/ltp-smoke.sh
 
 deps-quiet:
 	@scripts/deps.sh --quiet

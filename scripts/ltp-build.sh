@@ -63,8 +63,8 @@ for d in $dirs; do
 done
 [ -z "$failed" ] || echo "ltp-build: these failed to build (logs in $out):$failed" >&2
 
-# Gather: every executable ELF file in the directories built.
-rm -rf "$out/bin"
+# Gather: every executable ELF file in the directories built, stripped
+# again only when it changed.
 mkdir -p "$out/bin"
 : > "$out/dirmap"
 for d in $dirs; do
@@ -74,7 +74,7 @@ for d in $dirs; do
 		sort | while read -r f; do
 		head -c 4 "$f" | grep -q ELF || continue
 		n=$(basename "$f")
-		strip -o "$out/bin/$n" "$f"
+		[ "$out/bin/$n" -nt "$f" ] || strip -o "$out/bin/$n" "$f"
 		echo "$n $d" >> "$out/dirmap"
 	done
 done

@@ -14,11 +14,13 @@
 #   LTP_HOST_TIMEOUT  seconds the whole boot may take (default 3600)
 #   BUILD        the build directory (default build; the kernel must be
 #                built there)
+#   LTP_RUN_DIR  where this run's disk, list, console log and results go
+#                (default $BUILD/ltp)
 #
 # Output: one "NAME RESULT dir=DIR" line per test as the guest prints it,
 # a summary, and the tests that pass on Linux but not here. The whole
-# console is kept in $BUILD/ltp/console.log, the results in
-# $BUILD/ltp/results.txt. Exit status 0 when the run reached its end.
+# console is kept in $LTP_RUN_DIR/console.log, the results in
+# $LTP_RUN_DIR/results.txt. Exit status 0 when the run reached its end.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -30,9 +32,11 @@ LTP_HOST_TIMEOUT=${LTP_HOST_TIMEOUT:-3600}
 export BUILD LTP_SRC
 [ -n "${LTP_DIRS:-}" ] && export LTP_DIRS
 out=$BUILD/ltp
+run=${LTP_RUN_DIR:-$out}
 kernel=$BUILD/kernel.elf
 
 [ -f "$kernel" ] || { echo "ltp: no $kernel (make kernel)" >&2; exit 2; }
+mkdir -p "$run"
 t0=$(date +%s)
 scripts/ltp-build.sh
 t1=$(date +%s)
@@ -40,12 +44,12 @@ echo "ltp: build took $((t1 - t0)) s"
 
 # The runner.
 gcc -m32 -static -O2 -s -std=c11 -Wall -Wextra -Werror \
-	-o "$out/ltp-run" tests/ltp/ltp-run.c
+	-o "$run/ltp-run" tests/ltp/ltp-run.c
 
 # The list: runtest/syscalls entries whose binary was built, in the
 # directories asked for, each as "NAME DIR COMMAND...".
 dirs=" ${LTP_DIRS:-$(tr '\n' ' ' < "$LTP_SRC/dirs.txt")} "
-list=$out/runlist
+list=$run/runlist
 {
 	echo "# timeout $LTP_TIMEOUT"
 	awk -v dirs="$dirs" -v only=" $LTP_TESTS " '
@@ -61,7 +65,7 @@ ntests=$(($(wc -l < "$list") - 1))
 [ "$ntests" -gt 0 ] || { echo "ltp: no test to run" >&2; exit 2; }
 
 # The root tree: busybox and its applets, /etc, the binaries, the runner.
-root=$out/root
+root=$run/root
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev/shm,proc,tmp,etc,root,mnt,ltp/bin}
 chmod 1777 "$root/tmp" "$root/dev/shm"
@@ -85,40 +89,43 @@ for a in init poweroff reboot halt; do
 	ln -sf ../bin/busybox "$root/sbin/$a"
 done
 cp -a user/etc/. "$root/etc/"
-cp -a "$out/bin/." "$root/ltp/bin/"
+# Only the binaries of the directories asked for (build/ltp/bin may hold more).
+awk '{ print $1 }' "$out/dirmap" | while read -r b; do
+	cp "$out/bin/$b" "$root/ltp/bin/"
+done
 cp "$out/runtest" "$root/ltp/runtest-syscalls"
 cp "$list" "$root/ltp/runlist"
-install -m 755 "$out/ltp-run" "$root/sbin/ltp-run"
+install -m 755 "$run/ltp-run" "$root/sbin/ltp-run"
 
 # The root disk: what the tree holds and 256 MiB for the tests' files.
 size=$(($(du -sm "$root" | cut -f1) + 256))
-if ! scripts/mkdisk.sh "$root" "$out/root.img" "$size" > "$out/mkdisk.log" 2>&1; then
-	cat "$out/mkdisk.log" >&2
+if ! scripts/mkdisk.sh "$root" "$run/root.img" "$size" > "$run/mkdisk.log" 2>&1; then
+	cat "$run/mkdisk.log" >&2
 	exit 1
 fi
 # The spare disk for LTP_DEV: sparse, LTP formats it itself.
-rm -f "$out/hdb.img"
-truncate -s 512M "$out/hdb.img"
+rm -f "$run/hdb.img"
+truncate -s 512M "$run/hdb.img"
 t2=$(date +%s)
-echo "ltp: $ntests tests on a $size MiB disk, packed in $((t2 - t1)) s; booting (console in $out/console.log)"
+echo "ltp: $ntests tests on a $size MiB disk, packed in $((t2 - t1)) s; booting (console in $run/console.log)"
 
 # One QEMU run; the guest's result lines are printed as they come.
-log=$out/console.log
+log=$run/console.log
 rc=0
 MEM=512 INITRD= timeout "$LTP_HOST_TIMEOUT" scripts/qemu.sh kernel "$kernel" \
 	"root=/dev/hda init=/sbin/ltp-run" \
-	-drive "file=$out/root.img,format=raw,if=ide,index=0" \
-	-drive "file=$out/hdb.img,format=raw,if=ide,index=1" < /dev/null |
+	-drive "file=$run/root.img,format=raw,if=ide,index=0" \
+	-drive "file=$run/hdb.img,format=raw,if=ide,index=1" < /dev/null |
 	tee "$log" |
 	grep --line-buffered -aE '^[^ ]+ (pass|fail|broken|tconf|timeout|signal) dir=[^ ]+$' ||
 	rc=$?
 t3=$(date +%s)
 tr -d '\r' < "$log" |
-	grep -aE '^[^ ]+ (pass|fail|broken|tconf|timeout|signal) dir=[^ ]+$' > "$out/results.txt" || true
+	grep -aE '^[^ ]+ (pass|fail|broken|tconf|timeout|signal) dir=[^ ]+$' > "$run/results.txt" || true
 echo "ltp: run took $((t3 - t2)) s"
 
 # The summary and the comparison with the reference.
-scripts/ltp-compare.sh "$out/results.txt" "$LTP_RESULTS" "$list"
+scripts/ltp-compare.sh "$run/results.txt" "$LTP_RESULTS" "$list"
 if ! tr -d '\r' < "$log" | grep -aq '^ltp-run: done'; then
 	echo "ltp: the run did not reach its end (see $log)" >&2
 	exit 1
