@@ -48,7 +48,7 @@ RUN_ENV = BUILD=$(BUILD) MEM=$(MEM) INIT=$(INIT) INITRD_EXTRA=$(INITRD_EXTRA) \
 	DISK=$(DISK) ROOT=$(ROOT) CMDLINE="$(CMDLINE)"
 GUEST_SRC := $(wildcard tests/guest/*.c tests/guest/*.h user/include/*.h include/uapi/*.h)
 
-.PHONY: all kernel iso run disk-reset run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz host-tests help clean deps format format-check FORCE
+.PHONY: all kernel iso run disk-reset run-kernel debug debug-qemu gdb test test-faults bench bench-linux fuzz ltp ltp-smoke host-tests help clean deps format format-check FORCE
 
 all: $(KERNEL) $(ISO) $(BUILD)/host-tests
 
@@ -80,6 +80,13 @@ help:
 	@echo "              i386 Linux (fetched into build/linux), one table (-icount)"
 	@echo "  fuzz        system call fuzzer in the guest: SEED=n CALLS=n (default"
 	@echo "              1000000), REPLAY=k VERBOSE=1 to replay child k (README)"
+	@echo "  ltp         build LTP's syscall tests (LTP_SRC=$(LTP_SRC)) into"
+	@echo "              $(BUILD)/ltp, boot them on an ext2 disk (512 MiB, hdb spare),"
+	@echo "              compare with Linux's results. Variables: LTP_SRC=dir,"
+	@echo "              LTP_DIRS=\"fork pipe ..\", LTP_RESULTS=file, LTP_TESTS=\"..\","
+	@echo "              LTP_TIMEOUT=s per test (90)"
+	@echo "  ltp-smoke   about 30 LTP tests that pass on Linux; fails if one does"
+	@echo "              not pass here (skipped when LTP_SRC is absent)"
 	@echo "  deps        install missing Debian packages (scripts/deps.sh)"
 	@echo "  format      clang-format every C file"
 	@echo "  format-check  list the C files clang-format would change (fails if any)"
@@ -189,6 +196,20 @@ fuzz: deps-quiet $(KERNEL)
 	@scripts/fuzz.sh -n $(CALLS) -b $(BATCH) $(if $(SEED),-s $(SEED)) \
 		$(if $(REPLAY),-r $(REPLAY)) $(if $(VERBOSE),-v) $(if $(SKIP),-x $(SKIP)) \
 		$(if $(BISECT),-L) $(if $(LIMIT),-l $(LIMIT))
+
+# The Linux Test Project's syscall tests in the guest (scripts/ltp.sh,
+# README "LTP", docs/compat.md).
+LTP_SRC ?= ../shared/ltp
+LTP_ENV = BUILD=$(BUILD) LTP_SRC=$(LTP_SRC) LTP_DIRS="$(LTP_DIRS)" \
+	LTP_RESULTS="$(LTP_RESULTS)" LTP_TESTS="$(LTP_TESTS)" \
+	LTP_TIMEOUT="$(LTP_TIMEOUT)"
+ltp: deps-quiet $(KERNEL)
+	@scripts/fetch-busybox.sh
+	@$(LTP_ENV) scripts/ltp.sh
+
+ltp-smoke: deps-quiet $(KERNEL)
+	@scripts/fetch-busybox.sh
+	@$(LTP_ENV) scripts/ltp-smoke.sh
 
 deps-quiet:
 	@scripts/deps.sh --quiet

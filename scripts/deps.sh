@@ -26,6 +26,10 @@ need cpio cpio
 need gcc gcc
 need clang-format clang-format
 need perl perl
+# make ltp builds LTP's autotools tree.
+need autoconf autoconf
+need automake automake
+need pkg-config pkg-config
 if [ -z "$missing" ]; then
 	[ "$quiet" = --quiet ] || echo "deps: everything is installed"
 	exit 0
