@@ -60,6 +60,17 @@ static long file_stat(struct vfile *f, struct vattr *va)
 	return 0;
 }
 
+/* The three times of both layouts (seconds as 32 bits, as Linux's i386). */
+#define STAT_TIMES(s, va)                              \
+	do {                                           \
+		(s).atime = (uint32_t)(va)->atime.sec; \
+		(s).atime_nsec = (va)->atime.nsec;     \
+		(s).mtime = (uint32_t)(va)->mtime.sec; \
+		(s).mtime_nsec = (va)->mtime.nsec;     \
+		(s).ctime = (uint32_t)(va)->ctime.sec; \
+		(s).ctime_nsec = (va)->ctime.nsec;     \
+	} while (0)
+
 static long put_stat64(uint32_t ubuf, const struct vattr *va)
 {
 	struct stat64 s;
@@ -76,12 +87,7 @@ static long put_stat64(uint32_t ubuf, const struct vattr *va)
 	s.size = (int64_t)va->size;
 	s.blksize = va->blksize ? va->blksize : PAGE_SIZE;
 	s.blocks = va->blocks;
-	s.atime = (uint32_t)va->atime.sec;
-	s.atime_nsec = va->atime.nsec;
-	s.mtime = (uint32_t)va->mtime.sec;
-	s.mtime_nsec = va->mtime.nsec;
-	s.ctime = (uint32_t)va->ctime.sec;
-	s.ctime_nsec = va->ctime.nsec;
+	STAT_TIMES(s, va);
 	return copy_to_user((void *)ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -104,12 +110,7 @@ static long put_old_stat(uint32_t ubuf, const struct vattr *va)
 	s.size = (uint32_t)va->size;
 	s.blksize = va->blksize ? va->blksize : PAGE_SIZE;
 	s.blocks = (uint32_t)va->blocks;
-	s.atime = (uint32_t)va->atime.sec;
-	s.atime_nsec = va->atime.nsec;
-	s.mtime = (uint32_t)va->mtime.sec;
-	s.mtime_nsec = va->mtime.nsec;
-	s.ctime = (uint32_t)va->ctime.sec;
-	s.ctime_nsec = va->ctime.nsec;
+	STAT_TIMES(s, va);
 	return copy_to_user((void *)ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
