@@ -34,17 +34,10 @@ static struct ids gids(struct cred *c)
 	return (struct ids){&c->gid, &c->egid, &c->sgid, &c->fsgid};
 }
 
-static bool privileged(void)
-{
-	return current->cred.euid == 0;
-}
-
 /* Install c as current's identity. */
 static long commit(const struct cred *c)
 {
 	current->cred = *c;
-	current->uid = c->fsuid;
-	current->gid = c->fsgid;
 	return 0;
 }
 
@@ -63,7 +56,7 @@ static long set_id(struct ids (*kind)(struct cred *), uint32_t id)
 
 	if (id == NO_ID)
 		return -EINVAL;
-	if (privileged())
+	if (cred_privileged())
 		*n.r = *n.s = id;
 	else if (id != *n.r && id != *n.s)
 		return -EPERM;
@@ -79,9 +72,9 @@ static long set_re(struct ids (*kind)(struct cred *), uint32_t r, uint32_t e)
 	struct cred c = current->cred;
 	struct ids o = kind(&current->cred), n = kind(&c);
 
-	if (r != NO_ID && !privileged() && r != *o.r && r != *o.e)
+	if (r != NO_ID && !cred_privileged() && r != *o.r && r != *o.e)
 		return -EPERM;
-	if (e != NO_ID && !privileged() && !held(o, e))
+	if (e != NO_ID && !cred_privileged() && !held(o, e))
 		return -EPERM;
 	if (r != NO_ID)
 		*n.r = r;
@@ -100,7 +93,7 @@ static long set_res(struct ids (*kind)(struct cred *), uint32_t r, uint32_t e,
 	struct cred c = current->cred;
 	struct ids o = kind(&current->cred), n = kind(&c);
 
-	if (!privileged() &&
+	if (!cred_privileged() &&
 	    ((r != NO_ID && !held(o, r)) || (e != NO_ID && !held(o, e)) ||
 	     (s != NO_ID && !held(o, s))))
 		return -EPERM;
@@ -122,7 +115,7 @@ static long set_fs(struct ids (*kind)(struct cred *), uint32_t id)
 	struct ids n = kind(&c);
 	uint32_t old = *n.fs;
 
-	if (id != NO_ID && (privileged() || held(n, id) || id == old)) {
+	if (id != NO_ID && (cred_privileged() || held(n, id) || id == old)) {
 		*n.fs = id;
 		commit(&c);
 	}

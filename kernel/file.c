@@ -1,75 +1,17 @@
 /*
  * file.c - the process side of files: per-process descriptor tables of
  * VFS open files, the root and working directory each process holds,
- * the process as a VFS caller, the kernel's own opens (exec, init), and
- * the tracked page buffers of the file side.
+ * the process as a VFS caller and the kernel's own opens (exec, init).
  *
  * Guarantees: a descriptor holds one reference on its vfile, a process
  * one reference on its root and cwd vnodes (NULL: the root of the tree),
  * all dropped by files_close_all() at exit.
  */
-#include <arch/hooks.h>
 #include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/file.h>
-#include <kernel/kernel.h>
-#include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
-#include <mm/phys.h>
-#include <mm/sanity.h>
-
-#define NKPAGES 512
-
-static paddr_t kpages[NKPAGES];
-
-/* --- tracked pages ------------------------------------------------ */
-
-static void kpages_walk(struct sanity *s)
-{
-	for (int i = 0; i < NKPAGES; i++)
-		if (kpages[i])
-			sanity_mark(s, kpages[i], 1, "file buffers");
-}
-
-static struct sanity_owner kpages_owner = {
-    .name = "file buffers",
-    .walk = kpages_walk,
-};
-
-void *kpage_alloc(void)
-{
-	static bool registered;
-
-	if (!registered) {
-		sanity_register(&kpages_owner);
-		registered = true;
-	}
-	for (int i = 0; i < NKPAGES; i++) {
-		if (kpages[i])
-			continue;
-		kpages[i] = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
-		return kpages[i] ? arch_phys_to_virt(kpages[i]) : NULL;
-	}
-	return NULL;
-}
-
-void kpage_free(void *va)
-{
-	paddr_t pa;
-
-	if (!va)
-		return;
-	pa = arch_virt_to_phys(va);
-	for (int i = 0; i < NKPAGES; i++) {
-		if (kpages[i] == pa) {
-			kpages[i] = PHYS_NONE;
-			phys_free(pa, 1, PHYS_KERNEL);
-			return;
-		}
-	}
-	panic("kpage_free(%p): not a file buffer", va);
-}
 
 /* --- the process as a caller ---------------------------------------- */
 

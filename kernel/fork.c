@@ -38,8 +38,6 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
 	child->brk = parent->brk;
-	child->uid = parent->uid;
-	child->gid = parent->gid;
 	child->umask = parent->umask;
 	child->cred = parent->cred;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));

@@ -88,7 +88,7 @@ static long pipe_write(struct vfile *f, const void *kbuf, size_t n,
 
 static void pipe_free(struct pipe *p)
 {
-	kpage_free(p->buf);
+	vfs_page_free(p->buf);
 	p->buf = NULL;
 	p->fifo = NULL;
 }
@@ -125,7 +125,7 @@ static struct pipe *pipe_new(int *err)
 	if (!p)
 		return NULL;
 	memset(p, 0, sizeof(*p));
-	p->buf = kpage_alloc();
+	p->buf = vfs_page_alloc();
 	*err = -ENOMEM;
 	return p->buf ? p : NULL;
 }
@@ -140,7 +140,7 @@ int pipe_create(struct vfile **rd, struct vfile **wr)
 	p->readers = p->writers = 1;
 	*rd = vfile_alloc(&pipe_ops, p, O_RDONLY);
 	if (!*rd) {
-		kpage_free(p->buf);
+		vfs_page_free(p->buf);
 		p->buf = NULL;
 		return -ENOMEM;
 	}

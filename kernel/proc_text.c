@@ -254,7 +254,7 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
 		    uint64_t off)
 {
-	struct text t = {kpage_alloc(), 0, PAGE_SIZE};
+	struct text t = {vfs_page_alloc(), 0, PAGE_SIZE};
 	long r;
 
 	if (!t.buf)
@@ -265,6 +265,6 @@ long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
 		r = (long)MIN(n, (size_t)(t.len - off));
 		memcpy(buf, t.buf + off, (size_t)r);
 	}
-	kpage_free(t.buf);
+	vfs_page_free(t.buf);
 	return r;
 }

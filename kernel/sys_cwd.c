@@ -66,7 +66,7 @@ SYSCALL_DEFINE2(getcwd, void *, buf, uint32_t, size)
 {
 	struct vfs_ctx ctx;
 	struct vnode *cwd;
-	char *page = kpage_alloc();
+	char *page = vfs_page_alloc();
 	long err;
 	size_t len;
 
@@ -81,6 +81,6 @@ SYSCALL_DEFINE2(getcwd, void *, buf, uint32_t, size)
 		err = -ERANGE;
 	if (!err && copy_to_user(buf, page, len))
 		err = -EFAULT;
-	kpage_free(page);
+	vfs_page_free(page);
 	return err ? err : (long)len;
 }

@@ -44,21 +44,6 @@ static long read_more(struct vfile *f, void *kbuf, size_t n)
 	return r == -EAGAIN ? 0 : r;
 }
 
-static bool readable(const struct vfile *f)
-{
-	return (f->flags & O_ACCMODE) != O_WRONLY;
-}
-
-static bool writable(const struct vfile *f)
-{
-	return (f->flags & O_ACCMODE) != O_RDONLY;
-}
-
-static bool seekable(const struct vfile *f)
-{
-	return !f->ops || f->ops->seekable;
-}
-
 /*
  * Read into the user buffer a page at a time. Each page is made present
  * and writable before the file gives data for it, so nothing read is lost
@@ -71,12 +56,12 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 	size_t done = 0;
 	long r = 0;
 
-	if (!readable(f))
+	if (!vfile_readable(f))
 		return -EBADF;
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	kbuf = kpage_alloc();
+	kbuf = vfs_page_alloc();
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < count) {
@@ -99,7 +84,7 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 		if ((size_t)r < chunk)
 			break;
 	}
-	kpage_free(kbuf);
+	vfs_page_free(kbuf);
 	return done ? (long)done : r;
 }
 
@@ -111,12 +96,12 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 	size_t done = 0;
 	long r = 0;
 
-	if (!writable(f))
+	if (!vfile_writable(f))
 		return -EBADF;
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	kbuf = kpage_alloc();
+	kbuf = vfs_page_alloc();
 	if (!kbuf)
 		return -ENOMEM;
 	if ((f->flags & O_APPEND) && f->vn && VFS_ISREG(f->vn->mode))
@@ -136,7 +121,7 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		if ((size_t)r < chunk)
 			break;
 	}
-	kpage_free(kbuf);
+	vfs_page_free(kbuf);
 	return done ? (long)done : r;
 }
 
@@ -171,7 +156,7 @@ static long do_prw(uint32_t fd, uint32_t buf, uint32_t count, uint64_t off,
 		return -EBADF;
 	if ((int64_t)off < 0)
 		return -EINVAL;
-	if (!seekable(f))
+	if (!vfile_seekable(f))
 		return -ESPIPE;
 	saved = f->pos;
 	vfile_set_pos(f, off);

@@ -93,43 +93,43 @@ static long mount_remount(const char *target, uint32_t flags)
 }
 
 struct mount_args {
-	char *source, *target, *page; /* page holds type and options */
+	char *source, *target, *page; /* page: type, options, raw data */
 };
 
 static long mount_args_get(struct mount_args *a, uint32_t usrc, uint32_t utgt,
 			   uint32_t utype, uint32_t udata, uint32_t flags)
 {
-	char *type, *opts;
-	long err = path_from_user(utgt, &a->target);
+	char *type, *opts, *data;
+	bool ro = flags & MS_RDONLY;
+	long err;
 
-	a->source = a->page = NULL;
+	a->source = a->target = a->page = NULL;
+	err = path_from_user(utgt, &a->target);
 	if (!err && usrc)
 		err = path_from_user(usrc, &a->source);
-	if (!err)
-		a->page = kpage_alloc();
-	if (!err && !a->page)
+	if (!err && !(a->page = vfs_page_alloc()))
 		err = -ENOMEM;
 	if (err)
 		return err;
 	type = a->page;
 	opts = a->page + 128;
-	type[0] = opts[0] = opts[3] = '\0'; /* no data: no options */
+	data = a->page + 256;
+	type[0] = data[0] = '\0';
 	if (utype && !(flags & MS_REMOUNT))
 		err = small_string(utype, type, 128);
 	if (!err && udata)
-		err = small_string(udata, opts + 3, VFS_MOUNT_STR - 4);
-	if (!err && (flags & MS_RDONLY))
-		memcpy(opts, udata && opts[3] ? "ro," : "ro\0", 3);
-	else if (!err)
-		memmove(opts, opts + 3, strlen(opts + 3) + 1);
+		err = small_string(udata, data, VFS_MOUNT_STR - 3);
+	/* MS_RDONLY is the option "ro", before whatever data says. */
+	snprintk(opts, VFS_MOUNT_STR, "%s%s%s", ro ? "ro" : "",
+		 ro && data[0] ? "," : "", data);
 	return err == -ENAMETOOLONG ? -EINVAL : err;
 }
 
 static void mount_args_put(struct mount_args *a)
 {
-	kpage_free(a->source);
-	kpage_free(a->target);
-	kpage_free(a->page);
+	vfs_page_free(a->source);
+	vfs_page_free(a->target);
+	vfs_page_free(a->page);
 }
 
 SYSCALL_DEFINE5(mount, uint32_t, source, uint32_t, target, uint32_t, type,
@@ -166,8 +166,8 @@ static long do_umount(uint32_t utarget, uint32_t flags)
 	if (err)
 		return err;
 	proc_vfs_ctx(current, &ctx);
-	err = !cred_privileged() ? -EPERM : vfs_umount(&ctx, target);
-	kpage_free(target);
+	err = vfs_umount(&ctx, target); /* root only: the VFS checks */
+	vfs_page_free(target);
 	return err;
 }
 

@@ -18,14 +18,14 @@
 
 long path_from_user(uint32_t upath, char **out)
 {
-	char *page = kpage_alloc();
+	char *page = vfs_page_alloc();
 	long r;
 
 	if (!page)
 		return -ENOMEM;
 	r = strncpy_from_user(page, (const char *)upath, VFS_PATH_MAX);
 	if (r < 0) {
-		kpage_free(page);
+		vfs_page_free(page);
 		return r;
 	}
 	*out = page;
@@ -64,13 +64,13 @@ long upath_get(struct upath *u, int dirfd, uint32_t upath)
 		err = -ENOTDIR;
 	}
 	if (err)
-		kpage_free(u->path);
+		vfs_page_free(u->path);
 	return err;
 }
 
 void upath_put(struct upath *u)
 {
-	kpage_free(u->path);
+	vfs_page_free(u->path);
 	vnode_put(u->start);
 }
 
@@ -169,7 +169,7 @@ static long do_symlinkat(uint32_t utarget, int dirfd, uint32_t upath)
 		    vfs_symlink(ctx_of_current(&ctx), target, u.start, u.path);
 		upath_put(&u);
 	}
-	kpage_free(target);
+	vfs_page_free(target);
 	return err;
 }
 
@@ -196,7 +196,7 @@ static long do_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf,
 	r = upath_get(&u, dirfd, upath);
 	if (r)
 		return r;
-	buf = kpage_alloc();
+	buf = vfs_page_alloc();
 	if (!buf)
 		r = -ENOMEM;
 	else
@@ -204,7 +204,7 @@ static long do_readlinkat(int dirfd, uint32_t upath, uint32_t ubuf,
 				 MIN((size_t)size, PAGE_SIZE));
 	if (r > 0 && copy_to_user((void *)ubuf, buf, (size_t)r))
 		r = -EFAULT;
-	kpage_free(buf);
+	vfs_page_free(buf);
 	upath_put(&u);
 	return r;
 }

@@ -275,7 +275,7 @@ static long do_getdents(uint32_t fd, uint32_t ubuf, uint32_t count, bool is64)
 		return -ENOTDIR;
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	d.buf = kpage_alloc();
+	d.buf = vfs_page_alloc();
 	if (!d.buf)
 		return -ENOMEM;
 	start = f->pos;
@@ -290,7 +290,7 @@ static long do_getdents(uint32_t fd, uint32_t ubuf, uint32_t count, bool is64)
 		vfile_set_pos(f, start);
 		r = -EFAULT;
 	}
-	kpage_free(d.buf);
+	vfs_page_free(d.buf);
 	return r;
 }
 

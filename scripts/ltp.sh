@@ -72,23 +72,11 @@ chmod 1777 "$root/tmp" "$root/dev/shm"
 chmod 700 "$root/root"
 scripts/fetch-busybox.sh
 [ -x "$BUILD/busybox" ] || { echo "ltp: no $BUILD/busybox" >&2; exit 2; }
-install -m 755 "$BUILD/busybox" "$root/bin/busybox"
-# The applets scripts/mkinitrd.sh links, and the few more LTP's tests and
-# library call by name (Debian's busybox-static has them all).
-for a in sh ls cat echo free ps mkdir rmdir rm cp mv ln mount umount \
-	 sleep true false test dmesg uname env head tail wc grep sed \
-	 hexdump od stat touch kill date vi more sync df du id chmod \
-	 chown find dd mknod cmp diff sort hostname clear reset \
-	 cttyhack top uptime which xargs seq yes \
-	 awk cut tr expr basename dirname mktemp printf chgrp tee \
-	 mke2fs mkfs.ext2 mkswap swapon swapoff losetup nproc timeout \
-	 egrep fgrep realpath readlink truncate pidof pgrep pkill; do
-	ln -sf busybox "$root/bin/$a"
-done
-for a in init poweroff reboot halt; do
-	ln -sf ../bin/busybox "$root/sbin/$a"
-done
-cp -a user/etc/. "$root/etc/"
+# busybox as the boot tree has it, and the applets LTP's tests and
+# library call by name.
+BUILD=$BUILD scripts/busybox-tree.sh "$root" awk cut tr expr basename dirname mktemp \
+	printf chgrp tee mke2fs mkfs.ext2 mkswap swapon swapoff losetup nproc \
+	timeout egrep fgrep realpath readlink truncate pidof pgrep pkill
 # Only the binaries of the directories asked for (build/ltp/bin may hold more).
 awk '{ print $1 }' "$out/dirmap" | while read -r b; do
 	cp "$out/bin/$b" "$root/ltp/bin/"

@@ -111,26 +111,7 @@ done
 if [ $small = 1 ] || [ -n "$only" ]; then
 	printf '%s\n' $tests > "$root/etc/guest-tests"
 elif [ -x "$BUILD/busybox" ]; then
-	install -m 755 "$BUILD/busybox" "$root/bin/busybox"
-	# The applets busybox says it has; a host that cannot run i386
-	# programs gets the list below as is (Debian's busybox-static has
-	# them all).
-	applets=$("$BUILD/busybox" --list 2>/dev/null || true)
-	for a in sh ls cat echo free ps mkdir rmdir rm cp mv ln mount umount \
-		 sleep true false test dmesg uname env head tail wc grep sed \
-		 hexdump od stat touch kill date vi more sync df du id chmod \
-		 chown find dd mknod cmp diff sort hostname clear reset \
-		 cttyhack top uptime which xargs seq yes; do
-		if [ -z "$applets" ] ||
-		   printf '%s\n' "$applets" | grep -qx -- "$a"; then
-			ln -sf busybox "$root/bin/$a"
-		fi
-	done
-	# busybox's init and the commands that end it, as on Linux.
-	for a in init poweroff reboot halt; do
-		ln -sf ../bin/busybox "$root/sbin/$a"
-	done
-	cp -a user/etc/. "$root/etc/"
+	BUILD=$BUILD scripts/busybox-tree.sh "$root"
 fi
 
 if [ -n "$extra" ]; then

@@ -10,19 +10,25 @@
 #include <mm/slab.h>
 #include "ext2_internal.h"
 
+/* Truncate and write change a regular file on a writable mount only. */
+static int may_change_data(const struct ext2_inode *ip)
+{
+	if (EXT2_ISDIR(ip->d.i_mode))
+		return -EISDIR;
+	if (!EXT2_ISREG(ip->d.i_mode))
+		return -EINVAL;
+	return ip->fs->rdonly ? -EROFS : 0;
+}
+
 int ext2_truncate(struct ext2_inode *ip, uint64_t size)
 {
 	struct ext2_fs *fs = ip->fs;
 	struct ext2_dinode d;
 	uint32_t now = ext2_now();
-	int err = 0;
+	int err = may_change_data(ip);
 
-	if (EXT2_ISDIR(ip->d.i_mode))
-		return -EISDIR;
-	if (!EXT2_ISREG(ip->d.i_mode))
-		return -EINVAL;
-	if (fs->rdonly)
-		return -EROFS;
+	if (err)
+		return err;
 	if (size > ext2_max_size(fs))
 		return -EFBIG;
 	if (size < ext2_isize(ip)) {
@@ -93,14 +99,10 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 	const char *src = buf;
 	struct ext2_dinode d;
 	size_t done = 0;
-	int err = 0;
+	int err = may_change_data(ip);
 
-	if (EXT2_ISDIR(ip->d.i_mode))
-		return -EISDIR;
-	if (!EXT2_ISREG(ip->d.i_mode))
-		return -EINVAL;
-	if (fs->rdonly)
-		return -EROFS;
+	if (err)
+		return err;
 	if (len == 0)
 		return 0;
 	if (off >= max)

@@ -1,8 +1,9 @@
 /*
- * buf.c - the VFS's page buffers: symlink bodies during a walk, path
- * text of vfs_dir_path(). Each page is in a small table the sanity
- * checker walks, because a walk may sleep inside a backend (disk I/O)
- * while the checker runs.
+ * buf.c - the file side's page buffers (include/fs/vfs/buf.h): symlink
+ * bodies during a walk, path text of vfs_dir_path(), and the kernel's
+ * path copies, bounce buffers, pipe rings and /proc text. Each page is in
+ * one table the sanity checker walks, because its holder may sleep
+ * (disk I/O, a pipe) while the checker runs.
  */
 #include <arch/hooks.h>
 #include <kernel/printk.h>
@@ -10,7 +11,7 @@
 #include <mm/sanity.h>
 #include "internal.h"
 
-#define NBUFS 128
+#define NBUFS 512
 
 static paddr_t bufs[NBUFS];
 
@@ -40,7 +41,7 @@ char *vfs_page_alloc(void)
 	return NULL;
 }
 
-void vfs_page_free(char *page)
+void vfs_page_free(void *page)
 {
 	paddr_t pa;
 

@@ -85,14 +85,19 @@ void vfile_put(struct vfile *f)
 	SLAB_FREE(f);
 }
 
-static bool readable(const struct vfile *f)
+bool vfile_readable(const struct vfile *f)
 {
 	return (f->flags & VFS_O_ACCMODE) != VFS_O_WRONLY;
 }
 
-static bool writable(const struct vfile *f)
+bool vfile_writable(const struct vfile *f)
 {
 	return (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY;
+}
+
+bool vfile_seekable(const struct vfile *f)
+{
+	return !f->ops || f->ops->seekable;
 }
 
 static int open_mask(uint32_t flags)
@@ -233,7 +238,7 @@ long vfs_pread(struct vfile *f, void *buf, size_t n, uint64_t off)
 {
 	struct vnode *v = f->vn;
 
-	if (!readable(f))
+	if (!vfile_readable(f))
 		return -EBADF;
 	if (f->ops)
 		return f->ops->read ? f->ops->read(f, buf, n, off) : -EINVAL;
@@ -246,7 +251,7 @@ long vfs_pwrite(struct vfile *f, const void *buf, size_t n, uint64_t off)
 {
 	struct vnode *v = f->vn;
 
-	if (!writable(f))
+	if (!vfile_writable(f))
 		return -EBADF;
 	if (f->ops)
 		return f->ops->write ? f->ops->write(f, buf, n, off) : -EINVAL;
@@ -267,7 +272,7 @@ long vfs_write(struct vfile *f, const void *buf, size_t n)
 	struct vattr va;
 	long r;
 
-	if (writable(f) && (f->flags & VFS_O_APPEND) && f->vn &&
+	if (vfile_writable(f) && (f->flags & VFS_O_APPEND) && f->vn &&
 	    VFS_ISREG(f->vn->mode) && !vnode_getattr(f->vn, &va))
 		USE(f, f->pos = va.size);
 	r = vfs_pwrite(f, buf, n, f->pos);
@@ -281,7 +286,7 @@ int64_t vfs_lseek(struct vfile *f, int64_t off, int whence)
 	struct vattr va;
 	int64_t base;
 
-	if (f->ops && !f->ops->seekable)
+	if (!vfile_seekable(f))
 		return -ESPIPE;
 	if (whence == VFS_SEEK_SET)
 		base = 0;
@@ -325,7 +330,7 @@ int vfs_ftruncate(struct vfile *f, uint64_t size)
 {
 	struct vnode *v = f->vn;
 
-	if (!v || !VFS_ISREG(v->mode) || !writable(f))
+	if (!v || !VFS_ISREG(v->mode) || !vfile_writable(f))
 		return -EINVAL;
 	return v->ops->truncate ? v->ops->truncate(v, size) : -EINVAL;
 }

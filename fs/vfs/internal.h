@@ -6,10 +6,7 @@
 
 #include <fs/vfs_core.h>
 
-/* fs/vfs/buf.c: whole pages for symlink bodies and path text, tracked
- * for the sanity checker (a walk may sleep in a backend). */
-char *vfs_page_alloc(void);
-void vfs_page_free(char *page);
+/* fs/vfs/buf.c (the allocator itself is in include/fs/vfs/buf.h) */
 void vfs_buf_reset(void);
 
 /* fs/vfs/super.c */

@@ -12,5 +12,6 @@
 #include <fs/vfs/mount.h>
 #include <fs/vfs/namei.h>
 #include <fs/vfs/file.h>
+#include <fs/vfs/buf.h>
 
 #endif

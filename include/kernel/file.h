@@ -2,7 +2,7 @@
  * file.h - files as the kernel's system calls see them: descriptors
  * pointing at struct vfile of the VFS (fs/vfs/, include/fs/vfs_core.h),
  * the calling process as a VFS context, the device table behind device
- * nodes, pipes, tracked kernel pages, and the flags of Linux's ABI.
+ * nodes, pipes, and the flags of Linux's ABI (page buffers: fs/vfs/buf.h).
  */
 #ifndef KERNEL_FILE_H
 #define KERNEL_FILE_H
@@ -91,13 +91,6 @@ void kernel_shutdown_fs(void);
 /* kernel/fs_boot.c: mount the root, unpack the boot archive, make
  * /dev, /proc and /tmp. */
 void vfs_init(void);
-
-/*
- * Whole pages owned by the file side (bounce buffers, path copies, pipe
- * rings, procfs text) are tracked so the sanity checker sees them.
- */
-void *kpage_alloc(void);
-void kpage_free(void *va);
 
 /* kernel/dev.c: the special-open hook of the VFS (device nodes, fifos). */
 int dev_open(struct vfile *f);

@@ -48,7 +48,6 @@ struct proc {
 	uint64_t cloexec;	  /* bit per fd */
 	struct vnode *root, *cwd; /* referenced */
 	uint32_t umask;
-	uint32_t uid, gid; /* cred's fsuid, fsgid: the file code's view */
 	struct cred cred;
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	struct sigaction_k sigactions[NSIG];

@@ -53,6 +53,8 @@ static void test_mounts(void)
 	CHECK(file_has("/proc/mounts", DIR_A "/mnt tmpfs"),
 	      "/proc/mounts lacks the tmpfs mount");
 	CHECK_ERR(mount("tmpfs", DIR_A "/mnt", "nosuchfs", 0, ""), ENODEV);
+	CHECK_ERR(mount("tmpfs", (const char *)1, "tmpfs", 0, ""), EFAULT);
+	CHECK_ERR(mount((const char *)1, DIR_A "/mnt", "tmpfs", 0, ""), EFAULT);
 	fd = open(DIR_A "/mnt/file", O_CREAT | O_RDWR, 0600);
 	CHECK_SYS(fd);
 	CHECK_ERR(link(DIR_A "/mnt/file", DIR_A "/g"), EXDEV);

@@ -81,6 +81,10 @@ void vfile_set_pos(struct vfile *f, uint64_t pos);
 void vfile_set_flags(struct vfile *f, uint32_t flags);
 void vfile_put(struct vfile *f);
 
+/* Opened for reading / for writing; positioned (not a pipe or tty). */
+bool vfile_readable(const struct vfile *f);
+bool vfile_writable(const struct vfile *f);
+bool vfile_seekable(const struct vfile *f);
 /* read / write at the position (moving it), pread / pwrite at off. */
 long vfs_read(struct vfile *f, void *buf, size_t n);
 long vfs_write(struct vfile *f, const void *buf, size_t n);
