@@ -5,8 +5,9 @@
  * from the boot cpio modules; without the option the first disk when one
  * is attached and holds a file system, else the archive. Then /dev gets
  * its device nodes (on a disk root, in a tmpfs mounted over /dev), and
- * /proc and /dev/shm are mounted when those directories exist. The boot
- * modules' pages go back to the allocator either way.
+ * /proc and /dev/shm are mounted when those directories exist; nothing
+ * is created on a disk. The boot modules' pages go back to the allocator
+ * either way.
  */
 #include <arch/hooks.h>
 #include <fs/bcache.h>
@@ -132,22 +133,34 @@ static void make_dev_nodes(void)
 	}
 }
 
+/* Is path a directory of the tree? */
+static bool is_dir(const char *path)
+{
+	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
+	struct vnode *v;
+
+	if (vfs_lookup(&ctx, NULL, path, VFS_DIRECTORY, &v))
+		return false;
+	vnode_put(v);
+	return true;
+}
+
 /* Mount a memory file system on dir if dir is a directory. */
 static void mount_if_dir(const char *dir, const char *type)
 {
 	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
-	struct vnode *v;
 	int err;
 
-	if (vfs_lookup(&ctx, NULL, dir, VFS_DIRECTORY, &v))
+	if (!is_dir(dir))
 		return;
-	vnode_put(v);
 	err = vfs_mount(&ctx, type, NULL, dir, type, "");
 	if (err)
 		printk("vfs: mount %s on %s: error %d\n", type, dir, err);
 }
 
-/* The in-memory root, filled from the boot archive. */
+/* The in-memory root, filled from the boot archive, with the
+ * directories the kernel mounts on (it is memory: nothing is changed
+ * that anybody keeps). */
 static void mount_initrd_root(void)
 {
 	struct vnode *root;
@@ -158,8 +171,15 @@ static void mount_initrd_root(void)
 	unpack_modules(ramfs_of_super(root->sb));
 	vnode_put(root);
 	ensure_node("/dev", VFS_S_IFDIR | 0755, 0);
+	ensure_node("/proc", VFS_S_IFDIR | 0555, 0);
+	ensure_node("/tmp", VFS_S_IFDIR | 01777, 0);
 }
 
+/*
+ * A disk root is the user's: nothing is created on it. Where it has /dev,
+ * a tmpfs goes over it (the nodes then live in memory); where it has
+ * /proc, proc is mounted there.
+ */
 void vfs_init(void)
 {
 	if (ramfs_register() || procfs_register() || ext2_register_fstype())
@@ -172,10 +192,10 @@ void vfs_init(void)
 	} else {
 		mount_initrd_root();
 	}
-	make_dev_nodes();
-	ensure_node("/dev/shm", VFS_S_IFDIR | 01777, 0);
-	ensure_node("/proc", VFS_S_IFDIR | 0555, 0);
-	ensure_node("/tmp", VFS_S_IFDIR | 01777, 0);
+	if (is_dir("/dev")) {
+		make_dev_nodes();
+		ensure_node("/dev/shm", VFS_S_IFDIR | 01777, 0);
+		mount_if_dir("/dev/shm", "tmpfs");
+	}
 	mount_if_dir("/proc", "proc");
-	mount_if_dir("/dev/shm", "tmpfs");
 }
