@@ -21,9 +21,14 @@ HCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Iinclude -DHOST \
 HBFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -Iinclude -DHOST -DMM_SANITY=0 \
 	-DHOST_MEM_BYTES=0x40000000u
 
-# Code shared by kernel and host: the algorithms.
-PORTABLE_SRC := $(wildcard mm/*.c fs/*.c fs/*/*.c)
-KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c lib/*.c tests/kernel/*.c) $(PORTABLE_SRC)
+# Code shared by kernel and host: the algorithms. The file system's
+# kernel side (system calls, descriptor tables, pipes, /proc, /dev, boot
+# mounts and writeback: fs/sys, fs/procfs, fs/devfs) needs processes and
+# user memory, so it is built for the kernel only.
+FS_KERNEL_SRC := $(wildcard fs/sys/*.c fs/procfs/*.c fs/devfs/*.c)
+PORTABLE_SRC := $(filter-out $(FS_KERNEL_SRC),$(wildcard mm/*.c fs/*.c fs/*/*.c))
+KERNEL_C := $(wildcard arch/x86/*.c kernel/*.c lib/*.c tests/kernel/*.c) \
+	$(FS_KERNEL_SRC) $(PORTABLE_SRC)
 KERNEL_ASM := $(wildcard boot/*.asm arch/x86/*.asm)
 KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KERNEL_C)) \
 	$(patsubst %.asm,$(BUILD)/k/%.o,$(KERNEL_ASM))

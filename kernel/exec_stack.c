@@ -5,7 +5,7 @@
  */
 #include <arch/hooks.h>
 #include <arch/proc.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
 #include <kernel/sched.h>

@@ -4,7 +4,7 @@
  * struct proc and kernel stack) until its parent waits (kernel/wait.c).
  */
 #include <arch/hooks.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/errno.h>
 #include <kernel/jobctl.h>
 #include <kernel/printk.h>

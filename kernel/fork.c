@@ -4,7 +4,7 @@
  * The child gets a copy-on-write copy of the address space.
  */
 #include <arch/proc.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>

@@ -3,7 +3,7 @@
  * default /sbin/init) as pid 1 with the console on fds 0, 1 and 2.
  */
 #include <arch/proc.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>

@@ -11,7 +11,7 @@
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 
 #define KERNEL_BANNER \
 	"vmkernel 0.1: a 32-bit x86 kernel built around its memory manager"

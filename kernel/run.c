@@ -9,7 +9,7 @@
  *                 Nth ("N") or each with P% probability ("rand:SEED:P")
  */
 #include <arch/hooks.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/cmdline.h>
 #include <kernel/crash.h>
 #include <kernel/kernel.h>

@@ -5,7 +5,7 @@
  * mprotect, and this kernel's own calls (the yielded-block cache, the
  * sanity checker and the counters). SysV shared memory is in sys_shm.c.
  */
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>

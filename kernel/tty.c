@@ -14,7 +14,7 @@
 #include <arch/hooks.h>
 #include <kernel/console.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>

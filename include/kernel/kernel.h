@@ -12,7 +12,7 @@ void kernel_run(void) __attribute__((noreturn));
 void mm_boot_release_module(unsigned i);
 /* Arm failpage=/failslab= (once init is running: boot must not fail). */
 void kernel_arm_fail_injection(void);
-/* The block cache (kernel/writeback.c): start it as the command line says
+/* The block cache (fs/sys/writeback.c): start it as the command line says
  * (bcache.size=, bcache.l2=); the timer marks a flush due once a second
  * (writeback_tick, interrupt context); the return to user mode runs it
  * (writeback_run, process context: it may sleep on the disk). */

@@ -29,7 +29,7 @@ void vlock_drop(struct vlock *l);
 bool vlock_held(const struct vlock *l);
 
 /*
- * What the environment provides (kernel/fs_wait.c; the host tests'
+ * What the environment provides (fs/sys/fs_wait.c; the host tests'
  * host_hooks.c): fs_wait sleeps, without being ended by signals, until
  * fs_wake(chan) is called for the same chan; it may also return early
  * (a signal sent meanwhile), so callers wait in a loop on their

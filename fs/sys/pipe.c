@@ -8,7 +8,7 @@
  * wait for the other side as Linux's do.
  */
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 

@@ -1,5 +1,5 @@
 /*
- * file.c - the process side of files: per-process descriptor tables of
+ * fdtable.c - the process side of files: per-process descriptor tables of
  * VFS open files, the root and working directory each process holds,
  * the process as a VFS caller and the kernel's own opens (exec, init).
  *
@@ -9,7 +9,7 @@
  */
 #include <kernel/cred.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 

@@ -5,16 +5,16 @@
  * sys/vm/drop_caches, ... -, /proc/self, a process's directory and the
  * files in it),
  * so nothing is stored; the text of a file is generated again on every
- * read (kernel/proc_text.c), which keeps reads at any offset consistent
+ * read (fs/procfs/proc_text.c), which keeps reads at any offset consistent
  * with the state of the moment.
  */
 #include <fs/bcache.h>
 #include <fs/fsclock.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
-#include <kernel/proc_text.h>
+#include <fs/proc_text.h>
 #include <kernel/string.h>
 
 #define PROC_SUPER_MAGIC 0x9fa0u

@@ -1,12 +1,12 @@
 /*
  * sys_cwd.c - where a process stands in the tree: chdir, fchdir, chroot
  * and getcwd. The working directory and the root are vnodes the process
- * holds (kernel/file.c); getcwd names the cwd by climbing ".." to the
+ * holds (fs/sys/fdtable.c); getcwd names the cwd by climbing ".." to the
  * caller's root (vfs_dir_path), so a renamed directory is named anew.
  */
 #include <kernel/cred.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

@@ -1,9 +1,9 @@
 /*
- * proc_text.h - the text of /proc's files (kernel/proc_text.c),
+ * proc_text.h - the text of /proc's files (fs/procfs/proc_text.c),
  * generated on each read from the state of the moment.
  */
-#ifndef KERNEL_PROC_TEXT_H
-#define KERNEL_PROC_TEXT_H
+#ifndef FS_PROC_TEXT_H
+#define FS_PROC_TEXT_H
 
 #include <kernel/types.h>
 

@@ -6,7 +6,7 @@
  */
 #include <fs/fsclock.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

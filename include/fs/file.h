@@ -4,8 +4,8 @@
  * the calling process as a VFS context, the device table behind device
  * nodes, pipes, and the flags of Linux's ABI (page buffers: fs/vfs/buf.h).
  */
-#ifndef KERNEL_FILE_H
-#define KERNEL_FILE_H
+#ifndef FS_FILE_H
+#define FS_FILE_H
 
 #include <fs/ramfs.h>
 #include <fs/vfs_core.h>
@@ -62,7 +62,7 @@ struct proc;
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_TTYS0 MKDEV(4, 64)
 
-/* kernel/file.c: descriptor tables. */
+/* fs/sys/fdtable.c: descriptor tables. */
 struct vfile *fd_file(struct proc *p, int fd);
 /* Install f at the lowest free descriptor >= min: the fd or -EMFILE.
  * Takes over the caller's reference only on success. */
@@ -85,30 +85,30 @@ int kernel_open(const char *path, uint32_t flags, struct vfile **out);
 bool file_is_executable(struct vfile *f);
 uint64_t file_size(struct vfile *f);
 
-/* kernel/sys_mount.c: sync and unmount everything (shutdown). */
+/* fs/sys/sys_mount.c: sync and unmount everything (shutdown). */
 void kernel_shutdown_fs(void);
 
-/* kernel/fs_boot.c: mount the root, unpack the boot archive, make
+/* fs/sys/fs_boot.c: mount the root, unpack the boot archive, make
  * /dev, /proc and /tmp. */
 void vfs_init(void);
 
-/* kernel/dev.c: the special-open hook of the VFS (device nodes, fifos). */
+/* fs/devfs/dev.c: the special-open hook of the VFS (device nodes, fifos). */
 int dev_open(struct vfile *f);
 extern const struct vfile_ops console_ops;
 /* /dev/mem: mmap2 of it becomes a direct physical mapping. */
 bool file_is_devmem(struct vfile *f);
-/* kernel/dev_block.c: block device files (/dev/hda ...). */
+/* fs/devfs/dev_block.c: block device files (/dev/hda ...). */
 int dev_block_open(struct vfile *f);
 
-/* kernel/pipe.c */
+/* fs/sys/pipe.c */
 int pipe_create(struct vfile **rd, struct vfile **wr);
 /* A fifo's open: the pipe shared by every opener of vnode v. */
 int fifo_open(struct vfile *f);
 
-/* kernel/procfs.c: the "proc" file system type. */
+/* fs/procfs/procfs.c: the "proc" file system type. */
 int procfs_register(void);
 
-/* kernel/sys_path.c: a user path and where relative paths start. */
+/* fs/sys/sys_path.c: a user path and where relative paths start. */
 struct upath {
 	char *path;	     /* a tracked page */
 	struct vnode *start; /* referenced: a dirfd's directory, else NULL */

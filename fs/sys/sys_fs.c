@@ -5,7 +5,7 @@
  * a partial transfer returns what was done.
  */
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

@@ -11,7 +11,7 @@
 #include <fs/bcache.h>
 #include <fs/blockdev.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 

@@ -9,7 +9,7 @@
 #include <fs/blockdev.h>
 #include <kernel/cred.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>

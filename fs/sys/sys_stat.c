@@ -5,7 +5,7 @@
  * unregistered (-ENOSYS): glibc falls back.
  */
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>

@@ -2,13 +2,13 @@
  * dev.c - device nodes: what opening one gives (the VFS's special-open
  * hook), and the character devices /dev/null, /dev/zero, /dev/full and
  * /dev/mem (physical memory, root only). The console terminal lives in
- * kernel/tty.c, block devices in kernel/dev_block.c, fifos in pipe.c.
+ * kernel/tty.c, block devices in fs/devfs/dev_block.c, fifos in pipe.c.
  */
 #include <arch/hooks.h>
 #include <kernel/console.h>
 #include <kernel/cred.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>

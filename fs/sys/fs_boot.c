@@ -16,7 +16,7 @@
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>

@@ -7,7 +7,7 @@
  */
 #include <kernel/console.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>

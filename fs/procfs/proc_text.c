@@ -7,10 +7,10 @@
  */
 #include <fs/bcache.h>
 #include <kernel/errno.h>
-#include <kernel/file.h>
+#include <fs/file.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
-#include <kernel/proc_text.h>
+#include <fs/proc_text.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <mm/phys.h>
