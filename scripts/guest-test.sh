@@ -15,8 +15,12 @@
 #               corrupt superblock refused).
 #   guest-root/ every test with the root file system on ext2: hda made
 #               from the boot tree by scripts/mkdisk.sh, root=/dev/hda.
-#   After each of these, e2fsck -fn of every ext2 image must be clean, and
-#   the file ext2_persist left must read back right with debugfs.
+#   In guest/ and guest-ext2/, e2fsck -fn of the scratch images must be
+#   clean after every test (NAME/e2fsck: the runner's -F, answered by
+#   scripts/fsck-host.py). After each of the three boots, e2fsck -fn of
+#   every ext2 image must be clean (for guest-root/ that is the root
+#   image after the whole suite), and the file ext2_persist left must
+#   read back right with debugfs.
 #   guest-24m/  MEM=24, $BUILD/initrd-small.cpio (mkinitrd.sh --small): only
 #               exec_enomem and fork_many. The kernel cannot pass arguments
 #               to init, so that archive carries /etc/guest-tests listing
@@ -44,9 +48,16 @@ show_tail() { tail -n 25 "$1" | sed 's/^/    | /'; }
 boot() {
 	local name=$1 mem=$2 initrd=$3 root=$4 out=$LOG/$1.txt
 	shift 4
-	INITRD=$initrd MEM=$mem timeout 600 \
+	# FSCK_IMGS: the ext2 images e2fsck checks after each test (the
+	# runner's -F, answered by scripts/fsck-host.py).
+	local wrap=() args=""
+	if [ -n "${FSCK_IMGS:-}" ]; then
+		wrap=(scripts/fsck-host.py $FSCK_IMGS --)
+		args=" -- -F"
+	fi
+	INITRD=$initrd MEM=$mem "${wrap[@]}" timeout 600 \
 		scripts/qemu.sh kernel "$KERNEL" \
-		"root=$root init=/sbin/guest-runner" "$@" \
+		"root=$root init=/sbin/guest-runner$args" "$@" \
 		< /dev/null > "$out" 2>&1
 	local rc=$?
 	local clean=$LOG/$name.clean.txt
@@ -140,7 +151,7 @@ disks=$BUILD/test-disks
 mkdir -p "$disks"
 ext2 "$disks/hda.img" 1024 80 scratch
 perl -e 'for $i (0..8191) { print pack("V", $i) x 128 }' > "$disks/hdb.img"
-boot guest 128 "$BUILD/initrd.cpio" initrd \
+FSCK_IMGS="$disks/hda.img" boot guest 128 "$BUILD/initrd.cpio" initrd \
 	-drive file="$disks/hda.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/hdb.img",format=raw,if=ide,index=1
 fsck guest "$disks/hda.img"
@@ -148,7 +159,8 @@ persist guest "$disks/hda.img"
 
 ext2 "$disks/ext2-4k.img" 4096 80 scratch
 ext2 "$disks/ext2-small.img" 1024 2 small
-boot guest-ext2 128 "$BUILD/initrd-ext2.cpio" initrd \
+FSCK_IMGS="$disks/ext2-4k.img $disks/ext2-small.img" \
+	boot guest-ext2 128 "$BUILD/initrd-ext2.cpio" initrd \
 	-drive file="$disks/ext2-4k.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/ext2-small.img",format=raw,if=ide,index=1
 fsck guest-ext2 "$disks/ext2-4k.img"
