@@ -5,7 +5,7 @@
 # (scripts/test.sh counts the PASS and FAIL ones). A boot that panics, hangs
 # or ends without the runner's summary line gives "FAIL guest/boot: ...".
 #
-# Five boots:
+# Six boots:
 #   guest/      MEM=128 (default), $BUILD/initrd.cpio as root: every test,
 #               with two scratch IDE disks made fresh each run: hda an ext2
 #               file system with 1 KiB blocks labelled "scratch" (the ext2_*
@@ -21,6 +21,9 @@
 #   every ext2 image must be clean (for guest-root/ that is the root
 #   image after the whole suite), and the file ext2_persist left must
 #   read back right with debugfs.
+#   guest-ram/  MEM=128, the boot module an ext2 image (mkdisk.sh from
+#               the ramdisk_root test's tree), root=/dev/ram0: the RAM
+#               disk as root (ramdisk_root must pass, not skip, there).
 #   guest-24m/  MEM=24, $BUILD/initrd-small.cpio (mkinitrd.sh --small): only
 #               exec_enomem and fork_many. The kernel cannot pass arguments
 #               to init, so that archive carries /etc/guest-tests listing
@@ -104,12 +107,14 @@ if ! grep -qs 'init=' kernel/*.c; then
 fi
 scripts/fetch-busybox.sh
 TESTS_EXT2="ext2_files ext2_dirs ext2_enospc ext2_corrupt ext2_persist"
+TESTS_RAM="ramdisk_root hello vfs_calls exec_script"
 TESTS_16M="hello null_deref fork_cow_small ring0_escape sigreturn_selectors
 	clone_bad_ptid errno_linux bad_pointers_rw"
 if ! scripts/mkinitrd.sh "$BUILD/initrd.cpio" > "$LOG/guest-build.txt" 2>&1 ||
    ! scripts/mkinitrd.sh --small "$BUILD/initrd-small.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
    ! scripts/mkinitrd.sh --tests "$TESTS_16M" "$BUILD/initrd-16m.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
-   ! scripts/mkinitrd.sh --tests "$TESTS_EXT2" "$BUILD/initrd-ext2.cpio" >> "$LOG/guest-build.txt" 2>&1; then
+   ! scripts/mkinitrd.sh --tests "$TESTS_EXT2" "$BUILD/initrd-ext2.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
+   ! scripts/mkinitrd.sh --tests "$TESTS_RAM" "$BUILD/initrd-ram.cpio" >> "$LOG/guest-build.txt" 2>&1; then
 	fail guest/build "scripts/mkinitrd.sh failed"
 	show_tail "$LOG/guest-build.txt"
 	exit 1
@@ -173,6 +178,14 @@ if scripts/mkdisk.sh "$BUILD/initrd-root" "$disks/root.img" 128 > /dev/null; the
 	fsck guest-root "$disks/root.img"
 else
 	fail guest-root/disk "scripts/mkdisk.sh failed"
+fi
+
+if scripts/mkdisk.sh "$BUILD/initrd-initrd-ram-root" "$disks/ram.img" 16 > /dev/null; then
+	boot guest-ram 128 "$disks/ram.img" /dev/ram0
+	grep -q '^PASS guest/ramdisk_root' "$LOG/guest-ram.clean.txt" ||
+		fail guest-ram/ramdisk_root-ran "ramdisk_root did not pass on the RAM disk root"
+else
+	fail guest-ram/disk "scripts/mkdisk.sh failed"
 fi
 
 boot guest-24m 24 "$BUILD/initrd-small.cpio" initrd
