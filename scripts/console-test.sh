@@ -105,24 +105,19 @@ fi
 #   init-args       the words after "--" reach init as its arguments
 #   init-unstartable  an init that cannot be executed (a directory) powers
 #                   off with status 127 (QEMU exits 255), no panic
-out=$LOG/console-args.txt
-INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
-	"$BUILD/kernel.elf" "init=/bin/echo -- from-init args" \
-	< /dev/null > "$out" 2>&1
-rc=$?
-if tr -d '\r' < "$out" | grep -a -q '^from-init args$' && [ $rc -eq 1 ]; then
-	echo "PASS console/init-args"
-else
-	echo "FAIL console/init-args: QEMU status $rc"
-	tail -n 15 "$out" | sed 's/^/    | /'
-fi
-out=$LOG/console-noinit.txt
-INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
-	"$BUILD/kernel.elf" "init=/etc" < /dev/null > "$out" 2>&1
-rc=$?
-if grep -a -q 'Cannot start init' "$out" && [ $rc -eq 255 ]; then
-	echo "PASS console/init-unstartable"
-else
-	echo "FAIL console/init-unstartable: QEMU status $rc"
-	tail -n 15 "$out" | sed 's/^/    | /'
-fi
+# boot_check NAME CMDLINE PATTERN RC: a boot without input whose console
+# must match PATTERN and whose QEMU status must be RC.
+boot_check() {
+	local out=$LOG/console-$1.txt
+	INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
+		"$BUILD/kernel.elf" "$2" < /dev/null > "$out" 2>&1
+	local rc=$?
+	if tr -d '\r' < "$out" | grep -a -q -- "$3" && [ $rc -eq "$4" ]; then
+		echo "PASS console/$1"
+	else
+		echo "FAIL console/$1: QEMU status $rc, expected $4 and '$3'"
+		tail -n 15 "$out" | sed 's/^/    | /'
+	fi
+}
+boot_check init-args "init=/bin/echo -- from-init args" '^from-init args$' 1
+boot_check init-unstartable "init=/etc" 'Cannot start init' 255
