@@ -145,8 +145,7 @@ static struct region *still_mapped(struct mm_space *s, struct file_map *m,
  * space may change meanwhile: the map is held and the region found
  * again), then map it, or for a private write copy it.
  */
-static int file_map_page(struct region *r, vaddr_t va, uint32_t idx,
-			 bool write)
+static int file_map_page(struct region *r, vaddr_t va, uint32_t idx, bool write)
 {
 	struct file_map *m = map_of(r);
 	struct mm_space *s = r->space;
@@ -398,7 +397,8 @@ int mm_sync_file_range(struct mm_space *s, vaddr_t start, size_t len)
 		if (r->start > va)
 			err = err ? err : -ENOMEM; /* a hole in the range */
 		va = region_end(r);
-		if (!is_file_region(r) || !(r->ops->flags & REGION_OPS_SHARED) ||
+		if (!is_file_region(r) ||
+		    !(r->ops->flags & REGION_OPS_SHARED) ||
 		    !m->pager.ops->writeback)
 			continue;
 		e = m->pager.ops->writeback(m->pager.obj, page_idx(m, a),

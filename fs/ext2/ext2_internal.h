@@ -154,7 +154,7 @@ struct ext2_inode {
 	struct ext2_fs *fs;
 	uint32_t ino;
 	uint32_t refs;
-	uint32_t goal; /* where the next data block should go */
+	uint32_t goal;	   /* where the next data block should go */
 	struct pcache *pc; /* its pages (regular files), or NULL */
 	struct ext2_dinode d;
 };

@@ -44,8 +44,9 @@ static int ext2_readpage(void *file, uint32_t idx, void *data)
 		int err = 0;
 
 		if (base + (uint64_t)j * fs->bsize < size)
-			err = ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize) + j,
-					false, &pblk, &flags);
+			err =
+			    ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize) + j,
+				      false, &pblk, &flags);
 		else
 			pblk = 0;
 		if (err)
@@ -67,7 +68,8 @@ static int ext2_readpage(void *file, uint32_t idx, void *data)
 		j += n;
 	}
 	if (size - base < PAGE_SIZE)
-		memset(dst + (size - base), 0, PAGE_SIZE - (size_t)(size - base));
+		memset(dst + (size - base), 0,
+		       PAGE_SIZE - (size_t)(size - base));
 	return 0;
 }
 
@@ -129,8 +131,8 @@ static int ext2_writepage(void *file, uint32_t idx, void *data)
 			err = e;
 	}
 	if (err)
-		ext2_error(fs, ip->ino, "write-back of page %u failed (%d)", idx,
-			   err);
+		ext2_error(fs, ip->ino, "write-back of page %u failed (%d)",
+			   idx, err);
 	return err;
 }
 
@@ -199,8 +201,7 @@ void ext2_pages_release(struct ext2_inode *ip, bool deleted)
 	USE(ip, ip->pc = NULL);
 }
 
-long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len,
-		     uint64_t off)
+long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off)
 {
 	struct pcache *pc = ext2_pc(ip);
 	size_t done = 0;
@@ -287,13 +288,16 @@ long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
 	if (off + len > old)
 		pcache_extend(pc, old);
 	while (done < len) {
-		uint64_t pos = off + done, base = pos & ~(uint64_t)(PAGE_SIZE - 1);
+		uint64_t pos = off + done,
+			 base = pos & ~(uint64_t)(PAGE_SIZE - 1);
 		uint32_t in = (uint32_t)(pos - base);
 		size_t chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
 		size_t want = chunk;
-		unsigned flags = chunk == PAGE_SIZE || base >= old ? PC_NOREAD : 0;
+		unsigned flags =
+		    chunk == PAGE_SIZE || base >= old ? PC_NOREAD : 0;
 		struct pc_page *p;
-		int err = pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT), flags, &p);
+		int err =
+		    pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT), flags, &p);
 
 		if (!err) {
 			err = alloc_blocks(ip, pos, &chunk);

@@ -32,7 +32,8 @@ static uint32_t pc_gen; /* pcache_init generation: level-2 owners restart */
 
 /* --- the index ------------------------------------------------------ */
 
-static int key_cmp(const struct pcache *pc, uint32_t idx, const struct pc_page *p)
+static int key_cmp(const struct pcache *pc, uint32_t idx,
+		   const struct pc_page *p)
 {
 	if (pc != p->pc)
 		return (uintptr_t)pc < (uintptr_t)p->pc ? -1 : 1;
@@ -199,8 +200,7 @@ void pcache_domain_fini(struct pcache_domain *d)
 		    *pp = d->next);
 }
 
-struct pcache *pcache_file_new(struct pcache_domain *d, void *file,
-			       uint32_t id)
+struct pcache *pcache_file_new(struct pcache_domain *d, void *file, uint32_t id)
 {
 	struct pcache *pc = slab_zalloc(sizeof(*pc));
 
@@ -278,8 +278,8 @@ void pc_drop(struct pc_page *p, bool keep)
 		keep = false;
 	}
 	owner = keep && l2_on ? dom_owner(pc->dom, true) : 0;
-	if (owner && !ycache_put(owner, l2_id(pc, p->idx), &p->pa, 1,
-				 PHYS_KERNEL))
+	if (owner &&
+	    !ycache_put(owner, l2_id(pc, p->idx), &p->pa, 1, PHYS_KERNEL))
 		pc_stats.l2_yields++;
 	else
 		phys_free(p->pa, 1, PHYS_KERNEL);

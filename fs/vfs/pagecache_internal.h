@@ -22,7 +22,7 @@ struct pc_page {
 	uint32_t maps;	/* of which PTEs */
 	uint32_t wmaps; /* of which writable shared PTEs */
 	uint32_t flags;
-	uint32_t dirtied;		 /* fs_clock_now() when it became dirty */
+	uint32_t dirtied; /* fs_clock_now() when it became dirty */
 	struct pc_page *lru_prev, *lru_next; /* unpinned pages, oldest first */
 };
 

@@ -67,8 +67,8 @@ static bool wb_wants(const struct wb_filter *f, const struct pc_page *p)
  * the first error; *written counts the pages written. */
 static int wb_walk(const struct wb_filter *f, size_t *written)
 {
-	struct pc_page *p = f->pc ? pc_find_ge(f->pc, f->first)
-				  : pc_find_ge(NULL, 0);
+	struct pc_page *p =
+	    f->pc ? pc_find_ge(f->pc, f->first) : pc_find_ge(NULL, 0);
 	int err = 0;
 
 	while (p && (!f->pc || (p->pc == f->pc && p->idx <= f->last))) {
@@ -126,8 +126,8 @@ size_t pcache_flush_old(uint32_t now, uint32_t age)
 	/* A domain may go (unmount) while we sleep in another's write:
 	 * start from the list again after each domain that wrote. */
 	for (struct pcache_domain *d = pc_domains; d && rounds > 0;) {
-		struct wb_filter f = {.dom = d, .aged = true, .now = now,
-				      .age = age};
+		struct wb_filter f = {
+		    .dom = d, .aged = true, .now = now, .age = age};
 		size_t before = written;
 
 		if (!d->ndirty || (d->trylock && !d->trylock(d->lock_arg))) {

@@ -178,7 +178,7 @@ TEST(region_file_private_copies_on_write)
 	CHECK_EQ(mm_space_write(a, va + PAGE_SIZE, "P", 1), 0);
 	CHECK(pte_pa(a, va + PAGE_SIZE) != ff.pages[1]);
 	CHECK_EQ(ff_byte(1, 0), 'b'); /* the file is untouched */
-	CHECK_EQ(ff_pins[1], 0); /* the copy replaced the file's PTE */
+	CHECK_EQ(ff_pins[1], 0);      /* the copy replaced the file's PTE */
 	CHECK_EQ(mm_space_read(a, va + PAGE_SIZE + 1, &c, 1), 0);
 	CHECK_EQ(c, 'b'); /* the copy has the rest of the page */
 	CHECK_EQ(user_pages(), user0 + 1);

@@ -52,8 +52,8 @@ struct pcache_domain {
 	bool (*trylock)(void *arg);
 	void (*unlock)(void *arg);
 	void *lock_arg;
-	uint32_t owner; /* level-2 owner, 0 until the first yield */
-	uint32_t gen;	/* pcache_init generation of owner */
+	uint32_t owner;	 /* level-2 owner, 0 until the first yield */
+	uint32_t gen;	 /* pcache_init generation of owner */
 	uint32_t ndirty; /* dirty pages (mapped writable ones count) */
 	struct pcache_domain *next; /* every domain */
 };
@@ -87,8 +87,9 @@ struct pcache *pcache_file_new(struct pcache_domain *d, void *file,
 int pcache_file_free(struct pcache *pc, bool keep);
 
 /* pcache_get flags */
-#define PC_NOREAD 0x1u /* a miss gives a zeroed page: the caller overwrites
-			* every byte below the file's end */
+#define PC_NOREAD                                                 \
+	0x1u /* a miss gives a zeroed page: the caller overwrites \
+	      * every byte below the file's end */
 
 /* Page idx of pc, pinned: from the cache, level 2 or readpage. 0, -EIO or
  * -ENOMEM. */
