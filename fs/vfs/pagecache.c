@@ -178,7 +178,7 @@ void pcache_domain_init(struct pcache_domain *d,
 		d->unlock = NULL;
 		d->lock_arg = NULL;
 		d->owner = d->gen = 0;
-		d->ndirty = 0;
+		d->ndirty = d->flushed = 0;
 		d->next = pc_domains;
 	});
 	pc_domains = d;
@@ -306,7 +306,8 @@ static void trim(struct pcache_domain *held)
 			pc_pin(p);
 			err = pc_writeback(p);
 			USE(p, p->pins--);
-			lru_add_tail(p);
+			if (!p->pins) /* else someone took it meanwhile */
+				lru_add_tail(p);
 			if (err)
 				return;
 			if (!p->pins && !(p->flags & PC_DIRTY))
@@ -379,6 +380,13 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 				return err;
 			}
 		}
+	}
+	p = lookup(pc, idx);
+	if (p) { /* brought in by someone else while we slept */
+		phys_free(pa, 1, PHYS_KERNEL);
+		pc_pin(p);
+		*out = p;
+		return 0;
 	}
 	p = page_insert(pc, idx, pa);
 	if (!p) {

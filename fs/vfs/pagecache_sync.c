@@ -117,31 +117,28 @@ int pcache_sync_domain(struct pcache_domain *d)
 size_t pcache_flush_old(uint32_t now, uint32_t age)
 {
 	static bool flushing;
+	static uint32_t round; /* marks the domains this call has done */
 	size_t written = 0;
-	int rounds = 8;
 
 	if (flushing)
 		return 0;
 	flushing = true;
-	/* A domain may go (unmount) while we sleep in another's write:
-	 * start from the list again after each domain that wrote. */
-	for (struct pcache_domain *d = pc_domains; d && rounds > 0;) {
+	round++;
+	/* A domain may go (unmount) while we sleep in a write: after each
+	 * domain we held, start from the list again, skipping those done. */
+	for (struct pcache_domain *d = pc_domains; d;) {
 		struct wb_filter f = {
 		    .dom = d, .aged = true, .now = now, .age = age};
-		size_t before = written;
 
-		if (!d->ndirty || (d->trylock && !d->trylock(d->lock_arg))) {
+		if (!d->ndirty || d->flushed == round ||
+		    (d->trylock && !d->trylock(d->lock_arg))) {
 			d = d->next;
 			continue;
 		}
+		USE(d, d->flushed = round);
 		wb_walk(&f, &written);
 		if (d->unlock)
 			d->unlock(d->lock_arg);
-		if (written == before) {
-			d = d->next;
-			continue;
-		}
-		rounds--;
 		d = pc_domains;
 	}
 	flushing = false;

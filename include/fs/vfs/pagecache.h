@@ -52,9 +52,10 @@ struct pcache_domain {
 	bool (*trylock)(void *arg);
 	void (*unlock)(void *arg);
 	void *lock_arg;
-	uint32_t owner;	 /* level-2 owner, 0 until the first yield */
-	uint32_t gen;	 /* pcache_init generation of owner */
-	uint32_t ndirty; /* dirty pages (mapped writable ones count) */
+	uint32_t owner;	  /* level-2 owner, 0 until the first yield */
+	uint32_t gen;	  /* pcache_init generation of owner */
+	uint32_t ndirty;  /* dirty pages (mapped writable ones count) */
+	uint32_t flushed; /* pcache_flush_old's mark */
 	struct pcache_domain *next; /* every domain */
 };
 
