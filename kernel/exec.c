@@ -3,7 +3,9 @@
  * completely in a new address space (text and data mapped in full, the
  * stack with argv, envp and the auxiliary vector) before the old one is
  * torn down, so an exec that runs out of memory returns -ENOMEM and the
- * caller keeps running unchanged.
+ * caller keeps running unchanged. Text maps the file's own pages (the page
+ * cache: one copy for every process running the program), data is a
+ * private copy of them; files whose pages cannot be mapped are copied.
  */
 #include <arch/hooks.h>
 #include <arch/proc.h>
@@ -14,6 +16,7 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <mm/pagetable.h>
+#include <mm/pager.h>
 #include <mm/phys.h>
 #include <mm/region.h>
 
@@ -25,7 +28,9 @@ struct image {
 	struct elf32_phdr ph[MAX_PHDRS];
 	struct mm_space *space;
 	vaddr_t brk, phdr_addr;
-	void *buf; /* one kernel page for copying */
+	void *buf;	/* one kernel page for copying */
+	void *zero;	/* one zeroed kernel page */
+	bool has_pager; /* the file's pages can be mapped */
 };
 
 static unsigned elf_prot(uint32_t flags)
@@ -68,6 +73,49 @@ static long load_bytes(struct image *im, vaddr_t va, uint32_t off, size_t n)
 	return 0;
 }
 
+/*
+ * Map a segment from the file's pages (its file system hands them out):
+ * text and other read-only segments as a shared mapping of the page cache,
+ * so every process running the program uses one copy; a writable segment
+ * as a private mapping, copied at once (the bytes past filesz in its last
+ * file page zeroed), then bss as anonymous zero pages. Everything is
+ * present before the program runs. 1 if the segment cannot be mapped so
+ * (no pager, offsets not congruent, a read-only segment with bss): the
+ * caller copies it instead.
+ */
+static long map_segment(struct image *im, const struct elf32_phdr *ph,
+			vaddr_t start, vaddr_t end)
+{
+	vaddr_t fend = PAGE_ROUND_UP(ph->vaddr + ph->filesz);
+	bool writable = ph->flags & PF_W;
+	struct mm_pager pg;
+	long r = 0;
+
+	if (!im->has_pager || ph->filesz == 0 ||
+	    (ph->vaddr - ph->offset) % PAGE_SIZE ||
+	    (!writable && ph->memsz != ph->filesz))
+		return 1;
+	im->f->vn->ops->pager(im->f->vn, &pg);
+	r = mm_map_file(im->space, start, fend - start,
+			writable ? PROT_READ | PROT_WRITE : elf_prot(ph->flags),
+			!writable, &pg,
+			(ph->offset - (ph->vaddr - start)) >> PAGE_SHIFT);
+	if (!r)
+		r = mm_populate(im->space, start, fend - start, writable);
+	if (!r && writable && fend > ph->vaddr + ph->filesz)
+		r = mm_space_write(im->space, ph->vaddr + ph->filesz, im->zero,
+				   fend - (ph->vaddr + ph->filesz));
+	if (!r && end > fend)
+		r = mm_map_anon(im->space, fend, end - fend,
+				PROT_READ | PROT_WRITE, 0);
+	if (!r && end > fend)
+		r = mm_populate(im->space, fend, end - fend, true);
+	if (!r && writable)
+		r = mm_protect(im->space, start, end - start,
+			       elf_prot(ph->flags));
+	return r == -ENXIO ? -ENOEXEC : r;
+}
+
 static long load_segment(struct image *im, const struct elf32_phdr *ph)
 {
 	vaddr_t start = PAGE_ROUND_DOWN(ph->vaddr);
@@ -80,16 +128,20 @@ static long load_segment(struct image *im, const struct elf32_phdr *ph)
 		return 0; /* nothing to map (Linux accepts it too) */
 	if (end < start || end > USER_STACK_LIMIT || start < PAGE_SIZE)
 		return -ENOEXEC;
-	/* Writable while we fill it; final protection afterwards. */
-	r = mm_map_anon(im->space, start, end - start, PROT_READ | PROT_WRITE,
-			0);
-	if (!r)
-		r = load_bytes(im, ph->vaddr, ph->offset, ph->filesz);
-	if (!r)
-		r = mm_populate(im->space, start, end - start, true);
-	if (!r)
-		r = mm_protect(im->space, start, end - start,
-			       elf_prot(ph->flags));
+	r = map_segment(im, ph, start, end);
+	if (r == 1) {
+		/* Copied: writable while we fill it, final protection
+		 * afterwards. */
+		r = mm_map_anon(im->space, start, end - start,
+				PROT_READ | PROT_WRITE, 0);
+		if (!r)
+			r = load_bytes(im, ph->vaddr, ph->offset, ph->filesz);
+		if (!r)
+			r = mm_populate(im->space, start, end - start, true);
+		if (!r)
+			r = mm_protect(im->space, start, end - start,
+				       elf_prot(ph->flags));
+	}
 	if (ph->offset <= im->eh.phoff &&
 	    im->eh.phoff < ph->offset + ph->filesz)
 		im->phdr_addr = ph->vaddr + (im->eh.phoff - ph->offset);
@@ -203,12 +255,18 @@ static bool is_script(struct vfile *f)
 static long load_new_image(struct image *im, const struct exec_req *req,
 			   struct exec_stack *st)
 {
-	paddr_t buf = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+	paddr_t buf = phys_alloc(2, PHYS_ANY, PHYS_KERNEL);
+	struct mm_pager pg;
 	long r = -ENOMEM;
 
 	im->space = buf == PHYS_NONE ? NULL : mm_space_new();
 	if (im->space) {
 		im->buf = arch_phys_to_virt(buf);
+		im->zero = arch_phys_to_virt(buf + PAGE_SIZE);
+		memset(im->zero, 0, PAGE_SIZE);
+		im->has_pager = im->f->vn && !im->f->ops &&
+				im->f->vn->ops->pager &&
+				!im->f->vn->ops->pager(im->f->vn, &pg);
 		r = load_image(im);
 	}
 	if (!r)
@@ -216,7 +274,7 @@ static long load_new_image(struct image *im, const struct exec_req *req,
 				     req->envp, req->envc, &im->eh,
 				     im->phdr_addr, st);
 	if (buf != PHYS_NONE)
-		phys_free(buf, 1, PHYS_KERNEL);
+		phys_free(buf, 2, PHYS_KERNEL);
 	if (r && im->space)
 		mm_space_destroy(im->space);
 	return r;

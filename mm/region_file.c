@@ -96,58 +96,132 @@ static void map_put(struct file_map *m)
 	SLAB_FREE(m);
 }
 
-/* A private write: copy the file page (zeros for a hole) into a new
- * private block at va; the entry's PTE replaces the file page's. */
-static int private_copy(struct region *r, vaddr_t va, uint32_t idx)
+/* A private write: copy file page src into a new private block at va;
+ * the entry's PTE replaces the file page's (whose pin goes). */
+static int private_copy(struct region *r, vaddr_t va, paddr_t src)
 {
 	struct file_map *m = map_of(r);
-	paddr_t src = m->pager.ops->page(m->pager.obj, idx, false);
 	struct region_entry *list;
+	paddr_t old;
+	unsigned flags;
+	bool had = pt_lookup(region_pgdir(r), va, &old, &flags);
 
-	list = block_alloc_runs(1, 1, BLOCK_COW, src == PHYS_NONE);
+	list = block_alloc_runs(1, 1, BLOCK_COW, false);
 	if (!list)
 		return -ENOMEM;
 	if (pt_prepare(region_pgdir(r), va, 1)) {
 		entry_free_unattached(list, true);
 		return -ENOMEM;
 	}
-	if (src != PHYS_NONE)
-		memcpy(arch_phys_to_virt(list->block->pa),
-		       arch_phys_to_virt(src), PAGE_SIZE);
+	memcpy(arch_phys_to_virt(list->block->pa), arch_phys_to_virt(src),
+	       PAGE_SIZE);
 	entry_attach_list(r, list, va - r->start);
+	if (had)
+		m->pager.ops->unmap(m->pager.obj, page_idx(m, va),
+				    flags & PTE_W);
 	return 0;
 }
 
-/* A page with no entry: past the end is SIGBUS; a private write copies;
- * anything else maps the file's page (a hole gets one now). */
+/* After the pager slept: the region at va if it is still a file region
+ * of m with nothing mapped at va, inside the file; else NULL (the caller
+ * lets the access fault again). */
+static struct region *still_mapped(struct mm_space *s, struct file_map *m,
+				   vaddr_t va)
+{
+	struct region *r = mm_find_region(s, va);
+	paddr_t pa;
+	unsigned flags;
+
+	if (!r || !is_file_region(r) || map_of(r) != m ||
+	    entry_find(r, va - r->start) ||
+	    pt_lookup(region_pgdir(r), va, &pa, &flags) ||
+	    past_end(m, page_idx(m, va)) || !(r->prot & PROT_RWX))
+		return NULL;
+	return r;
+}
+
+/*
+ * Page va has no PTE: pin the file's page (the pager may sleep, and the
+ * space may change meanwhile: the map is held and the region found
+ * again), then map it, or for a private write copy it.
+ */
+static int file_map_page(struct region *r, vaddr_t va, uint32_t idx, bool write)
+{
+	struct file_map *m = map_of(r);
+	struct mm_space *s = r->space;
+	bool copy = write && !(r->ops->flags & REGION_OPS_SHARED);
+	bool w = !copy && (file_pte_flags(r) & PTE_W);
+	paddr_t pa;
+	int err;
+
+	map_get(m);
+	err = m->pager.ops->map(m->pager.obj, idx, w, &pa);
+	if (err) {
+		map_put(m);
+		return err;
+	}
+	r = still_mapped(s, m, va);
+	if (r && copy) {
+		err = private_copy(r, va, pa);
+		r = NULL; /* the pin was only for the copy */
+	} else if (r && (file_pte_flags(r) & PTE_W) == (w ? PTE_W : 0u)) {
+		err = pt_map(region_pgdir(r), va, pa, file_pte_flags(r));
+		if (err)
+			r = NULL;
+	} else {
+		r = NULL;
+	}
+	if (!r)
+		m->pager.ops->unmap(m->pager.obj, idx, w);
+	map_put(m);
+	return err;
+}
+
+/* Past the end is SIGBUS; a private write over a mapped file page copies
+ * it; a missing page is mapped (or copied); anything else is a stale TLB
+ * entry. */
 static int file_fault(struct region *r, vaddr_t va, bool write)
 {
 	struct file_map *m = map_of(r);
 	uint32_t idx = page_idx(m, va);
 	paddr_t pa;
+	unsigned flags;
 
 	if (past_end(m, idx))
 		return -ENXIO;
+	if (!pt_lookup(region_pgdir(r), va, &pa, &flags))
+		return file_map_page(r, va, idx, write);
 	if (write && !(r->ops->flags & REGION_OPS_SHARED))
-		return private_copy(r, va, idx);
-	pa = m->pager.ops->page(m->pager.obj, idx, true);
-	if (pa == PHYS_NONE)
-		return -ENOMEM;
-	return pt_map(region_pgdir(r), va, pa, file_pte_flags(r));
+		return private_copy(r, va, pa);
+	return 0;
 }
 
-/* Unmap the file pages of [off, end) of r that no entry covers; with
+/* Unmap the file pages of [off, end) of r that no entry covers (each
+ * PTE's pin goes back to the pager; a PTE that is not the file's page is
+ * a private copy whose entry is being dropped by the caller); with
  * drop_entries, private copies there go too (truncate). */
 static void file_unmap_from(struct region *r, vaddr_t off, bool drop_entries)
 {
+	struct file_map *m = map_of(r);
 	struct region_entry *e;
 
 	for (; off < r->len; off += PAGE_SIZE) {
+		vaddr_t va = r->start + off;
+		uint32_t idx = page_idx(m, va);
+		paddr_t pa;
+		unsigned flags;
+
 		e = entry_find(r, off);
-		if (!e)
-			pt_unmap(region_pgdir(r), r->start + off);
-		else if (drop_entries)
-			entry_detach(e);
+		if (e) {
+			if (drop_entries)
+				entry_detach(e);
+			continue;
+		}
+		if (!pt_lookup(region_pgdir(r), va, &pa, &flags))
+			continue;
+		pt_unmap(region_pgdir(r), va);
+		if (pa == m->pager.ops->peek(m->pager.obj, idx))
+			m->pager.ops->unmap(m->pager.obj, idx, flags & PTE_W);
 	}
 }
 
@@ -207,7 +281,7 @@ static void file_sanity(struct sanity *s, struct region *r)
 		    !pt_lookup(region_pgdir(r), va, &pa, &flags))
 			continue;
 		if (!want || past_end(m, idx) ||
-		    pa != m->pager.ops->page(m->pager.obj, idx, false) ||
+		    pa != m->pager.ops->peek(m->pager.obj, idx) ||
 		    (flags & (PTE_P | PTE_W | PTE_U)) != want)
 			sanity_fail(s, "file region: bad pte %#x/%#x at %#x",
 				    pa, flags, va);
@@ -307,4 +381,32 @@ void mm_pager_truncate(void *obj, uint64_t size)
 		return; /* not mapped anywhere */
 	for (struct mm_space *sp = region_space_list(); sp; sp = sp->next_space)
 		truncate_space(sp, obj, size);
+}
+
+int mm_sync_file_range(struct mm_space *s, vaddr_t start, size_t len)
+{
+	vaddr_t end = start + len, va = start;
+	int err = 0;
+
+	for (struct region *r = region_first_after(s, start);
+	     r && r->start < end; r = region_next(r)) {
+		struct file_map *m = map_of(r);
+		vaddr_t a = MAX(r->start, start), b = MIN(region_end(r), end);
+		int e;
+
+		if (r->start > va)
+			err = err ? err : -ENOMEM; /* a hole in the range */
+		va = region_end(r);
+		if (!is_file_region(r) ||
+		    !(r->ops->flags & REGION_OPS_SHARED) ||
+		    !m->pager.ops->writeback)
+			continue;
+		e = m->pager.ops->writeback(m->pager.obj, page_idx(m, a),
+					    page_idx(m, b - 1));
+		if (e && !err)
+			err = e;
+	}
+	if (va < end && !err)
+		err = -ENOMEM;
+	return err;
 }

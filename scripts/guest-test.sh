@@ -106,7 +106,7 @@ if ! grep -qs 'init=' kernel/*.c; then
 	exit 0
 fi
 scripts/fetch-busybox.sh
-TESTS_EXT2="ext2_files ext2_dirs ext2_enospc ext2_corrupt ext2_persist"
+TESTS_EXT2="ext2_files ext2_dirs ext2_enospc ext2_corrupt ext2_persist mmap_ext2"
 TESTS_RAM="ramdisk_root hello vfs_calls exec_script"
 TESTS_16M="hello null_deref fork_cow_small ring0_escape sigreturn_selectors
 	clone_bad_ptid errno_linux bad_pointers_rw"
@@ -152,6 +152,19 @@ persist() {
 	fi
 }
 
+# mmapped NAME IMG: the file tests/guest/mmap_ext2.c wrote through a shared
+# mapping and fsync, read back with debugfs, must hold its pattern.
+mmapped() {
+	local got=$LOG/$1.mmapped
+	debugfs -R "dump /mmap_ext2/data $got" "$2" > /dev/null 2>&1
+	if perl -e 'print chr(($_ * 7 + int($_ / 4096)) & 255) for 0 .. 3 * 4096 + 99' |
+	   cmp -s - "$got"; then
+		pass "$1/mmapped"
+	else
+		fail "$1/mmapped" "/mmap_ext2/data did not reach the disk intact"
+	fi
+}
+
 disks=$BUILD/test-disks
 mkdir -p "$disks"
 ext2 "$disks/hda.img" 1024 80 scratch
@@ -161,6 +174,7 @@ FSCK_IMGS="$disks/hda.img" boot guest 128 "$BUILD/initrd.cpio" initrd \
 	-drive file="$disks/hdb.img",format=raw,if=ide,index=1
 fsck guest "$disks/hda.img"
 persist guest "$disks/hda.img"
+mmapped guest "$disks/hda.img"
 
 ext2 "$disks/ext2-4k.img" 4096 80 scratch
 ext2 "$disks/ext2-small.img" 1024 2 small
@@ -171,6 +185,7 @@ FSCK_IMGS="$disks/ext2-4k.img $disks/ext2-small.img" \
 fsck guest-ext2 "$disks/ext2-4k.img"
 fsck guest-ext2-small "$disks/ext2-small.img"
 persist guest-ext2 "$disks/ext2-4k.img"
+mmapped guest-ext2 "$disks/ext2-4k.img"
 
 if scripts/mkdisk.sh "$BUILD/initrd-root" "$disks/root.img" 128 > /dev/null; then
 	boot guest-root 128 "" /dev/hda \

@@ -303,7 +303,8 @@ int ext2_truncate_blocks(struct ext2_inode *ip, uint64_t size)
 	struct trunc t = {.ip = ip};
 	uint32_t sectors;
 	struct ext2_dinode d;
-	int err = zero_tail(ip, size);
+	int err = EXT2_ISREG(ip->d.i_mode) ? ext2_truncate_pages(ip, size)
+					   : zero_tail(ip, size);
 
 	d = ip->d;
 	for (uint64_t i = first; i < EXT2_NDIR_BLOCKS; i++) {

@@ -11,6 +11,7 @@
 
 #include <fs/bcache.h>
 #include <fs/ext2.h>
+#include <fs/vfs/pagecache.h>
 #include <kernel/types.h>
 
 #define EXT2_SUPER_MAGIC 0xEF53u
@@ -153,7 +154,8 @@ struct ext2_inode {
 	struct ext2_fs *fs;
 	uint32_t ino;
 	uint32_t refs;
-	uint32_t goal; /* where the next data block should go */
+	uint32_t goal;	   /* where the next data block should go */
+	struct pcache *pc; /* its pages (regular files), or NULL */
 	struct ext2_dinode d;
 };
 
@@ -179,6 +181,7 @@ struct ext2_fs {
 	uint32_t ninodes;      /* in-memory inodes */
 	uint32_t nidle;	       /* of which unreferenced (cached) */
 	struct ext2_inode *ihash[EXT2_IHASH];
+	struct pcache_domain *pcd; /* the page cache of its files' data */
 };
 
 /* super.c */
@@ -234,6 +237,26 @@ int ext2_truncate_blocks(struct ext2_inode *ip, uint64_t size);
 /* Read or create block lblk of ip held in a buffer (directories). */
 int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
 		    struct buf **out);
+
+/* pages.c: regular files' data through the page cache. */
+int ext2_pages_init(struct ext2_fs *fs);
+/* drop_caches, unmount: write back and drop every unpinned page. */
+void ext2_pages_drop(struct ext2_fs *fs);
+void ext2_pages_fini(struct ext2_fs *fs);
+/* The VFS backend's lock, for the periodic flush (from outside). */
+void ext2_set_lock(struct ext2_fs *fs, bool (*trylock)(void *),
+		   void (*unlock)(void *), void *arg);
+/* ip's page cache, made on first use; NULL without memory. */
+struct pcache *ext2_pc(struct ext2_inode *ip);
+/* ip leaves memory: its pages are written and kept in level 2, or (deleted:
+ * the inode is freed on disk) dropped and forgotten. */
+void ext2_pages_release(struct ext2_inode *ip, bool deleted);
+int ext2_truncate_pages(struct ext2_inode *ip, uint64_t size);
+long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len,
+		     uint64_t off);
+/* Bytes written (short when the disk fills); *errp the error if any. */
+long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
+		      uint64_t off, int *errp);
 
 /* dir.c */
 /* Where a new entry will go: found by ext2_dir_prepare's scan. */

@@ -34,6 +34,8 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t size)
 	if (size < ext2_isize(ip)) {
 		err = ext2_truncate_blocks(ip, size);
 	} else if (size > ext2_isize(ip)) {
+		if (ext2_pc(ip))
+			pcache_extend(ip->pc, ext2_isize(ip));
 		d = ip->d;
 		ext2_set_isize(fs, &d, size);
 		ext2_inode_store(ip, &d);
@@ -65,6 +67,8 @@ long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 		memcpy(dst, (const char *)ip->d.i_block + off, len);
 		return (long)len;
 	}
+	if (EXT2_ISREG(ip->d.i_mode))
+		return ext2_read_pages(ip, dst, len, off);
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t in = (uint32_t)(pos & (fs->bsize - 1));
@@ -108,34 +112,7 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 	if (off >= max)
 		return -EFBIG;
 	len = (size_t)MIN((uint64_t)len, max - off);
-	while (done < len) {
-		uint64_t pos = off + done;
-		uint32_t in = (uint32_t)(pos & (fs->bsize - 1));
-		size_t chunk = MIN(len - done, (size_t)(fs->bsize - in));
-		uint32_t pblk;
-		unsigned flags;
-		struct buf *b;
-
-		err = ext2_bmap(ip, (uint32_t)(pos >> fs->log_bsize), true,
-				&pblk, &flags);
-		if (err)
-			break;
-		if ((flags & EXT2_BMAP_NEW) || chunk == fs->bsize) {
-			b = bget(fs->dev, pblk, fs->bsize);
-			if (b && chunk != fs->bsize)
-				memset(b->data, 0, fs->bsize);
-		} else {
-			b = bread(fs->dev, pblk, fs->bsize);
-		}
-		if (!b) {
-			err = -EIO;
-			break;
-		}
-		memcpy((char *)b->data + in, src + done, chunk);
-		bdirty(b);
-		brelse(b);
-		done += chunk;
-	}
+	done = (size_t)ext2_write_pages(ip, src, len, off, &err);
 	/* Always stored: blocks may have been added even if nothing was
 	 * written. */
 	d = ip->d;

@@ -59,6 +59,7 @@ static void icache_free(struct ext2_fs *fs, struct ext2_inode *ip)
 {
 	icache_remove(fs, ip);
 	USE(fs, fs->nidle--);
+	ext2_pages_release(ip, false);
 	SLAB_FREE(ip);
 }
 
@@ -340,6 +341,7 @@ void ext2_iput(struct ext2_inode *ip)
 		return;
 	if (ip->d.i_links_count == 0 && !fs->rdonly) {
 		inode_delete(ip);
+		ext2_pages_release(ip, true);
 		icache_remove(fs, ip);
 		SLAB_FREE(ip);
 		return;

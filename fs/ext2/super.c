@@ -339,7 +339,9 @@ int ext2_sync(struct ext2_fs *fs)
 
 	if (fs->rdonly)
 		return 0;
-	err = write_super(fs);
+	err = fs->pcd ? pcache_sync_domain(fs->pcd) : 0;
+	if (write_super(fs))
+		err = -EIO;
 	if (bsync_dev(fs->dev))
 		err = -EIO;
 	return err;
@@ -347,7 +349,9 @@ int ext2_sync(struct ext2_fs *fs)
 
 static void fs_free(struct ext2_fs *fs)
 {
+	ext2_pages_drop(fs);
 	ext2_icache_drop(fs);
+	ext2_pages_fini(fs);
 	if (fs->gdt) {
 		for (uint32_t i = 0; i < fs->gdt_blocks; i++)
 			if (fs->gdt[i])
@@ -473,6 +477,8 @@ int ext2_mount(struct blockdev *dev, unsigned flags, struct ext2_fs **out,
 		fs->dev = dev;
 		fs->sb = sb;
 	});
+	if (ext2_pages_init(fs))
+		return mount_fail(fs, -ENOMEM, why, "out of memory");
 	USE(sb, err = read_raw_super(dev, sb));
 	if (err)
 		return mount_fail(fs, err, why, "cannot read the superblock");

@@ -13,8 +13,11 @@
  * letting go). A read-only mount answers every modifying operation with
  * -EROFS.
  */
+#include <fs/vfs/pagecache.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
+#include <mm/pager.h>
+#include <mm/phys.h>
 #include <mm/slab.h>
 #include "vnode.h"
 
@@ -393,6 +396,8 @@ static long ext2_v_write(struct vnode *v, const void *buf, size_t n,
 	return r;
 }
 
+/* Pages past the new end leave every mapping first (under the lock, so
+ * that no fault maps one again before they go). */
 static int ext2_v_truncate(struct vnode *v, uint64_t size)
 {
 	int err = check_writable(v);
@@ -400,6 +405,8 @@ static int ext2_v_truncate(struct vnode *v, uint64_t size)
 	if (err)
 		return err;
 	enter(v);
+	if (size < ext2_size(inode_of(v)))
+		mm_pager_truncate(v, size);
 	err = ext2_truncate(inode_of(v), size);
 	leave(v);
 	return err;
@@ -416,6 +423,91 @@ static int ext2_v_fsync(struct vnode *v)
 	err = ext2_fsync(inode_of(v));
 	leave(v);
 	return err;
+}
+
+/* --- the page provider of mmap: the page cache ----------------------- */
+
+/* Pin page idx for a PTE: read under the lock if not cached. */
+static int pager_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
+{
+	struct vnode *v = obj;
+	struct pcache *pc;
+	int err = -ENOMEM;
+
+	enter(v);
+	pc = ext2_pagecache(inode_of(v), true);
+	if (pc)
+		err = pcache_map(pc, idx, writable, pa);
+	leave(v);
+	return err;
+}
+
+/* Unpinning never sleeps: no lock (it may come from any unmap). */
+static void pager_unmap(void *obj, uint32_t idx, bool writable)
+{
+	pcache_unmap(ext2_pagecache(inode_of(obj), false), idx, writable);
+}
+
+static paddr_t pager_peek(void *obj, uint32_t idx)
+{
+	struct pcache *pc = ext2_pagecache(inode_of(obj), false);
+
+	return pc ? pcache_peek(pc, idx) : PHYS_NONE;
+}
+
+static uint64_t pager_size(void *obj)
+{
+	return ext2_size(inode_of(obj));
+}
+
+/* A mapping holds the vnode: the inode and its pages stay. */
+static void pager_get(void *obj)
+{
+	vnode_get(obj);
+}
+
+static void pager_put(void *obj)
+{
+	vnode_put(obj);
+}
+
+/* msync: the pages, then the metadata their blocks needed. */
+static int pager_writeback(void *obj, uint32_t first, uint32_t last)
+{
+	struct vnode *v = obj;
+	struct pcache *pc;
+	int err = 0;
+
+	if (check_writable(v))
+		return 0;
+	enter(v);
+	pc = ext2_pagecache(inode_of(v), false);
+	if (pc)
+		err = pcache_sync_range(pc, first, last);
+	if (ext2_fsync(inode_of(v)) && !err)
+		err = -EIO;
+	leave(v);
+	return err;
+}
+
+static const struct mm_pager_ops ext2_pager_ops = {
+    .map = pager_map,
+    .unmap = pager_unmap,
+    .peek = pager_peek,
+    .size = pager_size,
+    .get = pager_get,
+    .put = pager_put,
+    .writeback = pager_writeback,
+};
+
+/* Regular files can be mapped. */
+static int ext2_v_pager(struct vnode *v, struct mm_pager *out)
+{
+	if (!VFS_ISREG(v->mode))
+		return -ENODEV;
+	out->ops = &ext2_pager_ops;
+	out->obj = v;
+	return 0;
 }
 
 /*
@@ -454,5 +546,6 @@ static const struct vnode_ops ext2_vnode_ops = {
     .write = ext2_v_write,
     .truncate = ext2_v_truncate,
     .fsync = ext2_v_fsync,
+    .pager = ext2_v_pager,
     .release = ext2_v_release,
 };

@@ -40,13 +40,15 @@ static int ext2_sb_sync(struct vsuper *sb)
 	return err;
 }
 
-/* drop_caches: forget the idle in-memory inodes (their on-disk copies
- * are in the block cache, which is dropped next). */
+/* drop_caches: write back and drop the unmapped file pages, forget the
+ * idle in-memory inodes (their on-disk copies are in the block cache,
+ * which is dropped next). */
 static void ext2_sb_shrink(struct vsuper *sb)
 {
 	struct ext2_vfs *e = inst_of(sb);
 
 	vlock_take(&e->lock);
+	ext2_pages_drop(e->fs);
 	ext2_icache_drop(e->fs);
 	vlock_drop(&e->lock);
 }
@@ -129,6 +131,25 @@ static int parse_options(const struct vsuper *sb, const char *options,
 }
 
 /* The instance of fs, with its root vnode made. */
+/* The periodic flush of the page cache comes from outside: it takes the
+ * mount's lock only if nobody holds it. */
+static bool try_lock(void *arg)
+{
+	struct ext2_vfs *e = arg;
+
+	if (vlock_held(&e->lock))
+		return false;
+	vlock_take(&e->lock);
+	return true;
+}
+
+static void unlock(void *arg)
+{
+	struct ext2_vfs *e = arg;
+
+	vlock_drop(&e->lock);
+}
+
 static int make_instance(struct vsuper *sb, struct ext2_fs *fs, bool rdonly)
 {
 	struct ext2_vfs *e = slab_zalloc(sizeof(*e));
@@ -149,6 +170,7 @@ static int make_instance(struct vsuper *sb, struct ext2_fs *fs, bool rdonly)
 		e->rdonly = rdonly;
 	});
 	vlock_init(&e->lock);
+	ext2_set_lock(fs, try_lock, unlock, e);
 	vsuper_setup(sb, &ext2_super_ops, e, root);
 	return 0;
 }

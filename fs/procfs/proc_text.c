@@ -6,6 +6,7 @@
  * text into one tracked page and copies the part asked for.
  */
 #include <fs/bcache.h>
+#include <fs/vfs/pagecache.h>
 #include <kernel/errno.h>
 #include <fs/file.h>
 #include <kernel/printk.h>
@@ -45,16 +46,19 @@ static void gen_meminfo(struct text *t)
 	struct phys_stats ps;
 	struct slab_stats ss;
 	struct bcache_stats bs;
+	struct pcache_stats pc;
 
 	phys_get_stats(&ps);
 	slab_get_stats(&ss);
 	bcache_get_stats(&bs);
+	pcache_get_stats(&pc);
 	meminfo_line(t, "MemTotal:", ps.total);
 	meminfo_line(t, "MemFree:", ps.free);
 	/* The yielded-block cache gives its pages back on demand. */
-	meminfo_line(t, "MemAvailable:", ps.free + ps.cached);
+	meminfo_line(t, "MemAvailable:", ps.free + ps.cached + pc.unpinned);
 	meminfo_line(t, "Buffers:", bs.bufs); /* level 1: a page each */
-	meminfo_line(t, "Cached:", ps.cached);
+	/* File pages: the page cache and level 2 (every yielded block). */
+	meminfo_line(t, "Cached:", pc.pages + ps.cached);
 	meminfo_line(t, "SwapCached:", 0);
 	meminfo_line(t, "Active:", ps.user);
 	meminfo_line(t, "Inactive:", ps.cached);
@@ -62,10 +66,10 @@ static void gen_meminfo(struct text *t)
 	meminfo_line(t, "Mlocked:", 0);
 	meminfo_line(t, "SwapTotal:", 0);
 	meminfo_line(t, "SwapFree:", 0);
-	meminfo_line(t, "Dirty:", bs.dirty);
+	meminfo_line(t, "Dirty:", bs.dirty + pc.dirty);
 	meminfo_line(t, "Writeback:", 0);
 	meminfo_line(t, "AnonPages:", ps.user);
-	meminfo_line(t, "Mapped:", 0);
+	meminfo_line(t, "Mapped:", pc.mapped); /* page cache pages in PTEs */
 	meminfo_line(t, "Shmem:", 0);
 	meminfo_line(t, "Slab:", ss.pages);
 	meminfo_line(t, "SReclaimable:", 0);
@@ -82,6 +86,25 @@ static int mount_line(void *arg, const struct vfs_mount_info *mi)
 }
 
 /* /proc/fs/bcache: one "name value" per line. */
+/* The page cache's counters after the block cache's (file data). */
+static void gen_pcache(struct text *t)
+{
+	struct pcache_stats st;
+
+	pcache_get_stats(&st);
+	text_add(t, "pc_pages %lu\npc_dirty %lu\npc_mapped %lu\n",
+		 (unsigned long)st.pages, (unsigned long)st.dirty,
+		 (unsigned long)st.mapped);
+	text_add(t, "pc_hits %llu\npc_misses %llu\npc_disk_reads %llu\n",
+		 (unsigned long long)st.hits, (unsigned long long)st.misses,
+		 (unsigned long long)st.reads);
+	text_add(t, "pc_disk_writes %llu\npc_l2_hits %llu\n",
+		 (unsigned long long)st.writes, (unsigned long long)st.l2_hits);
+	text_add(t, "pc_l2_yields %llu\npc_l2_pages %llu\n",
+		 (unsigned long long)st.l2_yields,
+		 (unsigned long long)st.l2_pages);
+}
+
 static void gen_bcache(struct text *t)
 {
 	struct bcache_stats bs;
@@ -103,6 +126,7 @@ static void gen_bcache(struct text *t)
 	text_add(t, "l2_yields %llu\nreadahead %llu\n",
 		 (unsigned long long)bs.l2_yields,
 		 (unsigned long long)bs.readahead);
+	gen_pcache(t);
 }
 
 static void gen_uptime(struct text *t)

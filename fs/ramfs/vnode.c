@@ -293,9 +293,25 @@ static int ramfs_v_truncate(struct vnode *v, uint64_t size)
 
 /* ---- the page provider of mmap: the file's own data pages ---- */
 
-static paddr_t pager_page(void *obj, uint32_t idx, bool alloc)
+/* ramfs pages never leave while the file has them: pins are not
+ * counted (truncate unmaps before it frees). */
+static int pager_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 {
-	return ramfs_page(node_of(obj), idx, alloc);
+	(void)writable;
+	*pa = ramfs_page(node_of(obj), idx, true);
+	return *pa == PHYS_NONE ? -ENOMEM : 0;
+}
+
+static void pager_unmap(void *obj, uint32_t idx, bool writable)
+{
+	(void)obj;
+	(void)idx;
+	(void)writable;
+}
+
+static paddr_t pager_peek(void *obj, uint32_t idx)
+{
+	return ramfs_page(node_of(obj), idx, false);
 }
 
 static uint64_t pager_size(void *obj)
@@ -316,7 +332,9 @@ static void pager_put(void *obj)
 }
 
 static const struct mm_pager_ops ramfs_pager_ops = {
-    .page = pager_page,
+    .map = pager_map,
+    .unmap = pager_unmap,
+    .peek = pager_peek,
     .size = pager_size,
     .get = pager_get,
     .put = pager_put,

@@ -1,9 +1,11 @@
 /*
- * writeback.c - the block cache in the running kernel: started at boot with
- * the size and level 2 the command line asks for (bcache.size= in KiB,
- * default 512; bcache.l2=0 turns level 2 off), and flushed periodically so
- * that dirty data older than BCACHE_FLUSH_AGE seconds reaches the disk
- * without any call.
+ * writeback.c - the block cache and the page cache in the running kernel:
+ * started at boot with the sizes and level 2 the command line asks for
+ * (bcache.size= in KiB, default 512; pcache.size= in KiB of unmapped file
+ * pages, default 1024; bcache.l2=0 turns level 2 off for both), and
+ * flushed periodically so that dirty data older than BCACHE_FLUSH_AGE
+ * seconds reaches the disk without any call (file pages first: their
+ * write-back may dirty metadata).
  *
  * The kernel has no threads of its own, and the flush sleeps on the disk,
  * so it never runs in the timer interrupt: the tick only marks a flush due
@@ -12,6 +14,7 @@
  * another process is inside its I/O.
  */
 #include <fs/bcache.h>
+#include <fs/vfs/pagecache.h>
 #include <fs/fsclock.h>
 #include <kernel/cmdline.h>
 #include <kernel/kernel.h>
@@ -44,10 +47,16 @@ void writeback_init(void)
 	unsigned long nbufs = kib * 1024 / PAGE_SIZE;
 	bool l2 = option_ulong("bcache.l2", 1) != 0;
 
+	unsigned long pc_kib = option_ulong(
+	    "pcache.size", PCACHE_DEFAULT_PAGES * PAGE_SIZE / 1024);
+
 	bcache_init(nbufs ? nbufs : 1);
 	bcache_set_l2(l2);
-	printk("bcache: level 1 %lu buffers (%lu KiB), level 2 %s\n",
-	       nbufs ? nbufs : 1, kib, l2 ? "on" : "off");
+	pcache_init(pc_kib * 1024 / PAGE_SIZE);
+	pcache_set_l2(l2);
+	printk("bcache: level 1 %lu buffers (%lu KiB), level 2 %s; page cache "
+	       "%lu KiB unmapped\n",
+	       nbufs ? nbufs : 1, kib, l2 ? "on" : "off", pc_kib);
 }
 
 void writeback_tick(uint64_t ticks)
@@ -61,5 +70,6 @@ void writeback_run(void)
 	if (!flush_due)
 		return;
 	flush_due = false;
+	pcache_flush_old(fs_clock_now(), BCACHE_FLUSH_AGE);
 	bcache_flush_old(fs_clock_now(), BCACHE_FLUSH_AGE);
 }

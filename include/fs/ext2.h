@@ -138,6 +138,11 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
  * the inode's) and flush the device. */
 int ext2_fsync(struct ext2_inode *ip);
 
+/* The page cache of a regular file's data (made if create; NULL without
+ * memory or, without create, if it has none yet). mm maps its pages. */
+struct pcache;
+struct pcache *ext2_pagecache(struct ext2_inode *ip, bool create);
+
 /* Directories. Names are (pointer, length), not NUL-terminated;
  * length 1..255 (-ENAMETOOLONG above, -ENOENT/-EINVAL for 0). */
 int ext2_lookup(struct ext2_inode *dir, const char *name, size_t len,

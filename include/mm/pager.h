@@ -1,10 +1,12 @@
 /*
  * pager.h - how mm/ maps a file's own pages (region_file.c): a file system
- * that keeps whole file pages in memory (ramfs) hands mm a page provider,
- * and mm maps those very pages, so a file has one copy shared by read(),
- * write() and every mapping. mm never looks inside the object; the file
- * system tells mm when pages go away (mm_pager_truncate), before it frees
- * them, so no mapping ever points at a freed page.
+ * that keeps whole file pages in memory (ramfs's pages, ext2's page cache)
+ * hands mm a page provider, and mm maps those very pages, so a file has one
+ * copy shared by read(), write() and every mapping. Each PTE mapping a file
+ * page holds one pin on it (map / unmap), so the provider never frees or
+ * evicts a mapped page. mm never looks inside the object; the file system
+ * tells mm when pages go away (mm_pager_truncate), before it frees them, so
+ * no mapping ever points at a freed page.
  */
 #ifndef MM_PAGER_H
 #define MM_PAGER_H
@@ -14,16 +16,25 @@
 struct mm_space;
 
 struct mm_pager_ops {
-	/* The physical page holding page idx of the file; with alloc a
-	 * hole gets a fresh zeroed page. PHYS_NONE for a hole (no alloc)
-	 * or when no memory is left. The page stays the file's until
-	 * mm_pager_truncate says otherwise. */
-	paddr_t (*page)(void *obj, uint32_t idx, bool alloc);
+	/* Page idx of the file, pinned for one PTE until unmap (a hole gets
+	 * a page); writable: the PTE will be a writable shared one (the file
+	 * system counts the page as dirty while so mapped). May sleep (disk
+	 * I/O). 0, -ENOMEM or -EIO. */
+	int (*map)(void *obj, uint32_t idx, bool writable, paddr_t *pa);
+	/* A PTE of page idx went away (writable as it was mapped). Never
+	 * sleeps. */
+	void (*unmap)(void *obj, uint32_t idx, bool writable);
+	/* The page in memory for idx now, or PHYS_NONE: no pin, no sleep
+	 * (the sanity check). */
+	paddr_t (*peek)(void *obj, uint32_t idx);
 	/* The file's size in bytes: pages at or past it are not mapped. */
 	uint64_t (*size)(void *obj);
 	/* A mapping keeps the object (and its pages) alive until put. */
 	void (*get)(void *obj);
 	void (*put)(void *obj);
+	/* Optional: write pages [first, last] back to the disk now (msync,
+	 * MS_SYNC): 0 or -EIO. */
+	int (*writeback)(void *obj, uint32_t first, uint32_t last);
 };
 
 struct mm_pager {
@@ -46,5 +57,10 @@ int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
  * from every mapping (private copies of them too), so that the file
  * system may free them. Call before freeing. */
 void mm_pager_truncate(void *obj, uint64_t size);
+
+/* msync: write back the file pages of the shared file mappings in
+ * [start, +len) of s (the pager's writeback). 0, -ENOMEM if part of the
+ * range is not mapped (as Linux), or the first write error. */
+int mm_sync_file_range(struct mm_space *s, vaddr_t start, size_t len);
 
 #endif

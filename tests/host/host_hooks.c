@@ -12,6 +12,7 @@
 #include <time.h>
 #include <arch/hooks.h>
 #include <fs/vfs/lock.h>
+#include <fs/vfs/pagecache.h>
 #include <kernel/printk.h>
 #include <mm/fail.h>
 #include <mm/pagetable.h>
@@ -27,6 +28,7 @@ void (*host_page_protect_hook)(void);
 void slab_init(void) __attribute__((weak));
 void mm_region_init(void) __attribute__((weak));
 void ycache_init(void) __attribute__((weak));
+void pcache_init(size_t max) __attribute__((weak));
 void pt_set_kernel_dir(paddr_t dir) __attribute__((weak));
 
 static void arena_init(void)
@@ -62,6 +64,8 @@ void host_mm_reset_empty(void)
 		mm_region_init();
 	if (ycache_init)
 		ycache_init();
+	if (pcache_init)
+		pcache_init(PCACHE_DEFAULT_PAGES);
 }
 
 void host_mm_reset(paddr_t first_page, size_t npages)

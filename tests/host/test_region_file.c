@@ -25,11 +25,31 @@ static struct {
 	int refs;
 } ff;
 
-static paddr_t ff_page(void *obj, uint32_t idx, bool alloc)
+static paddr_t ff_peek(void *obj, uint32_t idx)
 {
 	(void)obj;
-	(void)alloc;
 	return idx < FPAGES ? ff.pages[idx] : PHYS_NONE;
+}
+
+/* Pins per page, as a page cache counts them. */
+static int ff_pins[FPAGES];
+
+static int ff_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
+{
+	(void)writable;
+	*pa = ff_peek(obj, idx);
+	if (*pa == PHYS_NONE)
+		return -ENOMEM;
+	ff_pins[idx]++;
+	return 0;
+}
+
+static void ff_unmap(void *obj, uint32_t idx, bool writable)
+{
+	(void)obj;
+	(void)writable;
+	CHECK(idx < FPAGES && ff_pins[idx] > 0);
+	ff_pins[idx]--;
 }
 
 static uint64_t ff_size(void *obj)
@@ -50,7 +70,14 @@ static void ff_put(void *obj)
 	ff.refs--;
 }
 
-static const struct mm_pager_ops ff_ops = {ff_page, ff_size, ff_get, ff_put};
+static const struct mm_pager_ops ff_ops = {
+    .map = ff_map,
+    .unmap = ff_unmap,
+    .peek = ff_peek,
+    .size = ff_size,
+    .get = ff_get,
+    .put = ff_put,
+};
 static const struct mm_pager ff_pager = {&ff_ops, &ff};
 
 static void ff_walk(struct sanity *s)
@@ -72,12 +99,15 @@ static void ff_new(uint64_t size)
 	}
 	ff.size = size;
 	ff.refs = 0;
+	memset(ff_pins, 0, sizeof(ff_pins));
 	sanity_register(&ff_owner);
 }
 
 static void ff_free(void)
 {
 	CHECK_EQ(ff.refs, 0);
+	for (int i = 0; i < FPAGES; i++)
+		CHECK_EQ(ff_pins[i], 0); /* every PTE gave its pin back */
 	sanity_unregister(&ff_owner);
 	for (int i = 0; i < FPAGES; i++)
 		phys_free(ff.pages[i], 1, PHYS_KERNEL);
@@ -104,6 +134,7 @@ TEST(region_file_shared_is_the_file)
 	CHECK_EQ(mm_space_read(a, va, &c, 1), 0); /* file page 1 */
 	CHECK_EQ(c, 'b');
 	CHECK_EQ(pte_pa(a, va), ff.pages[1]); /* zero copy */
+	CHECK_EQ(ff_pins[1], 1);
 	CHECK_EQ(mm_space_write(a, va + PAGE_SIZE + 5, "Z", 1), 0);
 	CHECK_EQ(ff_byte(2, 5), 'Z');
 	/* Page 2 of the mapping is file page 3: past the end. */
@@ -147,6 +178,7 @@ TEST(region_file_private_copies_on_write)
 	CHECK_EQ(mm_space_write(a, va + PAGE_SIZE, "P", 1), 0);
 	CHECK(pte_pa(a, va + PAGE_SIZE) != ff.pages[1]);
 	CHECK_EQ(ff_byte(1, 0), 'b'); /* the file is untouched */
+	CHECK_EQ(ff_pins[1], 0);      /* the copy replaced the file's PTE */
 	CHECK_EQ(mm_space_read(a, va + PAGE_SIZE + 1, &c, 1), 0);
 	CHECK_EQ(c, 'b'); /* the copy has the rest of the page */
 	CHECK_EQ(user_pages(), user0 + 1);

@@ -1,0 +1,321 @@
+/*
+ * pages.c - the data of regular files, through the page cache
+ * (include/fs/vfs/pagecache.h): read and write copy to and from cached
+ * pages; a page is filled from, and written back to, the blocks ext2_bmap
+ * maps it to, straight from and to the device. The block cache keeps
+ * metadata only, so no block is cached twice; a block written from a page
+ * is forgotten there (bforget), so no stale copy of it can come back.
+ *
+ * Rules: a page holds PAGE_SIZE / block size blocks; holes and bytes past
+ * the file's end read as zeros; the blocks under a write() are allocated
+ * at write time (so -ENOSPC is the write's), after the page was filled
+ * (a new block's other bytes are the hole's zeros, never the disk's old
+ * contents); a block a shared mapping stored into while it was a hole is
+ * allocated at write-back, unless it holds only zeros. Write-back writes
+ * only blocks below the file's end and zeroes the page past it first.
+ */
+#include <arch/hooks.h>
+#include <fs/vfs/pagecache.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <mm/slab.h>
+#include "ext2_internal.h"
+
+/* Sectors per block. */
+static uint32_t spb(const struct ext2_fs *fs)
+{
+	return fs->bsize / BLOCKDEV_SECTOR_SIZE;
+}
+
+/* Fill data with page idx of ip: runs of consecutive blocks in one
+ * transfer, holes and bytes past the end zero. */
+static int ext2_readpage(void *file, uint32_t idx, void *data)
+{
+	struct ext2_inode *ip = file;
+	struct ext2_fs *fs = ip->fs;
+	uint32_t bpp = PAGE_SIZE >> fs->log_bsize;
+	uint64_t base = (uint64_t)idx << PAGE_SHIFT, size = ext2_isize(ip);
+	char *dst = data;
+
+	for (uint32_t j = 0; j < bpp;) {
+		uint32_t pblk, n = 1, next;
+		unsigned flags;
+		int err = 0;
+
+		if (base + (uint64_t)j * fs->bsize < size)
+			err =
+			    ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize) + j,
+				      false, &pblk, &flags);
+		else
+			pblk = 0;
+		if (err)
+			return err;
+		if (!pblk) {
+			memset(dst + j * fs->bsize, 0, fs->bsize);
+			j++;
+			continue;
+		}
+		while (j + n < bpp &&
+		       base + (uint64_t)(j + n) * fs->bsize < size &&
+		       !ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize) + j + n,
+				  false, &next, &flags) &&
+		       next == pblk + n)
+			n++;
+		if (blockdev_read(fs->dev, (uint64_t)pblk * spb(fs),
+				  n * spb(fs), dst + j * fs->bsize))
+			return -EIO;
+		j += n;
+	}
+	if (size - base < PAGE_SIZE)
+		memset(dst + (size - base), 0,
+		       PAGE_SIZE - (size_t)(size - base));
+	return 0;
+}
+
+static bool all_zero(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Block j of page data at base: write it where the map says (allocating
+ * a hole that holds data), then forget the block cache's copy. */
+static int write_block(struct ext2_inode *ip, uint64_t base, uint32_t j,
+		       const char *data)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t lblk = (uint32_t)(base >> fs->log_bsize) + j, pblk;
+	const char *src = data + (size_t)j * fs->bsize;
+	unsigned flags;
+	int err = ext2_bmap(ip, lblk, false, &pblk, &flags);
+
+	if (!err && !pblk) {
+		struct ext2_dinode d;
+
+		if (all_zero(src, fs->bsize))
+			return 0;
+		err = ext2_bmap(ip, lblk, true, &pblk, &flags);
+		d = ip->d;
+		if (!err && ext2_inode_store(ip, &d))
+			err = -EIO;
+	}
+	if (err)
+		return err;
+	if (blockdev_write(fs->dev, (uint64_t)pblk * spb(fs), spb(fs), src))
+		return -EIO;
+	bforget(fs->dev, pblk);
+	return 0;
+}
+
+static int ext2_writepage(void *file, uint32_t idx, void *data)
+{
+	struct ext2_inode *ip = file;
+	struct ext2_fs *fs = ip->fs;
+	uint64_t base = (uint64_t)idx << PAGE_SHIFT, size = ext2_isize(ip);
+	int err = 0;
+
+	if (fs->rdonly || base >= size)
+		return 0; /* nothing of it is the file's (or may be written) */
+	if (size - base < PAGE_SIZE)
+		memset((char *)data + (size - base), 0,
+		       PAGE_SIZE - (size_t)(size - base));
+	for (uint32_t j = 0; j < (PAGE_SIZE >> fs->log_bsize) &&
+			     base + (uint64_t)j * fs->bsize < size;
+	     j++) {
+		int e = write_block(ip, base, j, data);
+
+		if (e && !err)
+			err = e;
+	}
+	if (err)
+		ext2_error(fs, ip->ino, "write-back of page %u failed (%d)",
+			   idx, err);
+	return err;
+}
+
+static const struct pcache_domain_ops ext2_pc_ops = {
+    .readpage = ext2_readpage,
+    .writepage = ext2_writepage,
+};
+
+int ext2_pages_init(struct ext2_fs *fs)
+{
+	struct pcache_domain *d = slab_zalloc(sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	pcache_domain_init(d, &ext2_pc_ops);
+	USE(fs, fs->pcd = d);
+	return 0;
+}
+
+void ext2_pages_drop(struct ext2_fs *fs)
+{
+	if (fs->pcd)
+		pcache_domain_drop(fs->pcd);
+}
+
+void ext2_pages_fini(struct ext2_fs *fs)
+{
+	if (!fs->pcd)
+		return;
+	pcache_domain_fini(fs->pcd);
+	SLAB_FREE(fs->pcd);
+	USE(fs, fs->pcd = NULL);
+}
+
+void ext2_set_lock(struct ext2_fs *fs, bool (*trylock)(void *),
+		   void (*unlock)(void *), void *arg)
+{
+	USE(fs->pcd, {
+		fs->pcd->trylock = trylock;
+		fs->pcd->unlock = unlock;
+		fs->pcd->lock_arg = arg;
+	});
+}
+
+struct pcache *ext2_pc(struct ext2_inode *ip)
+{
+	if (!ip->pc) {
+		struct pcache *pc = pcache_file_new(ip->fs->pcd, ip, ip->ino);
+
+		USE(ip, ip->pc = pc);
+	}
+	return ip->pc;
+}
+
+struct pcache *ext2_pagecache(struct ext2_inode *ip, bool create)
+{
+	return create ? ext2_pc(ip) : ip->pc;
+}
+
+void ext2_pages_release(struct ext2_inode *ip, bool deleted)
+{
+	if (deleted && EXT2_ISREG(ip->d.i_mode) && ext2_pc(ip))
+		pcache_truncate(ip->pc, 0);
+	if (ip->pc)
+		pcache_file_free(ip->pc, !deleted);
+	USE(ip, ip->pc = NULL);
+}
+
+long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off)
+{
+	struct pcache *pc = ext2_pc(ip);
+	size_t done = 0;
+
+	if (!pc)
+		return -ENOMEM;
+	while (done < len) {
+		uint64_t pos = off + done;
+		uint32_t in = (uint32_t)(pos & (PAGE_SIZE - 1));
+		size_t chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
+		struct pc_page *p;
+		int err = pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT), 0, &p);
+
+		if (err)
+			return done ? (long)done : err;
+		memcpy(dst + done, (const char *)pcache_data(p) + in, chunk);
+		pcache_put(p);
+		done += chunk;
+	}
+	return (long)done;
+}
+
+/* Allocate the blocks under [pos, pos + *chunk); on -ENOSPC midway,
+ * *chunk shrinks to the bytes that have blocks (0: the error). */
+static int alloc_blocks(struct ext2_inode *ip, uint64_t pos, size_t *chunk)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t first = (uint32_t)(pos >> fs->log_bsize);
+	uint32_t last = (uint32_t)((pos + *chunk - 1) >> fs->log_bsize);
+
+	for (uint32_t b = first; b <= last; b++) {
+		uint32_t pblk;
+		unsigned flags;
+		int err = ext2_bmap(ip, b, true, &pblk, &flags);
+
+		if (err) {
+			uint64_t ok = (uint64_t)b << fs->log_bsize;
+
+			*chunk = ok > pos ? (size_t)(ok - pos) : 0;
+			return *chunk ? 0 : err;
+		}
+	}
+	return 0;
+}
+
+/* The size grows with each page written, so that a write-back of the
+ * page (eviction while the write goes on) sees its bytes as the file's.
+ * The caller stores the inode. */
+static void grow_size(struct ext2_inode *ip, uint64_t end)
+{
+	if (end > ext2_isize(ip))
+		USE(ip, ext2_set_isize(ip->fs, &ip->d, end));
+}
+
+/* Truncate's part: the page at size keeps zeros past it (read first, so
+ * that its block on disk gets them too), pages past it go. */
+int ext2_truncate_pages(struct ext2_inode *ip, uint64_t size)
+{
+	struct pcache *pc = ext2_pc(ip);
+	struct pc_page *p = NULL;
+	int err = 0;
+
+	if (!pc)
+		return -ENOMEM;
+	if (size & (PAGE_SIZE - 1))
+		err = pcache_get(pc, (uint32_t)(size >> PAGE_SHIFT), 0, &p);
+	pcache_truncate(pc, size);
+	if (p)
+		pcache_put(p);
+	return err;
+}
+
+long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
+		      uint64_t off, int *errp)
+{
+	struct pcache *pc = ext2_pc(ip);
+	uint64_t old = ext2_isize(ip);
+	size_t done = 0;
+
+	if (!pc) {
+		*errp = -ENOMEM;
+		return 0;
+	}
+	if (off + len > old)
+		pcache_extend(pc, old);
+	while (done < len) {
+		uint64_t pos = off + done,
+			 base = pos & ~(uint64_t)(PAGE_SIZE - 1);
+		uint32_t in = (uint32_t)(pos - base);
+		size_t chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
+		size_t want = chunk;
+		unsigned flags =
+		    chunk == PAGE_SIZE || base >= old ? PC_NOREAD : 0;
+		struct pc_page *p;
+		int err =
+		    pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT), flags, &p);
+
+		if (!err) {
+			err = alloc_blocks(ip, pos, &chunk);
+			if (!err) {
+				memcpy((char *)pcache_data(p) + in, src + done,
+				       chunk);
+				pcache_dirty(p);
+				grow_size(ip, pos + chunk);
+			}
+			pcache_put(p);
+		}
+		if (err) {
+			*errp = err;
+			break;
+		}
+		done += chunk;
+		if (chunk < want)
+			break; /* the disk filled up */
+	}
+	return (long)done;
+}

@@ -1,0 +1,510 @@
+/*
+ * pagecache.c - the page cache (include/fs/vfs/pagecache.h): the index of
+ * file pages, pins, the bounded LRU of unpinned pages and level 2 (the
+ * yielded-block cache) behind it. Write-back, the flush, drop_caches and
+ * the statistics are in pagecache_sync.c.
+ *
+ * Invariants: a (file, index) has at most one page in memory: in the
+ * index, or in level 2 (a miss takes it out of there, a truncate forgets
+ * it there), never both; a page is on the LRU list iff nobody pins it;
+ * only clean pages go to level 2; pages past a file's end are never
+ * mapped, and those in the index past it are zero (see pcache_truncate).
+ * nlru counts the LRU, pc_stats.pages the index, each domain's ndirty its
+ * dirty pages.
+ */
+#include <arch/hooks.h>
+#include <fs/fsclock.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <mm/phys.h>
+#include <mm/slab.h>
+#include <mm/ycache.h>
+#include "pagecache_internal.h"
+
+struct avl_tree pc_index;
+struct pcache_stats pc_stats;
+struct pcache_domain *pc_domains;
+static struct pc_page *lru_head, *lru_tail;
+static size_t pc_max;
+static bool l2_on = true;
+static uint32_t pc_gen; /* pcache_init generation: level-2 owners restart */
+
+/* --- the index ------------------------------------------------------ */
+
+static int key_cmp(const struct pcache *pc, uint32_t idx,
+		   const struct pc_page *p)
+{
+	if (pc != p->pc)
+		return (uintptr_t)pc < (uintptr_t)p->pc ? -1 : 1;
+	if (idx != p->idx)
+		return idx < p->idx ? -1 : 1;
+	return 0;
+}
+
+static int page_cmp(const struct avl_node *a, const struct avl_node *b)
+{
+	const struct pc_page *pa = container_of(a, struct pc_page, node);
+
+	return key_cmp(pa->pc, pa->idx, container_of(b, struct pc_page, node));
+}
+
+static int page_key(const void *key, const struct avl_node *n)
+{
+	const struct pc_key *k = key;
+
+	return key_cmp(k->pc, k->idx, container_of(n, struct pc_page, node));
+}
+
+static struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
+{
+	struct pc_key k = {pc, idx};
+	struct avl_node *n = avl_find(&pc_index, &k, page_key);
+
+	return n ? container_of(n, struct pc_page, node) : NULL;
+}
+
+struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
+{
+	struct pc_key k = {pc, idx};
+	struct avl_node *n = avl_find_ge(&pc_index, &k, page_key);
+
+	return n ? container_of(n, struct pc_page, node) : NULL;
+}
+
+/* The index's nodes are slab objects; the tree itself is not. */
+static void index_write_begin(const void *p)
+{
+	if (p != &pc_index)
+		slab_unprotect_any(p);
+}
+
+static void index_write_end(const void *p)
+{
+	if (p != &pc_index)
+		slab_protect_any(p);
+}
+
+void pcache_init(size_t max)
+{
+	avl_init(&pc_index, page_cmp);
+	pc_index.write_begin = index_write_begin;
+	pc_index.write_end = index_write_end;
+	lru_head = lru_tail = NULL;
+	memset(&pc_stats, 0, sizeof(pc_stats));
+	pc_domains = NULL;
+	pc_max = max;
+	pc_gen++;
+	pc_sanity_register();
+}
+
+/* --- level 2 ---------------------------------------------------------- */
+
+static uint64_t l2_id(const struct pcache *pc, uint32_t idx)
+{
+	return (uint64_t)pc->id << 32 | idx;
+}
+
+/* d's level-2 owner, made if create; 0 if it has none. */
+static uint32_t dom_owner(struct pcache_domain *d, bool create)
+{
+	if (d->gen == pc_gen && d->owner)
+		return d->owner;
+	if (!create)
+		return 0;
+	USE(d, {
+		d->owner = ycache_owner_new();
+		d->gen = pc_gen;
+	});
+	return d->owner;
+}
+
+void pc_l2_forget(struct pcache *pc, uint32_t first, uint32_t last)
+{
+	uint32_t owner = dom_owner(pc->dom, false);
+
+	if (owner)
+		ycache_forget_range(owner, l2_id(pc, first), l2_id(pc, last));
+}
+
+void pc_l2_forget_domain(struct pcache_domain *d)
+{
+	uint32_t owner = dom_owner(d, false);
+
+	if (owner)
+		ycache_forget_all(owner);
+	USE(d, d->owner = d->gen = 0);
+}
+
+uint64_t pc_l2_pages(void)
+{
+	uint64_t n = 0;
+
+	for (struct pcache_domain *d = pc_domains; d; d = d->next)
+		if (dom_owner(d, false))
+			n += ycache_owner_blocks(d->owner);
+	return n;
+}
+
+void pcache_set_l2(bool on)
+{
+	if (!on)
+		for (struct pcache_domain *d = pc_domains; d; d = d->next)
+			pc_l2_forget_domain(d);
+	l2_on = on;
+}
+
+/* Page idx of pc taken out of level 2 (now PHYS_KERNEL), or PHYS_NONE. */
+static paddr_t l2_take(struct pcache *pc, uint32_t idx)
+{
+	uint32_t owner = dom_owner(pc->dom, false);
+	paddr_t pa;
+
+	if (!l2_on || !owner ||
+	    ycache_take(owner, l2_id(pc, idx), &pa, 1, PHYS_KERNEL))
+		return PHYS_NONE;
+	pc_stats.l2_hits++;
+	return pa;
+}
+
+/* --- domains and files ------------------------------------------------ */
+
+void pcache_domain_init(struct pcache_domain *d,
+			const struct pcache_domain_ops *ops)
+{
+	USE(d, {
+		d->ops = ops;
+		d->trylock = NULL;
+		d->unlock = NULL;
+		d->lock_arg = NULL;
+		d->owner = d->gen = 0;
+		d->ndirty = d->flushed = 0;
+		d->next = pc_domains;
+	});
+	pc_domains = d;
+}
+
+void pcache_domain_fini(struct pcache_domain *d)
+{
+	struct pcache_domain **pp = &pc_domains;
+
+	pc_l2_forget_domain(d);
+	while (*pp && *pp != d)
+		pp = &(*pp)->next;
+	if (!*pp)
+		return;
+	if (pp == &pc_domains)
+		pc_domains = d->next;
+	else
+		USE(container_of(pp, struct pcache_domain, next),
+		    *pp = d->next);
+}
+
+struct pcache *pcache_file_new(struct pcache_domain *d, void *file, uint32_t id)
+{
+	struct pcache *pc = slab_zalloc(sizeof(*pc));
+
+	if (pc)
+		USE(pc, {
+			pc->dom = d;
+			pc->file = file;
+			pc->id = id;
+		});
+	return pc;
+}
+
+int pcache_file_free(struct pcache *pc, bool keep)
+{
+	int err = pcache_sync_file(pc);
+	struct pc_page *p;
+
+	while ((p = pc_find_ge(pc, 0)) && p->pc == pc) {
+		BUG_ON(p->pins);
+		pc_drop(p, keep);
+	}
+	SLAB_FREE(pc);
+	return err;
+}
+
+/* --- the LRU and pins ------------------------------------------------- */
+
+static void lru_del(struct pc_page *p)
+{
+	if (p->lru_prev)
+		USE(p->lru_prev, p->lru_prev->lru_next = p->lru_next);
+	else
+		lru_head = p->lru_next;
+	if (p->lru_next)
+		USE(p->lru_next, p->lru_next->lru_prev = p->lru_prev);
+	else
+		lru_tail = p->lru_prev;
+	USE(p, p->lru_prev = p->lru_next = NULL);
+	pc_stats.unpinned--;
+}
+
+static void lru_add_tail(struct pc_page *p)
+{
+	USE(p, {
+		p->lru_prev = lru_tail;
+		p->lru_next = NULL;
+	});
+	if (lru_tail)
+		USE(lru_tail, lru_tail->lru_next = p);
+	else
+		lru_head = p;
+	lru_tail = p;
+	pc_stats.unpinned++;
+}
+
+void pc_pin(struct pc_page *p)
+{
+	if (!p->pins)
+		lru_del(p);
+	USE(p, p->pins++);
+}
+
+void pc_drop(struct pc_page *p, bool keep)
+{
+	struct pcache *pc = p->pc;
+	uint32_t owner;
+
+	BUG_ON(p->pins);
+	lru_del(p);
+	avl_remove(&pc_index, &p->node);
+	pc_stats.pages--;
+	USE(pc, pc->npages--);
+	if (p->flags & PC_DIRTY) {
+		USE(pc->dom, pc->dom->ndirty--);
+		keep = false;
+	}
+	owner = keep && l2_on ? dom_owner(pc->dom, true) : 0;
+	if (owner &&
+	    !ycache_put(owner, l2_id(pc, p->idx), &p->pa, 1, PHYS_KERNEL))
+		pc_stats.l2_yields++;
+	else
+		phys_free(p->pa, 1, PHYS_KERNEL);
+	SLAB_FREE(p);
+}
+
+/*
+ * Keep at most pc_max unpinned pages: the oldest leave, clean ones to
+ * level 2; a dirty one is written first when the caller holds its domain
+ * (held), else it stays for the flush. A page that fails to write stops
+ * the trim.
+ */
+static void trim(struct pcache_domain *held)
+{
+	struct pc_page *p = lru_head, *next;
+
+	while (pc_stats.unpinned > pc_max && p) {
+		next = p->lru_next;
+		if (!(p->flags & PC_DIRTY)) {
+			pc_drop(p, true);
+		} else if (p->pc->dom == held) {
+			int err;
+
+			pc_pin(p);
+			err = pc_writeback(p);
+			USE(p, p->pins--);
+			if (!p->pins) /* else someone took it meanwhile */
+				lru_add_tail(p);
+			if (err)
+				return;
+			if (!p->pins && !(p->flags & PC_DIRTY))
+				pc_drop(p, true);
+			next = lru_head; /* we slept: start again */
+		}
+		p = next;
+	}
+}
+
+/* Unpin p; the last pin puts it on the LRU (newest). */
+static void unpin(struct pc_page *p, struct pcache_domain *held)
+{
+	BUG_ON(!p->pins);
+	USE(p, p->pins--);
+	if (p->pins)
+		return;
+	lru_add_tail(p);
+	trim(held);
+}
+
+/* --- pages ------------------------------------------------------------ */
+
+/* A new page of pc at idx over pa, pinned once; NULL without memory. */
+static struct pc_page *page_insert(struct pcache *pc, uint32_t idx, paddr_t pa)
+{
+	struct pc_page *p = slab_zalloc(sizeof(*p));
+
+	if (!p)
+		return NULL;
+	USE(p, {
+		p->pc = pc;
+		p->idx = idx;
+		p->pa = pa;
+		p->pins = 1;
+	});
+	avl_insert(&pc_index, &p->node);
+	pc_stats.pages++;
+	USE(pc, pc->npages++);
+	return p;
+}
+
+int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
+	       struct pc_page **out)
+{
+	struct pc_page *p = lookup(pc, idx);
+	paddr_t pa;
+	int err;
+
+	if (p) {
+		pc_stats.hits++;
+		pc_pin(p);
+		*out = p;
+		return 0;
+	}
+	pc_stats.misses++;
+	pa = l2_take(pc, idx);
+	if (pa == PHYS_NONE) {
+		pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+		if (pa == PHYS_NONE)
+			return -ENOMEM;
+		if (flags & PC_NOREAD) {
+			memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
+		} else {
+			pc_stats.reads++;
+			err = pc->dom->ops->readpage(pc->file, idx,
+						     arch_phys_to_virt(pa));
+			if (err) {
+				phys_free(pa, 1, PHYS_KERNEL);
+				return err;
+			}
+		}
+	}
+	p = lookup(pc, idx);
+	if (p) { /* brought in by someone else while we slept */
+		phys_free(pa, 1, PHYS_KERNEL);
+		pc_pin(p);
+		*out = p;
+		return 0;
+	}
+	p = page_insert(pc, idx, pa);
+	if (!p) {
+		phys_free(pa, 1, PHYS_KERNEL);
+		return -ENOMEM;
+	}
+	trim(pc->dom);
+	*out = p;
+	return 0;
+}
+
+void *pcache_data(const struct pc_page *p)
+{
+	return arch_phys_to_virt(p->pa);
+}
+
+void pcache_dirty(struct pc_page *p)
+{
+	if (p->flags & PC_DIRTY)
+		return;
+	USE(p, {
+		p->flags |= PC_DIRTY;
+		p->dirtied = fs_clock_now();
+	});
+	USE(p->pc->dom, p->pc->dom->ndirty++);
+}
+
+void pcache_put(struct pc_page *p)
+{
+	unpin(p, p->pc->dom);
+}
+
+int pcache_map(struct pcache *pc, uint32_t idx, bool writable, paddr_t *pa)
+{
+	struct pc_page *p;
+	int err = pcache_get(pc, idx, 0, &p);
+
+	if (err)
+		return err;
+	if (!p->maps)
+		pc_stats.mapped++;
+	USE(p, {
+		p->maps++;
+		p->wmaps += writable;
+	});
+	if (writable)
+		pcache_dirty(p);
+	*pa = p->pa;
+	return 0;
+}
+
+void pcache_unmap(struct pcache *pc, uint32_t idx, bool writable)
+{
+	struct pc_page *p = lookup(pc, idx);
+
+	BUG_ON(!p || !p->maps || (writable && !p->wmaps));
+	USE(p, {
+		p->maps--;
+		p->wmaps -= writable;
+	});
+	if (!p->maps)
+		pc_stats.mapped--;
+	unpin(p, NULL);
+}
+
+paddr_t pcache_peek(struct pcache *pc, uint32_t idx)
+{
+	struct pc_page *p = lookup(pc, idx);
+
+	return p ? p->pa : PHYS_NONE;
+}
+
+/* Zero [from, PAGE_SIZE) of page idx if it is cached. */
+static void zero_from(struct pcache *pc, uint32_t idx, uint32_t from)
+{
+	struct pc_page *p = lookup(pc, idx);
+
+	if (p)
+		memset((char *)pcache_data(p) + from, 0, PAGE_SIZE - from);
+}
+
+void pcache_truncate(struct pcache *pc, uint64_t size)
+{
+	uint64_t first = (size + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	struct pc_page *p, *next;
+
+	if (size & (PAGE_SIZE - 1)) {
+		struct pc_page *t = lookup(pc, (uint32_t)(size >> PAGE_SHIFT));
+
+		zero_from(pc, (uint32_t)(size >> PAGE_SHIFT),
+			  (uint32_t)(size & (PAGE_SIZE - 1)));
+		if (t)
+			pcache_dirty(t);
+	}
+	if (first > 0xffffffffu)
+		return;
+	for (p = pc_find_ge(pc, (uint32_t)first); p && p->pc == pc; p = next) {
+		struct avl_node *n = avl_next(&p->node);
+
+		next = n ? container_of(n, struct pc_page, node) : NULL;
+		if (!p->pins) {
+			pc_drop(p, false);
+			continue;
+		}
+		/* Pinned past the end (a caller between get and put): it
+		 * reads as zeros from now on, and is not written. */
+		memset(pcache_data(p), 0, PAGE_SIZE);
+		if (p->flags & PC_DIRTY) {
+			USE(p, p->flags &= ~PC_DIRTY);
+			USE(pc->dom, pc->dom->ndirty--);
+		}
+	}
+	pc_l2_forget(pc, (uint32_t)first, 0xffffffffu);
+}
+
+void pcache_extend(struct pcache *pc, uint64_t old_size)
+{
+	if (old_size & (PAGE_SIZE - 1))
+		zero_from(pc, (uint32_t)(old_size >> PAGE_SHIFT),
+			  (uint32_t)(old_size & (PAGE_SIZE - 1)));
+}

@@ -1,0 +1,54 @@
+/*
+ * pagecache_internal.h - what the two files of the page cache share
+ * (fs/vfs/pagecache.c: the index, pins, the LRU and level 2;
+ * fs/vfs/pagecache_sync.c: write-back, the flush, drop_caches, statistics,
+ * the sanity walk). Nothing else includes it.
+ */
+#ifndef FS_VFS_PAGECACHE_INTERNAL_H
+#define FS_VFS_PAGECACHE_INTERNAL_H
+
+#include <fs/vfs/pagecache.h>
+#include <mm/avl.h>
+
+#define PC_DIRTY 0x1u
+
+/* One cached page of a file (a slab object, written only here). */
+struct pc_page {
+	struct avl_node node; /* in pc_index, keyed by (pc, idx) */
+	struct pcache *pc;
+	uint32_t idx;
+	paddr_t pa;
+	uint32_t pins;	/* callers and PTEs using it: never evicted */
+	uint32_t maps;	/* of which PTEs */
+	uint32_t wmaps; /* of which writable shared PTEs */
+	uint32_t flags;
+	uint32_t dirtied; /* fs_clock_now() when it became dirty */
+	struct pc_page *lru_prev, *lru_next; /* unpinned pages, oldest first */
+};
+
+struct pc_key {
+	const struct pcache *pc;
+	uint32_t idx;
+};
+
+extern struct avl_tree pc_index;
+extern struct pcache_stats pc_stats; /* counters; sizes kept live */
+extern struct pcache_domain *pc_domains;
+
+/* The first page of the index at or after (pc, idx), or NULL. */
+struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx);
+/* Write p (pinned by the caller) back if dirty or mapped writable:
+ * 0 or the error (it stays dirty). */
+int pc_writeback(struct pc_page *p);
+/* Drop p (unpinned) from the cache: its page freed, or with keep and
+ * level 2 on, yielded to level 2. */
+void pc_drop(struct pc_page *p, bool keep);
+void pc_pin(struct pc_page *p);
+/* Forget level-2 pages [first, last] of pc. */
+void pc_l2_forget(struct pcache *pc, uint32_t first, uint32_t last);
+/* Forget every level-2 page of d and let its owner go. */
+void pc_l2_forget_domain(struct pcache_domain *d);
+uint64_t pc_l2_pages(void);
+void pc_sanity_register(void);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * pagecache_sync.c - the page cache's write-back (include/fs/vfs/
+ * pagecache.h): a file's or a domain's dirty pages, the periodic flush,
+ * drop_caches, the statistics and the sanity walk.
+ *
+ * Guarantees: a page is pinned while its domain writes it, so nobody
+ * drops it under the sleeping write; walks that sleep go on from the
+ * next (file, index) key, never from a pointer kept across the sleep; a
+ * page mapped writable by a shared mapping stays dirty after its write
+ * (a store may follow at any time without a fault), restamped, so the
+ * flush writes it again an age later.
+ */
+#include <arch/hooks.h>
+#include <fs/fsclock.h>
+#include <kernel/errno.h>
+#include <kernel/printk.h>
+#include <mm/sanity.h>
+#include <mm/slab.h>
+#include "pagecache_internal.h"
+
+int pc_writeback(struct pc_page *p)
+{
+	struct pcache *pc = p->pc;
+	int err;
+
+	if (!(p->flags & PC_DIRTY))
+		return 0;
+	if (!p->wmaps)
+		USE(p, p->flags &= ~PC_DIRTY); /* a change while we sleep
+						  redirties it */
+	else
+		USE(p, p->dirtied = fs_clock_now());
+	pc_stats.writes++;
+	err = pc->dom->ops->writepage(pc->file, p->idx, pcache_data(p));
+	if (err) {
+		if (!(p->flags & PC_DIRTY))
+			USE(p, p->flags |= PC_DIRTY);
+		return err;
+	}
+	if (!(p->flags & PC_DIRTY))
+		USE(pc->dom, pc->dom->ndirty--);
+	return 0;
+}
+
+/* Which pages a walk writes. */
+struct wb_filter {
+	struct pcache_domain *dom; /* every file of it (pc NULL) */
+	struct pcache *pc;	   /* or pages [first, last] of one file */
+	uint32_t first, last;
+	bool aged; /* only pages dirty for age seconds at now */
+	uint32_t now, age;
+};
+
+static bool wb_wants(const struct wb_filter *f, const struct pc_page *p)
+{
+	if (!(p->flags & PC_DIRTY))
+		return false;
+	if (f->aged && f->now - p->dirtied < f->age)
+		return false;
+	if (f->pc)
+		return p->pc == f->pc && p->idx >= f->first &&
+		       p->idx <= f->last;
+	return p->pc->dom == f->dom;
+}
+
+/* Write the pages f wants; the caller holds their domain. Returns 0 or
+ * the first error; *written counts the pages written. */
+static int wb_walk(const struct wb_filter *f, size_t *written)
+{
+	struct pc_page *p =
+	    f->pc ? pc_find_ge(f->pc, f->first) : pc_find_ge(NULL, 0);
+	int err = 0;
+
+	while (p && (!f->pc || (p->pc == f->pc && p->idx <= f->last))) {
+		struct pcache *pc = p->pc;
+		uint32_t idx = p->idx;
+		int e;
+
+		if (wb_wants(f, p)) {
+			pc_pin(p);
+			e = pc_writeback(p);
+			pcache_put(p);
+			if (e && !err)
+				err = e;
+			if (!e)
+				(*written)++;
+		}
+		/* File pages stay below 2^32 - 1 (1 TiB files at most). */
+		p = idx == 0xffffffffu ? NULL : pc_find_ge(pc, idx + 1);
+	}
+	return err;
+}
+
+int pcache_sync_range(struct pcache *pc, uint32_t first, uint32_t last)
+{
+	struct wb_filter f = {.pc = pc, .first = first, .last = last};
+	size_t n = 0;
+
+	return wb_walk(&f, &n);
+}
+
+int pcache_sync_file(struct pcache *pc)
+{
+	return pcache_sync_range(pc, 0, 0xffffffffu);
+}
+
+int pcache_sync_domain(struct pcache_domain *d)
+{
+	struct wb_filter f = {.dom = d};
+	size_t n = 0;
+
+	if (!d->ndirty)
+		return 0;
+	return wb_walk(&f, &n);
+}
+
+size_t pcache_flush_old(uint32_t now, uint32_t age)
+{
+	static bool flushing;
+	static uint32_t round; /* marks the domains this call has done */
+	size_t written = 0;
+
+	if (flushing)
+		return 0;
+	flushing = true;
+	round++;
+	/* A domain may go (unmount) while we sleep in a write: after each
+	 * domain we held, start from the list again, skipping those done. */
+	for (struct pcache_domain *d = pc_domains; d;) {
+		struct wb_filter f = {
+		    .dom = d, .aged = true, .now = now, .age = age};
+
+		if (!d->ndirty || d->flushed == round ||
+		    (d->trylock && !d->trylock(d->lock_arg))) {
+			d = d->next;
+			continue;
+		}
+		USE(d, d->flushed = round);
+		wb_walk(&f, &written);
+		if (d->unlock)
+			d->unlock(d->lock_arg);
+		d = pc_domains;
+	}
+	flushing = false;
+	return written;
+}
+
+int pcache_domain_drop(struct pcache_domain *d)
+{
+	int err = pcache_sync_domain(d);
+	struct pc_page *p = pc_find_ge(NULL, 0), *next;
+
+	for (; p; p = next) {
+		struct avl_node *n = avl_next(&p->node);
+
+		next = n ? container_of(n, struct pc_page, node) : NULL;
+		if (p->pc->dom == d && !p->pins && !(p->flags & PC_DIRTY))
+			pc_drop(p, false);
+	}
+	pc_l2_forget_domain(d);
+	return err;
+}
+
+void pcache_get_stats(struct pcache_stats *st)
+{
+	*st = pc_stats;
+	st->dirty = 0;
+	for (struct pcache_domain *d = pc_domains; d; d = d->next)
+		st->dirty += d->ndirty;
+	st->l2_pages = pc_l2_pages();
+}
+
+/* Every page in the index is the cache's; the counters agree. */
+static void pc_sanity_walk(struct sanity *s)
+{
+	size_t pages = 0, unpinned = 0, mapped = 0;
+
+	for (struct avl_node *n = avl_first(&pc_index); n; n = avl_next(n)) {
+		struct pc_page *p = container_of(n, struct pc_page, node);
+
+		sanity_mark(s, p->pa, 1, "page cache");
+		pages++;
+		unpinned += !p->pins;
+		mapped += p->maps != 0;
+		if (p->maps > p->pins || p->wmaps > p->maps)
+			sanity_fail(s, "page cache: page %u pins %u maps %u",
+				    p->idx, p->pins, p->maps);
+	}
+	if (pages != pc_stats.pages || unpinned != pc_stats.unpinned ||
+	    mapped != pc_stats.mapped)
+		sanity_fail(s, "page cache: counts %u/%u/%u", (unsigned)pages,
+			    (unsigned)unpinned, (unsigned)mapped);
+}
+
+static struct sanity_owner pc_owner = {
+    .name = "pagecache",
+    .walk = pc_sanity_walk,
+};
+
+void pc_sanity_register(void)
+{
+	sanity_unregister(&pc_owner);
+	sanity_register(&pc_owner);
+}

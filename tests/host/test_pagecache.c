@@ -1,0 +1,195 @@
+/*
+ * test_pagecache.c - host tests for the page cache (fs/vfs/pagecache*.c)
+ * over a fake file system whose "disk" is an array per file: pages come
+ * back from level 2 without a disk read and as the very page that left,
+ * and 20,000 random reads, writes, pins (as mappings), truncates, syncs
+ * and drops on a tiny cache agree with a model of what every read must
+ * return and of what the disk must hold after a sync.
+ */
+#include <stdlib.h>
+#include <arch/hooks.h>
+#include <fs/vfs/pagecache.h>
+#include <kernel/errno.h>
+#include <mm/phys.h>
+#include <mm/sanity.h>
+#include <mm/slab.h>
+#include <mm/ycache.h>
+#include "host.h"
+
+#define NFILES 3
+#define FPAGES 8
+
+/* The fake disk of each file, its size, and what reads must return. */
+static struct {
+	unsigned char disk[FPAGES * PAGE_SIZE];
+	unsigned char model[FPAGES * PAGE_SIZE];
+	uint64_t size;
+	struct pcache *pc;
+} files[NFILES];
+static unsigned disk_reads, disk_writes;
+
+static int fake_readpage(void *file, uint32_t idx, void *data)
+{
+	unsigned f = (unsigned)(uintptr_t)file;
+
+	if (idx >= FPAGES)
+		return -EIO;
+	disk_reads++;
+	memcpy(data, files[f].disk + idx * PAGE_SIZE, PAGE_SIZE);
+	return 0;
+}
+
+static int fake_writepage(void *file, uint32_t idx, void *data)
+{
+	unsigned f = (unsigned)(uintptr_t)file;
+
+	if (idx >= FPAGES)
+		return -EIO;
+	disk_writes++;
+	memcpy(files[f].disk + idx * PAGE_SIZE, data, PAGE_SIZE);
+	return 0;
+}
+
+static const struct pcache_domain_ops fake_ops = {fake_readpage,
+						  fake_writepage};
+
+/* A fresh machine, a cache of max unpinned pages, three empty files. */
+static struct pcache_domain *setup(size_t max)
+{
+	struct pcache_domain *d;
+
+	host_mm_reset(16, 400);
+	pcache_init(max);
+	pcache_set_l2(true);
+	d = slab_zalloc(sizeof(*d));
+	pcache_domain_init(d, &fake_ops);
+	memset(files, 0, sizeof(files));
+	for (unsigned f = 0; f < NFILES; f++)
+		files[f].pc = pcache_file_new(d, (void *)(uintptr_t)f, 100 + f);
+	disk_reads = disk_writes = 0;
+	return d;
+}
+
+static void teardown(struct pcache_domain *d)
+{
+	for (unsigned f = 0; f < NFILES; f++)
+		CHECK_EQ(pcache_file_free(files[f].pc, false), 0);
+	pcache_domain_fini(d);
+	SLAB_FREE(d);
+	mm_sanity_check();
+}
+
+TEST(pcache_l2_returns_the_same_page)
+{
+	struct pcache_domain *d = setup(1);
+	struct pc_page *p;
+	paddr_t pa;
+
+	files[0].disk[5] = 'x';
+	CHECK_EQ(pcache_get(files[0].pc, 0, 0, &p), 0);
+	CHECK_EQ(((char *)pcache_data(p))[5], 'x');
+	pa = pcache_peek(files[0].pc, 0);
+	pcache_put(p);
+	/* Two more pages push page 0 out of the cache (bound 1). */
+	CHECK_EQ(pcache_get(files[0].pc, 1, 0, &p), 0);
+	pcache_put(p);
+	CHECK_EQ(pcache_get(files[0].pc, 2, 0, &p), 0);
+	pcache_put(p);
+	CHECK_EQ(pcache_peek(files[0].pc, 0), PHYS_NONE);
+	CHECK_EQ(disk_reads, 3u);
+	CHECK_EQ(pcache_get(files[0].pc, 0, 0, &p), 0);
+	CHECK_EQ(disk_reads, 3u);		   /* from level 2 */
+	CHECK_EQ(pcache_peek(files[0].pc, 0), pa); /* zero copy */
+	pcache_put(p);
+	/* Truncate forgets level 2: the page is read again. */
+	pcache_truncate(files[0].pc, 0);
+	files[0].disk[5] = 'y';
+	CHECK_EQ(pcache_get(files[0].pc, 1, 0, &p), 0);
+	CHECK_EQ(disk_reads, 4u);
+	pcache_put(p);
+	teardown(d);
+}
+
+/* Random operations against the model; pins stand for mapped PTEs. */
+static void random_op(unsigned f, struct pc_page **pinned)
+{
+	struct pcache *pc = files[f].pc;
+	uint32_t idx = (uint32_t)(rand() % FPAGES);
+	struct pc_page *p;
+	unsigned op = (unsigned)rand() % 100;
+
+	if (op < 40) { /* read a page: the model's bytes */
+		CHECK_EQ(pcache_get(pc, idx, 0, &p), 0);
+		CHECK(!memcmp(pcache_data(p), files[f].model + idx * PAGE_SIZE,
+			      PAGE_SIZE));
+		pcache_put(p);
+	} else if (op < 75) { /* write some bytes */
+		uint32_t off = (uint32_t)rand() % PAGE_SIZE;
+		unsigned char c = (unsigned char)rand();
+
+		CHECK_EQ(pcache_get(pc, idx, 0, &p), 0);
+		((unsigned char *)pcache_data(p))[off] = c;
+		files[f].model[idx * PAGE_SIZE + off] = c;
+		pcache_dirty(p);
+		pcache_put(p);
+	} else if (op < 85) { /* pin or unpin (a mapping) */
+		if (pinned[idx]) {
+			pcache_unmap(pc, idx, false);
+			pinned[idx] = NULL;
+		} else {
+			paddr_t pa;
+
+			CHECK_EQ(pcache_map(pc, idx, false, &pa), 0);
+			pinned[idx] = (struct pc_page *)1;
+		}
+	} else if (op < 90) { /* truncate at a page boundary, no pins past */
+		uint32_t keep = idx;
+
+		for (uint32_t i = keep; i < FPAGES; i++)
+			if (pinned[i]) {
+				pcache_unmap(pc, i, false);
+				pinned[i] = NULL;
+			}
+		pcache_truncate(pc, (uint64_t)keep * PAGE_SIZE);
+		memset(files[f].model + keep * PAGE_SIZE, 0,
+		       (FPAGES - keep) * PAGE_SIZE);
+		memset(files[f].disk + keep * PAGE_SIZE, 0,
+		       (FPAGES - keep) * PAGE_SIZE); /* blocks freed */
+	} else if (op < 97) { /* sync: the disk is the model */
+		CHECK_EQ(pcache_sync_file(pc), 0);
+		CHECK(!memcmp(files[f].disk, files[f].model,
+			      sizeof(files[f].disk)));
+	} else { /* drop_caches */
+		CHECK_EQ(pcache_domain_drop(pc->dom), 0);
+		CHECK(!memcmp(files[f].disk, files[f].model,
+			      sizeof(files[f].disk)));
+	}
+}
+
+TEST(pcache_random_model)
+{
+	struct pcache_domain *d = setup(3);
+	struct pc_page *pinned[NFILES][FPAGES];
+	struct pcache_stats st;
+
+	memset(pinned, 0, sizeof(pinned));
+	srand(1234);
+	for (int i = 0; i < 20000; i++) {
+		unsigned f = (unsigned)rand() % NFILES;
+
+		random_op(f, pinned[f]);
+		if (i % 1000 == 0)
+			mm_sanity_check();
+	}
+	pcache_get_stats(&st);
+	CHECK(st.l2_hits > 0 && st.l2_yields > 0);
+	for (unsigned f = 0; f < NFILES; f++) {
+		for (uint32_t i = 0; i < FPAGES; i++)
+			if (pinned[f][i])
+				pcache_unmap(files[f].pc, i, false);
+		CHECK_EQ(pcache_sync_file(files[f].pc), 0);
+		CHECK(!memcmp(files[f].disk, files[f].model,
+			      sizeof(files[f].disk)));
+	}
+	teardown(d);
+}
