@@ -1,6 +1,7 @@
 /*
  * futex.c - fast user-space locking (futex(2)): FUTEX_WAIT, FUTEX_WAKE,
- * FUTEX_WAIT_BITSET and FUTEX_WAKE_BITSET, with Linux 6.1's errors.
+ * FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, FUTEX_WAIT_BITSET and
+ * FUTEX_WAKE_BITSET, with Linux 6.1's errors (no PI futexes: ENOSYS).
  *
  * A waiter sleeps on a key: (its space, the address) for a private futex
  * (FUTEX_PRIVATE_FLAG, or memory that no other space can see), and (no
@@ -8,18 +9,24 @@
  * map the same page - a MAP_SHARED file page, shared memory - meet
  * whatever address each maps it at. The check of the value and the sleep
  * are atomic because the kernel is not preempted. Waiters live on their
- * kernel stacks, on one list, and are off it whenever their call returns.
+ * kernel stacks, on one list, and are off it whenever their call returns;
+ * a requeue changes a waiter's key, not its place. The exit side (robust
+ * lists, the CLONE_CHILD_CLEARTID wake) is kernel/futex_exit.c.
  */
 #include <kernel/clock.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP 5
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
@@ -131,32 +138,170 @@ static long futex_wait(uint32_t uaddr, bool private, uint32_t val,
 	return waiter_sleep(&w, deadline);
 }
 
-/* FUTEX_WAKE(_BITSET): wake up to nr waiters whose bitset meets bitset
- * (as Linux, at least one when nr is 0 or negative); how many woke. */
-static long futex_wake(uint32_t uaddr, bool private, int32_t nr,
-		       uint32_t bitset)
+/* Wake up to nr waiters on k whose bitset meets bitset (as Linux, at
+ * least one when nr is 0 or negative), then move up to nr_requeue of the
+ * rest to key to (if given): how many woke and moved. */
+static long wake_key(const struct futex_key *k, int32_t nr, uint32_t bitset,
+		     const struct futex_key *to, int32_t nr_requeue)
 {
-	struct futex_key k;
-	long woke = 0, rc;
+	long woke = 0, moved = 0;
 
-	if (!bitset)
-		return -EINVAL;
-	rc = futex_key(uaddr, private, &k);
-	if (rc)
-		return rc;
 	for (struct futex_waiter **pp = &waiters; *pp;) {
 		struct futex_waiter *w = *pp;
 
-		if (!key_eq(&w->key, &k) || !(w->bitset & bitset)) {
+		if (!key_eq(&w->key, k) || !(w->bitset & bitset)) {
+			pp = &w->next;
+			continue;
+		}
+		if (woke >= nr && woke) {
+			if (!to || moved >= nr_requeue)
+				break;
+			w->key = *to;
+			moved++;
 			pp = &w->next;
 			continue;
 		}
 		*pp = w->next;
 		w->woken = true;
 		wakeup(w);
-		if (++woke >= nr)
-			break;
+		woke++;
 	}
+	return woke + moved;
+}
+
+/* FUTEX_WAKE(_BITSET): wake up to nr waiters; how many woke. */
+static long futex_wake(uint32_t uaddr, bool private, int32_t nr,
+		       uint32_t bitset)
+{
+	struct futex_key k;
+	long rc;
+
+	if (!bitset)
+		return -EINVAL;
+	rc = futex_key(uaddr, private, &k);
+	return rc ? rc : wake_key(&k, nr, bitset, NULL, 0);
+}
+
+long futex_wake_shared(uint32_t uaddr, int n)
+{
+	return futex_wake(uaddr, false, n, FUTEX_BITSET_MATCH_ANY);
+}
+
+/* FUTEX_REQUEUE, FUTEX_CMP_REQUEUE (if *uaddr is still cmpval): wake nr
+ * waiters of uaddr and move up to nr_requeue others to uaddr2. */
+static long futex_requeue(uint32_t uaddr, bool private, int32_t nr,
+			  uint32_t uaddr2, int32_t nr_requeue,
+			  const uint32_t *cmpval)
+{
+	struct futex_key k1, k2;
+	uint32_t cur;
+	long rc;
+
+	if (nr < 0 || nr_requeue < 0)
+		return -EINVAL;
+	rc = futex_key(uaddr, private, &k1);
+	if (!rc)
+		rc = futex_key(uaddr2, private, &k2);
+	if (rc)
+		return rc;
+	if (cmpval) {
+		if (copy_from_user(&cur, (void *)uaddr, 4))
+			return -EFAULT;
+		if (cur != *cmpval)
+			return -EAGAIN;
+	}
+	if (!nr && !nr_requeue)
+		return 0;
+	/* wake_key wakes at least one: with nr 0, requeue them all. */
+	if (!nr) {
+		long moved = 0;
+
+		for (struct futex_waiter *w = waiters; w; w = w->next)
+			if (key_eq(&w->key, &k1) && moved < nr_requeue) {
+				w->key = k2;
+				moved++;
+			}
+		return moved;
+	}
+	return wake_key(&k1, nr, FUTEX_BITSET_MATCH_ANY, &k2, nr_requeue);
+}
+
+/* FUTEX_WAKE_OP's operation on the old value: -ENOSYS if unknown. */
+static long wake_op_apply(uint32_t encoded, uint32_t old, uint32_t *new)
+{
+	unsigned op = (encoded >> 28) & 7;
+	int32_t oparg = ((int32_t)(encoded << 8)) >> 20;
+
+	if (encoded & (8u << 28))
+		oparg = (int32_t)(1u << (oparg & 31));
+	switch (op) {
+	case 0:
+		*new = (uint32_t)oparg;
+		return 0;
+	case 1:
+		*new = old + (uint32_t)oparg;
+		return 0;
+	case 2:
+		*new = old | (uint32_t)oparg;
+		return 0;
+	case 3:
+		*new = old & ~(uint32_t)oparg;
+		return 0;
+	case 4:
+		*new = old ^ (uint32_t)oparg;
+		return 0;
+	}
+	return -ENOSYS;
+}
+
+/* FUTEX_WAKE_OP's comparison of the old value: 1, 0 or -ENOSYS. */
+static long wake_op_cmp(uint32_t encoded, uint32_t old)
+{
+	int32_t arg = ((int32_t)(encoded << 20)) >> 20, v = (int32_t)old;
+
+	switch ((encoded >> 24) & 15) {
+	case 0:
+		return v == arg;
+	case 1:
+		return v != arg;
+	case 2:
+		return v < arg;
+	case 3:
+		return v <= arg;
+	case 4:
+		return v > arg;
+	case 5:
+		return v >= arg;
+	}
+	return -ENOSYS;
+}
+
+/* FUTEX_WAKE_OP: *uaddr2 = op(*uaddr2) (atomic: nothing runs between),
+ * wake nr waiters of uaddr and, if the old *uaddr2 passes the test, nr2
+ * of uaddr2. */
+static long futex_wake_op(uint32_t uaddr, bool private, int32_t nr,
+			  uint32_t uaddr2, int32_t nr2, uint32_t encoded)
+{
+	struct futex_key k1, k2;
+	uint32_t old, new;
+	long rc, cmp, woke;
+
+	rc = futex_key(uaddr, private, &k1);
+	if (!rc)
+		rc = futex_key(uaddr2, private, &k2);
+	if (rc)
+		return rc;
+	if (copy_from_user(&old, (void *)uaddr2, 4))
+		return -EFAULT;
+	rc = wake_op_apply(encoded, old, &new);
+	cmp = wake_op_cmp(encoded, old);
+	if (rc || cmp < 0)
+		return -ENOSYS;
+	if (copy_to_user((void *)uaddr2, &new, 4))
+		return -EFAULT;
+	woke = wake_key(&k1, nr, FUTEX_BITSET_MATCH_ANY, NULL, 0);
+	if (cmp)
+		woke += wake_key(&k2, nr2, FUTEX_BITSET_MATCH_ANY, NULL, 0);
 	return woke;
 }
 
@@ -185,9 +330,10 @@ static long futex_deadline(int cmd, int op, int64_t sec, int64_t nsec,
 }
 
 /* Both system calls, once the timeout (if any) is read: ts is NULL for
- * none, else {sec, nsec}. */
+ * none, else {sec, nsec}; val2 is the timeout argument as a number (the
+ * requeues' and WAKE_OP's second count). */
 static long do_futex(uint32_t uaddr, int op, uint32_t val, const int64_t *ts,
-		     uint32_t val3)
+		     uint32_t val2, uint32_t uaddr2, uint32_t val3)
 {
 	int cmd = op & FUTEX_CMD_MASK;
 	bool private = op & FUTEX_PRIVATE_FLAG;
@@ -212,6 +358,14 @@ static long do_futex(uint32_t uaddr, int op, uint32_t val, const int64_t *ts,
 		return futex_wake(uaddr, private, (int32_t)val,
 				  cmd == FUTEX_WAKE ? FUTEX_BITSET_MATCH_ANY
 						    : val3);
+	case FUTEX_REQUEUE:
+	case FUTEX_CMP_REQUEUE:
+		return futex_requeue(uaddr, private, (int32_t)val, uaddr2,
+				     (int32_t)val2,
+				     cmd == FUTEX_CMP_REQUEUE ? &val3 : NULL);
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(uaddr, private, (int32_t)val, uaddr2,
+				     (int32_t)val2, val3);
 	}
 	return -ENOSYS;
 }
@@ -230,14 +384,13 @@ SYSCALL_DEFINE6(futex, uint32_t, uaddr, int, op, uint32_t, val, uint32_t, utime,
 	int32_t t32[2];
 	int64_t ts[2];
 
-	(void)uaddr2;
 	if (!utime || !has_timeout(op))
-		return do_futex(uaddr, op, val, NULL, val3);
+		return do_futex(uaddr, op, val, NULL, utime, uaddr2, val3);
 	if (copy_from_user(t32, (void *)utime, sizeof(t32)))
 		return -EFAULT;
 	ts[0] = t32[0];
 	ts[1] = t32[1];
-	return do_futex(uaddr, op, val, ts, val3);
+	return do_futex(uaddr, op, val, ts, 0, uaddr2, val3);
 }
 
 /* futex_time64: struct __timespec64; as Linux on 32-bit, only the low
@@ -247,11 +400,10 @@ SYSCALL_DEFINE6(futex_time64, uint32_t, uaddr, int, op, uint32_t, val, uint32_t,
 {
 	int64_t ts[2];
 
-	(void)uaddr2;
 	if (!utime || !has_timeout(op))
-		return do_futex(uaddr, op, val, NULL, val3);
+		return do_futex(uaddr, op, val, NULL, utime, uaddr2, val3);
 	if (copy_from_user(ts, (void *)utime, sizeof(ts)))
 		return -EFAULT;
 	ts[1] = (int32_t)ts[1];
-	return do_futex(uaddr, op, val, ts, val3);
+	return do_futex(uaddr, op, val, ts, 0, uaddr2, val3);
 }

@@ -45,9 +45,9 @@ static void notify_parent(struct proc *p, int why, int status)
 
 	if (!parent)
 		return;
-	if (!(parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP))
+	if (!(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP))
 		proc_signal_info(parent, SIGCHLD, &info);
-	wakeup(parent); /* a wait4 with WUNTRACED or WCONTINUED */
+	wakeup(parent->leader); /* a wait4 with WUNTRACED or WCONTINUED */
 }
 
 void jobctl_prepare(struct proc *p, int sig)
@@ -95,7 +95,8 @@ static void stop(struct proc *p, int sig)
 
 bool jobctl_stop_now(struct proc *p, int sig)
 {
-	if (!jobctl_is_stop(sig) || p->sigactions[sig].handler != SIG_DFL ||
+	if (!jobctl_is_stop(sig) ||
+	    p->sighand->action[sig].handler != SIG_DFL ||
 	    (p->sig_blocked & sigbit(sig)))
 		return false;
 	if (sig != SIGSTOP && pgrp_orphaned(p->pgid, NULL))

@@ -183,9 +183,9 @@ static void gen_stat(struct text *t, const struct proc *p)
 
 static void gen_status(struct text *t, const struct proc *p)
 {
-	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name, p->umask,
-		 state_char(p));
-	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->pid, p->pid,
+	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name,
+		 p->fs ? p->fs->umask : 0, state_char(p));
+	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->tgid, p->pid,
 		 p->ppid);
 	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->cred.uid,
 		 p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid,

@@ -269,7 +269,7 @@ static long proc_readlink(struct vnode *v, char *buf, size_t size)
 
 	if (v->ino != PROC_SELF_INO || !current)
 		return -EINVAL;
-	snprintk(text, sizeof(text), "%d", current->pid);
+	snprintk(text, sizeof(text), "%d", current->tgid);
 	len = MIN(size, strlen(text));
 	memcpy(buf, text, len);
 	return (long)len;
@@ -293,7 +293,7 @@ static int proc_getattr(struct vnode *v, struct vattr *va)
 		char text[16];
 
 		va->size =
-		    (uint64_t)snprintk(text, sizeof(text), "%d", current->pid);
+		    (uint64_t)snprintk(text, sizeof(text), "%d", current->tgid);
 	}
 	return 0;
 }
