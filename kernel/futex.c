@@ -1,7 +1,8 @@
 /*
  * futex.c - fast user-space locking (futex(2)): FUTEX_WAIT, FUTEX_WAKE,
  * FUTEX_REQUEUE, FUTEX_CMP_REQUEUE, FUTEX_WAKE_OP, FUTEX_WAIT_BITSET and
- * FUTEX_WAKE_BITSET, with Linux 6.1's errors (no PI futexes: ENOSYS).
+ * FUTEX_WAKE_BITSET, and futex_waitv (up to 128 futexes at once), with
+ * Linux 6.1's errors (no PI futexes: ENOSYS).
  *
  * A waiter sleeps on a key: (its space, the address) for a private futex
  * (FUTEX_PRIVATE_FLAG, or memory that no other space can see), and (no
@@ -13,6 +14,7 @@
  * a requeue changes a waiter's key, not its place. The exit side (robust
  * lists, the CLONE_CHILD_CLEARTID wake) is kernel/futex_exit.c.
  */
+#include <arch/hooks.h>
 #include <kernel/clock.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
@@ -20,6 +22,7 @@
 #include <kernel/thread.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
+#include <mm/phys.h>
 #include <mm/region.h>
 
 #define FUTEX_WAIT 0
@@ -45,6 +48,7 @@ struct futex_waiter {
 	struct futex_key key;
 	uint32_t bitset;
 	bool woken;
+	void *chan; /* what the sleeper sleeps on (futex_waitv: one for all) */
 	struct futex_waiter *next;
 };
 
@@ -93,18 +97,28 @@ static void waiter_unlink(struct futex_waiter *w)
 		}
 }
 
-/* Sleep until woken, deadline (a tick; 0: none) or a signal. */
-static long waiter_sleep(struct futex_waiter *w, uint64_t deadline)
+/* The first of w[0..n) that was woken, or -1. */
+static int first_woken(const struct futex_waiter *w, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (w[i].woken)
+			return (int)i;
+	return -1;
+}
+
+/* Sleep on the queued waiters w[0..n) (channel w[0].chan) until one is
+ * woken (its index), deadline (a tick; 0: none) or a signal. */
+static long waiter_sleep(struct futex_waiter *w, unsigned n, uint64_t deadline)
 {
 	long rc = 0;
 
-	while (!w->woken) {
+	while (first_woken(w, n) < 0) {
 		if (deadline && sched_ticks() >= deadline) {
 			rc = -ETIMEDOUT;
 			break;
 		}
 		current->wake_tick = deadline;
-		if (sleep_on(w)) {
+		if (sleep_on(w[0].chan)) {
 			/* A restart with the same arguments is exact for an
 			 * absolute time, at worst longer for a relative one. */
 			rc = deadline ? -ERESTARTNOHAND : -ERESTARTSYS;
@@ -112,8 +126,17 @@ static long waiter_sleep(struct futex_waiter *w, uint64_t deadline)
 		}
 	}
 	current->wake_tick = 0;
-	waiter_unlink(w);
-	return w->woken ? 0 : rc;
+	for (unsigned i = 0; i < n; i++)
+		waiter_unlink(&w[i]);
+	return first_woken(w, n) >= 0 ? first_woken(w, n) : rc;
+}
+
+/* Queue w, sleeping on chan. */
+static void waiter_queue(struct futex_waiter *w, void *chan)
+{
+	w->chan = chan;
+	w->next = waiters;
+	waiters = w;
 }
 
 /* FUTEX_WAIT(_BITSET): sleep if *uaddr still holds val. */
@@ -133,9 +156,8 @@ static long futex_wait(uint32_t uaddr, bool private, uint32_t val,
 		return -EFAULT;
 	if (cur != val)
 		return -EAGAIN;
-	w.next = waiters;
-	waiters = &w;
-	return waiter_sleep(&w, deadline);
+	waiter_queue(&w, &w);
+	return waiter_sleep(&w, 1, deadline);
 }
 
 /* Wake up to nr waiters on k whose bitset meets bitset (as Linux, at
@@ -163,7 +185,7 @@ static long wake_key(const struct futex_key *k, int32_t nr, uint32_t bitset,
 		}
 		*pp = w->next;
 		w->woken = true;
-		wakeup(w);
+		wakeup(w->chan);
 		woke++;
 	}
 	return woke + moved;
@@ -406,4 +428,100 @@ SYSCALL_DEFINE6(futex_time64, uint32_t, uaddr, int, op, uint32_t, val, uint32_t,
 		return -EFAULT;
 	ts[1] = (int32_t)ts[1];
 	return do_futex(uaddr, op, val, ts, 0, uaddr2, val3);
+}
+
+#define FUTEX_WAITV_MAX 128
+#define FUTEX2_SIZE_U32 0x02
+#define FUTEX2_PRIVATE FUTEX_PRIVATE_FLAG
+_Static_assert(FUTEX_WAITV_MAX *(sizeof(struct futex_waiter) + 4) <= PAGE_SIZE,
+	       "futex_waitv's waiters and values fit in a page");
+
+/* Linux's struct futex_waitv. */
+struct futex_waitv_user {
+	uint64_t val, uaddr;
+	uint32_t flags, reserved;
+};
+
+/* Read, check and key futex_waitv's n entries into w: 0 or -errno. */
+static long waitv_parse(uint32_t uw, unsigned n, struct futex_waiter *w,
+			uint32_t *vals)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct futex_waitv_user u;
+		long rc;
+
+		if (copy_from_user(&u, (void *)(uw + i * sizeof(u)), sizeof(u)))
+			return -EFAULT;
+		if ((u.flags & ~(FUTEX2_SIZE_U32 | FUTEX2_PRIVATE)) ||
+		    !(u.flags & FUTEX2_SIZE_U32) || u.reserved ||
+		    u.uaddr >> 32 || u.val >> 32)
+			return -EINVAL;
+		w[i] = (struct futex_waiter){.bitset = FUTEX_BITSET_MATCH_ANY};
+		rc = futex_key((uint32_t)u.uaddr, u.flags & FUTEX2_PRIVATE,
+			       &w[i].key);
+		if (rc)
+			return rc;
+		vals[i] = (uint32_t)u.val;
+	}
+	return 0;
+}
+
+/* Queue every entry if each futex still holds its value (else
+ * -EAGAIN), then sleep until one is woken: its index. */
+static long waitv_wait(uint32_t uw, unsigned n, struct futex_waiter *w,
+		       uint64_t deadline)
+{
+	uint32_t *vals = (uint32_t *)(w + FUTEX_WAITV_MAX), cur;
+	long rc = waitv_parse(uw, n, w, vals);
+
+	if (rc)
+		return rc;
+	for (unsigned i = 0; i < n; i++) {
+		struct futex_waitv_user u;
+
+		if (copy_from_user(&u, (void *)(uw + i * sizeof(u)),
+				   sizeof(u)) ||
+		    copy_from_user(&cur, (void *)(uint32_t)u.uaddr, 4))
+			return -EFAULT;
+		if (cur != vals[i])
+			return -EAGAIN;
+	}
+	for (unsigned i = 0; i < n; i++)
+		waiter_queue(&w[i], w);
+	return waiter_sleep(w, n, deadline);
+}
+
+/* futex_waitv(waiters, nr, flags, timeout, clockid): the timeout is
+ * absolute (struct __kernel_timespec) on CLOCK_MONOTONIC or
+ * CLOCK_REALTIME. The waiters and their values sit in a kernel page, not
+ * on the stack. */
+SYSCALL_DEFINE5(futex_waitv, uint32_t, uw, uint32_t, n, uint32_t, flags,
+		uint32_t, utime, int, clockid)
+{
+	uint64_t deadline = 0;
+	paddr_t pa;
+	long rc;
+
+	if (flags || !uw || !n || n > FUTEX_WAITV_MAX)
+		return -EINVAL;
+	if (utime) {
+		int64_t ts[2];
+
+		if (clockid != CLOCK_REALTIME && clockid != CLOCK_MONOTONIC)
+			return -EINVAL;
+		if (copy_from_user(ts, (void *)utime, sizeof(ts)))
+			return -EFAULT;
+		rc = futex_deadline(
+		    FUTEX_WAIT_BITSET,
+		    clockid == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0, ts[0],
+		    ts[1], &deadline);
+		if (rc)
+			return rc;
+	}
+	pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+	if (pa == PHYS_NONE)
+		return -ENOMEM;
+	rc = waitv_wait(uw, n, arch_phys_to_virt(pa), deadline);
+	phys_free(pa, 1, PHYS_KERNEL);
+	return rc;
 }

@@ -12,7 +12,7 @@
 #include <kernel/siginfo.h>
 #include <kernel/types.h>
 
-#define NPROC 64
+#define NPROC 1024
 #define NFILE 64
 #define NSIG 65
 #define KSTACK_PAGES 4 /* struct proc at the bottom, stack above */

@@ -202,6 +202,7 @@ SYSCALL(421, rt_sigtimedwait_time64, rt_sigtimedwait_time64)
 SYSCALL(422, futex_time64, futex_time64)
 
 SYSCALL(439, faccessat2, faccessat2)
+SYSCALL(449, futex_waitv, futex_waitv)
 
 /* This kernel's own (include/uapi/vmkernel_abi.h). */
 SYSCALL(SYS_vm_yield_get_block, vm_yield_get_block, vm_yield_get_block)

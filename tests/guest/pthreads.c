@@ -206,6 +206,8 @@ static void *sharer(void *arg)
 	close(fd);
 	snprintf(path, sizeof(path), "Tgid:\t%d\n", getpid());
 	CHECK(strstr(buf, path), "/proc/TID/status lacks %s", path);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid());
+	CHECK(access(path, R_OK) == 0, "no %s", path);
 	return NULL;
 }
 
