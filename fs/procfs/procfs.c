@@ -46,6 +46,7 @@ static const struct proc_node {
     {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
     {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
     {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
+    {22, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
