@@ -122,15 +122,19 @@ void vfork_release(struct proc *p)
 void proc_exit(int status)
 {
 	struct proc *p = current, *leader = p->leader;
+	struct mm_space *space = p->space;
 
 	futex_exit(p);
 	vfork_release(p);
 	files_release(p);
-	sighand_release(p);
-	/* Leave the address space before letting go of it. */
-	arch_switch_pgdir(pt_kernel_dir());
-	mm_space_put(p->space);
+	/* Leave the address space before letting go of it; the release may
+	 * sleep (writeback), and p must not come back to a dying space. */
 	p->space = NULL;
+	arch_switch_pgdir(pt_kernel_dir());
+	mm_space_put(space);
+	/* Nothing sleeps from here on: a signal sent meanwhile still found
+	 * p's actions. */
+	sighand_release(p);
 	p->exit_status = status;
 	p->alarm_tick = 0;
 	p->autoreap = p != leader;

@@ -18,6 +18,7 @@
 #include <kernel/jobctl.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/thread.h>
 
 #define SA_NOCLDSTOP 0x1
 
@@ -42,10 +43,13 @@ static void notify_parent(struct proc *p, int why, int status)
 	struct ksiginfo info = {why,
 				{(uint32_t)p->pid, p->cred.uid,
 				 (uint32_t)status, p->utime, p->stime}};
+	const struct sighand *sh;
 
 	if (!parent)
 		return;
-	if (!(parent->sighand->action[SIGCHLD].flags & SA_NOCLDSTOP))
+	/* A leader that exited before its threads holds no actions. */
+	sh = group_signal_target(parent, SIGCHLD)->sighand;
+	if (sh && !(sh->action[SIGCHLD].flags & SA_NOCLDSTOP))
 		proc_signal_info(parent, SIGCHLD, &info);
 	wakeup(parent->leader); /* a wait4 with WUNTRACED or WCONTINUED */
 }

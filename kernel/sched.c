@@ -11,6 +11,7 @@
 #include <kernel/sched.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
+#include <mm/pagetable.h>
 #include <mm/region.h>
 
 struct proc *current;
@@ -48,8 +49,7 @@ bool sched_need_resched(void)
 void proc_activate(struct proc *p)
 {
 	arch_set_kernel_stack((uint32_t)p + KSTACK_PAGES * PAGE_SIZE);
-	if (p->space)
-		arch_switch_pgdir(p->space->pgdir);
+	arch_switch_pgdir(p->space ? p->space->pgdir : pt_kernel_dir());
 	for (unsigned i = 0; i < 3; i++)
 		arch_set_tls(i, p->tls[i].base, p->tls[i].limit,
 			     p->tls[i].flags);

@@ -23,10 +23,20 @@ paddr_t arch_direct_map_limit(void);
 void *arch_kmap(paddr_t pa);
 void arch_kunmap(void *va);
 
-/* TLB maintenance for the current address space. */
+/* TLB maintenance for the current address space, on this CPU. */
 void arch_tlb_flush_page(vaddr_t va);
 /* Every user-half entry (a CR3 reload; kernel mappings are global). */
 void arch_tlb_flush_all(void);
+/*
+ * TLB shootdown: drop the entries for n pages from va (n 0: all of the
+ * user half) of the address space with directory dir on every CPU that
+ * has dir loaded - several, once threads of one space run on several
+ * CPUs (which would send an IPI to the others and wait for them). With
+ * one CPU that is this one, when dir is its current directory. Page
+ * table code calls this, never the local flushes, after it took a right
+ * or a page away.
+ */
+void arch_tlb_shootdown(paddr_t dir, vaddr_t va, uint32_t n);
 
 /* Page directory currently loaded (CR3), and loading another one. */
 paddr_t arch_current_pgdir(void);
