@@ -2,9 +2,11 @@
  * bcache.c - the block cache, level 1 (see include/fs/bcache.h).
  *
  * Invariants: every buffer is in exactly one hash chain (walking the
- * chains visits every buffer); nbufs counts them; b->stamp orders released
- * buffers (least recently released first: the LRU order, kept as a stamp so
- * that a hit writes the header once); a buffer with refs > 0 is never evicted;
+ * chains visits every buffer); nbufs counts them; every buffer is also on
+ * the LRU list, least recently released first (a release moves it to the
+ * tail, a hit does not touch the list, so eviction takes the head's first
+ * unheld buffer without a scan of the cache); a buffer with refs > 0 is
+ * never evicted;
  * a dirty buffer is written before it leaves the cache, except through
  * bforget()/binval_dev()/a size change's failure, whose callers say its
  * contents are dead; only a clean buffer leaving by eviction goes to level 2,
@@ -25,7 +27,7 @@
 struct buf *bcache_hash[BCACHE_HASH_SIZE];
 struct bcache_stats bstats;
 static size_t nbufs, max_bufs;
-static uint32_t tick; /* release clock: the LRU order */
+static struct buf *lru_head, *lru_tail; /* least recently released first */
 
 static void bcache_sanity_walk(struct sanity *s)
 {
@@ -41,6 +43,7 @@ static struct sanity_owner bcache_owner = {
 void bcache_init(size_t n)
 {
 	memset(bcache_hash, 0, sizeof(bcache_hash));
+	lru_head = lru_tail = NULL;
 	nbufs = 0;
 	max_bufs = n ? n : 1;
 	memset(&bstats, 0, sizeof(bstats));
@@ -86,6 +89,32 @@ static void hash_unlink(struct buf *b)
 		USE(container_of(pp, struct buf, hnext), *pp = b->hnext);
 }
 
+/* Put b at the LRU list's tail (it was just released or made). */
+static void lru_append(struct buf *b)
+{
+	USE(b, {
+		b->lru_prev = lru_tail;
+		b->lru_next = NULL;
+	});
+	if (lru_tail)
+		USE(lru_tail, lru_tail->lru_next = b);
+	else
+		lru_head = b;
+	lru_tail = b;
+}
+
+static void lru_remove(struct buf *b)
+{
+	if (b->lru_prev)
+		USE(b->lru_prev, b->lru_prev->lru_next = b->lru_next);
+	else
+		lru_head = b->lru_next;
+	if (b->lru_next)
+		USE(b->lru_next, b->lru_next->lru_prev = b->lru_prev);
+	else
+		lru_tail = b->lru_prev;
+}
+
 static void clear_noevict(void)
 {
 	FOR_EACH_BUF(b)
@@ -107,9 +136,9 @@ struct buf *buf_insert(struct blockdev *dev, uint32_t blkno, uint32_t size,
 		b->blkno = blkno;
 		b->size = size;
 		b->refs = refs;
-		b->stamp = refs ? 0 : ++tick;
 		b->hnext = bcache_hash[hash_of(dev, blkno)];
 	});
+	lru_append(b);
 	bcache_hash[hash_of(dev, blkno)] = b;
 	nbufs++;
 	return b;
@@ -119,6 +148,7 @@ struct buf *buf_insert(struct blockdev *dev, uint32_t blkno, uint32_t size,
 static void buf_unlink(struct buf *b)
 {
 	hash_unlink(b);
+	lru_remove(b);
 	SLAB_FREE(b);
 	nbufs--;
 }
@@ -148,12 +178,11 @@ static void buf_evict(struct buf *b)
 static bool evict_one(void)
 {
 	for (;;) {
-		struct buf *victim = NULL;
+		struct buf *victim = lru_head;
 
-		FOR_EACH_BUF(b)
-		if (!b->refs && !(b->flags & BUF_NOEVICT) &&
-		    (!victim || b->stamp < victim->stamp))
-			victim = b;
+		while (victim &&
+		       (victim->refs || (victim->flags & BUF_NOEVICT)))
+			victim = victim->lru_next;
 		if (!victim)
 			break;
 		if (buf_write_held(victim)) {
@@ -264,10 +293,11 @@ void bdirty(struct buf *b)
 void brelse(struct buf *b)
 {
 	BUG_ON(b->refs == 0);
-	USE(b, {
-		b->refs--;
-		b->stamp = ++tick;
-	});
+	USE(b, b->refs--);
+	if (b != lru_tail) {
+		lru_remove(b);
+		lru_append(b);
+	}
 	while (nbufs > max_bufs && evict_one())
 		;
 }

@@ -3,7 +3,8 @@
  *   test=FILTER   run the in-kernel tests and leave QEMU with the result
  *   crash=NAME    trigger a deliberate fault (negative tests)
  *   bench=ycache  run the in-guest benchmarks (tests/kernel/bench_*.c)
- *   init=PATH     the first program (default /sbin/init)
+ *   init=PATH     the first program (default /sbin/init); the words
+ *                 after "--" are its arguments
  *   failpage=SPEC, failslab=SPEC
  *                 make page / slab allocations fail once init runs: every
  *                 Nth ("N") or each with P% probability ("rand:SEED:P")

@@ -8,6 +8,7 @@
 #   canonical       cat reads lines the kernel edited (^U kills the line)
 #   eof             ^D on an empty line ends cat
 #   exit-status     the shell's `exit 3` ends the run with status 3
+# and, at the end, init-args and init-unstartable (see there).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -97,5 +98,31 @@ if grep -a -q 'reboot: Power down' "$out" && [ $rc -eq 1 ]; then
 	echo "PASS console/init-poweroff"
 else
 	echo "FAIL console/init-poweroff: QEMU status $rc"
+	tail -n 15 "$out" | sed 's/^/    | /'
+fi
+
+# The first program's arguments and its failure to start.
+#   init-args       the words after "--" reach init as its arguments
+#   init-unstartable  an init that cannot be executed (a directory) powers
+#                   off with status 127 (QEMU exits 255), no panic
+out=$LOG/console-args.txt
+INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
+	"$BUILD/kernel.elf" "init=/bin/echo -- from-init args" \
+	< /dev/null > "$out" 2>&1
+rc=$?
+if tr -d '\r' < "$out" | grep -a -q '^from-init args$' && [ $rc -eq 1 ]; then
+	echo "PASS console/init-args"
+else
+	echo "FAIL console/init-args: QEMU status $rc"
+	tail -n 15 "$out" | sed 's/^/    | /'
+fi
+out=$LOG/console-noinit.txt
+INITRD=$BUILD/initrd-console.cpio timeout 120 scripts/qemu.sh kernel \
+	"$BUILD/kernel.elf" "init=/etc" < /dev/null > "$out" 2>&1
+rc=$?
+if grep -a -q 'Cannot start init' "$out" && [ $rc -eq 255 ]; then
+	echo "PASS console/init-unstartable"
+else
+	echo "FAIL console/init-unstartable: QEMU status $rc"
 	tail -n 15 "$out" | sed 's/^/    | /'
 fi

@@ -5,7 +5,7 @@
 # (scripts/test.sh counts the PASS and FAIL ones). A boot that panics, hangs
 # or ends without the runner's summary line gives "FAIL guest/boot: ...".
 #
-# Five boots:
+# Six boots:
 #   guest/      MEM=128 (default), $BUILD/initrd.cpio as root: every test,
 #               with two scratch IDE disks made fresh each run: hda an ext2
 #               file system with 1 KiB blocks labelled "scratch" (the ext2_*
@@ -15,8 +15,15 @@
 #               corrupt superblock refused).
 #   guest-root/ every test with the root file system on ext2: hda made
 #               from the boot tree by scripts/mkdisk.sh, root=/dev/hda.
-#   After each of these, e2fsck -fn of every ext2 image must be clean, and
-#   the file ext2_persist left must read back right with debugfs.
+#   In guest/ and guest-ext2/, e2fsck -fn of the scratch images must be
+#   clean after every test (NAME/e2fsck: the runner's -F, answered by
+#   scripts/fsck-host.py). After each of the three boots, e2fsck -fn of
+#   every ext2 image must be clean (for guest-root/ that is the root
+#   image after the whole suite), and the file ext2_persist left must
+#   read back right with debugfs.
+#   guest-ram/  MEM=128, the boot module an ext2 image (mkdisk.sh from
+#               the ramdisk_root test's tree), root=/dev/ram0: the RAM
+#               disk as root (ramdisk_root must pass, not skip, there).
 #   guest-24m/  MEM=24, $BUILD/initrd-small.cpio (mkinitrd.sh --small): only
 #               exec_enomem and fork_many. The kernel cannot pass arguments
 #               to init, so that archive carries /etc/guest-tests listing
@@ -44,9 +51,16 @@ show_tail() { tail -n 25 "$1" | sed 's/^/    | /'; }
 boot() {
 	local name=$1 mem=$2 initrd=$3 root=$4 out=$LOG/$1.txt
 	shift 4
-	INITRD=$initrd MEM=$mem timeout 600 \
+	# FSCK_IMGS: the ext2 images e2fsck checks after each test (the
+	# runner's -F, answered by scripts/fsck-host.py).
+	local wrap=() args=""
+	if [ -n "${FSCK_IMGS:-}" ]; then
+		wrap=(scripts/fsck-host.py $FSCK_IMGS --)
+		args=" -- -F"
+	fi
+	INITRD=$initrd MEM=$mem "${wrap[@]}" timeout 600 \
 		scripts/qemu.sh kernel "$KERNEL" \
-		"root=$root init=/sbin/guest-runner" "$@" \
+		"root=$root init=/sbin/guest-runner$args" "$@" \
 		< /dev/null > "$out" 2>&1
 	local rc=$?
 	local clean=$LOG/$name.clean.txt
@@ -93,12 +107,14 @@ if ! grep -qs 'init=' kernel/*.c; then
 fi
 scripts/fetch-busybox.sh
 TESTS_EXT2="ext2_files ext2_dirs ext2_enospc ext2_corrupt ext2_persist"
+TESTS_RAM="ramdisk_root hello vfs_calls exec_script"
 TESTS_16M="hello null_deref fork_cow_small ring0_escape sigreturn_selectors
 	clone_bad_ptid errno_linux bad_pointers_rw"
 if ! scripts/mkinitrd.sh "$BUILD/initrd.cpio" > "$LOG/guest-build.txt" 2>&1 ||
    ! scripts/mkinitrd.sh --small "$BUILD/initrd-small.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
    ! scripts/mkinitrd.sh --tests "$TESTS_16M" "$BUILD/initrd-16m.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
-   ! scripts/mkinitrd.sh --tests "$TESTS_EXT2" "$BUILD/initrd-ext2.cpio" >> "$LOG/guest-build.txt" 2>&1; then
+   ! scripts/mkinitrd.sh --tests "$TESTS_EXT2" "$BUILD/initrd-ext2.cpio" >> "$LOG/guest-build.txt" 2>&1 ||
+   ! scripts/mkinitrd.sh --tests "$TESTS_RAM" "$BUILD/initrd-ram.cpio" >> "$LOG/guest-build.txt" 2>&1; then
 	fail guest/build "scripts/mkinitrd.sh failed"
 	show_tail "$LOG/guest-build.txt"
 	exit 1
@@ -140,7 +156,7 @@ disks=$BUILD/test-disks
 mkdir -p "$disks"
 ext2 "$disks/hda.img" 1024 80 scratch
 perl -e 'for $i (0..8191) { print pack("V", $i) x 128 }' > "$disks/hdb.img"
-boot guest 128 "$BUILD/initrd.cpio" initrd \
+FSCK_IMGS="$disks/hda.img" boot guest 128 "$BUILD/initrd.cpio" initrd \
 	-drive file="$disks/hda.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/hdb.img",format=raw,if=ide,index=1
 fsck guest "$disks/hda.img"
@@ -148,7 +164,8 @@ persist guest "$disks/hda.img"
 
 ext2 "$disks/ext2-4k.img" 4096 80 scratch
 ext2 "$disks/ext2-small.img" 1024 2 small
-boot guest-ext2 128 "$BUILD/initrd-ext2.cpio" initrd \
+FSCK_IMGS="$disks/ext2-4k.img $disks/ext2-small.img" \
+	boot guest-ext2 128 "$BUILD/initrd-ext2.cpio" initrd \
 	-drive file="$disks/ext2-4k.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/ext2-small.img",format=raw,if=ide,index=1
 fsck guest-ext2 "$disks/ext2-4k.img"
@@ -161,6 +178,14 @@ if scripts/mkdisk.sh "$BUILD/initrd-root" "$disks/root.img" 128 > /dev/null; the
 	fsck guest-root "$disks/root.img"
 else
 	fail guest-root/disk "scripts/mkdisk.sh failed"
+fi
+
+if scripts/mkdisk.sh "$BUILD/initrd-initrd-ram-root" "$disks/ram.img" 16 > /dev/null; then
+	boot guest-ram 128 "$disks/ram.img" /dev/ram0
+	grep -q '^PASS guest/ramdisk_root' "$LOG/guest-ram.clean.txt" ||
+		fail guest-ram/ramdisk_root-ran "ramdisk_root did not pass on the RAM disk root"
+else
+	fail guest-ram/disk "scripts/mkdisk.sh failed"
 fi
 
 boot guest-24m 24 "$BUILD/initrd-small.cpio" initrd

@@ -201,9 +201,10 @@ int ext2_new_ino(struct ext2_fs *fs, uint32_t parent_ino, bool dir,
 		 uint32_t *out);
 void ext2_free_ino(struct ext2_fs *fs, uint32_t ino, bool dir);
 
-/* A block read for a short read-only look: peeked when cached (no
- * reference), else read and held. No block cache call may come between
- * ext2_blk_get and ext2_blk_put. */
+/* A block read for a short read-only look, held (a reference) until
+ * ext2_blk_put: a peek without a reference would leave the data to any
+ * eviction, drop_caches or sleep on the way, for a saving that is one
+ * counter in the release build. */
 struct ext2_blk {
 	struct buf *held;
 	const void *data;

@@ -109,10 +109,7 @@ bool ext2_block_is_meta(const struct ext2_fs *fs, uint32_t blk)
 
 int ext2_blk_get(struct ext2_fs *fs, uint32_t blk, struct ext2_blk *r)
 {
-	r->held = NULL;
-	r->data = bpeek(fs->dev, blk, fs->bsize);
-	if (r->data)
-		return 0;
+	r->data = NULL;
 	r->held = bread(fs->dev, blk, fs->bsize);
 	if (!r->held)
 		return -EIO;

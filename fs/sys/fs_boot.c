@@ -2,8 +2,11 @@
  * fs_boot.c - the file tree at boot: the file system types are
  * registered and the root is mounted, as Linux's root= option says:
  * "root=/dev/hdX" an ext2 disk, "root=initrd" an in-memory ramfs filled
- * from the boot cpio modules; without the option the first disk when one
- * is attached and holds a file system, else the archive. Then /dev gets
+ * from the boot cpio modules, "root=/dev/ram0" a boot module that is a
+ * file system image (Linux's initrd image: every module that is not a
+ * cpio archive becomes a RAM disk, ram0, ram1...); without the option
+ * the first disk when one is attached and holds a file system (a RAM
+ * disk counts when no IDE disk is there), else the archive. Then /dev gets
  * its device nodes (on a disk root, in a tmpfs mounted over /dev), and
  * /proc and /dev/shm are mounted when those directories exist; nothing
  * is created on a disk. The boot modules' pages go back to the allocator
@@ -13,6 +16,7 @@
 #include <fs/bcache.h>
 #include <fs/blockdev.h>
 #include <fs/ext2.h>
+#include <fs/ramdisk.h>
 #include <kernel/bootinfo.h>
 #include <kernel/cmdline.h>
 #include <kernel/errno.h>
@@ -46,11 +50,41 @@ static void unpack_modules(struct ramfs *rootfs)
 	}
 }
 
-/* Give back the pages of every boot module (a disk root needs none). */
+static struct ramdisk ramdisks[RAMDISK_MAX];
+static bool module_is_ramdisk[BOOT_MAX_MODS];
+
+/* Every boot module that is not a cpio archive becomes a RAM disk over
+ * its own pages, which it keeps for good. */
+static void register_ramdisks(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < bootinfo.nmods && n < RAMDISK_MAX; i++) {
+		const struct boot_module *m = &bootinfo.mods[i];
+		size_t len = m->end - m->start;
+		char *mem;
+
+		if (m->end <= m->start || m->end > arch_direct_map_limit() ||
+		    len < BLOCKDEV_SECTOR)
+			continue;
+		mem = arch_phys_to_virt(m->start);
+		if (cpio_is_newc(mem, len) ||
+		    ramdisk_register(&ramdisks[n], n, mem, len))
+			continue;
+		module_is_ramdisk[i] = true;
+		printk("vfs: module %s is RAM disk ram%u (%zu KiB)\n", m->name,
+		       n, len >> 10);
+		n++;
+	}
+}
+
+/* Give back the pages of every boot module but the RAM disks' (a disk
+ * root needs none). */
 static void release_modules(void)
 {
 	for (unsigned i = 0; i < bootinfo.nmods; i++)
-		mm_boot_release_module(i);
+		if (!module_is_ramdisk[i])
+			mm_boot_release_module(i);
 }
 
 /* The block device named by root= ("/dev/hda" or "hda"), or NULL. */
@@ -83,7 +117,11 @@ static bool mount_disk_root(void)
 		panic("VFS: root=%s: no such disk", arg);
 	if (!d || !vfs_find_fstype("ext2"))
 		return false;
-	err = vfs_mount_root("ext2", d, given ? arg : "/dev/hda", "");
+	if (!given) {
+		strlcpy(arg, "/dev/", sizeof(arg));
+		strlcpy(arg + 5, d->name, sizeof(arg) - 5);
+	}
+	err = vfs_mount_root("ext2", d, arg, "");
 	if (err && given)
 		panic("VFS: Unable to mount root fs on %s (error %d)", arg,
 		      err);
@@ -186,6 +224,7 @@ void vfs_init(void)
 		panic("vfs: cannot register the file system types");
 	vfs_set_special_open(dev_open);
 	writeback_init();
+	register_ramdisks();
 	if (mount_disk_root()) {
 		release_modules();
 		mount_if_dir("/dev", "tmpfs");

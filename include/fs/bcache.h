@@ -49,7 +49,7 @@ struct buf {
 	paddr_t pa;
 	uint32_t refs;
 	uint32_t flags;
-	uint32_t stamp;	   /* when last released (LRU) */
+	struct buf *lru_prev, *lru_next; /* release order: bcache.c's LRU */
 	uint32_t dirtied;  /* fs_clock_now() when it became dirty */
 	struct buf *hnext; /* hash chain */
 };

@@ -5,12 +5,15 @@
  * (rdtsc differences are guest instructions, user and kernel together):
  *
  *   create+write+fsync  a 1 KiB file, 1,000 times, per file
- *   write 16 MiB        a new file in 64 KiB writes, then fsync, per MiB
- *   read 16 MiB         the same file after a remount (cold) and twice
+ *   write 64 MiB        a new file in 64 KiB writes, then fsync, per MiB
+ *   read 64 MiB         the same file after a remount (cold) and twice
  *                       again (warm, third), per MiB, each with the blocks
- *                       read from the disk and the block cache's level-2
- *                       hits (/proc/fs/bcache); bench.sh runs it with
- *                       level 2 on and off (bcache.l2=0)
+ *                       read from the disk, the block cache's level-2
+ *                       hits and its hit rate (/proc/fs/bcache); bench.sh
+ *                       runs it with level 2 on and off (bcache.l2=0)
+ *   random 4 KiB reads  every 4 KiB block of the file once, in a
+ *                       scattered order, after a remount (cold) and twice
+ *                       again, per MiB, with the same counters
  *   readdir             a 1,000-entry directory with getdents64, per entry
  *
  * Output: "BENCH name value" lines, "n/a" when an operation failed.
@@ -20,6 +23,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +37,10 @@
 #define DEV "/dev/hda"
 #define MNT "/mnt"
 #define NFILES 1000
-#define BIG (16u << 20)
+#define BIG (64u << 20)
+#define BIG_MIB (BIG >> 20)
+#define RBLOCK 4096u
+#define RSTRIDE 7919u /* odd: i * RSTRIDE mod 2^k visits every block */
 #define CHUNK (64u << 10)
 
 static char buf[CHUNK];
@@ -142,20 +149,52 @@ static long long bcache_counter(const char *name)
 	return -1;
 }
 
-/* One read of the whole file: instructions per MiB, then the blocks it
- * read from the disk and the level-2 hits of the block cache. */
-static void read_pass(const char *path, const char *name)
+/* Read the file in RBLOCK pieces at scattered offsets, each block once:
+ * the cycles taken, or 0 on a short read. */
+static uint64_t read_random(const char *path)
+{
+	static char one[RBLOCK];
+	uint32_t nblocks = BIG / RBLOCK;
+	uint64_t t = rdtsc();
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	for (uint32_t i = 0; i < nblocks; i++) {
+		uint32_t blk = (i * RSTRIDE) & (nblocks - 1);
+
+		if (pread(fd, one, RBLOCK, (off_t)blk * RBLOCK) != RBLOCK) {
+			close(fd);
+			return 0;
+		}
+	}
+	close(fd);
+	return rdtsc() - t;
+}
+
+/* One pass over the file (sequential or random): instructions per MiB,
+ * then the blocks it read from the disk, the level-2 hits and level 2's
+ * hit rate (hits over level-1 misses that asked level 2). */
+static void read_pass(const char *path, const char *name, bool random)
 {
 	long long r0 = bcache_counter("disk_reads");
 	long long h0 = bcache_counter("l2_hits");
-	uint64_t t = read_file(path);
+	long long m0 = bcache_counter("l2_misses");
+	uint64_t t = random ? read_random(path) : read_file(path);
+	long long hits = bcache_counter("l2_hits") - h0;
+	long long asked = hits + bcache_counter("l2_misses") - m0;
 	char row[64];
 
-	report(name, t, t ? 16 : 0);
+	report(name, t, t ? BIG_MIB : 0);
 	snprintf(row, sizeof(row), "  disk blocks read");
 	printf("BENCH %-28s %lld\n", row, bcache_counter("disk_reads") - r0);
 	snprintf(row, sizeof(row), "  level-2 hits");
-	printf("BENCH %-28s %lld\n", row, bcache_counter("l2_hits") - h0);
+	printf("BENCH %-28s %lld\n", row, hits);
+	snprintf(row, sizeof(row), "  level-2 hit rate");
+	if (asked > 0)
+		printf("BENCH %-28s %lld%%\n", row, hits * 100 / asked);
+	else
+		printf("BENCH %-28s -\n", row);
 }
 
 static void bench_big_file(void)
@@ -167,18 +206,25 @@ static void bench_big_file(void)
 	while (fd >= 0 && done < BIG && write(fd, buf, CHUNK) == CHUNK)
 		done += CHUNK;
 	if (fd >= 0 && fsync(fd) == 0 && done == BIG)
-		report("write 16 MiB + fsync, per MiB", rdtsc() - t, 16);
+		report("write 64 MiB + fsync, per MiB", rdtsc() - t, BIG_MIB);
 	else
-		report("write 16 MiB + fsync, per MiB", 0, 0);
+		report("write 64 MiB + fsync, per MiB", 0, 0);
 	if (fd >= 0)
 		close(fd);
 	if (remount()) {
-		report("read 16 MiB cold, per MiB", 0, 0);
+		report("read 64 MiB cold, per MiB", 0, 0);
 		return;
 	}
-	read_pass(path, "read 16 MiB cold, per MiB");
-	read_pass(path, "read 16 MiB warm, per MiB");
-	read_pass(path, "read 16 MiB third, per MiB");
+	read_pass(path, "read 64 MiB cold, per MiB", false);
+	read_pass(path, "read 64 MiB warm, per MiB", false);
+	read_pass(path, "read 64 MiB third, per MiB", false);
+	if (remount()) {
+		report("random 4 KiB cold, per MiB", 0, 0);
+		return;
+	}
+	read_pass(path, "random 4 KiB cold, per MiB", true);
+	read_pass(path, "random 4 KiB warm, per MiB", true);
+	read_pass(path, "random 4 KiB third, per MiB", true);
 }
 
 int main(void)

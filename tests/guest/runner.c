@@ -1,7 +1,7 @@
 /*
  * runner.c - /sbin/guest-runner: runs the in-guest test programs.
  *
- *   guest-runner [-d DIR] [-l LIST] [-p PREFIX] [-t SECONDS] [NAME...]
+ *   guest-runner [-F] [-d DIR] [-l LIST] [-p PREFIX] [-t SECONDS] [NAME...]
  *
  * Runs the programs named on the command line, else those listed one per
  * line in LIST (default /etc/guest-tests, if it exists: that is how a boot
@@ -13,6 +13,12 @@
  * finish, then SIGKILL. After each test: vm_sanity_check() and the free
  * page count must be what it was before the test (no leak), both counted
  * after dropping the block cache (/proc/sys/vm/drop_caches).
+ *
+ * With -F, the host checks the disks after each test: the runner syncs,
+ * prints "@@fsck PREFIX/NAME" and reads the host's verdict from stdin, a
+ * line "fsck ok" or "fsck bad: why" (scripts/fsck-host.py answers it by
+ * running e2fsck -fn on the boot's ext2 images), and reports it as the
+ * test "PREFIX/NAME/e2fsck".
  *
  * Output, one line per test: "PASS PREFIX/NAME", "FAIL PREFIX/NAME: why" or
  * "SKIP PREFIX/NAME: why" (exit status 77); before each test a line
@@ -29,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +54,7 @@ static char *names[MAX_TESTS];
 static int ntests;
 static char **child_env;
 static int have_vm;
+static int host_fsck;
 
 static void add_name(const char *n)
 {
@@ -325,12 +333,55 @@ static int run_test(const char *name)
 	return result;
 }
 
+/* Stop the console echoing the host's answers (-F). */
+static void console_no_echo(void)
+{
+	struct termios t;
+
+	if (tcgetattr(0, &t) == 0) {
+		t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tcsetattr(0, TCSANOW, &t);
+	}
+}
+
+/* -F: sync, ask the host to check the disks, read its verdict; returns 0
+ * pass, 1 fail (as run_test). */
+static int check_disks(const char *name)
+{
+	char line[256];
+	ssize_t n = 0;
+
+	sync();
+	printf("@@fsck %s/%s\n", prefix, name);
+	while (n < (ssize_t)sizeof line - 1) {
+		ssize_t r = read(0, line + n, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || line[n] == '\n')
+			break;
+		n++;
+	}
+	line[n] = 0;
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = 0;
+	if (!strcmp(line, "fsck ok")) {
+		printf("PASS %s/%s/e2fsck\n", prefix, name);
+		return 0;
+	}
+	printf("FAIL %s/%s/e2fsck: %s\n", prefix, name,
+	       line[0] ? line : "no answer from the host");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	int opt;
-	while ((opt = getopt(argc, argv, "d:l:p:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "Fd:l:p:t:")) != -1) {
 		switch (opt) {
+		case 'F':
+			host_fsck = 1;
+			break;
 		case 'd':
 			dir = optarg;
 			break;
@@ -345,7 +396,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr,
-				"usage: %s [-d DIR] [-l LIST] [-p PREFIX] "
+				"usage: %s [-F] [-d DIR] [-l LIST] [-p PREFIX] "
 				"[-t SECONDS] [NAME...]\n",
 				argv[0]);
 			return 2;
@@ -360,8 +411,13 @@ int main(int argc, char **argv)
 	printf("%s-runner: %d tests from %s%s\n", prefix, ntests, dir,
 	       have_vm ? "" : " (no vm_stats: leak checks off)");
 	int counts[3] = {0, 0, 0};
-	for (int i = 0; i < ntests; i++)
+	if (host_fsck)
+		console_no_echo();
+	for (int i = 0; i < ntests; i++) {
 		counts[run_test(names[i])]++;
+		if (host_fsck)
+			counts[check_disks(names[i])]++;
+	}
 	printf("%s: %d passed, %d failed, %d skipped\n", prefix, counts[0],
 	       counts[1], counts[2]);
 	return counts[1] ? 1 : 0;

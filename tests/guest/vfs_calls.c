@@ -3,8 +3,10 @@
  * (tmpfs on a directory, /proc/mounts, umount busy then done), statfs64,
  * getcwd after a rename, fchdir, chroot, umask, utimensat, chown, fifos
  * (mknod S_IFIFO, a blocking open meeting its partner), renameat2
- * RENAME_NOREPLACE, and /proc (self, PID/stat, cmdline, readdir). Runs on Linux
- * too (as root).
+ * RENAME_NOREPLACE, and /proc (self, PID/stat, cmdline, readdir; a
+ * startup script's second mount of proc on /proc, which the kernel
+ * mounted, succeeds or gives EBUSY and leaves /proc working). Runs on
+ * Linux too (as root).
  */
 #include "guest.h"
 #include <dirent.h>
@@ -194,6 +196,22 @@ static void test_proc(void)
 	CHECK(found == 2, "/proc listing lacks self or our pid (%d)", found);
 }
 
+/* The kernel mounted /proc; a script mounting it again must not break
+ * it: Linux stacks a second proc (undone here), EBUSY is also fine. */
+static void test_proc_remount(void)
+{
+	int r = mount("proc", "/proc", "proc", 0, NULL);
+
+	CHECK(r == 0 || errno == EBUSY, "mount proc on /proc again: %s",
+	      strerror(errno));
+	CHECK(file_has("/proc/mounts", " /proc proc "),
+	      "/proc/mounts after the second mount");
+	if (r == 0)
+		CHECK_SYS(umount("/proc"));
+	CHECK(file_has("/proc/mounts", " /proc proc "),
+	      "/proc gone after undoing the second mount");
+}
+
 int main(int argc, char **argv)
 {
 	if (getuid() != 0)
@@ -206,6 +224,7 @@ int main(int argc, char **argv)
 	test_attrs();
 	test_fifo();
 	test_proc();
+	test_proc_remount();
 	test_cmdline(argc, argv);
 	cleanup();
 	return 0;
