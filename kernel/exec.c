@@ -15,6 +15,7 @@
 #include <kernel/exec.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/thread.h>
 #include <mm/pagetable.h>
 #include <mm/pager.h>
 #include <mm/phys.h>
@@ -280,6 +281,20 @@ static long load_new_image(struct image *im, const struct exec_req *req,
 	return r;
 }
 
+/* A new image is the process's alone: its other threads end, and the
+ * descriptor table and signal actions it shared become its own (Linux's
+ * de_thread and unshare_files). 0 or -errno. */
+static long exec_alone(void)
+{
+	long r = group_exec_alone();
+
+	if (!r)
+		r = files_unshare(current);
+	if (!r)
+		r = sighand_unshare(current);
+	return r;
+}
+
 static long exec_req_run(const struct exec_req *req)
 {
 	struct exec_stack st = {0, 0, 0};
@@ -301,12 +316,18 @@ static long exec_req_run(const struct exec_req *req)
 	vfile_put(im.f);
 	if (r)
 		return r;
-	/* Point of no return: switch to the new image. */
+	r = exec_alone();
+	if (r) {
+		mm_space_destroy(im.space);
+		return r;
+	}
+	/* Point of no return: switch to the new image. The space may have
+	 * been shared (a vfork child, CLONE_VM): the last user frees it. */
 	old = current->space;
 	current->space = im.space;
 	arch_switch_pgdir(im.space->pgdir);
-	if (old)
-		mm_space_destroy(old);
+	mm_space_put(old);
+	vfork_release(current);
 	exec_reset_process(current, req->name, im.brk);
 	current->arg_start = st.arg_start;
 	current->arg_end = st.arg_end;

@@ -11,6 +11,7 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/string.h>
+#include <kernel/thread.h>
 #include <mm/region.h>
 
 #define AUXV_MAX 20 /* pairs, AT_NULL included */
@@ -107,15 +108,18 @@ void exec_reset_process(struct proc *p, const char *path, vaddr_t brk)
 {
 	const char *base = strrchr(path, '/');
 
+	static const struct sigaction_k dfl;
+
 	for (int i = 0; i < NSIG; i++)
-		if (p->sigactions[i].handler != SIG_DFL &&
-		    p->sigactions[i].handler != SIG_IGN)
-			memset(&p->sigactions[i], 0, sizeof(p->sigactions[i]));
+		if (p->sighand->action[i].handler != SIG_DFL &&
+		    p->sighand->action[i].handler != SIG_IGN)
+			sighand_set(p, i, &dfl);
 	memset(p->tls, 0, sizeof(p->tls));
 	p->altstack_sp = p->altstack_size = 0;
 	arch_fpu_reset(p->fpu);
 	arch_fpu_restore(p->fpu);
 	p->clear_child_tid = 0;
+	p->robust_list = 0;
 	p->undumpable = false;
 	files_exec(p);
 	p->brk_start = p->brk = brk;

@@ -1,7 +1,13 @@
 /*
- * exit.c - ending processes: exit, exit_group. An exiting process
- * releases its memory and files at once and stays a zombie (just its
- * struct proc and kernel stack) until its parent waits (kernel/wait.c).
+ * exit.c - ending threads and processes: exit (one thread), exit_group
+ * (the whole thread group, kernel/thread_group.c). An exiting thread
+ * drops at once its references on what it shares (address space, files,
+ * fs info, signal actions: the last holder frees them); a thread other
+ * than the leader is freed right after, the leader stays a zombie (just
+ * its struct proc and kernel stack) until its parent waits
+ * (kernel/wait.c), which it may only once the whole group has ended.
+ * The group's end is the process's: its children go to init, its cached
+ * blocks are dropped, its parent gets exit_signal.
  */
 #include <arch/hooks.h>
 #include <fs/file.h>
@@ -12,6 +18,7 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
@@ -73,46 +80,80 @@ static struct ksiginfo exit_siginfo(const struct proc *p, int status)
 	     p->utime, p->stime}};
 }
 
-void proc_exit(int status)
+/* The last thread of leader's group has ended: the process ends, with
+ * the group status of an exit_group or fatal signal, else the leader's
+ * own. */
+static void group_end(struct proc *leader)
 {
-	struct proc *p = current, *parent;
-	uint32_t zero = 0;
+	struct proc *parent;
+	int status =
+	    leader->group_exit ? leader->group_status : leader->exit_status;
 
-	if (p->clear_child_tid)
-		copy_to_user((void *)p->clear_child_tid, &zero, sizeof(zero));
-	files_close_all(p);
-	ycache_forget_all(p->ycache_owner);
-	/* Leave the address space before destroying it. */
-	arch_switch_pgdir(pt_kernel_dir());
-	mm_space_destroy(p->space);
-	p->space = NULL;
-	if (p->pid == 1)
+	leader->exit_status = status;
+	ycache_forget_all(leader->ycache_owner);
+	if (leader->pid == 1)
 		init_exited(status);
-	reparent_children(p);
-	jobctl_exiting(p);
-	p->exit_status = status;
-	p->state = PROC_ZOMBIE;
-	p->alarm_tick = 0;
-	parent = proc_find(p->ppid);
+	reparent_children(leader);
+	jobctl_exiting(leader);
+	parent = proc_find(leader->ppid);
 	if (parent) {
-		struct ksiginfo info = exit_siginfo(p, status);
+		struct ksiginfo info = exit_siginfo(leader, status);
 
-		if (p->exit_signal)
-			proc_signal_info(parent, p->exit_signal, &info);
-		wakeup(parent);
+		if (leader->exit_signal)
+			proc_signal_info(parent, leader->exit_signal, &info);
+		wakeup(parent->leader);
 	}
 	wakeup(proc_find(1));
+}
+
+/* A vfork parent waits for its child to exec or exit (kernel/fork.c). */
+void vfork_release(struct proc *p)
+{
+	struct proc *parent =
+	    p->vfork_parent_pid ? proc_find(p->vfork_parent_pid) : NULL;
+
+	p->vfork_parent_pid = 0;
+	if (parent) {
+		parent->vfork_done = true;
+		wakeup(&parent->vfork_done);
+	}
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current, *leader = p->leader;
+	struct mm_space *space = p->space;
+
+	futex_exit(p);
+	vfork_release(p);
+	files_release(p);
+	/* Leave the address space before letting go of it; the release may
+	 * sleep (writeback), and p must not come back to a dying space. */
+	p->space = NULL;
+	arch_switch_pgdir(pt_kernel_dir());
+	mm_space_put(space);
+	/* Nothing sleeps from here on: a signal sent meanwhile still found
+	 * p's actions. */
+	sighand_release(p);
+	p->exit_status = status;
+	p->alarm_tick = 0;
+	p->autoreap = p != leader;
+	p->state = PROC_ZOMBIE;
+	if (!group_alive(leader, NULL))
+		group_end(leader);
+	else
+		wakeup(leader); /* an exec waiting for the others to end */
 	schedule();
 	panic("zombie %d scheduled", p->pid);
 }
 
+/* One thread ends; the process with its last thread. */
 SYSCALL_DEFINE1(exit, int, code)
 {
 	proc_exit((code & 0xFF) << 8);
 }
 
-/* No threads: the group is the process. */
 SYSCALL_DEFINE1(exit_group, int, code)
 {
-	proc_exit((code & 0xFF) << 8);
+	group_exit((code & 0xFF) << 8);
 }

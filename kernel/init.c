@@ -12,6 +12,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/thread.h>
 
 #define INIT_MAX_ARGS 16
 
@@ -30,6 +31,8 @@ void proc_start_init(const char *path)
 		panic("no memory for init");
 	p->pgid = p->sid = p->pid;
 	rlimit_init(p);
+	if (files_fork(NULL, p, false, false) || sighand_fork(NULL, p, false))
+		panic("no memory for init");
 	current = p;
 	proc_activate(p);
 	if (files_open_console(p))

@@ -18,6 +18,7 @@
 #include <kernel/jobctl.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/thread.h>
 
 #define SA_NOCLDSTOP 0x1
 
@@ -42,12 +43,15 @@ static void notify_parent(struct proc *p, int why, int status)
 	struct ksiginfo info = {why,
 				{(uint32_t)p->pid, p->cred.uid,
 				 (uint32_t)status, p->utime, p->stime}};
+	const struct sighand *sh;
 
 	if (!parent)
 		return;
-	if (!(parent->sigactions[SIGCHLD].flags & SA_NOCLDSTOP))
+	/* A leader that exited before its threads holds no actions. */
+	sh = group_signal_target(parent, SIGCHLD)->sighand;
+	if (sh && !(sh->action[SIGCHLD].flags & SA_NOCLDSTOP))
 		proc_signal_info(parent, SIGCHLD, &info);
-	wakeup(parent); /* a wait4 with WUNTRACED or WCONTINUED */
+	wakeup(parent->leader); /* a wait4 with WUNTRACED or WCONTINUED */
 }
 
 void jobctl_prepare(struct proc *p, int sig)
@@ -95,7 +99,8 @@ static void stop(struct proc *p, int sig)
 
 bool jobctl_stop_now(struct proc *p, int sig)
 {
-	if (!jobctl_is_stop(sig) || p->sigactions[sig].handler != SIG_DFL ||
+	if (!jobctl_is_stop(sig) ||
+	    p->sighand->action[sig].handler != SIG_DFL ||
 	    (p->sig_blocked & sigbit(sig)))
 		return false;
 	if (sig != SIGSTOP && pgrp_orphaned(p->pgid, NULL))

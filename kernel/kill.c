@@ -12,28 +12,36 @@
 #include <kernel/sched.h>
 #include <kernel/signal.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/uaccess.h>
 
-/* Send sig (0: only check) with info to p from current: 0 or -EPERM. */
-static int kill_one(struct proc *p, int sig, const struct ksiginfo *info)
+/* Send sig (0: only check) with info to p's process (one of its threads)
+ * or to thread p itself, from current: 0 or -EPERM. */
+static int kill_one(struct proc *p, int sig, const struct ksiginfo *info,
+		    bool thread)
 {
 	if (!cred_may_signal(p, sig))
 		return -EPERM;
-	if (sig && p->state != PROC_ZOMBIE)
+	if (sig && thread)
+		thread_signal_info(p, sig, info);
+	else if (sig)
 		proc_signal_info(p, sig, info);
 	return 0;
 }
 
-/* Does kill's pid select p? -1: everyone but init and the caller. */
+/* Does kill's pid select p? Any thread's id names its process; groups
+ * and -1 (everyone but init and the caller) are made of processes. */
 static bool selected(const struct proc *p, int pid)
 {
 	if (pid > 0)
 		return p->pid == pid;
+	if (p->leader != p)
+		return false;
 	if (pid == 0)
 		return p->pgid == current->pgid;
 	if (pid < -1)
 		return p->pgid == -pid;
-	return p->pid != 1 && p != current;
+	return p->pid != 1 && p != current->leader;
 }
 
 static long kill_info(int pid, int sig, const struct ksiginfo *info)
@@ -47,10 +55,11 @@ static long kill_info(int pid, int sig, const struct ksiginfo *info)
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
 
-		if (!p || p->state == PROC_UNUSED || !selected(p, pid))
+		if (!p || p->state == PROC_UNUSED || p->autoreap ||
+		    !selected(p, pid))
 			continue;
 		found++;
-		sent += kill_one(p, sig, info) == 0;
+		sent += kill_one(p, sig, info, false) == 0;
 	}
 	if (!found)
 		return -ESRCH;
@@ -60,12 +69,12 @@ static long kill_info(int pid, int sig, const struct ksiginfo *info)
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	struct ksiginfo info =
-	    siginfo_sender(SI_USER, current->pid, current->cred.uid);
+	    siginfo_sender(SI_USER, current->tgid, current->cred.uid);
 
 	return kill_info(pid, sig, &info);
 }
 
-/* No threads: a thread id is a process id, and its group id the same. */
+/* sig to thread tid, which must be of group tgid unless tgid is -1. */
 static long kill_thread(int tgid, int tid, int sig, const struct ksiginfo *info)
 {
 	struct proc *p;
@@ -75,15 +84,15 @@ static long kill_thread(int tgid, int tid, int sig, const struct ksiginfo *info)
 	if (sig < 0 || sig >= NSIG)
 		return -EINVAL;
 	p = proc_find(tid);
-	if (!p || (tgid > 0 && p->pid != tgid))
+	if (!p || (tgid > 0 && p->tgid != tgid))
 		return -ESRCH;
-	return kill_one(p, sig, info);
+	return kill_one(p, sig, info, true);
 }
 
 SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 {
 	struct ksiginfo info =
-	    siginfo_sender(SI_TKILL, current->pid, current->cred.uid);
+	    siginfo_sender(SI_TKILL, current->tgid, current->cred.uid);
 
 	if (tgid <= 0)
 		return -EINVAL;
@@ -93,7 +102,7 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 {
 	struct ksiginfo info =
-	    siginfo_sender(SI_TKILL, current->pid, current->cred.uid);
+	    siginfo_sender(SI_TKILL, current->tgid, current->cred.uid);
 
 	return kill_thread(-1, tid, sig, &info);
 }
@@ -106,7 +115,7 @@ static long user_siginfo(int pid, uint32_t uinfo, struct ksiginfo *k)
 
 	if (copy_from_user(&u, (const void *)uinfo, sizeof(u)))
 		return -EFAULT;
-	if ((u.code >= 0 || u.code == SI_TKILL) && pid != current->pid)
+	if ((u.code >= 0 || u.code == SI_TKILL) && pid != current->tgid)
 		return -EPERM;
 	k->code = u.code;
 	for (int i = 0; i < 5; i++)
@@ -123,7 +132,11 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, uint32_t, uinfo)
 		return err;
 	if (pid <= 0)
 		return -ESRCH; /* one process, no groups (POSIX) */
-	return kill_thread(-1, pid, sig, &k);
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	if (!proc_find(pid))
+		return -ESRCH;
+	return kill_one(proc_find(pid), sig, &k, false);
 }
 
 SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig, uint32_t,
@@ -145,8 +158,8 @@ int signal_pgrp(int pgid, int sig)
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
 
-		if (!p || p->state == PROC_ZOMBIE || p->state == PROC_UNUSED ||
-		    p->pgid != pgid)
+		if (!p || p->state == PROC_UNUSED || p->leader != p ||
+		    p->pgid != pgid || !group_alive(p, NULL))
 			continue;
 		hits++;
 		proc_signal(p, sig); /* init's rule is proc_signal's */

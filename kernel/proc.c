@@ -7,7 +7,9 @@
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
+#include <fs/file.h>
 #include <kernel/sched.h>
+#include <kernel/thread.h>
 #include <kernel/string.h>
 #include <mm/phys.h>
 #include <mm/region.h>
@@ -48,9 +50,9 @@ struct proc *proc_alloc(void)
 		return NULL;
 	p = arch_phys_to_virt(pa);
 	memset(p, 0, sizeof(*p));
-	p->pid = next_pid++;
+	p->pid = p->tgid = next_pid++;
+	p->leader = p;
 	p->ycache_owner = ycache_owner_new();
-	p->umask = 022;
 	p->kesp =
 	    arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE, &p->tf);
 	procs[slot] = p;
@@ -62,10 +64,12 @@ void proc_free(struct proc *p)
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i] == p)
 			procs[i] = NULL;
-	/* proc_exit already dropped the cached blocks and the space of a
-	 * process that ran; a child that never ran has none cached. */
+	/* proc_exit already let go of what a process that ran held; a child
+	 * that never ran holds what clone gave it, and caches nothing. */
 	if (p->space)
-		mm_space_destroy(p->space);
+		mm_space_put(p->space);
+	files_release(p);
+	sighand_release(p);
 	phys_free(arch_virt_to_phys(p), KSTACK_PAGES, PHYS_KERNEL);
 }
 
@@ -73,7 +77,7 @@ struct proc *proc_find(int pid)
 {
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i] && procs[i]->pid == pid &&
-		    procs[i]->state != PROC_UNUSED)
+		    procs[i]->state != PROC_UNUSED && !procs[i]->autoreap)
 			return procs[i];
 	return NULL;
 }
@@ -85,8 +89,8 @@ struct proc *proc_next(int pid)
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *p = procs[i];
 
-		if (p && p->state != PROC_UNUSED && p->pid >= pid &&
-		    (!best || p->pid < best->pid))
+		if (p && p->state != PROC_UNUSED && p->leader == p &&
+		    p->pid >= pid && (!best || p->pid < best->pid))
 			best = p;
 	}
 	return best;

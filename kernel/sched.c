@@ -9,6 +9,9 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/syscall.h>
+#include <kernel/thread.h>
+#include <mm/pagetable.h>
 #include <mm/region.h>
 
 struct proc *current;
@@ -46,8 +49,7 @@ bool sched_need_resched(void)
 void proc_activate(struct proc *p)
 {
 	arch_set_kernel_stack((uint32_t)p + KSTACK_PAGES * PAGE_SIZE);
-	if (p->space)
-		arch_switch_pgdir(p->space->pgdir);
+	arch_switch_pgdir(p->space ? p->space->pgdir : pt_kernel_dir());
 	for (unsigned i = 0; i < 3; i++)
 		arch_set_tls(i, p->tls[i].base, p->tls[i].limit,
 			     p->tls[i].flags);
@@ -90,6 +92,7 @@ void schedule(void)
 	struct proc *prev = current, *next;
 
 	need_resched = false;
+	group_reap_dead(); /* threads that ended, on another stack */
 	for (;;) {
 		wake_sleepers();
 		next = pick_next();
@@ -106,6 +109,14 @@ void schedule(void)
 	current = next;
 	proc_activate(next);
 	arch_context_switch(prev ? &prev->kesp : &boot_esp, next->kesp);
+}
+
+/* Let every other runnable process (thread) run before current again:
+ * the round robin goes on from current. */
+SYSCALL_DEFINE0(sched_yield)
+{
+	schedule();
+	return 0;
 }
 
 int sleep_on(void *chan)

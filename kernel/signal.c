@@ -17,7 +17,9 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/uaccess.h>
+#include <mm/slab.h>
 
 #define SA_SIGINFO 0x4
 #define SS_ONSTACK 1
@@ -44,7 +46,7 @@ static bool default_ignored(int sig);
  * dropped when sent (Linux): it neither stays pending nor wakes anyone. */
 static bool discarded(const struct proc *p, int sig)
 {
-	uint32_t h = p->sigactions[sig].handler;
+	uint32_t h = p->sighand->action[sig].handler;
 
 	return sig != SIGKILL && !(p->sig_blocked & sigbit(sig)) &&
 	       (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig)));
@@ -140,24 +142,30 @@ static void push_frame(struct trapframe *tf, int sig,
 	if (err) {
 		printk("pid %d (%s): bad signal stack, killed\n", current->pid,
 		       current->name);
-		proc_exit(SIGSEGV);
+		group_exit(SIGSEGV);
 	}
 	current->sig_blocked |= sa->mask;
 	if (!(sa->flags & SA_NODEFER))
 		current->sig_blocked |= sigbit(sig);
 }
 
-/* Any sender but a forced one: init takes only what it handles. */
+/* Any sender but a forced one: init takes only what it handles. A
+ * signal to a process goes to one of its threads (kernel/thread.h). */
 int proc_signal(struct proc *p, int sig)
 {
 	struct ksiginfo info = siginfo_kernel();
 
-	return send_signal(p, sig, &info, false);
+	return send_signal(group_signal_target(p, sig), sig, &info, false);
 }
 
 int proc_signal_info(struct proc *p, int sig, const struct ksiginfo *info)
 {
-	return send_signal(p, sig, info, false);
+	return send_signal(group_signal_target(p, sig), sig, info, false);
+}
+
+int thread_signal_info(struct proc *t, int sig, const struct ksiginfo *info)
+{
+	return send_signal(t, sig, info, false);
 }
 
 int proc_signal_forced(struct proc *p, int sig)
@@ -171,10 +179,10 @@ int proc_signal_forced(struct proc *p, int sig)
  * signal is blocked or ignored, which make it the default action. */
 void signal_force_info(int sig, const struct ksiginfo *info)
 {
-	struct sigaction_k *sa = &current->sigactions[sig];
+	struct sigaction_k *sa = &current->sighand->action[sig];
 
 	if ((current->sig_blocked & sigbit(sig)) || sa->handler == SIG_IGN) {
-		sa->handler = SIG_DFL;
+		USE(current->sighand, sa->handler = SIG_DFL);
 		current->sig_blocked &= ~sigbit(sig);
 	}
 	send_signal(current, sig, info, true);
@@ -184,7 +192,7 @@ void signal_force(int sig)
 {
 	struct ksiginfo info = siginfo_kernel();
 
-	current->sigactions[sig].handler = SIG_DFL;
+	USE(current->sighand, current->sighand->action[sig].handler = SIG_DFL);
 	current->sig_blocked &= ~sigbit(sig);
 	send_signal(current, sig, &info, true);
 }
@@ -211,7 +219,7 @@ static bool deliver_ready(struct trapframe *tf)
 		uint64_t ready = current->sig_pending &
 				 (~current->sig_blocked | sigbit(SIGKILL));
 		int sig = ready ? __builtin_ctzll(ready) + 1 : 0;
-		struct sigaction_k *sa = &current->sigactions[sig];
+		struct sigaction_k *sa = &current->sighand->action[sig];
 		struct ksiginfo info = current->siginfo[sig];
 
 		if (!sig)
@@ -220,14 +228,14 @@ static bool deliver_ready(struct trapframe *tf)
 		if (sig == SIGKILL ||
 		    (sa->handler == SIG_DFL && !default_ignored(sig) &&
 		     !jobctl_is_stop(sig)))
-			proc_exit(sig);
+			group_exit(sig); /* kills every thread */
 		if (sa->handler == SIG_DFL && jobctl_is_stop(sig))
 			jobctl_stop_self(sig);
 		if (sa->handler == SIG_IGN || sa->handler == SIG_DFL)
 			continue;
 		push_frame(tf, sig, sa, &info);
 		if (sa->flags & SA_RESETHAND)
-			sa->handler = SIG_DFL;
+			USE(current->sighand, sa->handler = SIG_DFL);
 		return true; /* one handler at a time */
 	}
 }
@@ -277,11 +285,11 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uint32_t, uact, uint32_t, uold,
 		uint32_t, size)
 {
 	struct k_sigaction_user ua;
-	struct sigaction_k *sa;
+	const struct sigaction_k *sa;
 
 	if (sig < 1 || sig >= NSIG || size != SIGSET_BYTES)
 		return -EINVAL;
-	sa = &current->sigactions[sig];
+	sa = &current->sighand->action[sig];
 	if (uold) {
 		struct k_sigaction_user o = {sa->handler, sa->flags,
 					     sa->restorer, sa->mask};
@@ -296,10 +304,10 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, uint32_t, uact, uint32_t, uold,
 		return -EINVAL;
 	if (ua.handler > SIG_IGN && !(ua.flags & SA_RESTORER))
 		return -EINVAL; /* we have no vDSO restorer to offer */
-	sa->handler = ua.handler;
-	sa->flags = ua.flags;
-	sa->restorer = ua.restorer;
-	sa->mask = ua.mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	sighand_set(current, sig,
+		    &(struct sigaction_k){
+			ua.handler, ua.flags, ua.restorer,
+			ua.mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP))});
 	return 0;
 }
 
@@ -339,6 +347,6 @@ static bool init_ignores(const struct proc *p, int sig)
 		return false;
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return true;
-	return p->sigactions[sig].handler == SIG_DFL &&
+	return p->sighand->action[sig].handler == SIG_DFL &&
 	       !(p->sig_blocked & sigbit(sig));
 }

@@ -10,13 +10,21 @@
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/uaccess.h>
+#include <mm/slab.h>
 
 #define CLOCK_ID_MAX \
 	11 /* CLOCK_REALTIME .. CLOCK_TAI: all read the tick clock */
 #define TIMER_ABSTIME 1
 
+/* The process id is the thread group's; gettid the thread's own. */
 SYSCALL_DEFINE0(getpid)
+{
+	return current->tgid;
+}
+
+SYSCALL_DEFINE0(gettid)
 {
 	return current->pid;
 }
@@ -56,10 +64,10 @@ SYSCALL_DEFINE0(setsid)
 {
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i] && procs[i]->state != PROC_UNUSED &&
-		    procs[i]->pgid == current->pid)
+		    procs[i]->pgid == current->tgid)
 			return -EPERM;
-	current->pgid = current->sid = current->pid;
-	return current->pid;
+	current->pgid = current->sid = current->tgid;
+	return current->tgid;
 }
 
 SYSCALL_DEFINE1(getsid, int, pid)
@@ -72,7 +80,7 @@ SYSCALL_DEFINE1(getsid, int, pid)
 SYSCALL_DEFINE1(set_tid_address, uint32_t, tidptr)
 {
 	current->clear_child_tid = tidptr;
-	return current->pid;
+	return current->pid; /* the thread id */
 }
 
 /* Linux's struct user_desc. */
@@ -80,33 +88,38 @@ struct user_desc {
 	uint32_t entry_number, base_addr, limit, flags;
 };
 
-SYSCALL_DEFINE1(set_thread_area, void *, uinfo)
+int tls_set(struct proc *p, uint32_t uinfo, bool can_allocate)
 {
 	struct user_desc ud;
 	unsigned slot;
 
-	if (copy_from_user(&ud, uinfo, sizeof(ud)))
+	if (copy_from_user(&ud, (void *)uinfo, sizeof(ud)))
 		return -EFAULT;
-	if (ud.entry_number == (uint32_t)-1) {
+	if (ud.entry_number == (uint32_t)-1 && can_allocate) {
 		/* Pick a free TLS slot (GDT entries 6..8), as Linux does. */
 		for (slot = 0; slot < 3; slot++)
-			if (!current->tls[slot].base &&
-			    !current->tls[slot].limit)
+			if (!p->tls[slot].base && !p->tls[slot].limit)
 				break;
 		if (slot == 3)
 			return -ESRCH;
 		ud.entry_number = 6 + slot;
-		if (copy_to_user(uinfo, &ud, sizeof(ud)))
+		if (copy_to_user((void *)uinfo, &ud, sizeof(ud)))
 			return -EFAULT;
 	} else if (ud.entry_number >= 6 && ud.entry_number <= 8) {
 		slot = ud.entry_number - 6;
 	} else {
 		return -EINVAL;
 	}
-	current->tls[slot] = (struct user_tls){ud.entry_number, ud.base_addr,
-					       ud.limit, ud.flags};
-	arch_set_tls(slot, ud.base_addr, ud.limit, ud.flags);
+	p->tls[slot] = (struct user_tls){ud.entry_number, ud.base_addr,
+					 ud.limit, ud.flags};
+	if (p == current)
+		arch_set_tls(slot, ud.base_addr, ud.limit, ud.flags);
 	return 0;
+}
+
+SYSCALL_DEFINE1(set_thread_area, uint32_t, uinfo)
+{
+	return tls_set(current, uinfo, true);
 }
 
 struct utsname {
@@ -236,8 +249,9 @@ SYSCALL_DEFINE3(clock_nanosleep, uint32_t, clk, uint32_t, flags, void *, ureq)
 
 SYSCALL_DEFINE1(umask, uint32_t, mask)
 {
-	uint32_t old = current->umask;
+	struct fs_info *fs = current->fs;
+	uint32_t old = fs->umask;
 
-	current->umask = mask & 0777;
+	USE(fs, fs->umask = mask & 0777);
 	return (long)old;
 }

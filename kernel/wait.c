@@ -16,10 +16,12 @@
 #include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
+#include <kernel/thread.h>
 #include <kernel/uaccess.h>
 
-/* Options (Linux's values). Without threads __WALL, __WCLONE and
- * __WNOTHREAD change nothing. */
+/* Options (Linux's values). Any thread of a group waits for the children
+ * of all its threads (no __WNOTHREAD); threads themselves are never
+ * waited for, so __WALL and __WCLONE change nothing. */
 #define WNOHANG 0x00000001
 #define WSTOPPED 0x00000002 /* WUNTRACED */
 #define WEXITED 0x00000004
@@ -60,7 +62,7 @@ struct report {
 
 static bool matches(const struct proc *c, const struct waiter *w)
 {
-	if (c->ppid != current->pid)
+	if (c->ppid != current->tgid || c->leader != c)
 		return false;
 	if (w->type == P_PID)
 		return c->pid == w->id;
@@ -70,7 +72,7 @@ static bool matches(const struct proc *c, const struct waiter *w)
 static bool reportable(const struct proc *c, unsigned options)
 {
 	if (c->state == PROC_ZOMBIE)
-		return options & WEXITED;
+		return (options & WEXITED) && !group_alive(c, NULL);
 	if ((options & WSTOPPED) && c->stopped &&
 	    (c->wait_report & 0xff) == 0x7f)
 		return true;
@@ -136,7 +138,8 @@ static long wait_child(const struct waiter *w, struct report *r)
 			return -ECHILD;
 		if (w->options & WNOHANG)
 			return 0;
-		if (sleep_on(current))
+		/* Children tell their parent's leader (kernel/exit.c). */
+		if (sleep_on(current->leader))
 			return -ERESTARTSYS;
 	}
 }

@@ -117,7 +117,8 @@ static inline bool pte_stale(uint32_t old, uint32_t new)
 				 (old & ~new &(PTE_P | PTE_W | PTE_U)));
 }
 
-/* Write a PTE, flushing the stale TLB entry if dir is the loaded one. */
+/* Write a PTE, shooting the stale TLB entry down wherever dir is loaded
+ * (every CPU running a thread of the space). */
 static void pt_write(paddr_t dir, vaddr_t va, uint32_t *slot, uint32_t pte)
 {
 	uint32_t old = *slot;
@@ -125,8 +126,8 @@ static void pt_write(paddr_t dir, vaddr_t va, uint32_t *slot, uint32_t pte)
 	if (old == pte)
 		return;
 	*slot = pte;
-	if (pte_stale(old, pte) && dir == arch_current_pgdir())
-		arch_tlb_flush_page(va);
+	if (pte_stale(old, pte))
+		arch_tlb_shootdown(dir, va, 1);
 }
 
 int pt_map(paddr_t dir, vaddr_t va, paddr_t pa, unsigned flags)
@@ -182,19 +183,10 @@ bool pt_set_run(paddr_t dir, vaddr_t va, paddr_t pa, uint32_t n, unsigned flags)
 	return stale;
 }
 
-/* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
-#define PT_FLUSH_PAGES_MAX 8u
-
 void pt_flush_run(paddr_t dir, vaddr_t va, uint32_t n)
 {
-	if (dir != arch_current_pgdir())
-		return;
-	if (n > PT_FLUSH_PAGES_MAX) {
-		arch_tlb_flush_all();
-		return;
-	}
-	for (uint32_t i = 0; i < n; i++)
-		arch_tlb_flush_page(va + i * PAGE_SIZE);
+	if (n)
+		arch_tlb_shootdown(dir, va, n);
 }
 
 void pt_unmap(paddr_t dir, vaddr_t va)

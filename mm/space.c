@@ -76,7 +76,8 @@ struct mm_space *mm_space_new(void)
 		SLAB_FREE(s);
 		return NULL;
 	}
-	USE(s, s->pgdir = dir; slab_tree_init(&s->regions, region_cmp);
+	USE(s, s->pgdir = dir; s->users = 1;
+	    slab_tree_init(&s->regions, region_cmp);
 	    s->regions.update = region_gap_update; s->prev_space = NULL;
 	    s->next_space = spaces);
 	if (spaces)
@@ -104,6 +105,21 @@ void mm_space_destroy(struct mm_space *s)
 	if (s->next_space)
 		USE(s->next_space, s->next_space->prev_space = s->prev_space);
 	SLAB_FREE(s);
+}
+
+void mm_space_get(struct mm_space *s)
+{
+	USE(s, s->users++);
+}
+
+void mm_space_put(struct mm_space *s)
+{
+	if (!s)
+		return;
+	BUG_ON(!s->users);
+	USE(s, s->users--);
+	if (!s->users)
+		mm_space_destroy(s);
 }
 
 /* Call fn on every region of s in address order (/proc/PID/maps). */

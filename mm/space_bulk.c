@@ -133,8 +133,7 @@ struct mm_space *mm_space_fork(struct mm_space *parent)
 		if (!nr || r->ops->copy(nr, r))
 			break;
 	}
-	if (parent->pgdir == arch_current_pgdir())
-		arch_tlb_flush_all();
+	arch_tlb_shootdown(parent->pgdir, 0, 0);
 	if (r) {
 		/* Dropping the child's references restores the parent's
 		 * writable PTEs. */

@@ -3,7 +3,8 @@
 #
 #   scripts/mkinitrd.sh [--small] OUT.cpio [EXTRA_DIR]
 #
-# Compiles tests/guest/*.c with gcc -m32 -static -O2 (into $BUILD/guest/)
+# Compiles tests/guest/*.c with gcc -m32 -static -O2 (into $BUILD/guest/;
+# pthread*.c with -pthread)
 # and lays out a root file system in $BUILD/initrd-root/:
 #   /sbin/guest-runner      tests/guest/runner.c
 #   /tests/NAME             every other tests/guest/NAME.c
@@ -96,7 +97,10 @@ chmod 700 "$root/root"
 build runner
 install -m 755 "$objdir/runner" "$root/sbin/guest-runner"
 for t in $tests; do
-	build "$t"
+	case $t in
+	pthread*) build "$t" -pthread ;; # glibc's threads (static)
+	*) build "$t" ;;
+	esac
 	install -m 755 "$objdir/$t" "$root/tests/$t"
 done
 for h in $helpers; do

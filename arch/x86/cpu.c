@@ -1,11 +1,18 @@
-/* cpu.c - small CPU hooks: cycle counter, frame pointer, interrupt flag,
- * leaving QEMU. */
+/* cpu.c - small CPU hooks: cycle counter, CPUID, frame pointer, interrupt
+ * flag, leaving QEMU. */
 #include <arch/hooks.h>
 #include "x86.h"
 
 uint64_t arch_cycles(void)
 {
 	return rdtsc();
+}
+
+void arch_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
 }
 
 uintptr_t arch_frame_pointer(void)

@@ -149,6 +149,22 @@ void arch_tlb_flush_all(void)
 	write_cr3(read_cr3());
 }
 
+/* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
+#define TLB_FLUSH_PAGES_MAX 8u
+
+/* One CPU: the CPUs that have dir loaded are this one or none. */
+void arch_tlb_shootdown(paddr_t dir, vaddr_t va, uint32_t n)
+{
+	if (dir != read_cr3())
+		return;
+	if (!n || n > TLB_FLUSH_PAGES_MAX) {
+		arch_tlb_flush_all();
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		invlpg(va + i * PAGE_SIZE);
+}
+
 paddr_t arch_current_pgdir(void)
 {
 	return read_cr3();

@@ -5,6 +5,7 @@
  * maps, stat and status (for ps and top). Each read generates the whole
  * text into one tracked page and copies the part asked for.
  */
+#include <arch/hooks.h>
 #include <fs/bcache.h>
 #include <fs/vfs/pagecache.h>
 #include <kernel/errno.h>
@@ -205,11 +206,47 @@ static void gen_stat(struct text *t, const struct proc *p)
 		 p->exit_signal);
 }
 
+/* /proc/cpuinfo as Linux prints it for x86, for the one CPU: vendor,
+ * family, model, name (the brand string), stepping and the feature flags
+ * of CPUID leaf 1's edx that Linux names. */
+static void gen_cpuinfo(struct text *t)
+{
+	static const char *const edx_flags[32] = {
+	    "fpu",  "vme",   "de",   "pse",	"tsc",	"msr", "pae",  "mce",
+	    "cx8",  "apic",  NULL,   "sep",	"mtrr", "pge", "mca",  "cmov",
+	    "pat",  "pse36", "pn",   "clflush", NULL,	"dts", "acpi", "mmx",
+	    "fxsr", "sse",   "sse2", "ss",	"ht",	"tm",  "ia64", "pbe"};
+	uint32_t r[4], vendor[4] = {0}, brand[13] = {0}, fam, model;
+
+	arch_cpuid(0, r);
+	vendor[0] = r[1], vendor[1] = r[3], vendor[2] = r[2];
+	arch_cpuid(0x80000000u, r);
+	if (r[0] >= 0x80000004u)
+		for (uint32_t i = 0; i < 3; i++)
+			arch_cpuid(0x80000002u + i, &brand[i * 4]);
+	arch_cpuid(1, r);
+	fam = (r[0] >> 8) & 0xf;
+	model = (r[0] >> 4) & 0xf;
+	if (fam == 0xf)
+		fam += (r[0] >> 20) & 0xff;
+	if (fam >= 6)
+		model |= ((r[0] >> 16) & 0xf) << 4;
+	text_add(t,
+		 "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\n"
+		 "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
+		 "fpu\t\t: yes\nflags\t\t:",
+		 (char *)vendor, fam, model, (char *)brand, r[0] & 0xf);
+	for (unsigned i = 0; i < 32; i++)
+		if ((r[3] >> i) & 1 && edx_flags[i])
+			text_add(t, " %s", edx_flags[i]);
+	text_add(t, "\n\n");
+}
+
 static void gen_status(struct text *t, const struct proc *p)
 {
-	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name, p->umask,
-		 state_char(p));
-	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->pid, p->pid,
+	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name,
+		 p->fs ? p->fs->umask : 0, state_char(p));
+	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->tgid, p->pid,
 		 p->ppid);
 	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->cred.uid,
 		 p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid,
@@ -251,6 +288,9 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		return 0;
 	case PT_FILESYSTEMS:
 		gen_filesystems(t);
+		return 0;
+	case PT_CPUINFO:
+		gen_cpuinfo(t);
 		return 0;
 	case PT_MAPS:
 		if (p->space)

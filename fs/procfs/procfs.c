@@ -3,7 +3,9 @@
  * vnodes are made per lookup from inode numbers that say what they are
  * (the fixed files and directories - meminfo, fs/bcache,
  * sys/vm/drop_caches, ... -, /proc/self, a process's directory and the
- * files in it),
+ * files in it, its task directory of threads: task/TID is thread TID's
+ * own directory, which /proc/TID also names though the root lists only
+ * processes),
  * so nothing is stored; the text of a file is generated again on every
  * read (fs/procfs/proc_text.c), which keeps reads at any offset consistent
  * with the state of the moment.
@@ -14,6 +16,7 @@
 #include <fs/file.h>
 #include <kernel/printk.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <fs/proc_text.h>
 #include <kernel/string.h>
 
@@ -43,6 +46,7 @@ static const struct proc_node {
     {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
     {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
     {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
+    {22, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
@@ -84,6 +88,7 @@ static const struct {
     {"cmdline", PT_CMDLINE},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
+#define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
 
 static const struct vnode_ops proc_vops;
 
@@ -106,7 +111,8 @@ static uint32_t ino_mode(uint64_t ino)
 		return VFS_S_IFLNK | 0777;
 	if (fixed_node(ino))
 		return fixed_node(ino)->mode;
-	if (ino_pid(ino) >= 0 && ino_slot(ino) == 0)
+	if (ino_pid(ino) >= 0 &&
+	    (ino_slot(ino) == 0 || ino_slot(ino) == TASK_SLOT))
 		return VFS_S_IFDIR | 0555;
 	return VFS_S_IFREG | 0444;
 }
@@ -178,7 +184,43 @@ static uint64_t dir_parent(uint64_t ino)
 {
 	const struct proc_node *n = fixed_node(ino);
 
+	if (ino_pid(ino) >= 0 && ino_slot(ino) == TASK_SLOT)
+		return ino - TASK_SLOT;
+
 	return n ? n->parent : PROC_ROOT_INO;
+}
+
+/* task/TID: a thread of the directory's process, as its own directory. */
+static int lookup_task(struct vnode *dir, const char *name, size_t len,
+		       struct vnode **out)
+{
+	int tid = name_pid(name, len);
+	struct proc *t = tid > 0 ? proc_find(tid) : NULL;
+
+	if (!t || t->tgid != ino_pid(dir->ino))
+		return -ENOENT;
+	return proc_vnode(dir->sb, PROC_PID_BASE + (uint64_t)tid * PID_FILES,
+			  out);
+}
+
+/* A task directory's threads from position 2 on, by position 2 + slot
+ * of the process table. */
+static int readdir_tasks(int tgid, uint64_t *pos, vfs_filldir_t fill, void *arg)
+{
+	for (; *pos < 2 + NPROC; (*pos)++) {
+		struct proc *t = procs[*pos - 2];
+		char name[12];
+
+		if (!t || t->tgid != tgid || t->state == PROC_UNUSED ||
+		    t->autoreap)
+			continue;
+		snprintk(name, sizeof(name), "%d", t->pid);
+		if (fill(arg, name, strlen(name),
+			 PROC_PID_BASE + (uint64_t)t->pid * PID_FILES,
+			 VFS_DT_DIR))
+			return 0;
+	}
+	return 0;
 }
 
 static int proc_lookup(struct vnode *dir, const char *name, size_t len,
@@ -190,9 +232,13 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len,
 		return lookup_fixed(dir, name, len, out);
 	if (!proc_find(ino_pid(dir->ino)))
 		return -ENOENT;
+	if (ino_slot(dir->ino) == TASK_SLOT)
+		return lookup_task(dir, name, len, out);
 	for (unsigned i = 0; i < NPID_FILES; i++)
 		if (name_is(name, len, pid_files[i].name))
 			return proc_vnode(dir->sb, dir->ino + 1 + i, out);
+	if (name_is(name, len, "task"))
+		return proc_vnode(dir->sb, dir->ino + TASK_SLOT, out);
 	return -ENOENT;
 }
 
@@ -252,6 +298,8 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 		*pos = 2;
 	if (ino_pid(dir->ino) < 0)
 		return readdir_fixed(dir->ino, pos, fill, arg);
+	if (ino_slot(dir->ino) == TASK_SLOT)
+		return readdir_tasks(ino_pid(dir->ino), pos, fill, arg);
 	for (; *pos < 2 + NPID_FILES; (*pos)++) {
 		unsigned i = (unsigned)*pos - 2;
 
@@ -259,6 +307,9 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 			 dir->ino + 1 + i, VFS_DT_REG))
 			return 0;
 	}
+	if (*pos == 2 + NPID_FILES &&
+	    !fill(arg, "task", 4, dir->ino + TASK_SLOT, VFS_DT_DIR))
+		(*pos)++;
 	return 0;
 }
 
@@ -269,7 +320,7 @@ static long proc_readlink(struct vnode *v, char *buf, size_t size)
 
 	if (v->ino != PROC_SELF_INO || !current)
 		return -EINVAL;
-	snprintk(text, sizeof(text), "%d", current->pid);
+	snprintk(text, sizeof(text), "%d", current->tgid);
 	len = MIN(size, strlen(text));
 	memcpy(buf, text, len);
 	return (long)len;
@@ -293,7 +344,7 @@ static int proc_getattr(struct vnode *v, struct vattr *va)
 		char text[16];
 
 		va->size =
-		    (uint64_t)snprintk(text, sizeof(text), "%d", current->pid);
+		    (uint64_t)snprintk(text, sizeof(text), "%d", current->tgid);
 	}
 	return 0;
 }

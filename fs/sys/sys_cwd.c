@@ -11,12 +11,14 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <mm/slab.h>
 
 /* Make directory v (referenced, taken over) the cwd, or the root. */
 static long set_dir(struct vnode *v, bool root)
 {
 	struct vfs_ctx ctx;
-	struct vnode **slot = root ? &current->root : &current->cwd;
+	struct fs_info *fs = current->fs;
+	struct vnode **slot = root ? &fs->root : &fs->cwd;
 	long err = 0;
 
 	proc_vfs_ctx(current, &ctx);
@@ -31,7 +33,7 @@ static long set_dir(struct vnode *v, bool root)
 		return err;
 	}
 	vnode_put(*slot);
-	*slot = v;
+	USE(fs, *slot = v);
 	return 0;
 }
 
@@ -73,7 +75,7 @@ SYSCALL_DEFINE2(getcwd, void *, buf, uint32_t, size)
 	if (!page)
 		return -ENOMEM;
 	proc_vfs_ctx(current, &ctx);
-	cwd = current->cwd ? vnode_get(current->cwd) : vfs_root();
+	cwd = current->fs->cwd ? vnode_get(current->fs->cwd) : vfs_root();
 	err = vfs_dir_path(&ctx, cwd, page, PAGE_SIZE);
 	vnode_put(cwd);
 	len = err ? 0 : strlen(page) + 1;

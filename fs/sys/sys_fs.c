@@ -232,7 +232,7 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 	flags &= O_VALID_MASK; /* as Linux, unknown bits are ignored */
 	proc_vfs_ctx(current, &ctx);
 	r = vfs_openat(&ctx, u.start, u.path, flags & ~(uint32_t)O_CLOEXEC,
-		       mode & ~current->umask, &f);
+		       mode & ~current->fs->umask, &f);
 	if (!r) {
 		vfile_set_flags(f, f->flags & ~(uint32_t)O_OPEN_ONLY);
 		r = fd_install(current, f, 0, flags & O_CLOEXEC);
@@ -396,12 +396,9 @@ SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
 	case F_DUPFD_CLOEXEC:
 		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:
-		return (current->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+		return fd_cloexec(current, fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		if (arg & FD_CLOEXEC)
-			current->cloexec |= 1ull << fd;
-		else
-			current->cloexec &= ~(1ull << fd);
+		fd_set_cloexec(current, fd, arg & FD_CLOEXEC);
 		return 0;
 	case F_GETFL:
 		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);

@@ -37,7 +37,8 @@ long dirfd_vnode(int dirfd, struct vnode **out)
 	struct vfile *f;
 
 	if (dirfd == AT_FDCWD) {
-		*out = current->cwd ? vnode_get(current->cwd) : vfs_root();
+		*out =
+		    current->fs->cwd ? vnode_get(current->fs->cwd) : vfs_root();
 		return 0;
 	}
 	f = fd_file(current, dirfd);
@@ -123,7 +124,7 @@ static long do_mknodat(int dirfd, uint32_t upath, uint32_t mode, uint32_t dev,
 
 	if (err)
 		return err;
-	mode = (mode & VFS_S_IFMT) | (mode & 07777 & ~current->umask);
+	mode = (mode & VFS_S_IFMT) | (mode & 07777 & ~current->fs->umask);
 	if (dir)
 		err = vfs_mkdir(ctx_of_current(&ctx), u.start, u.path, mode);
 	else

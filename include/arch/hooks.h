@@ -23,10 +23,20 @@ paddr_t arch_direct_map_limit(void);
 void *arch_kmap(paddr_t pa);
 void arch_kunmap(void *va);
 
-/* TLB maintenance for the current address space. */
+/* TLB maintenance for the current address space, on this CPU. */
 void arch_tlb_flush_page(vaddr_t va);
 /* Every user-half entry (a CR3 reload; kernel mappings are global). */
 void arch_tlb_flush_all(void);
+/*
+ * TLB shootdown: drop the entries for n pages from va (n 0: all of the
+ * user half) of the address space with directory dir on every CPU that
+ * has dir loaded - several, once threads of one space run on several
+ * CPUs (which would send an IPI to the others and wait for them). With
+ * one CPU that is this one, when dir is its current directory. Page
+ * table code calls this, never the local flushes, after it took a right
+ * or a page away.
+ */
+void arch_tlb_shootdown(paddr_t dir, vaddr_t va, uint32_t n);
 
 /* Page directory currently loaded (CR3), and loading another one. */
 paddr_t arch_current_pgdir(void);
@@ -42,6 +52,8 @@ void arch_page_set_writable(void *va, bool writable);
 
 /* Time stamp counter (under -icount shift=0: guest instructions). */
 uint64_t arch_cycles(void);
+/* The CPUID instruction: eax, ebx, ecx, edx of leaf (subleaf 0). */
+void arch_cpuid(uint32_t leaf, uint32_t r[4]);
 
 /* Seconds since 1970-01-01 UTC from the battery clock (0 if unusable). */
 uint32_t arch_rtc_seconds(void);

@@ -70,8 +70,19 @@ int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec);
 int fd_close(struct proc *p, int fd);
 /* Put f at descriptor fd, closing what was there. */
 void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
-void files_fork(struct proc *parent, struct proc *child);
+bool fd_cloexec(struct proc *p, int fd);
+void fd_set_cloexec(struct proc *p, int fd, bool on);
+/* The child's descriptor table and fs info (root, cwd, umask): the
+ * parent's own (CLONE_FILES, CLONE_FS) or copies of them; a NULL parent
+ * gives fresh ones (init). 0 or -ENOMEM (release what was set). */
+int files_fork(struct proc *parent, struct proc *child, bool share_files,
+	       bool share_fs);
+/* A table of p's own if it shares one (exec): 0 or -ENOMEM. */
+int files_unshare(struct proc *p);
+/* Close every descriptor of p's table and drop its root and cwd. */
 void files_close_all(struct proc *p);
+/* Let go of p's table and fs info (exit); the last user closes. */
+void files_release(struct proc *p);
 void files_exec(struct proc *p); /* close the close-on-exec ones */
 /* Install the console as fds 0, 1, 2 of the first process. */
 int files_open_console(struct proc *p);

@@ -12,7 +12,7 @@
 #include <kernel/siginfo.h>
 #include <kernel/types.h>
 
-#define NPROC 64
+#define NPROC 1024
 #define NFILE 64
 #define NSIG 65
 #define KSTACK_PAGES 4 /* struct proc at the bottom, stack above */
@@ -32,8 +32,39 @@ struct user_tls {
 	uint32_t entry, base, limit, flags; /* as Linux's struct user_desc */
 };
 
+/*
+ * What clone may share between processes, each a slab object with a
+ * count of the processes that hold it (kernel/proc_share.c): freed when
+ * the last one lets go. Written only inside USE().
+ */
+struct sighand { /* CLONE_SIGHAND: the signal actions */
+	int refs;
+	struct sigaction_k action[NSIG];
+};
+
+struct fs_info { /* CLONE_FS: root, working directory, umask */
+	int refs;
+	struct vnode *root, *cwd; /* referenced; NULL: the tree's root */
+	uint32_t umask;
+};
+
+struct fd_table { /* CLONE_FILES: the descriptors (fs/sys/fdtable.c) */
+	int refs;
+	struct vfile *fd[NFILE];
+	uint64_t cloexec; /* bit per fd */
+};
+
+/*
+ * A process is one thread. Threads of a group (CLONE_THREAD) have their
+ * own pid (the thread id), the group's tgid (the leader's pid: what
+ * getpid answers) and the leader's ppid, pgid and sid; the leader lives
+ * on (a zombie if it exits first) until the whole group has ended
+ * (kernel/thread_group.c).
+ */
 struct proc {
 	int pid, ppid, pgid, sid;
+	int tgid;
+	struct proc *leader; /* the group's first thread (itself) */
 	enum proc_state state;
 	int exit_status; /* wait4 status word once a zombie */
 	void *wait_chan; /* what a sleeping process waits for */
@@ -43,14 +74,18 @@ struct proc {
 	uint32_t ycache_owner;
 	vaddr_t brk_start, brk;
 	vaddr_t arg_start, arg_end; /* argv strings (/proc/PID/cmdline) */
-	uint32_t clear_child_tid;
-	struct vfile *files[NFILE];
-	uint64_t cloexec;	  /* bit per fd */
-	struct vnode *root, *cwd; /* referenced */
-	uint32_t umask;
+	uint32_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID */
+	uint32_t robust_list, robust_len; /* set_robust_list */
+	struct fd_table *files;
+	struct fs_info *fs;
+	struct sighand *sighand;
+	bool group_exit;      /* leader: exit_group or a fatal signal... */
+	int group_status;     /* ... with this wait status for the group */
+	bool autoreap;	      /* a thread that is freed at its exit */
+	int vfork_parent_pid; /* CLONE_VFORK: woken at exec or exit ... */
+	bool vfork_done;      /* ... through this flag of the parent */
 	struct cred cred;
 	struct rlimit64 rlim[RLIM_NLIMITS];
-	struct sigaction_k sigactions[NSIG];
 	uint64_t sig_pending, sig_blocked;
 	struct ksiginfo siginfo[NSIG]; /* what each pending signal carries */
 	bool stopped;		       /* job control: not run until SIGCONT */
@@ -84,7 +119,8 @@ extern struct proc *current;
 int sleep_on(void *chan);
 void wakeup(void *chan);
 struct proc *proc_find(int pid);
-/* The live process with the smallest pid >= pid (listing), or NULL. */
+/* The process (thread group leader) with the smallest pid >= pid
+ * (listing), or NULL. */
 struct proc *proc_next(int pid);
 /* Deliver sig to p (SIGKILL ends it at its next return to user mode).
  * Init (pid 1) takes only signals it has a handler for, as on Linux;
@@ -93,5 +129,8 @@ int proc_signal(struct proc *p, int sig);
 int proc_signal_forced(struct proc *p, int sig);
 /* The same with what the signal carries (SA_SIGINFO, rt_sigtimedwait). */
 int proc_signal_info(struct proc *p, int sig, const struct ksiginfo *info);
+/* These go to p's process: one of its threads (group_signal_target);
+ * proc_signal_forced and this one to thread t itself (tkill, tgkill). */
+int thread_signal_info(struct proc *t, int sig, const struct ksiginfo *info);
 
 #endif

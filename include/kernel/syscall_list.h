@@ -2,7 +2,7 @@
  * syscall_list.h - every system call the kernel offers: Linux's i386
  * number, Linux's name, and the handler (sys_HANDLER, written with
  * SYSCALL_DEFINEn) - several numbers share a handler where Linux has
- * aliases (vfork, gettid, fcntl64).
+ * aliases (fcntl64).
  * Numbers not listed return -ENOSYS.
  *
  * An X-macro list: define SYSCALL(nr, name, handler), include this file.
@@ -103,6 +103,7 @@ SYSCALL(145, readv, readv)
 SYSCALL(146, writev, writev)
 SYSCALL(147, getsid, getsid)
 SYSCALL(148, fdatasync, fdatasync)
+SYSCALL(158, sched_yield, sched_yield)
 SYSCALL(162, nanosleep, nanosleep)
 SYSCALL(164, setresuid, setresuid16)
 SYSCALL(165, getresuid, getresuid16)
@@ -122,7 +123,7 @@ SYSCALL(181, pwrite64, pwrite64)
 SYSCALL(182, chown, chown16)
 SYSCALL(183, getcwd, getcwd)
 SYSCALL(186, sigaltstack, sigaltstack)
-SYSCALL(190, vfork, fork) /* a full copy is a correct vfork */
+SYSCALL(190, vfork, vfork)
 SYSCALL(191, ugetrlimit, ugetrlimit)
 SYSCALL(192, mmap2, mmap2)
 SYSCALL(193, truncate64, truncate64)
@@ -151,7 +152,7 @@ SYSCALL(215, setfsuid32, setfsuid32)
 SYSCALL(216, setfsgid32, setfsgid32)
 SYSCALL(220, getdents64, getdents64)
 SYSCALL(221, fcntl64, fcntl)
-SYSCALL(224, gettid, getpid) /* no threads: a process's one thread */
+SYSCALL(224, gettid, gettid)
 SYSCALL(238, tkill, tkill)
 SYSCALL(240, futex, futex)
 SYSCALL(243, set_thread_area, set_thread_area)
@@ -178,7 +179,8 @@ SYSCALL(305, readlinkat, readlinkat)
 SYSCALL(306, fchmodat, fchmodat)
 SYSCALL(307, faccessat, faccessat)
 SYSCALL(309, ppoll, ppoll)
-SYSCALL(311, set_robust_list, ni_syscall) /* glibc does without these */
+SYSCALL(311, set_robust_list, set_robust_list)
+SYSCALL(312, get_robust_list, get_robust_list)
 SYSCALL(320, utimensat, utimensat)
 SYSCALL(330, dup3, dup3)
 SYSCALL(331, pipe2, pipe2)
@@ -200,6 +202,7 @@ SYSCALL(421, rt_sigtimedwait_time64, rt_sigtimedwait_time64)
 SYSCALL(422, futex_time64, futex_time64)
 
 SYSCALL(439, faccessat2, faccessat2)
+SYSCALL(449, futex_waitv, futex_waitv)
 
 /* This kernel's own (include/uapi/vmkernel_abi.h). */
 SYSCALL(SYS_vm_yield_get_block, vm_yield_get_block, vm_yield_get_block)

@@ -53,6 +53,7 @@ struct region {
 
 struct mm_space {
 	paddr_t pgdir;
+	unsigned users; /* processes using it (CLONE_VM shares it) */
 	struct avl_tree regions;
 	struct mm_space *next_space; /* list of all spaces, for sanity */
 	struct mm_space *prev_space;
@@ -76,6 +77,11 @@ void mm_region_init(void);
 /* Address spaces */
 struct mm_space *mm_space_new(void);
 void mm_space_destroy(struct mm_space *s);
+/* One more process uses s (clone with CLONE_VM). */
+void mm_space_get(struct mm_space *s);
+/* A process lets go of s (exit, exec); the last one destroys it. The
+ * caller has switched to another directory if s was loaded. */
+void mm_space_put(struct mm_space *s);
 /* Copy-on-write copy of every region (fork). NULL when out of memory. */
 struct mm_space *mm_space_fork(struct mm_space *parent);
 

@@ -105,6 +105,16 @@ void arch_tlb_flush_all(void)
 	host_tlb_flushes++;
 }
 
+/* One CPU, as the kernel's: only a loaded directory has entries; a run
+ * of up to 8 pages flushes each, more (or n 0) the whole user half. */
+void arch_tlb_shootdown(paddr_t dir, vaddr_t va, uint32_t n)
+{
+	(void)va;
+	if (dir != cur_dir)
+		return;
+	host_tlb_flushes += n && n <= 8 ? n : 1;
+}
+
 paddr_t arch_current_pgdir(void)
 {
 	return cur_dir;
