@@ -59,7 +59,7 @@ static void gen_meminfo(struct text *t)
 	meminfo_line(t, "Active:", ps.user);
 	meminfo_line(t, "Inactive:", ps.cached);
 	meminfo_line(t, "Unevictable:", 0);
-	meminfo_line(t, "Mlocked:", 0);
+	meminfo_line(t, "Mlocked:", mm_mlocked_pages());
 	meminfo_line(t, "SwapTotal:", 0);
 	meminfo_line(t, "SwapFree:", 0);
 	meminfo_line(t, "Dirty:", bs.dirty);
@@ -137,8 +137,10 @@ static const char *region_name(const struct region *r, const struct proc *p)
 {
 	if (r->flags & REGION_GROWSDOWN)
 		return "[stack]";
-	if (p->brk > p->brk_start && r->start >= p->brk_start &&
-	    r->start < p->brk)
+	/* As Linux: the region holding the whole heap (merged with the
+	 * data segment's bss, it may start below brk_start). */
+	if (p->brk > p->brk_start && r->start <= p->brk_start &&
+	    r->start + r->len >= p->brk)
 		return "[heap]";
 	return "";
 }
