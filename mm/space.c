@@ -17,6 +17,7 @@
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/sanity.h>
+#include <mm/shmem.h>
 #include "region_internal.h"
 
 static struct mm_space *spaces; /* every live space, for the sanity walk */
@@ -55,6 +56,7 @@ void mm_region_init(void)
 {
 	spaces = NULL;
 	region_file_init();
+	mm_shmem_init();
 }
 
 /* The first of every live space (walk on with next_space). */

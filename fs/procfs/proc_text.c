@@ -13,8 +13,10 @@
 #include <fs/proc_text.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/shm.h>
 #include <mm/phys.h>
 #include <mm/region.h>
+#include <mm/shmem.h>
 #include <mm/slab.h>
 
 struct text {
@@ -45,6 +47,8 @@ static void gen_meminfo(struct text *t)
 	struct phys_stats ps;
 	struct slab_stats ss;
 	struct bcache_stats bs;
+	size_t shmem = mm_shmem_total_resident();
+	size_t shmem_mapped = mm_shmem_mapped_pages();
 
 	phys_get_stats(&ps);
 	slab_get_stats(&ss);
@@ -64,9 +68,12 @@ static void gen_meminfo(struct text *t)
 	meminfo_line(t, "SwapFree:", 0);
 	meminfo_line(t, "Dirty:", bs.dirty);
 	meminfo_line(t, "Writeback:", 0);
-	meminfo_line(t, "AnonPages:", ps.user);
-	meminfo_line(t, "Mapped:", 0);
-	meminfo_line(t, "Shmem:", 0);
+	/* Private blocks; shared memory (MAP_SHARED anonymous blocks and
+	 * SysV segments' pages); Mapped: the shared memory some mapping
+	 * holds (MAP_SHARED blocks always are). */
+	meminfo_line(t, "AnonPages:", mm_block_pages(false));
+	meminfo_line(t, "Mapped:", shmem_mapped + mm_block_pages(true));
+	meminfo_line(t, "Shmem:", shmem + mm_block_pages(true));
 	meminfo_line(t, "Slab:", ss.pages);
 	meminfo_line(t, "SReclaimable:", 0);
 	meminfo_line(t, "SUnreclaim:", ss.pages);
@@ -247,6 +254,9 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		gen_bcache(t);
 		return 0;
 	case PT_DROP_CACHES:
+		return 0;
+	case PT_SYSVIPC_SHM:
+		t->len = shm_proc_text(t->buf, t->cap);
 		return 0;
 	default:
 		return -EINVAL;

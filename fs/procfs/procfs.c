@@ -23,6 +23,7 @@
 #define PROC_FS_INO 3u
 #define PROC_SYS_INO 4u
 #define PROC_SYS_VM_INO 5u
+#define PROC_SYSVIPC_INO 6u
 #define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
 #define PID_FILES 16u
 
@@ -43,6 +44,8 @@ static const struct proc_node {
     {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
     {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
     {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
+    {PROC_SYSVIPC_INO, PROC_ROOT_INO, "sysvipc", VFS_S_IFDIR | 0555, PT_NONE},
+    {22, PROC_SYSVIPC_INO, "shm", VFS_S_IFREG | 0444, PT_SYSVIPC_SHM},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 

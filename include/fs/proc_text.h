@@ -19,6 +19,7 @@ enum proc_text {
 	PT_CMDLINE,	/* of a process: its argument strings */
 	PT_BCACHE,	/* /proc/fs/bcache: the block cache's counters */
 	PT_DROP_CACHES, /* /proc/sys/vm/drop_caches: written, reads empty */
+	PT_SYSVIPC_SHM, /* /proc/sysvipc/shm: the SysV shm segments */
 };
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:

@@ -208,6 +208,10 @@ size_t mm_space_pages(struct mm_space *s);
 /* Bytes covered by s's regions. */
 size_t mm_mapped_bytes(struct mm_space *s);
 
+/* Pages of live physical blocks: private (anonymous and private copies
+ * of file pages) or shared (MAP_SHARED anonymous memory). */
+size_t mm_block_pages(bool shared);
+
 /* Iterate spaces' regions (for /proc/PID/maps and GDB helpers). */
 void mm_space_walk(struct mm_space *s,
 		   void (*fn)(const struct region *r, void *arg), void *arg);
