@@ -104,9 +104,9 @@ long shm_create(int32_t key, size_t size, uint32_t flags)
 	}
 	mm_shmem_set_owner(sg->obj, sg);
 	seqs[idx]++;
-	USE(sg, sg->key = key; sg->id = idx + (seqs[idx] % 0x8000) * SHM_SEQ_MULT;
-	    sg->size = size; sg->mode = flags & 0777;
-	    sg->uid = sg->cuid = p->cred.euid;
+	USE(sg, sg->key = key;
+	    sg->id = idx + (seqs[idx] % 0x8000) * SHM_SEQ_MULT; sg->size = size;
+	    sg->mode = flags & 0777; sg->uid = sg->cuid = p->cred.euid;
 	    sg->gid = sg->cgid = p->cred.egid; sg->cpid = p->pid;
 	    sg->ctime = shm_now());
 	segs[idx] = sg;
@@ -193,19 +193,16 @@ size_t shm_proc_text(char *buf, size_t cap)
 
 		if (!s)
 			continue;
-		n = snprintk(buf + len, cap - len,
-			     "%10d %10d  %4o %10lu %5u %5u  %5lu %5u %5u %5u "
-			     "%5u %10llu %10llu %10llu %10lu %10lu\n",
-			     s->key, s->id, s->mode, (unsigned long)s->size,
-			     s->cpid, s->lpid,
-			     (unsigned long)mm_shmem_attaches(s->obj), s->uid,
-			     s->gid, s->cuid, s->cgid,
-			     (unsigned long long)s->atime,
-			     (unsigned long long)s->dtime,
-			     (unsigned long long)s->ctime,
-			     (unsigned long)(mm_shmem_resident(s->obj) *
-					     PAGE_SIZE),
-			     0ul);
+		n = snprintk(
+		    buf + len, cap - len,
+		    "%10d %10d  %4o %10lu %5u %5u  %5lu %5u %5u %5u "
+		    "%5u %10llu %10llu %10llu %10lu %10lu\n",
+		    s->key, s->id, s->mode, (unsigned long)s->size, s->cpid,
+		    s->lpid, (unsigned long)mm_shmem_attaches(s->obj), s->uid,
+		    s->gid, s->cuid, s->cgid, (unsigned long long)s->atime,
+		    (unsigned long long)s->dtime, (unsigned long long)s->ctime,
+		    (unsigned long)(mm_shmem_resident(s->obj) * PAGE_SIZE),
+		    0ul);
 		if (n > 0)
 			len = MIN(len + (size_t)n, cap - 1);
 	}

@@ -118,8 +118,8 @@ static long advise(vaddr_t start, size_t len, int advice)
 		return mm_punch(s, start, len);
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE: {
-		long rc = mm_populate(s, start, len,
-				      advice == MADV_POPULATE_WRITE);
+		long rc =
+		    mm_populate(s, start, len, advice == MADV_POPULATE_WRITE);
 
 		return rc == -ENOMEM || rc == -EFAULT ? rc : (rc ? -EFAULT : 0);
 	}
@@ -185,8 +185,7 @@ SYSCALL_DEFINE3(msync, uint32_t, start, uint32_t, len, uint32_t, flags)
 	uint64_t end = (uint64_t)start + ((len + PAGE_SIZE - 1ull) & ~0xfffull);
 
 	if ((flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)) ||
-	    !PAGE_ALIGNED(start) ||
-	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+	    !PAGE_ALIGNED(start) || ((flags & MS_ASYNC) && (flags & MS_SYNC)))
 		return -EINVAL;
 	if (end > USER_TOP)
 		return -ENOMEM;

@@ -123,8 +123,8 @@ static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
  * above the mapping below it. */
 static vaddr_t grow_limit(vaddr_t addr)
 {
-	uint64_t floor = (uint64_t)mm_gap_start(current->space, addr) +
-			 256 * PAGE_SIZE;
+	uint64_t floor =
+	    (uint64_t)mm_gap_start(current->space, addr) + 256 * PAGE_SIZE;
 	uint64_t stack = rlimit_cur(current, RLIMIT_STACK);
 
 	floor = MAX(floor, addr > stack ? addr - stack : PAGE_SIZE);
@@ -171,18 +171,16 @@ static long map_place(uint32_t *addr, uint32_t len, uint32_t flags)
 	struct mm_space *s = current->space;
 
 	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))) {
-		*addr = mm_find_free(s,
-				     *addr && PAGE_ALIGNED(*addr) ? *addr
-								  : USER_MMAP_BASE,
-				     len);
+		*addr = mm_find_free(
+		    s, *addr && PAGE_ALIGNED(*addr) ? *addr : USER_MMAP_BASE,
+		    len);
 		return *addr ? 0 : -ENOMEM;
 	}
 	if (!PAGE_ALIGNED(*addr) || !*addr)
 		return -EINVAL;
 	if (len > USER_TOP || *addr > USER_TOP - len)
 		return -ENOMEM;
-	if ((flags & MAP_FIXED_NOREPLACE) &&
-	    !mm_range_free(s, *addr, len))
+	if ((flags & MAP_FIXED_NOREPLACE) && !mm_range_free(s, *addr, len))
 		return -EEXIST;
 	return 0;
 }
@@ -265,8 +263,8 @@ SYSCALL_DEFINE5(mremap, uint32_t, addr, uint32_t, old_len, uint32_t, new_len,
 		uint32_t, flags, uint32_t, new_addr)
 {
 	struct mm_space *s = current->space;
-	uint64_t old64 = PAGE_ROUND_UP((uint64_t)old_len);
-	uint64_t new64 = PAGE_ROUND_UP((uint64_t)new_len);
+	uint64_t old64 = ((uint64_t)old_len + PAGE_SIZE - 1) & ~0xfffull;
+	uint64_t new64 = ((uint64_t)new_len + PAGE_SIZE - 1) & ~0xfffull;
 	unsigned mf = ((flags & MREMAP_MAYMOVE) ? MM_REMAP_MAYMOVE : 0) |
 		      ((flags & MREMAP_FIXED) ? MM_REMAP_FIXED : 0);
 	struct region *r;
@@ -289,14 +287,21 @@ SYSCALL_DEFINE5(mremap, uint32_t, addr, uint32_t, old_len, uint32_t, new_len,
 	return (long)out;
 }
 
+/* As Linux: EINVAL for an unaligned start or a bad prot, ENOMEM for a
+ * range that wraps or has pages that are not mapped (above user space
+ * none is). */
 SYSCALL_DEFINE3(mprotect, uint32_t, addr, uint32_t, len, uint32_t, prot)
 {
-	if (!PAGE_ALIGNED(addr) || !prot_ok(prot) ||
-	    !user_range_ok(addr, PAGE_ROUND_UP(len)))
+	uint64_t end =
+	    (uint64_t)addr + (((uint64_t)len + PAGE_SIZE - 1) & ~0xfffull);
+
+	if (!PAGE_ALIGNED(addr) || !prot_ok(prot))
 		return -EINVAL;
 	if (!len)
 		return 0;
-	return mm_protect(current->space, addr, PAGE_ROUND_UP(len), prot);
+	if (end > USER_TOP || addr < PAGE_SIZE)
+		return -ENOMEM;
+	return mm_protect(current->space, addr, (size_t)(end - addr), prot);
 }
 
 /* The two 64-bit ids come low word first, as user/include/vmkernel.h

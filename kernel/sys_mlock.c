@@ -30,8 +30,8 @@ static bool may_lock(void)
 /* Would locking [start, +len) on top of what is locked pass the limit? */
 static bool within_limit(vaddr_t start, size_t len)
 {
-	uint64_t locked = (uint64_t)len + mm_locked_bytes(current->space, start,
-							   start + len);
+	uint64_t locked =
+	    (uint64_t)len + mm_locked_bytes(current->space, start, start + len);
 
 	return cred_privileged() ||
 	       locked <= rlimit_cur(current, RLIMIT_MEMLOCK);
@@ -90,8 +90,7 @@ SYSCALL_DEFINE3(mlock2, uint32_t, start, uint32_t, len, uint32_t, flags)
 {
 	if (flags & ~MLOCK_ONFAULT)
 		return -EINVAL;
-	return do_mlock(start, len,
-			flags ? REGION_LOCKONFAULT : REGION_LOCKED);
+	return do_mlock(start, len, flags ? REGION_LOCKONFAULT : REGION_LOCKED);
 }
 
 SYSCALL_DEFINE2(munlock, uint32_t, start, uint32_t, len)
@@ -106,8 +105,8 @@ SYSCALL_DEFINE2(munlock, uint32_t, start, uint32_t, len)
 
 SYSCALL_DEFINE1(mlockall, uint32_t, flags)
 {
-	unsigned kind = (flags & MCL_ONFAULT) ? REGION_LOCKONFAULT
-					      : REGION_LOCKED;
+	unsigned kind =
+	    (flags & MCL_ONFAULT) ? REGION_LOCKONFAULT : REGION_LOCKED;
 	unsigned def = (flags & MCL_FUTURE) ? kind : 0;
 
 	if (!flags || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) ||
@@ -116,13 +115,14 @@ SYSCALL_DEFINE1(mlockall, uint32_t, flags)
 	if (!may_lock())
 		return -EPERM;
 	if ((flags & MCL_CURRENT) && !cred_privileged() &&
-	    mm_mapped_bytes(current->space) > rlimit_cur(current, RLIMIT_MEMLOCK))
+	    mm_mapped_bytes(current->space) >
+		rlimit_cur(current, RLIMIT_MEMLOCK))
 		return -ENOMEM;
 	/* MCL_FUTURE alone leaves the present regions as they are. */
-	mm_set_flags_all(current->space, (flags & MCL_CURRENT) ? kind : 0,
-			 (flags & MCL_CURRENT) ? REGION_LOCKED | REGION_LOCKONFAULT
-					       : 0,
-			 def);
+	mm_set_flags_all(
+	    current->space, (flags & MCL_CURRENT) ? kind : 0,
+	    (flags & MCL_CURRENT) ? REGION_LOCKED | REGION_LOCKONFAULT : 0,
+	    def);
 	if ((flags & MCL_CURRENT) && kind == REGION_LOCKED &&
 	    mm_populate_accessible(current->space, PAGE_SIZE,
 				   USER_TOP - PAGE_SIZE) == -ENOMEM)

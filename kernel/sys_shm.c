@@ -43,8 +43,7 @@ struct shmid64_ds {
 	uint32_t uid, gid, cuid, cgid;
 	uint16_t mode, pad1, seq, pad2;
 	uint32_t unused1, unused2;
-	uint32_t segsz, atime, atime_high, dtime, dtime_high, ctime,
-	    ctime_high;
+	uint32_t segsz, atime, atime_high, dtime, dtime_high, ctime, ctime_high;
 	int32_t cpid, lpid;
 	uint32_t nattch, unused4, unused5;
 };
@@ -161,27 +160,40 @@ static long stat_out(const struct shm_seg *sg, bool v64, void *ubuf)
 
 	if (v64) {
 		struct shmid64_ds d = {
-		    .key = sg->key, .uid = sg->uid, .gid = sg->gid,
-		    .cuid = sg->cuid, .cgid = sg->cgid,
-		    .mode = (uint16_t)sg->mode, .seq = seq,
-		    .segsz = (uint32_t)sg->size, .atime = (uint32_t)sg->atime,
+		    .key = sg->key,
+		    .uid = sg->uid,
+		    .gid = sg->gid,
+		    .cuid = sg->cuid,
+		    .cgid = sg->cgid,
+		    .mode = (uint16_t)sg->mode,
+		    .seq = seq,
+		    .segsz = (uint32_t)sg->size,
+		    .atime = (uint32_t)sg->atime,
 		    .atime_high = (uint32_t)(sg->atime >> 32),
 		    .dtime = (uint32_t)sg->dtime,
 		    .dtime_high = (uint32_t)(sg->dtime >> 32),
 		    .ctime = (uint32_t)sg->ctime,
 		    .ctime_high = (uint32_t)(sg->ctime >> 32),
-		    .cpid = sg->cpid, .lpid = sg->lpid, .nattch = nattch};
+		    .cpid = sg->cpid,
+		    .lpid = sg->lpid,
+		    .nattch = nattch};
 
 		return copy_to_user(ubuf, &d, sizeof(d));
 	}
-	struct shmid_old_ds o = {
-	    .key = sg->key, .uid = (uint16_t)sg->uid, .gid = (uint16_t)sg->gid,
-	    .cuid = (uint16_t)sg->cuid, .cgid = (uint16_t)sg->cgid,
-	    .mode = (uint16_t)sg->mode, .seq = seq,
-	    .segsz = (int32_t)sg->size, .atime = (int32_t)sg->atime,
-	    .dtime = (int32_t)sg->dtime, .ctime = (int32_t)sg->ctime,
-	    .cpid = (uint16_t)sg->cpid, .lpid = (uint16_t)sg->lpid,
-	    .nattch = (uint16_t)nattch};
+	struct shmid_old_ds o = {.key = sg->key,
+				 .uid = (uint16_t)sg->uid,
+				 .gid = (uint16_t)sg->gid,
+				 .cuid = (uint16_t)sg->cuid,
+				 .cgid = (uint16_t)sg->cgid,
+				 .mode = (uint16_t)sg->mode,
+				 .seq = seq,
+				 .segsz = (int32_t)sg->size,
+				 .atime = (int32_t)sg->atime,
+				 .dtime = (int32_t)sg->dtime,
+				 .ctime = (int32_t)sg->ctime,
+				 .cpid = (uint16_t)sg->cpid,
+				 .lpid = (uint16_t)sg->lpid,
+				 .nattch = (uint16_t)nattch};
 
 	return copy_to_user(ubuf, &o, sizeof(o));
 }
@@ -219,8 +231,8 @@ static long shm_info(int cmd, void *ubuf)
 	long rc;
 
 	if (cmd == IPC_INFO) {
-		struct shminfo64 i = {SHMMAX, SHMMIN, SHMMNI, SHMSEG, SHMALL,
-				      {0}};
+		struct shminfo64 i = {SHMMAX, SHMMIN, SHMMNI,
+				      SHMSEG, SHMALL, {0}};
 
 		rc = copy_to_user(ubuf, &i, sizeof(i));
 	} else {
@@ -249,8 +261,8 @@ static long shm_lock(struct shm_seg *sg, bool lock)
 		if (lock && !rlimit_cur(current, RLIMIT_MEMLOCK))
 			return -EPERM;
 	}
-	USE(sg, sg->mode = lock ? sg->mode | SHM_LOCKED
-				: sg->mode & ~SHM_LOCKED);
+	USE(sg,
+	    sg->mode = lock ? sg->mode | SHM_LOCKED : sg->mode & ~SHM_LOCKED);
 	return 0;
 }
 
@@ -265,7 +277,8 @@ static long shm_ctl(int32_t id, int32_t cmd, void *ubuf)
 	if (cmd == IPC_SET)
 		return shm_set(id, v64, ubuf);
 	if (cmd == SHM_STAT || cmd == SHM_STAT_ANY)
-		sg = id >= 0 ? shm_at_index((uint32_t)id) : NULL;
+		/* An index; as Linux, a full id names its index too. */
+		sg = id >= 0 ? shm_at_index((uint32_t)id % SHM_SEQ_MULT) : NULL;
 	else
 		sg = shm_find(id);
 	if (!sg)

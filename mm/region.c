@@ -45,9 +45,8 @@ struct region *region_create(struct mm_space *s, const struct region *t)
 	USE(r, r->start = t->start; r->len = t->len; r->prot = t->prot;
 	    r->flags = t->flags; r->ops = t->ops;
 	    r->backend_data = t->backend_data; r->grow_limit = t->grow_limit;
-	    r->pgoff = t->pgoff;
-	    r->space = s; memset(&r->node, 0, sizeof(r->node));
-	    entry_tree_init(&r->entries));
+	    r->pgoff = t->pgoff; r->space = s;
+	    memset(&r->node, 0, sizeof(r->node)); entry_tree_init(&r->entries));
 	BUG_ON(avl_insert(&s->regions, &r->node));
 	return r;
 }

@@ -230,7 +230,8 @@ static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase);
 static int file_move(struct region *nr, struct region *r)
 {
 	struct file_map *m = map_of(r);
-	struct file_map *nm = map_new(&m->pager, m->vbase + nr->start - r->start);
+	struct file_map *nm =
+	    map_new(&m->pager, m->vbase + nr->start - r->start);
 
 	if (!nm)
 		return -ENOMEM;

@@ -67,8 +67,7 @@ struct mm_shmem *mm_shmem_new(size_t bytes)
 		return NULL;
 	USE(o, o->npages = (uint32_t)n; o->refs = 1; o->attaches = 0;
 	    o->resident = 0; o->dir = zero_page(PHYS_KERNEL); o->prev = NULL;
-	    o->owner = NULL;
-	    o->next = all_objs);
+	    o->owner = NULL; o->next = all_objs);
 	if (o->dir == PHYS_NONE) {
 		SLAB_FREE(o);
 		return NULL;

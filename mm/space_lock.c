@@ -119,7 +119,7 @@ size_t mm_mlocked_pages(void)
 			if (r->flags & (REGION_LOCKED | REGION_LOCKONFAULT))
 				for (vaddr_t va = r->start; va < region_end(r);
 				     va += PAGE_SIZE)
-					n += pt_lookup(s->pgdir, va, NULL,
-						       NULL);
+					n +=
+					    pt_lookup(s->pgdir, va, NULL, NULL);
 	return n;
 }

@@ -123,8 +123,8 @@ static int remap_fixed(struct mm_space *s, vaddr_t addr, size_t old_len,
 }
 
 /* mremap: see region.h. */
-int mm_mremap(struct mm_space *s, vaddr_t addr, size_t old_len,
-	      size_t new_len, unsigned flags, vaddr_t to, vaddr_t *out)
+int mm_mremap(struct mm_space *s, vaddr_t addr, size_t old_len, size_t new_len,
+	      unsigned flags, vaddr_t to, vaddr_t *out)
 {
 	struct region *r;
 	int rc;

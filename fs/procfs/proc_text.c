@@ -199,6 +199,10 @@ static void gen_status(struct text *t, const struct proc *p)
 	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->cred.uid,
 		 p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid,
 		 p->cred.egid, p->cred.sgid, p->cred.fsgid);
+	if (p->space)
+		text_add(
+		    t, "VmLck:\t%8lu kB\n",
+		    (unsigned long)(mm_locked_bytes(p->space, 0, 0) >> 10));
 	text_add(t, "Threads:\t1\nSigPnd:\t%016llx\nSigBlk:\t%016llx\n",
 		 (unsigned long long)p->sig_pending,
 		 (unsigned long long)p->sig_blocked);
@@ -257,6 +261,14 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		return 0;
 	case PT_SYSVIPC_SHM:
 		t->len = shm_proc_text(t->buf, t->cap);
+		return 0;
+	case PT_SHMALL:
+	case PT_SHMMAX:
+	case PT_SHMMNI: /* fixed at Linux's defaults: read-only here */
+		text_add(t, "%lu\n",
+			 kind == PT_SHMMNI   ? (unsigned long)SHMMNI
+			 : kind == PT_SHMMAX ? (unsigned long)SHMMAX
+					     : (unsigned long)SHMALL);
 		return 0;
 	default:
 		return -EINVAL;

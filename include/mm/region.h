@@ -28,13 +28,13 @@
 #define MMAP_DEFAULT_BASE 0x10000000u
 
 /* Region flags. */
-#define REGION_GROWSDOWN 0x1u /* stack: faults just below extend it */
-#define REGION_LOCKED 0x2u    /* mlock: populated, never yielded */
+#define REGION_GROWSDOWN 0x1u	/* stack: faults just below extend it */
+#define REGION_LOCKED 0x2u	/* mlock: populated, never yielded */
 #define REGION_LOCKONFAULT 0x4u /* mlock2 MLOCK_ONFAULT: locked as touched */
-#define REGION_DONTFORK 0x8u  /* madvise MADV_DONTFORK: not in a fork child */
+#define REGION_DONTFORK 0x8u	/* madvise MADV_DONTFORK: not in a fork child */
 #define REGION_WIPEONFORK 0x10u /* MADV_WIPEONFORK: a fork child gets zeros */
 /* The flags a caller may set and clear on a range (mm_set_flags). */
-#define REGION_USER_FLAGS                                            \
+#define REGION_USER_FLAGS                                       \
 	(REGION_LOCKED | REGION_LOCKONFAULT | REGION_DONTFORK | \
 	 REGION_WIPEONFORK)
 
@@ -51,7 +51,7 @@ struct region {
 	uintptr_t backend_data;	      /* the backend's own (opaque) */
 	vaddr_t grow_limit;	      /* REGION_GROWSDOWN: lowest start */
 	uint32_t pgoff; /* page of the backend's object at start (shmem) */
-	struct avl_tree entries;      /* region entries, keyed by offset */
+	struct avl_tree entries; /* region entries, keyed by offset */
 	struct mm_space *space;
 	/* Summary of this region's subtree of space->regions (mm/space_gap.c):
 	 * the lowest reserved address of its first region, the end of its
@@ -115,8 +115,8 @@ int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
  */
 #define MM_REMAP_MAYMOVE 0x1u
 #define MM_REMAP_FIXED 0x2u
-int mm_mremap(struct mm_space *s, vaddr_t addr, size_t old_len,
-	      size_t new_len, unsigned flags, vaddr_t to, vaddr_t *out);
+int mm_mremap(struct mm_space *s, vaddr_t addr, size_t old_len, size_t new_len,
+	      unsigned flags, vaddr_t to, vaddr_t *out);
 /* Is no page of [start, +len) mapped? */
 bool mm_range_free(struct mm_space *s, vaddr_t start, size_t len);
 /* Where the free gap below va begins: the end of the region below it

@@ -41,8 +41,8 @@ static void private_file(void)
 	guest_cleanup = cleanup;
 	memset(buf, 'f', sizeof buf);
 	CHECK(write(fd, buf, sizeof buf) == (ssize_t)sizeof buf, "write");
-	char *p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-		       fd, 0);
+	char *p =
+	    mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	CHECK(p != MAP_FAILED, "mmap of the file: %s", strerror(errno));
 	p[10] = 'x';
 	p[PAGE + 10] = 'y';
@@ -102,7 +102,7 @@ int main(void)
 	CHECK_ERR(madvise(sh, PAGE, MADV_WIPEONFORK), EINVAL);
 
 	/* Hints, and errors. */
-	int hints[] = {MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL,
+	int hints[] = {MADV_NORMAL,   MADV_RANDOM,   MADV_SEQUENTIAL,
 		       MADV_WILLNEED, MADV_DONTDUMP, MADV_DODUMP};
 	for (unsigned i = 0; i < sizeof hints / sizeof hints[0]; i++)
 		CHECK(madvise(a, 4 * PAGE, hints[i]) == 0, "hint %d: %s",

@@ -50,8 +50,8 @@ static void unprivileged(void *arg)
 	rl.rlim_cur = 0;
 	CHECK_SYS(setrlimit(RLIMIT_MEMLOCK, &rl));
 	CHECK_ERR(mlock(p, PAGE), EPERM);
-	CHECK_ERR(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
-			   MAP_LOCKED, -1, 0),
+	CHECK_ERR(mmap(NULL, PAGE, PROT_READ,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0),
 		  EPERM);
 	_exit(0);
 }

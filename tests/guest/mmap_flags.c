@@ -33,9 +33,9 @@ int main(void)
 	CHECK(mmap(a + 5 * PAGE, PAGE, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0) ==
 		  a + 5 * PAGE,
 	      "MAP_FIXED_NOREPLACE into a hole: %s", strerror(errno));
-	CHECK_ERR(mmap(a + 4 * PAGE, 2 * PAGE, RW, ANON | MAP_FIXED_NOREPLACE,
-		       -1, 0),
-		  EEXIST);
+	CHECK_ERR(
+	    mmap(a + 4 * PAGE, 2 * PAGE, RW, ANON | MAP_FIXED_NOREPLACE, -1, 0),
+	    EEXIST);
 
 	char *p = mmap(NULL, 8 * PAGE, RW, ANON | MAP_POPULATE | MAP_NORESERVE,
 		       -1, 0);
@@ -45,16 +45,14 @@ int main(void)
 		CHECK(vec[i] == 1, "populated page %d not resident", i);
 	CHECK(mmap(NULL, PAGE, RW, ANON | MAP_STACK, -1, 0) != MAP_FAILED,
 	      "MAP_STACK");
-	CHECK_ERR(mmap(NULL, PAGE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS |
-				     0x40000000,
-		       -1, 0),
+	CHECK_ERR(mmap(NULL, PAGE, RW,
+		       MAP_SHARED_VALIDATE | MAP_ANONYMOUS | 0x40000000, -1, 0),
 		  EOPNOTSUPP);
 	CHECK(mmap(NULL, PAGE, RW, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1,
 		   0) != MAP_FAILED,
 	      "MAP_SHARED_VALIDATE: %s", strerror(errno));
-	CHECK_ERR(mmap(NULL, PAGE, RW, MAP_SHARED | MAP_ANONYMOUS |
-				     MAP_GROWSDOWN,
-		       -1, 0),
+	CHECK_ERR(mmap(NULL, PAGE, RW,
+		       MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0),
 		  EINVAL);
 
 	/* MAP_GROWSDOWN: 2 MiB of room, the top page mapped. */

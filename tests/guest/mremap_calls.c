@@ -61,8 +61,8 @@ int main(void)
 	/* MREMAP_FIXED onto an existing mapping replaces it. */
 	char *dst = map_anon(4 * PAGE);
 	memset(dst, 0x55, 4 * PAGE);
-	char *f = mremap(m, 10 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED,
-			 dst);
+	char *f =
+	    mremap(m, 10 * PAGE, 3 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
 	CHECK(f == dst, "MREMAP_FIXED gave %p, not %p (%s)", (void *)f,
 	      (void *)dst, strerror(errno));
 	check_fill(dst, 3 * PAGE, 2, "fixed move");
@@ -82,12 +82,12 @@ int main(void)
 		  EINVAL);
 	CHECK_ERR(mremap(dst + 1, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EINVAL);
 	CHECK_ERR(mremap(dst, PAGE, 0, MREMAP_MAYMOVE), EINVAL);
-	CHECK_ERR(mremap(dst, PAGE, 2 * PAGE,
-			 MREMAP_MAYMOVE | MREMAP_FIXED, dst + 1),
-		  EINVAL);
-	CHECK_ERR(mremap(dst, PAGE, 2 * PAGE,
-			 MREMAP_MAYMOVE | MREMAP_FIXED, dst),
-		  EINVAL); /* overlapping */
+	CHECK_ERR(
+	    mremap(dst, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst + 1),
+	    EINVAL);
+	CHECK_ERR(
+	    mremap(dst, PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, dst),
+	    EINVAL); /* overlapping */
 	char *hole = map_anon(2 * PAGE);
 	CHECK_SYS(munmap(hole, 2 * PAGE));
 	CHECK_ERR(mremap(hole, PAGE, 2 * PAGE, MREMAP_MAYMOVE), EFAULT);

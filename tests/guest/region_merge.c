@@ -39,8 +39,8 @@ int main(void)
 		((char *)to)[-1] = (char)i;
 	}
 	int after_brk = regions();
-	CHECK(after_brk <= start + 1, "%d regions after 1000 brk steps, %d before",
-	      after_brk, start);
+	CHECK(after_brk <= start + 1,
+	      "%d regions after 1000 brk steps, %d before", after_brk, start);
 	for (int i = 1; i <= 1000; i++)
 		CHECK(((char *)b)[(unsigned long)i * PAGE - 1] == (char)i,
 		      "heap page %d lost", i);
@@ -68,8 +68,8 @@ int main(void)
 	/* Many split/rejoin rounds leave the count where it was. */
 	for (int i = 0; i < 200; i++) {
 		CHECK_SYS(mprotect(a + (i % 7) * PAGE, PAGE, PROT_READ));
-		CHECK_SYS(mprotect(a + (i % 7) * PAGE, PAGE,
-				   PROT_READ | PROT_WRITE));
+		CHECK_SYS(
+		    mprotect(a + (i % 7) * PAGE, PAGE, PROT_READ | PROT_WRITE));
 	}
 	CHECK(regions() == one, "after 200 rounds: %d regions, want %d",
 	      regions(), one);

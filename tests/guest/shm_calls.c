@@ -98,8 +98,8 @@ int main(void)
 	CHECK_SYS(shmctl(id, IPC_STAT, &ds));
 	CHECK(ds.shm_nattch == 1 && ds.shm_lpid == pid && ds.shm_atime > 0 &&
 		  ds.shm_dtime > 0,
-	      "after the child: nattch %lu lpid %d", (unsigned long)ds.shm_nattch,
-	      ds.shm_lpid);
+	      "after the child: nattch %lu lpid %d",
+	      (unsigned long)ds.shm_nattch, ds.shm_lpid);
 
 	ds.shm_perm.mode = 0640;
 	CHECK_SYS(shmctl(id, IPC_SET, &ds));
