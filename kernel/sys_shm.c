@@ -102,7 +102,7 @@ static long shm_place(uint32_t *addr, size_t size, uint32_t flags)
 		return *addr ? 0 : -ENOMEM;
 	}
 	if ((uint64_t)*addr + size > USER_TOP)
-		return -ENOMEM;
+		return -EINVAL; /* as Linux answers shmat past user space */
 	if (!(flags & SHM_REMAP) && !mm_range_free(s, *addr, size))
 		return -EINVAL;
 	return flags & SHM_REMAP ? mm_unmap(s, *addr, size) : 0;

@@ -23,7 +23,7 @@ static void touch_dontfork(void *arg)
 	(void)c;
 }
 
-static const char *tmpfile_path = "/tmp/madvise_calls.dat";
+static const char *tmpfile_path = "/dev/shm/madvise_calls.dat";
 
 static void cleanup(void)
 {

@@ -6,7 +6,7 @@
 #include <sys/mman.h>
 #include "guest.h"
 
-static const char *path = "/tmp/msync_calls.dat";
+static const char *path = "/dev/shm/msync_calls.dat";
 
 static void cleanup(void)
 {
