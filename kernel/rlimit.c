@@ -17,7 +17,6 @@
 
 #define INF RLIM64_INFINITY
 #define RLIM_INFINITY32 0xffffffffu
-#define RLIMIT_MEMLOCK 8
 #define RLIMIT_SIGPENDING 11
 #define RLIMIT_MSGQUEUE 12
 

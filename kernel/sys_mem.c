@@ -9,6 +9,8 @@
 #include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <kernel/exec.h>
+#include <kernel/mlock.h>
+#include <kernel/rlimit.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -26,8 +28,20 @@ _Static_assert(VM_BLOCK_NONE == YCACHE_ID_NONE, "one \"no block\" id");
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x100
+#define MAP_LOCKED 0x2000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_FIXED_NOREPLACE 0x100000
+/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK). */
+#define MAP_LEGACY_MASK 0x7ff3fu
+
+#define MREMAP_MAYMOVE 1u
+#define MREMAP_FIXED 2u
 
 SYSCALL_DEFINE1(brk, uint32_t, addr)
 {
@@ -80,7 +94,7 @@ static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
 		return -ENODEV;
 	if (acc == O_WRONLY)
 		return -EACCES;
-	if ((flags & MAP_SHARED) && (prot & PROT_WRITE) &&
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
 	    (acc != O_RDWR || (f->flags & O_APPEND)))
 		return -EACCES;
 	return 0;
@@ -104,13 +118,28 @@ static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 	return src->devmem ? 0 : file_pager(f, prot, flags, &src->pager);
 }
 
+/* The lowest address a MAP_GROWSDOWN region at addr may grow to: as
+ * far as RLIMIT_STACK allows, keeping Linux's guard gap of 256 pages
+ * above the mapping below it. */
+static vaddr_t grow_limit(vaddr_t addr)
+{
+	uint64_t floor =
+	    (uint64_t)mm_gap_start(current->space, addr) + 256 * PAGE_SIZE;
+	uint64_t stack = rlimit_cur(current, RLIMIT_STACK);
+
+	floor = MAX(floor, addr > stack ? addr - stack : PAGE_SIZE);
+	return (vaddr_t)MIN(PAGE_ROUND_UP(floor), (uint64_t)addr);
+}
+
 /* Make the new mapping at addr (already free). */
 static long map_new(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		    uint32_t pgoff, const struct map_src *src)
 {
 	struct mm_space *s = current->space;
-	bool shared = (flags & (MAP_SHARED | MAP_PRIVATE)) == MAP_SHARED;
+	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
 
+	if (!src && !shared && (flags & MAP_GROWSDOWN))
+		return mm_map_stack(s, addr, len, prot, grow_limit(addr));
 	if (!src)
 		return shared ? mm_map_shared(s, addr, len, prot)
 			      : mm_map_anon(s, addr, len, prot, 0);
@@ -119,40 +148,90 @@ static long map_new(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	return mm_map_file(s, addr, len, prot, shared, &src->pager, pgoff);
 }
 
+/* Linux's checks of the mapping type: MAP_SHARED_VALIDATE refuses flags
+ * it does not know, shared anonymous memory cannot grow down. */
+static long map_type_check(uint32_t flags)
+{
+	uint32_t type = flags & MAP_TYPE;
+
+	if (type == MAP_SHARED_VALIDATE)
+		return (flags & ~MAP_LEGACY_MASK) ? -EOPNOTSUPP : 0;
+	if (type != MAP_SHARED && type != MAP_PRIVATE)
+		return -EINVAL;
+	if ((flags & MAP_ANONYMOUS) && type == MAP_SHARED &&
+	    (flags & MAP_GROWSDOWN))
+		return -EINVAL;
+	return 0;
+}
+
+/* Where the mapping goes: MAP_FIXED's address (aligned, in user space,
+ * free for MAP_FIXED_NOREPLACE) or the first free range from the hint. */
+static long map_place(uint32_t *addr, uint32_t len, uint32_t flags)
+{
+	struct mm_space *s = current->space;
+
+	if (!(flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))) {
+		*addr = mm_find_free(
+		    s, *addr && PAGE_ALIGNED(*addr) ? *addr : USER_MMAP_BASE,
+		    len);
+		return *addr ? 0 : -ENOMEM;
+	}
+	if (!PAGE_ALIGNED(*addr) || !*addr)
+		return -EINVAL;
+	if (len > USER_TOP || *addr > USER_TOP - len)
+		return -ENOMEM;
+	if ((flags & MAP_FIXED_NOREPLACE) && !mm_range_free(s, *addr, len))
+		return -EEXIST;
+	return 0;
+}
+
+/* After the mapping is made: MAP_LOCKED locks it, and it is populated
+ * when locked (also by mlockall(MCL_FUTURE)) or asked (MAP_POPULATE);
+ * as Linux, a failure to populate does not fail mmap. */
+static void map_finish(uint32_t addr, uint32_t len, uint32_t flags)
+{
+	struct mm_space *s = current->space;
+	struct region *r;
+
+	if (flags & MAP_LOCKED)
+		mm_set_flags(s, addr, len, REGION_LOCKED, 0);
+	r = mm_find_region(s, addr);
+	if ((r && (r->flags & REGION_LOCKED)) ||
+	    (flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+		mm_populate_accessible(s, addr, len);
+}
+
 static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		    uint32_t fd, uint32_t pgoff)
 {
-	struct mm_space *s = current->space;
-	uint32_t type = flags & (MAP_SHARED | MAP_PRIVATE);
+	bool anon = flags & MAP_ANONYMOUS;
 	struct map_src src;
 	long r;
 
-	if (!len || !prot_ok(prot) ||
-	    (type != MAP_SHARED && type != MAP_PRIVATE))
+	if (!anon && !fd_file(current, (int)fd))
+		return -EBADF;
+	if (!len || !prot_ok(prot))
 		return -EINVAL;
 	len = PAGE_ROUND_UP(len);
 	if (!len)
 		return -ENOMEM;
-	if (!(flags & MAP_ANONYMOUS)) {
+	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
+	r = map_place(&addr, len, flags);
+	if (!r && (flags & MAP_LOCKED))
+		r = mlock_allowed(addr, len);
+	if (!r)
+		r = map_type_check(flags);
+	if (!r && !anon)
 		r = map_src_get(fd, prot, flags, &src);
-		if (r)
-			return r;
-	}
-	if (flags & MAP_FIXED) {
-		if (!PAGE_ALIGNED(addr) || !user_range_ok(addr, len) || !addr)
-			return -EINVAL;
-		r = mm_unmap(s, addr, len);
-		if (r)
-			return r;
-	} else {
-		addr = mm_find_free(
-		    s, addr && PAGE_ALIGNED(addr) ? addr : USER_MMAP_BASE, len);
-		if (!addr)
-			return -ENOMEM;
-	}
-	r = map_new(addr, len, prot, flags, pgoff,
-		    (flags & MAP_ANONYMOUS) ? NULL : &src);
-	return r ? r : (long)addr;
+	if (!r && (flags & MAP_FIXED) && !(flags & MAP_FIXED_NOREPLACE))
+		r = mm_unmap(current->space, addr, len);
+	if (!r)
+		r = map_new(addr, len, prot, flags, pgoff, anon ? NULL : &src);
+	if (r)
+		return r;
+	map_finish(addr, len, flags);
+	return (long)addr;
 }
 
 SYSCALL_DEFINE6(mmap2, uint32_t, addr, uint32_t, len, uint32_t, prot, uint32_t,
@@ -180,14 +259,49 @@ SYSCALL_DEFINE2(munmap, uint32_t, addr, uint32_t, len)
 	return mm_unmap(current->space, addr, PAGE_ROUND_UP(len));
 }
 
+SYSCALL_DEFINE5(mremap, uint32_t, addr, uint32_t, old_len, uint32_t, new_len,
+		uint32_t, flags, uint32_t, new_addr)
+{
+	struct mm_space *s = current->space;
+	uint64_t old64 = ((uint64_t)old_len + PAGE_SIZE - 1) & ~0xfffull;
+	uint64_t new64 = ((uint64_t)new_len + PAGE_SIZE - 1) & ~0xfffull;
+	unsigned mf = ((flags & MREMAP_MAYMOVE) ? MM_REMAP_MAYMOVE : 0) |
+		      ((flags & MREMAP_FIXED) ? MM_REMAP_FIXED : 0);
+	struct region *r;
+	vaddr_t out;
+	long rc;
+
+	if ((flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) || !new64 ||
+	    new64 >= USER_TOP || old64 >= USER_TOP)
+		return -EINVAL;
+	if (!(flags & MREMAP_FIXED))
+		new_addr = USER_MMAP_BASE; /* where a move looks for room */
+	rc = mm_mremap(s, addr, (size_t)old64, (size_t)new64, mf, new_addr,
+		       &out);
+	if (rc)
+		return rc;
+	/* Locked memory stays present as it grows. */
+	r = mm_find_region(s, out);
+	if (r && (r->flags & REGION_LOCKED) && new64 > old64)
+		mm_populate_accessible(s, out, (size_t)new64);
+	return (long)out;
+}
+
+/* As Linux: EINVAL for an unaligned start or a bad prot, ENOMEM for a
+ * range that wraps or has pages that are not mapped (above user space
+ * none is). */
 SYSCALL_DEFINE3(mprotect, uint32_t, addr, uint32_t, len, uint32_t, prot)
 {
-	if (!PAGE_ALIGNED(addr) || !prot_ok(prot) ||
-	    !user_range_ok(addr, PAGE_ROUND_UP(len)))
+	uint64_t end =
+	    (uint64_t)addr + (((uint64_t)len + PAGE_SIZE - 1) & ~0xfffull);
+
+	if (!PAGE_ALIGNED(addr) || !prot_ok(prot))
 		return -EINVAL;
 	if (!len)
 		return 0;
-	return mm_protect(current->space, addr, PAGE_ROUND_UP(len), prot);
+	if (end > USER_TOP || addr < PAGE_SIZE)
+		return -ENOMEM;
+	return mm_protect(current->space, addr, (size_t)(end - addr), prot);
 }
 
 /* The two 64-bit ids come low word first, as user/include/vmkernel.h

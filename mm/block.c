@@ -23,15 +23,25 @@
 #include <mm/sanity.h>
 #include "region_internal.h"
 
+/* Pages in live blocks, by kind (/proc/meminfo's AnonPages, Shmem). */
+static size_t block_pages[2];
+
+size_t mm_block_pages(bool shared)
+{
+	return block_pages[shared ? BLOCK_SHARED : BLOCK_COW];
+}
+
 /* A block object for pages [pa, +npages), with no references yet. */
 struct phys_block *block_new(paddr_t pa, uint32_t npages,
 			     enum block_share share)
 {
 	struct phys_block *b = slab_alloc(sizeof(*b));
 
-	if (b)
+	if (b) {
 		USE(b, b->pa = pa; b->npages = npages; b->refcount = 0;
 		    b->share = share; b->refs = NULL; b->sanity_refs = 0);
+		block_pages[share] += npages;
+	}
 	return b;
 }
 
@@ -39,6 +49,7 @@ struct phys_block *block_new(paddr_t pa, uint32_t npages,
 void block_free_obj(struct phys_block *b)
 {
 	BUG_ON(b->refcount || b->refs);
+	block_pages[b->share] -= b->npages;
 	SLAB_FREE(b);
 }
 
@@ -81,6 +92,7 @@ int block_split(struct phys_block *b, uint32_t k)
 		USE(e, e->next_ref = list);
 		list = e;
 	}
+	block_pages[b->share] -= b->npages - k; /* nb counted them */
 	USE(b, b->npages = k);
 	for (struct region_entry *ref = b->refs; ref; ref = ref->next_ref) {
 		e = list;

@@ -17,12 +17,21 @@
 #include <mm/pagetable.h>
 #include "region_internal.h"
 
+/* Linux's stack_guard_gap: a stack never grows closer than this to an
+ * accessible mapping below it. */
+#define STACK_GUARD_GAP (256u * PAGE_SIZE)
+
 /* The stack region addr (in no region) may grow into, or NULL. */
 static struct region *stack_below(struct mm_space *s, vaddr_t addr)
 {
-	struct region *r = region_first_after(s, addr);
+	struct region *r = region_first_after(s, addr), *prev;
+	vaddr_t va = PAGE_ROUND_DOWN(addr), low = mm_gap_start(s, va);
 
 	if (!r || !(r->flags & REGION_GROWSDOWN) || addr < r->grow_limit)
+		return NULL;
+	prev = low > PAGE_SIZE ? mm_find_region(s, low - 1) : NULL;
+	if (prev && !(prev->flags & REGION_GROWSDOWN) &&
+	    (prev->prot & PROT_RWX) && va - low < STACK_GUARD_GAP)
 		return NULL;
 	return r;
 }

@@ -16,11 +16,12 @@
 #include "region_internal.h"
 
 /* Validate a new region's range and prot, then create it (still empty:
- * the backend fills it). */
+ * the backend fills it) with the space's default flags added. */
 int region_map_new(struct mm_space *s, const struct region *t,
 		   struct region **out)
 {
 	int rc = region_check_range(t->start, t->len);
+	struct region nt = *t;
 
 	if (rc)
 		return rc;
@@ -28,7 +29,8 @@ int region_map_new(struct mm_space *s, const struct region *t,
 		return -EINVAL;
 	if (!region_range_free(s, t->start, t->len))
 		return -EEXIST;
-	*out = region_create(s, t);
+	nt.flags |= s->def_flags; /* mlockall(MCL_FUTURE) */
+	*out = region_create(s, &nt);
 	return *out ? 0 : -ENOMEM;
 }
 
@@ -43,8 +45,8 @@ struct region *region_create(struct mm_space *s, const struct region *t)
 	USE(r, r->start = t->start; r->len = t->len; r->prot = t->prot;
 	    r->flags = t->flags; r->ops = t->ops;
 	    r->backend_data = t->backend_data; r->grow_limit = t->grow_limit;
-	    r->space = s; memset(&r->node, 0, sizeof(r->node));
-	    entry_tree_init(&r->entries));
+	    r->pgoff = t->pgoff; r->space = s;
+	    memset(&r->node, 0, sizeof(r->node)); entry_tree_init(&r->entries));
 	BUG_ON(avl_insert(&s->regions, &r->node));
 	return r;
 }
@@ -91,6 +93,7 @@ int region_split(struct region *r, vaddr_t at)
 	}
 	t.start = at;
 	t.len = r->len - cut;
+	t.pgoff = r->pgoff + cut / PAGE_SIZE;
 	nr = region_create(r->space, &t);
 	if (!nr)
 		return -ENOMEM;
@@ -128,6 +131,8 @@ void region_set_prot(struct region *r, unsigned prot)
  * caller needs to know which ops table a region has. */
 bool region_may_yield(const struct region *r)
 {
+	if (r->flags & (REGION_LOCKED | REGION_LOCKONFAULT))
+		return false; /* locked pages stay where they are */
 	return r->ops->flags & REGION_OPS_YIELD;
 }
 

@@ -2,7 +2,9 @@
  * region_anon.c - the anonymous backend: private memory, zero on first
  * touch (one page per fault, larger blocks when populated at once), and
  * shared copy-on-write with a fork child (the blocks gain a reference and
- * every sharer maps them read-only).
+ * every sharer maps them read-only). Neighbouring anonymous regions with
+ * the same protection and flags merge, and a region may grow (mremap):
+ * the new part fills on demand.
  */
 #include <kernel/errno.h>
 #include <mm/pagetable.h>
@@ -56,9 +58,18 @@ static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 	return 0;
 }
 
+/* Anonymous neighbours always merge: their pages are their entries. */
+static bool anon_join(struct region *a, struct region *b)
+{
+	(void)a;
+	(void)b;
+	return true;
+}
+
 static const struct region_ops anon_ops = {
     .name = "anonymous",
-    .flags = REGION_OPS_YIELD,
+    .flags = REGION_OPS_YIELD | REGION_OPS_RESIZE | REGION_OPS_ANON,
+    .join = anon_join,
     .fault = anon_fault,
     .populate = anon_populate,
     .copy = region_copy_entries,
@@ -101,7 +112,12 @@ int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 	};
 	struct region *r;
 
+	int rc;
+
 	if (flags)
 		return -EINVAL; /* none defined (stacks: mm_map_stack) */
-	return region_map_new(s, &t, &r);
+	rc = region_map_new(s, &t, &r);
+	if (!rc)
+		region_merge_around(r); /* brk steps, neighbouring mmaps */
+	return rc;
 }

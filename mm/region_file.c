@@ -288,9 +288,36 @@ static void file_sanity(struct sanity *s, struct region *r)
 	}
 }
 
+/* Neighbours cut from one mmap rejoin (one map, offsets run on). */
+static bool file_join(struct region *a, struct region *b)
+{
+	if (map_of(a) != map_of(b))
+		return false;
+	map_put(map_of(b));
+	return true;
+}
+
+static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase);
+
+/* mremap: nr maps the same file pages at another address, with a map of
+ * its own (file offsets follow from vbase); r's map goes with r. */
+static int file_move(struct region *nr, struct region *r)
+{
+	struct file_map *m = map_of(r);
+	struct file_map *nm =
+	    map_new(&m->pager, m->vbase + nr->start - r->start);
+
+	if (!nm)
+		return -ENOMEM;
+	USE(nr, nr->backend_data = (uintptr_t)nm);
+	return 0;
+}
+
 static const struct region_ops file_shared_ops = {
     .name = "file",
-    .flags = REGION_OPS_SHARED,
+    .flags = REGION_OPS_SHARED | REGION_OPS_RESIZE,
+    .join = file_join,
+    .move = file_move,
     .fault = file_fault,
     .copy = file_copy,
     .release = file_release,
@@ -302,7 +329,9 @@ static const struct region_ops file_shared_ops = {
 
 static const struct region_ops file_private_ops = {
     .name = "file",
-    .flags = 0,
+    .flags = REGION_OPS_RESIZE,
+    .join = file_join,
+    .move = file_move,
     .fault = file_fault,
     .copy = file_copy,
     .release = file_release,

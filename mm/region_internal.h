@@ -36,6 +36,11 @@ struct sanity;
 #define REGION_OPS_SHARED 0x1u /* writes reach every mapping of the memory */
 #define REGION_OPS_REMAP 0x2u  /* mm_remap may map it into another space */
 #define REGION_OPS_YIELD 0x4u  /* its pages may be taken and given (yield) */
+/* The region may grow in place (mremap): pages of the new part come on
+ * demand from the fault hook, so only the length changes. */
+#define REGION_OPS_RESIZE 0x8u
+/* Private anonymous memory (madvise MADV_FREE and MADV_WIPEONFORK). */
+#define REGION_OPS_ANON 0x10u
 
 /*
  * A backend. Optional hooks may be NULL. The region's backend_data word
@@ -63,6 +68,25 @@ struct region_ops {
 	void (*split)(struct region *r, struct region *nr, vaddr_t cut);
 	/* Optional: the offset column of /proc/PID/maps (0 without). */
 	uint32_t (*map_offset)(const struct region *r);
+	/* Optional: b lies right after a with the same prot and flags; may
+	 * it join a (mm/space_merge.c)? On true the backend has let go of
+	 * b's own data (the caller moves the entries and frees b). NULL:
+	 * regions of this backend never merge. */
+	bool (*join)(struct region *a, struct region *b);
+	/* Optional: r's pages move to nr (same length, another address;
+	 * mremap): set nr's backend data. NULL: the data does not depend
+	 * on the address (the template's copy is right). 0 or -ENOMEM. */
+	int (*move)(struct region *nr, struct region *r);
+	/* Optional: write [start, end) of r back to its store now (msync,
+	 * shared file mappings); wait for the writes with wait. */
+	int (*writeback)(struct region *r, vaddr_t start, vaddr_t end,
+			 bool wait);
+	/* Optional: free the memory behind [start, end) of r, which then
+	 * reads as zeros in every mapping (madvise MADV_REMOVE). */
+	int (*punch)(struct region *r, vaddr_t start, vaddr_t end);
+	/* Optional: is page va of r in memory though not mapped here
+	 * (mincore)? NULL: resident means mapped. */
+	bool (*resident)(struct region *r, vaddr_t va);
 	void (*sanity)(struct sanity *s, struct region *r);
 };
 
@@ -153,6 +177,14 @@ void region_file_init(void);
 void region_gap_update(struct avl_node *n);
 /* Sanity: every summary of sp's region tree is right. */
 void region_gap_sanity(struct sanity *s, struct mm_space *sp);
+
+/* ---- space_merge.c ---- */
+
+/* Merge the mergeable neighbours among the regions touching [start,
+ * end] (never fails, changes no meaning). */
+void region_merge_range(struct mm_space *s, vaddr_t start, vaddr_t end);
+/* Merge r with its neighbours; the region now holding r's pages. */
+struct region *region_merge_around(struct region *r);
 
 /* ---- space_bulk.c ---- */
 

@@ -5,7 +5,9 @@
  * mm_remap give the other space the same blocks (one more reference each),
  * writable on both sides. The pages are freed by the last unmap.
  */
+#include <arch/hooks.h>
 #include <kernel/errno.h>
+#include <kernel/string.h>
 #include <mm/pagetable.h>
 #include "region_internal.h"
 
@@ -21,10 +23,31 @@ static int shared_fault(struct region *r, vaddr_t va, bool write)
 	return -EFAULT;
 }
 
+/* MADV_REMOVE: the punched pages read as zeros in every mapping (they
+ * stay allocated: every page of a shared region exists from creation). */
+static int shared_punch(struct region *r, vaddr_t start, vaddr_t end)
+{
+	vaddr_t off = start - r->start, stop = end - r->start;
+	struct region_entry *e = entry_find(r, off);
+
+	if (!e)
+		e = entry_first_from(r, off);
+	for (; e && e->offset < stop; e = entry_next(e)) {
+		vaddr_t a = MAX(off, e->offset);
+		vaddr_t b = MIN(stop, e->offset + entry_bytes(e));
+
+		for (vaddr_t o = a; o < b; o += PAGE_SIZE)
+			memset(arch_phys_to_virt(e->block->pa + o - e->offset),
+			       0, PAGE_SIZE);
+	}
+	return 0;
+}
+
 static const struct region_ops shared_ops = {
     .name = "shared",
     .flags = REGION_OPS_SHARED | REGION_OPS_REMAP,
     .fault = shared_fault,
+    .punch = shared_punch,
     .copy = region_copy_entries,
     .release = region_release_entries,
     .sync = region_sync_entries,

@@ -17,6 +17,7 @@
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/sanity.h>
+#include <mm/shmem.h>
 #include "region_internal.h"
 
 static struct mm_space *spaces; /* every live space, for the sanity walk */
@@ -55,6 +56,7 @@ void mm_region_init(void)
 {
 	spaces = NULL;
 	region_file_init();
+	mm_shmem_init();
 }
 
 /* The first of every live space (walk on with next_space). */
@@ -76,7 +78,7 @@ struct mm_space *mm_space_new(void)
 		SLAB_FREE(s);
 		return NULL;
 	}
-	USE(s, s->pgdir = dir; s->users = 1;
+	USE(s, s->pgdir = dir; s->users = 1; s->def_flags = 0;
 	    slab_tree_init(&s->regions, region_cmp);
 	    s->regions.update = region_gap_update; s->prev_space = NULL;
 	    s->next_space = spaces);
@@ -143,6 +145,16 @@ size_t mm_space_pages(struct mm_space *s)
 	return n;
 }
 
+/* Bytes covered by s's regions (mlockall's limit check). */
+size_t mm_mapped_bytes(struct mm_space *s)
+{
+	size_t n = 0;
+
+	for (struct region *r = region_first(s); r; r = region_next(r))
+		n += r->len;
+	return n;
+}
+
 /* ---- the region tree ---- */
 
 /* The region containing va, or NULL. */
@@ -183,6 +195,24 @@ bool region_range_free(struct mm_space *s, vaddr_t start, size_t len)
 	struct region *r = region_first_after(s, start);
 
 	return !r || r->start >= start + len;
+}
+
+bool mm_range_free(struct mm_space *s, vaddr_t start, size_t len)
+{
+	return region_range_free(s, start, len);
+}
+
+/* The end of the last region below va, or PAGE_SIZE if none (va itself
+ * if a region holds va - 1): where the free gap below va begins. */
+vaddr_t mm_gap_start(struct mm_space *s, vaddr_t va)
+{
+	vaddr_t key = va - 1;
+	struct avl_node *n = avl_find_le(&s->regions, &key, region_key);
+	struct region *r = avl_entry(n, struct region, node);
+
+	if (va <= PAGE_SIZE || !r)
+		return PAGE_SIZE;
+	return MIN(region_end(r), va);
 }
 
 /* Split the regions straddling start or end, so a range call may treat
@@ -248,6 +278,7 @@ int mm_protect(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 	for (r = mm_find_region(s, start); r && r->start < end;
 	     r = region_next(r))
 		region_set_prot(r, prot);
+	region_merge_range(s, start, end); /* a split may rejoin */
 	return 0;
 }
 

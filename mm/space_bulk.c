@@ -118,9 +118,10 @@ int region_copy_entries(struct region *dst, struct region *src)
 	return 0;
 }
 
-/* Fork: a new space with a copy of every region; each backend decides
- * what a copy is (copy-on-write blocks, the same shared blocks, the same
- * physical range). One TLB flush for the parent's lost write access. */
+/* Fork: a new space with a copy of every region but MADV_DONTFORK ones;
+ * each backend decides what a copy is (copy-on-write blocks, the same
+ * shared blocks, the same physical range). Locks are not inherited. One
+ * TLB flush for the parent's lost write access. */
 struct mm_space *mm_space_fork(struct mm_space *parent)
 {
 	struct mm_space *child = mm_space_new();
@@ -129,8 +130,17 @@ struct mm_space *mm_space_fork(struct mm_space *parent)
 	if (!child)
 		return NULL;
 	for (r = region_first(parent); r; r = region_next(r)) {
-		nr = region_create(child, r);
-		if (!nr || r->ops->copy(nr, r))
+		struct region t = *r;
+
+		if (r->flags & REGION_DONTFORK)
+			continue; /* madvise(MADV_DONTFORK) */
+		t.flags &= ~(REGION_LOCKED | REGION_LOCKONFAULT); /* as Linux */
+		nr = region_create(child, &t);
+		if (!nr)
+			break;
+		if (r->flags & REGION_WIPEONFORK)
+			continue; /* anonymous: the child's reads give zeros */
+		if (r->ops->copy(nr, r))
 			break;
 	}
 	arch_tlb_shootdown(parent->pgdir, 0, 0);

@@ -15,8 +15,10 @@
 #include <fs/proc_text.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
+#include <kernel/shm.h>
 #include <mm/phys.h>
 #include <mm/region.h>
+#include <mm/shmem.h>
 #include <mm/slab.h>
 
 struct text {
@@ -48,6 +50,8 @@ static void gen_meminfo(struct text *t)
 	struct slab_stats ss;
 	struct bcache_stats bs;
 	struct pcache_stats pc;
+	size_t shmem = mm_shmem_total_resident();
+	size_t shmem_mapped = mm_shmem_mapped_pages();
 
 	phys_get_stats(&ps);
 	slab_get_stats(&ss);
@@ -64,14 +68,18 @@ static void gen_meminfo(struct text *t)
 	meminfo_line(t, "Active:", ps.user);
 	meminfo_line(t, "Inactive:", ps.cached);
 	meminfo_line(t, "Unevictable:", 0);
-	meminfo_line(t, "Mlocked:", 0);
+	meminfo_line(t, "Mlocked:", mm_mlocked_pages());
 	meminfo_line(t, "SwapTotal:", 0);
 	meminfo_line(t, "SwapFree:", 0);
 	meminfo_line(t, "Dirty:", bs.dirty + pc.dirty);
 	meminfo_line(t, "Writeback:", 0);
-	meminfo_line(t, "AnonPages:", ps.user);
-	meminfo_line(t, "Mapped:", pc.mapped); /* page cache pages in PTEs */
-	meminfo_line(t, "Shmem:", 0);
+	/* Private blocks; shared memory (MAP_SHARED anonymous blocks and
+	 * SysV segments' pages); Mapped: page-cache pages in PTEs and the
+	 * shared memory some mapping holds (MAP_SHARED blocks always are). */
+	meminfo_line(t, "AnonPages:", mm_block_pages(false));
+	meminfo_line(t, "Mapped:",
+		     pc.mapped + shmem_mapped + mm_block_pages(true));
+	meminfo_line(t, "Shmem:", shmem + mm_block_pages(true));
 	meminfo_line(t, "Slab:", ss.pages);
 	meminfo_line(t, "SReclaimable:", 0);
 	meminfo_line(t, "SUnreclaim:", ss.pages);
@@ -162,8 +170,10 @@ static const char *region_name(const struct region *r, const struct proc *p)
 {
 	if (r->flags & REGION_GROWSDOWN)
 		return "[stack]";
-	if (p->brk > p->brk_start && r->start >= p->brk_start &&
-	    r->start < p->brk)
+	/* As Linux: the region holding the whole heap (merged with the
+	 * data segment's bss, it may start below brk_start). */
+	if (p->brk > p->brk_start && r->start <= p->brk_start &&
+	    r->start + r->len >= p->brk)
 		return "[heap]";
 	return "";
 }
@@ -251,6 +261,10 @@ static void gen_status(struct text *t, const struct proc *p)
 	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->cred.uid,
 		 p->cred.euid, p->cred.suid, p->cred.fsuid, p->cred.gid,
 		 p->cred.egid, p->cred.sgid, p->cred.fsgid);
+	if (p->space)
+		text_add(
+		    t, "VmLck:\t%8lu kB\n",
+		    (unsigned long)(mm_locked_bytes(p->space, 0, 0) >> 10));
 	text_add(t, "Threads:\t1\nSigPnd:\t%016llx\nSigBlk:\t%016llx\n",
 		 (unsigned long long)p->sig_pending,
 		 (unsigned long long)p->sig_blocked);
@@ -309,6 +323,17 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		gen_bcache(t);
 		return 0;
 	case PT_DROP_CACHES:
+		return 0;
+	case PT_SYSVIPC_SHM:
+		t->len = shm_proc_text(t->buf, t->cap);
+		return 0;
+	case PT_SHMALL:
+	case PT_SHMMAX:
+	case PT_SHMMNI: /* fixed at Linux's defaults: read-only here */
+		text_add(t, "%lu\n",
+			 kind == PT_SHMMNI   ? (unsigned long)SHMMNI
+			 : kind == PT_SHMMAX ? (unsigned long)SHMMAX
+					     : (unsigned long)SHMALL);
 		return 0;
 	default:
 		return -EINVAL;

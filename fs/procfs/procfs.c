@@ -26,6 +26,8 @@
 #define PROC_FS_INO 3u
 #define PROC_SYS_INO 4u
 #define PROC_SYS_VM_INO 5u
+#define PROC_SYSVIPC_INO 6u
+#define PROC_SYS_KERNEL_INO 7u
 #define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
 #define PID_FILES 16u
 
@@ -46,7 +48,13 @@ static const struct proc_node {
     {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
     {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
     {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
-    {22, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
+    {PROC_SYSVIPC_INO, PROC_ROOT_INO, "sysvipc", VFS_S_IFDIR | 0555, PT_NONE},
+    {22, PROC_SYSVIPC_INO, "shm", VFS_S_IFREG | 0444, PT_SYSVIPC_SHM},
+    {PROC_SYS_KERNEL_INO, PROC_SYS_INO, "kernel", VFS_S_IFDIR | 0555, PT_NONE},
+    {23, PROC_SYS_KERNEL_INO, "shmall", VFS_S_IFREG | 0444, PT_SHMALL},
+    {24, PROC_SYS_KERNEL_INO, "shmmax", VFS_S_IFREG | 0444, PT_SHMMAX},
+    {25, PROC_SYS_KERNEL_INO, "shmmni", VFS_S_IFREG | 0444, PT_SHMMNI},
+    {26, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 

@@ -20,6 +20,10 @@ enum proc_text {
 	PT_BCACHE,	/* /proc/fs/bcache: the block cache's counters */
 	PT_DROP_CACHES, /* /proc/sys/vm/drop_caches: written, reads empty */
 	PT_CPUINFO,	/* /proc/cpuinfo: the one CPU as CPUID names it */
+	PT_SYSVIPC_SHM, /* /proc/sysvipc/shm: the SysV shm segments */
+	PT_SHMALL,	/* /proc/sys/kernel/shm*: the SysV shm limits */
+	PT_SHMMAX,
+	PT_SHMMNI,
 };
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:

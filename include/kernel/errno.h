@@ -40,6 +40,7 @@
 #define ELOOP 40
 #define EIDRM 43
 #define EOVERFLOW 75
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 
 /* Kernel-internal: a wait was interrupted by a signal; the system call

@@ -15,6 +15,7 @@
 #define RLIMIT_CORE 4
 #define RLIMIT_NPROC 6
 #define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
 #define RLIM_NLIMITS 16
 #define RLIM64_INFINITY (~0ull)
 

@@ -28,7 +28,15 @@
 #define MMAP_DEFAULT_BASE 0x10000000u
 
 /* Region flags. */
-#define REGION_GROWSDOWN 0x1u /* stack: faults just below extend it */
+#define REGION_GROWSDOWN 0x1u	/* stack: faults just below extend it */
+#define REGION_LOCKED 0x2u	/* mlock: populated, never yielded */
+#define REGION_LOCKONFAULT 0x4u /* mlock2 MLOCK_ONFAULT: locked as touched */
+#define REGION_DONTFORK 0x8u	/* madvise MADV_DONTFORK: not in a fork child */
+#define REGION_WIPEONFORK 0x10u /* MADV_WIPEONFORK: a fork child gets zeros */
+/* The flags a caller may set and clear on a range (mm_set_flags). */
+#define REGION_USER_FLAGS                                       \
+	(REGION_LOCKED | REGION_LOCKONFAULT | REGION_DONTFORK | \
+	 REGION_WIPEONFORK)
 
 struct mm_space;
 struct region_ops;
@@ -42,7 +50,8 @@ struct region {
 	const struct region_ops *ops; /* the backend (opaque outside mm/) */
 	uintptr_t backend_data;	      /* the backend's own (opaque) */
 	vaddr_t grow_limit;	      /* REGION_GROWSDOWN: lowest start */
-	struct avl_tree entries;      /* region entries, keyed by offset */
+	uint32_t pgoff; /* page of the backend's object at start (shmem) */
+	struct avl_tree entries; /* region entries, keyed by offset */
 	struct mm_space *space;
 	/* Summary of this region's subtree of space->regions (mm/space_gap.c):
 	 * the lowest reserved address of its first region, the end of its
@@ -55,6 +64,7 @@ struct mm_space {
 	paddr_t pgdir;
 	unsigned users; /* processes using it (CLONE_VM shares it) */
 	struct avl_tree regions;
+	unsigned def_flags; /* region flags new mappings get (mlockall) */
 	struct mm_space *next_space; /* list of all spaces, for sanity */
 	struct mm_space *prev_space;
 };
@@ -101,6 +111,57 @@ int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
  * each other's writes). -EINVAL unless src is a whole shared region. */
 int mm_remap(struct mm_space *dst, vaddr_t dst_addr, struct mm_space *src,
 	     vaddr_t src_addr, size_t len);
+/*
+ * mremap (Linux 6.1's rules): resize [addr, +old_len) to new_len bytes -
+ * shrink, grow in place if the room after it is free, else move it
+ * (MM_REMAP_MAYMOVE) to the first free range from hint, or with
+ * MM_REMAP_FIXED to exactly to (whatever was there is unmapped). *out is
+ * the new address. 0, -EINVAL, -EFAULT (the old range is not one
+ * mapping, or its backend cannot grow), -ENOMEM (no room).
+ */
+#define MM_REMAP_MAYMOVE 0x1u
+#define MM_REMAP_FIXED 0x2u
+int mm_mremap(struct mm_space *s, vaddr_t addr, size_t old_len, size_t new_len,
+	      unsigned flags, vaddr_t to, vaddr_t *out);
+/* Is no page of [start, +len) mapped? */
+bool mm_range_free(struct mm_space *s, vaddr_t start, size_t len);
+/* Where the free gap below va begins: the end of the region below it
+ * (PAGE_SIZE if none; va if va - 1 is mapped). */
+vaddr_t mm_gap_start(struct mm_space *s, vaddr_t va);
+/* Is every page of [start, +len) mapped? */
+bool mm_range_mapped(struct mm_space *s, vaddr_t start, size_t len);
+/* Set and clear REGION_USER_FLAGS on [start, +len) (mlock, munlock,
+ * madvise DONTFORK): 0, -EINVAL, -ENOMEM (a hole: nothing changed). */
+int mm_set_flags(struct mm_space *s, vaddr_t start, size_t len, unsigned set,
+		 unsigned clear);
+/* mlockall/munlockall: on every region, and def for regions to come. */
+void mm_set_flags_all(struct mm_space *s, unsigned set, unsigned clear,
+		      unsigned def);
+/* Populate what is accessible in [start, +len) (holes and PROT_NONE
+ * skipped): 0 or the fault's error. */
+int mm_populate_accessible(struct mm_space *s, vaddr_t start, size_t len);
+/* Bytes in locked regions, not counting [skip, skip_end). */
+size_t mm_locked_bytes(struct mm_space *s, vaddr_t skip, vaddr_t skip_end);
+/* Present pages of locked regions, every space (/proc/meminfo). */
+size_t mm_mlocked_pages(void);
+/* madvise MADV_DONTNEED (and MADV_FREE with anon_only): drop the private
+ * pages of [start, +len); shared memory keeps its data. -EINVAL for a
+ * locked region (or, anon_only, one not private anonymous: nothing
+ * changed), -ENOMEM if part of the range is not mapped (the rest done). */
+int mm_discard(struct mm_space *s, vaddr_t start, size_t len, bool anon_only);
+/* madvise MADV_REMOVE: punch [start, +len) out of the shared memory
+ * behind it (it reads as zeros after). -EINVAL (locked, or private
+ * anonymous), -EACCES (not a shared writable mapping), -EOPNOTSUPP (the
+ * backend cannot punch), -ENOMEM (part not mapped; the rest done). */
+int mm_punch(struct mm_space *s, vaddr_t start, size_t len);
+/* mincore: vec[i] = 1 if page i of start is resident, else 0; -ENOMEM
+ * if one is not mapped. */
+int mm_mincore(struct mm_space *s, vaddr_t start, size_t npages, uint8_t *vec);
+/* msync over [start, end): with sync, shared mappings whose backend
+ * has a store are written back; -EBUSY (invalidate of locked memory),
+ * -ENOMEM (part not mapped) or the backend's error. */
+int mm_msync(struct mm_space *s, vaddr_t start, vaddr_t end, bool sync,
+	     bool invalidate);
 /* Lowest free gap of len bytes at or above hint (0: MMAP_DEFAULT_BASE);
  * 0 if none. A stack's growth room counts as used; page 0 never. */
 vaddr_t mm_find_free(struct mm_space *s, vaddr_t hint, size_t len);
@@ -149,6 +210,13 @@ void mm_spaces_sanity(struct sanity *s);
 
 /* Pages present in s's regions (shared blocks counted in each space). */
 size_t mm_space_pages(struct mm_space *s);
+
+/* Bytes covered by s's regions. */
+size_t mm_mapped_bytes(struct mm_space *s);
+
+/* Pages of live physical blocks: private (anonymous and private copies
+ * of file pages) or shared (MAP_SHARED anonymous memory). */
+size_t mm_block_pages(bool shared);
 
 /* Iterate spaces' regions (for /proc/PID/maps and GDB helpers). */
 void mm_space_walk(struct mm_space *s,

@@ -1945,8 +1945,13 @@ static void cleanup_after(long k, pid_t pid)
 	}
 	snprintf(rm_path, sizeof rm_path, SCRATCH_ROOT);
 	rm_tree(0);
-	for (int id = 0; id < 40; id++)
-		syscall(SYS_shmctl, id, 0 /* IPC_RMID */, 0);
+	/* Ids are index + seq * 32768 (as Linux): find them by index. */
+	for (int idx = 0; idx < 64; idx++) {
+		static char ds[128];
+		long id = syscall(SYS_shmctl, idx, 15 /* SHM_STAT_ANY */, ds);
+		if (id >= 0)
+			syscall(SYS_shmctl, id, 0 /* IPC_RMID */, 0);
+	}
 	reap_orphans();
 }
 
