@@ -77,8 +77,8 @@ static void gen_meminfo(struct text *t)
 	 * SysV segments' pages); Mapped: page-cache pages in PTEs and the
 	 * shared memory some mapping holds (MAP_SHARED blocks always are). */
 	meminfo_line(t, "AnonPages:", mm_block_pages(false));
-	meminfo_line(t, "Mapped:",
-		     pc.mapped + shmem_mapped + mm_block_pages(true));
+	meminfo_line(
+	    t, "Mapped:", pc.mapped + shmem_mapped + mm_block_pages(true));
 	meminfo_line(t, "Shmem:", shmem + mm_block_pages(true));
 	meminfo_line(t, "Slab:", ss.pages);
 	meminfo_line(t, "SReclaimable:", 0);
