@@ -85,9 +85,10 @@ static long now_ms(void)
  * way out of the call (one 10 ms slice for the child), so the child must
  * have run for clearly more than that: over two slices and a twentieth of
  * the read's time, measured against its own spinning rate. (PIO keeps the
- * CPU busy copying each sector, so the child gets far from all of it: since
- * a woken process runs at once, a 2 MiB read takes about 300 ms, of which
- * the child gets about 30; a polled driver would give it 10 at most.)
+ * CPU busy copying each sector, so the child gets far from all of it:
+ * since the threads merge a 2 MiB read takes 300 to 350 ms here (it took
+ * 1,700), of which the child gets about 30; a polled driver would give it
+ * 10 at most.)
  */
 static void keeps_running(void)
 {
