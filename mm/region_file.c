@@ -313,33 +313,20 @@ static int file_move(struct region *nr, struct region *r)
 	return 0;
 }
 
-static const struct region_ops file_shared_ops = {
-    .name = "file",
-    .flags = REGION_OPS_SHARED | REGION_OPS_RESIZE,
-    .join = file_join,
-    .move = file_move,
-    .fault = file_fault,
-    .copy = file_copy,
-    .release = file_release,
-    .sync = file_sync,
-    .split = file_split,
-    .map_offset = file_map_offset,
-    .sanity = file_sanity,
-};
+/* The shared and the private tables differ only in their flags. */
+#define FILE_REGION_OPS(ops_flags)                                         \
+	{                                                                  \
+		.name = "file", .flags = (ops_flags), .join = file_join,   \
+		.move = file_move, .fault = file_fault, .copy = file_copy, \
+		.release = file_release, .sync = file_sync,                \
+		.split = file_split, .map_offset = file_map_offset,        \
+		.sanity = file_sanity,                                     \
+	}
 
-static const struct region_ops file_private_ops = {
-    .name = "file",
-    .flags = REGION_OPS_RESIZE,
-    .join = file_join,
-    .move = file_move,
-    .fault = file_fault,
-    .copy = file_copy,
-    .release = file_release,
-    .sync = file_sync,
-    .split = file_split,
-    .map_offset = file_map_offset,
-    .sanity = file_sanity,
-};
+static const struct region_ops file_shared_ops =
+    FILE_REGION_OPS(REGION_OPS_SHARED | REGION_OPS_RESIZE);
+static const struct region_ops file_private_ops =
+    FILE_REGION_OPS(REGION_OPS_RESIZE);
 
 /* A new map of p at vbase, on the list; NULL without memory. */
 static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase)

@@ -139,30 +139,29 @@ fsck() {
 	fi
 }
 
-# persist NAME IMG: the file tests/guest/ext2_persist.c left, read back
-# from the image with debugfs, must hold its pattern.
-persist() {
-	local got=$LOG/$1.persist
-	debugfs -R "dump /ext2_persist/data $got" "$2" > /dev/null 2>&1
-	if perl -e 'print chr(($_ * 13 + int($_ / 4096)) & 255) for 0 .. (1 << 20) - 1' |
-	   cmp -s - "$got"; then
-		pass "$1/persist"
+# readback NAME CHECK IMG PATH PERL: the file PATH a guest test left,
+# dumped from IMG with debugfs, must be the bytes the PERL program prints.
+readback() {
+	local got=$LOG/$1.$2
+	debugfs -R "dump $4 $got" "$3" > /dev/null 2>&1
+	if perl -e "$5" | cmp -s - "$got"; then
+		pass "$1/$2"
 	else
-		fail "$1/persist" "/ext2_persist/data did not reach the disk intact"
+		fail "$1/$2" "$4 did not reach the disk intact"
 	fi
 }
 
-# mmapped NAME IMG: the file tests/guest/mmap_ext2.c wrote through a shared
-# mapping and fsync, read back with debugfs, must hold its pattern.
+# persist NAME IMG: what tests/guest/ext2_persist.c wrote.
+persist() {
+	readback "$1" persist "$2" /ext2_persist/data \
+		'print chr(($_ * 13 + int($_ / 4096)) & 255) for 0 .. (1 << 20) - 1'
+}
+
+# mmapped NAME IMG: what tests/guest/mmap_ext2.c wrote through a shared
+# mapping and fsync.
 mmapped() {
-	local got=$LOG/$1.mmapped
-	debugfs -R "dump /mmap_ext2/data $got" "$2" > /dev/null 2>&1
-	if perl -e 'print chr(($_ * 7 + int($_ / 4096)) & 255) for 0 .. 3 * 4096 + 99' |
-	   cmp -s - "$got"; then
-		pass "$1/mmapped"
-	else
-		fail "$1/mmapped" "/mmap_ext2/data did not reach the disk intact"
-	fi
+	readback "$1" mmapped "$2" /mmap_ext2/data \
+		'print chr(($_ * 7 + int($_ / 4096)) & 255) for 0 .. 3 * 4096 + 99'
 }
 
 disks=$BUILD/test-disks

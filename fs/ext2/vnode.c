@@ -460,17 +460,6 @@ static uint64_t pager_size(void *obj)
 	return ext2_size(inode_of(obj));
 }
 
-/* A mapping holds the vnode: the inode and its pages stay. */
-static void pager_get(void *obj)
-{
-	vnode_get(obj);
-}
-
-static void pager_put(void *obj)
-{
-	vnode_put(obj);
-}
-
 /* msync: the pages, then the metadata their blocks needed. */
 static int pager_writeback(void *obj, uint32_t first, uint32_t last)
 {
@@ -495,8 +484,8 @@ static const struct mm_pager_ops ext2_pager_ops = {
     .unmap = pager_unmap,
     .peek = pager_peek,
     .size = pager_size,
-    .get = pager_get,
-    .put = pager_put,
+    .get = vnode_pager_get,
+    .put = vnode_pager_put,
     .writeback = pager_writeback,
 };
 

@@ -319,25 +319,13 @@ static uint64_t pager_size(void *obj)
 	return ramfs_size(node_of(obj));
 }
 
-/* A mapping holds the vnode, so the node and its pages outlive close
- * and unlink, and its mount stays busy. */
-static void pager_get(void *obj)
-{
-	vnode_get(obj);
-}
-
-static void pager_put(void *obj)
-{
-	vnode_put(obj);
-}
-
 static const struct mm_pager_ops ramfs_pager_ops = {
     .map = pager_map,
     .unmap = pager_unmap,
     .peek = pager_peek,
     .size = pager_size,
-    .get = pager_get,
-    .put = pager_put,
+    .get = vnode_pager_get,
+    .put = vnode_pager_put,
 };
 
 /* Regular files can be mapped; other types have no pages. */

@@ -127,3 +127,13 @@ unsigned vfs_dtype(uint32_t mode)
 {
 	return (mode & VFS_S_IFMT) >> 12;
 }
+
+void vnode_pager_get(void *vnode)
+{
+	vnode_get(vnode);
+}
+
+void vnode_pager_put(void *vnode)
+{
+	vnode_put(vnode);
+}

@@ -164,6 +164,11 @@ struct vnode *vnode_new(struct vsuper *sb, uint64_t ino,
 			const struct vnode_ops *ops, void *priv, uint32_t mode);
 struct vnode *vnode_get(struct vnode *v);
 void vnode_put(struct vnode *v);
+/* The pager get/put of a backend whose pager object is its vnode: a
+ * mapping holds the vnode, so the file and its pages outlive close and
+ * unlink, and its mount stays busy. */
+void vnode_pager_get(void *vnode);
+void vnode_pager_put(void *vnode);
 /* stat data; dev comes from the super block. */
 int vnode_getattr(struct vnode *v, struct vattr *va);
 /* May c access v as mask (VFS_MAY_*)? 0 or -EACCES. Root passes any
