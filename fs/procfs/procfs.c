@@ -23,6 +23,7 @@
 #define PROC_FS_INO 3u
 #define PROC_SYS_INO 4u
 #define PROC_SYS_VM_INO 5u
+#define PROC_SYS_FS_INO 6u
 #define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
 #define PID_FILES 16u
 
@@ -43,6 +44,11 @@ static const struct proc_node {
     {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
     {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
     {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
+    {PROC_SYS_FS_INO, PROC_SYS_INO, "fs", VFS_S_IFDIR | 0555, PT_NONE},
+    {22, PROC_SYS_FS_INO, "pipe-max-size", VFS_S_IFREG | 0644,
+     PT_PIPE_MAX_SIZE},
+    {23, PROC_SYS_FS_INO, "lease-break-time", VFS_S_IFREG | 0644,
+     PT_LEASE_BREAK_TIME},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
@@ -304,7 +310,8 @@ static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 }
 
 /*
- * Only /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
+ * The /proc/sys integers take a number (sysctl.c); otherwise only
+ * /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
  * and empty the block cache (both levels); "2" and "3" (Linux's slab
  * objects) also make the file systems forget their idle in-memory inodes.
  */
@@ -313,6 +320,8 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 	const char *s = buf;
 
 	(void)off;
+	if (proc_knob(ino_text(v->ino)))
+		return proc_knob_write(ino_text(v->ino), buf, n);
 	if (ino_text(v->ino) != PT_DROP_CACHES)
 		return -EACCES;
 	if (n == 0 || s[0] < '1' || s[0] > '3' ||
@@ -327,7 +336,9 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 static int proc_truncate(struct vnode *v, uint64_t size)
 {
 	(void)size;
-	return ino_text(v->ino) == PT_DROP_CACHES ? 0 : -EACCES;
+	return ino_text(v->ino) == PT_DROP_CACHES || proc_knob(ino_text(v->ino))
+		   ? 0
+		   : -EACCES;
 }
 
 static const struct vnode_ops proc_vops = {

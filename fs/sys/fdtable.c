@@ -10,6 +10,7 @@
 #include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 
@@ -79,6 +80,30 @@ int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec)
 	return -EMFILE;
 }
 
+int fd_dup(struct proc *p, int fd, int min, bool cloexec)
+{
+	struct vfile *f = fd_file(p, fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	if (min < 0 || (uint64_t)min >= rlimit_cur(p, RLIMIT_NOFILE))
+		return -EINVAL;
+	r = fd_install(p, vfile_get(f), min, cloexec);
+	if (r < 0)
+		vfile_put(f);
+	return r;
+}
+
+/* Closing any descriptor of a file ends the process's record locks on
+ * it (POSIX), then drops the descriptor's reference. */
+static void fd_drop(struct proc *p, struct vfile *f)
+{
+	if (f)
+		reclock_close(p, f);
+	vfile_put(f);
+}
+
 int fd_close(struct proc *p, int fd)
 {
 	struct vfile *f = fd_file(p, fd);
@@ -87,7 +112,7 @@ int fd_close(struct proc *p, int fd)
 		return -EBADF;
 	p->files[fd] = NULL;
 	p->cloexec &= ~(1ull << fd);
-	vfile_put(f);
+	fd_drop(p, f);
 	return 0;
 }
 
@@ -97,7 +122,7 @@ void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec)
 
 	p->files[fd] = f;
 	set_cloexec(p, fd, cloexec);
-	vfile_put(old);
+	fd_drop(p, old);
 }
 
 void files_fork(struct proc *parent, struct proc *child)

@@ -130,7 +130,7 @@ static struct flock_range *detach_near(struct flock_ctx *c, const void *owner,
 static bool cut_range(struct flock_ctx *c, struct flock_range *r,
 		      const struct flock_range *req, struct flock_range **spare)
 {
-	bool left = r->start < req->start, right = r->end > req->end;
+	bool left = r->start<req->start, right = r->end> req->end;
 
 	if (!overlaps(r, req->start, req->end)) {
 		insert_sorted(c, r); /* it only touches: stays as it is */

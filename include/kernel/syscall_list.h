@@ -150,7 +150,7 @@ SYSCALL(214, setgid32, setgid32)
 SYSCALL(215, setfsuid32, setfsuid32)
 SYSCALL(216, setfsgid32, setfsgid32)
 SYSCALL(220, getdents64, getdents64)
-SYSCALL(221, fcntl64, fcntl)
+SYSCALL(221, fcntl64, fcntl64)
 SYSCALL(224, gettid, getpid) /* no threads: a process's one thread */
 SYSCALL(238, tkill, tkill)
 SYSCALL(240, futex, futex)

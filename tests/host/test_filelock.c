@@ -69,7 +69,8 @@ static bool list_matches(const struct flock_ctx *c)
 		for (const struct flock_range *q = c->head; q; q = q->next)
 			if (q != r && q->owner == r->owner &&
 			    q->type == r->type &&
-			    ((r->end < FLOCK_OFFSET_MAX && q->start == r->end + 1) ||
+			    ((r->end < FLOCK_OFFSET_MAX &&
+			      q->start == r->end + 1) ||
 			     (q->end < FLOCK_OFFSET_MAX &&
 			      r->start == q->end + 1)))
 				return false; /* should have been merged */
@@ -103,10 +104,11 @@ TEST(filelock_split_merge_conflict)
 	CHECK_EQ(flock_set(c, &r, NULL, &changed), 0);
 	CHECK_EQ(c->head->start, 0);
 	CHECK_EQ(c->head->end, 19);
-	CHECK(flock_test(c, &(struct flock_range){.owner = &owner_tag[2],
-						 .type = FLOCK_WRLCK,
-						 .start = 13,
-						 .end = 13},
+	CHECK(flock_test(c,
+			 &(struct flock_range){.owner = &owner_tag[2],
+					       .type = FLOCK_WRLCK,
+					       .start = 13,
+					       .end = 13},
 			 &got));
 	CHECK(flock_release_owner(c, &owner_tag[0]));
 	CHECK(!flock_release_owner(c, &owner_tag[0]));
@@ -136,9 +138,8 @@ static bool random_step(struct flock_ctx *c, uint64_t *seed)
 	if (host_rand(seed) % 4 == 0) { /* F_GETLK */
 		if (flock_test(c, &r, &got) != conflict)
 			return false;
-		return !conflict ||
-		       model_conflict(o, type, cell_of(got.start),
-				      cell_of(got.end));
+		return !conflict || model_conflict(o, type, cell_of(got.start),
+						   cell_of(got.end));
 	}
 	if (flock_set(c, &r, NULL, &changed) != (conflict ? -EAGAIN : 0))
 		return false;
