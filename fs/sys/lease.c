@@ -72,13 +72,20 @@ static bool other_lease(const struct vfile *f, int type)
 }
 
 /* May f take (or change to) a lease of type? 0 or -EAGAIN (Linux's
- * check_conflicting_open and the leases of others). */
+ * check_conflicting_open and the leases of others; a truncate breaking
+ * the lease counts as a writer, as Linux's holds write access). */
 static long may_lease(struct vfile *f, int type)
 {
 	struct vnode *v = f->vn;
 
-	if (type == FLOCK_RDLCK)
-		return v->writers || other_lease(f, FLOCK_WRLCK) ? -EAGAIN : 0;
+	struct lease *mine = lease_of(f);
+
+	if (type == FLOCK_RDLCK) /* a writer waits while it breaks to none */
+		return v->writers || other_lease(f, FLOCK_WRLCK) ||
+			       (mine && mine->breaking &&
+				mine->target == FLOCK_UNLCK)
+			   ? -EAGAIN
+			   : 0;
 	if (v->opens > 1 || other_lease(f, FLOCK_RDLCK))
 		return -EAGAIN;
 	return 0;

@@ -21,6 +21,13 @@
 #define PIPE_DEF_PAGES 16
 #define PIPE_MAX_PAGES (PAGE_SIZE / sizeof(char *)) /* one page of them */
 #define FIONREAD 0x541B
+#define PIPE_ASYNC 4
+#define POLL_IN 1
+#define POLL_OUT 2
+#define POLLIN 0x001
+#define POLLOUT 0x004
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
 
 uint32_t pipe_max_size = 1048576;
 
@@ -31,9 +38,15 @@ struct pipe {
 	int readers, writers;
 	struct vnode *fifo; /* named pipes: the node, else NULL */
 	uint32_t reader_opens, writer_opens; /* fifo opens so far */
+	/* Ends with O_ASYNC set (F_SETFL), told by signal of new data or
+	 * room, with the descriptor that set it as si_fd. */
+	struct vfile *async[PIPE_ASYNC];
+	int async_fd[PIPE_ASYNC];
 };
 
 static struct pipe pipes[NPIPE];
+
+static void pipe_kill_fasync(struct pipe *p, bool readers);
 
 static long pipe_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
@@ -62,6 +75,7 @@ static long pipe_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 		got += chunk;
 	}
 	wakeup(p);
+	pipe_kill_fasync(p, false);
 	return (long)got;
 }
 
@@ -107,6 +121,8 @@ static long pipe_write(struct vfile *f, const void *kbuf, size_t n,
 		done += chunk;
 	}
 	wakeup(p);
+	if (done)
+		pipe_kill_fasync(p, true);
 	return (long)done;
 }
 
@@ -139,11 +155,54 @@ static long pipe_ioctl(struct vfile *f, uint32_t cmd, uint32_t arg)
 	return copy_to_user((void *)arg, &n, sizeof(n)) ? -EFAULT : 0;
 }
 
+/* O_ASYNC set or cleared on f (descriptor fd): 0, or -ENOMEM when
+ * PIPE_ASYNC ends of this pipe already have it. */
+static int pipe_fasync(struct vfile *f, int fd, bool on)
+{
+	struct pipe *p = f->priv;
+	int free_slot = -1;
+
+	for (int i = 0; i < PIPE_ASYNC; i++) {
+		if (p->async[i] == f) {
+			p->async[i] = on ? f : NULL;
+			p->async_fd[i] = fd;
+			return 0;
+		}
+		if (!p->async[i] && free_slot < 0)
+			free_slot = i;
+	}
+	if (!on)
+		return 0;
+	if (free_slot < 0)
+		return -ENOMEM;
+	p->async[free_slot] = f;
+	p->async_fd[free_slot] = fd;
+	return 0;
+}
+
+/* Signal the O_ASYNC ends of p that can now read (readers) or write. */
+static void pipe_kill_fasync(struct pipe *p, bool readers)
+{
+	for (int i = 0; i < PIPE_ASYNC; i++) {
+		struct vfile *f = p->async[i];
+
+		if (!f || (readers ? !vfile_readable(f) : !vfile_writable(f)))
+			continue;
+		if (readers)
+			fown_signal(f, p->async_fd[i], POLL_IN,
+				    POLLIN | POLLRDNORM);
+		else
+			fown_signal(f, p->async_fd[i], POLL_OUT,
+				    POLLOUT | POLLWRNORM);
+	}
+}
+
 static void pipe_release(struct vfile *f)
 {
 	struct pipe *p = f->priv;
 	uint32_t mode = f->flags & O_ACCMODE;
 
+	pipe_fasync(f, 0, false);
 	if (mode != O_WRONLY)
 		p->readers--;
 	if (mode != O_RDONLY)
@@ -157,6 +216,7 @@ static const struct vfile_ops pipe_ops = {
     .read = pipe_read,
     .write = pipe_write,
     .ioctl = pipe_ioctl,
+    .fasync = pipe_fasync,
     .release = pipe_release,
 };
 

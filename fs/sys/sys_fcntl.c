@@ -99,6 +99,21 @@ static long do_file_cmd(struct vfile *f, int fd, uint32_t cmd, uint32_t arg)
 	}
 }
 
+/* F_SETFL: the status flags; a change of O_ASYNC is told to the file
+ * first, and a refusal leaves every flag as it was. */
+static long set_fl(struct vfile *f, int fd, uint32_t arg)
+{
+	if (((f->flags ^ arg) & O_ASYNC) && f->ops && f->ops->fasync) {
+		int r = f->ops->fasync(f, fd, arg & O_ASYNC);
+
+		if (r)
+			return r;
+	}
+	vfile_set_flags(f, (f->flags & ~(uint32_t)O_SETFL_MASK) |
+			       (arg & O_SETFL_MASK));
+	return 0;
+}
+
 static long do_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, bool wide)
 {
 	struct vfile *f = fd_file(current, (int)fd);
@@ -121,9 +136,7 @@ static long do_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, bool wide)
 	case F_GETFL:
 		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);
 	case F_SETFL:
-		vfile_set_flags(f, (f->flags & ~(uint32_t)O_SETFL_MASK) |
-				       (arg & O_SETFL_MASK));
-		return 0;
+		return set_fl(f, (int)fd, arg);
 	case F_GETLK ... F_SETLKW:
 	case F_GETLK64 ... F_SETLKW64:
 	case F_OFD_GETLK ... F_OFD_SETLKW:

@@ -247,6 +247,45 @@ static void pipe_sizes(void)
 	close(p[1]);
 }
 
+/* O_ASYNC on a pipe's read end: a write signals the F_SETOWN owner with
+ * the F_SETSIG signal (si_fd, POLL_IN), or plain SIGIO without one. */
+static void pipe_async(void)
+{
+	int p[2];
+	sigset_t set;
+	siginfo_t si;
+	struct timespec ts = {5, 0};
+	CHECK_SYS(pipe(p));
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGIO);
+	CHECK_SYS(sigprocmask(SIG_BLOCK, &set, NULL));
+	CHECK_SYS(fcntl(p[0], F_SETOWN, getpid()));
+	CHECK(fcntl(p[0], F_GETOWN) == getpid(), "F_GETOWN");
+	struct f_owner_ex ex;
+	CHECK_SYS(fcntl(p[0], F_GETOWN_EX, &ex));
+	CHECK(ex.type == F_OWNER_PID && ex.pid == getpid(), "F_GETOWN_EX");
+	CHECK_ERR(fcntl(p[0], F_SETOWN, 30000), ESRCH);
+	CHECK_SYS(fcntl(p[0], F_SETSIG, SIGUSR1));
+	CHECK_SYS(fcntl(p[0], F_SETFL, O_ASYNC));
+	CHECK(fcntl(p[0], F_GETFL) & O_ASYNC, "F_GETFL lost O_ASYNC");
+	CHECK(write(p[1], "x", 1) == 1, "write");
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGUSR1, "no SIGUSR1: %s",
+	      strerror(errno));
+	CHECK(si.si_fd == p[0] && si.si_code == POLL_IN, "si_fd %d code %d",
+	      si.si_fd, si.si_code);
+	CHECK_SYS(fcntl(p[0], F_SETSIG, 0));
+	CHECK(write(p[1], "x", 1) == 1, "write");
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGIO, "no SIGIO");
+	CHECK_SYS(fcntl(p[0], F_SETFL, 0));
+	CHECK(write(p[1], "x", 1) == 1, "write");
+	ts.tv_sec = 0;
+	ts.tv_nsec = 100000000;
+	CHECK_ERR(sigtimedwait(&set, &si, &ts), EAGAIN); /* O_ASYNC off */
+	close(p[0]);
+	close(p[1]);
+}
+
 int main(void)
 {
 	guest_cleanup = cleanup;
@@ -263,6 +302,7 @@ int main(void)
 	ofd_locks();
 	leases();
 	pipe_sizes();
+	pipe_async();
 	cleanup();
 	return 0;
 }

@@ -42,6 +42,10 @@ struct vfile_ops {
 	/* Where SEEK_END is (devices, generated files); NULL: no end. */
 	uint64_t (*size)(struct vfile *f);
 	void (*release)(struct vfile *f);
+	/* O_ASYNC set (on) or cleared by F_SETFL through descriptor fd:
+	 * the file signals its owner of I/O from then on. NULL: no
+	 * signals (the flag is kept all the same, as on Linux). */
+	int (*fasync)(struct vfile *f, int fd, bool on);
 	bool seekable;
 };
 
