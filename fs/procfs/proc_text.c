@@ -336,6 +336,10 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 					     : (unsigned long)SHMALL);
 		return 0;
 	default:
+		if (proc_knob(kind)) {
+			text_add(t, "%lld\n", (long long)proc_knob_get(kind));
+			return 0;
+		}
 		return -EINVAL;
 	}
 }

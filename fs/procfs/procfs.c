@@ -28,6 +28,7 @@
 #define PROC_SYS_VM_INO 5u
 #define PROC_SYSVIPC_INO 6u
 #define PROC_SYS_KERNEL_INO 7u
+#define PROC_SYS_FS_INO 8u
 #define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
 #define PID_FILES 16u
 
@@ -55,6 +56,11 @@ static const struct proc_node {
     {24, PROC_SYS_KERNEL_INO, "shmmax", VFS_S_IFREG | 0444, PT_SHMMAX},
     {25, PROC_SYS_KERNEL_INO, "shmmni", VFS_S_IFREG | 0444, PT_SHMMNI},
     {26, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
+    {PROC_SYS_FS_INO, PROC_SYS_INO, "fs", VFS_S_IFDIR | 0555, PT_NONE},
+    {27, PROC_SYS_FS_INO, "pipe-max-size", VFS_S_IFREG | 0644,
+     PT_PIPE_MAX_SIZE},
+    {28, PROC_SYS_FS_INO, "lease-break-time", VFS_S_IFREG | 0644,
+     PT_LEASE_BREAK_TIME},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
@@ -363,7 +369,8 @@ static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 }
 
 /*
- * Only /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
+ * The /proc/sys integers take a number (sysctl.c); otherwise only
+ * /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
  * and empty the block cache (both levels); "2" and "3" (Linux's slab
  * objects) also make the file systems forget their idle in-memory inodes.
  */
@@ -372,6 +379,8 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 	const char *s = buf;
 
 	(void)off;
+	if (proc_knob(ino_text(v->ino)))
+		return proc_knob_write(ino_text(v->ino), buf, n);
 	if (ino_text(v->ino) != PT_DROP_CACHES)
 		return -EACCES;
 	if (n == 0 || s[0] < '1' || s[0] > '3' ||
@@ -386,7 +395,9 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 static int proc_truncate(struct vnode *v, uint64_t size)
 {
 	(void)size;
-	return ino_text(v->ino) == PT_DROP_CACHES ? 0 : -EACCES;
+	return ino_text(v->ino) == PT_DROP_CACHES || proc_knob(ino_text(v->ino))
+		   ? 0
+		   : -EACCES;
 }
 
 static const struct vnode_ops proc_vops = {

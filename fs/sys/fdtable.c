@@ -12,6 +12,7 @@
 #include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <mm/slab.h>
@@ -95,6 +96,30 @@ int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec)
 	return -EMFILE;
 }
 
+int fd_dup(struct proc *p, int fd, int min, bool cloexec)
+{
+	struct vfile *f = fd_file(p, fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	if (min < 0 || (uint64_t)min >= rlimit_cur(p, RLIMIT_NOFILE))
+		return -EINVAL;
+	r = fd_install(p, vfile_get(f), min, cloexec);
+	if (r < 0)
+		vfile_put(f);
+	return r;
+}
+
+/* Closing any descriptor of a file ends the process's record locks on
+ * it (POSIX), then drops the descriptor's reference. */
+static void fd_drop(struct proc *p, struct vfile *f)
+{
+	if (f)
+		reclock_close(p, f);
+	vfile_put(f);
+}
+
 int fd_close(struct proc *p, int fd)
 {
 	struct vfile *f = fd_file(p, fd);
@@ -103,7 +128,7 @@ int fd_close(struct proc *p, int fd)
 		return -EBADF;
 	USE(p->files, p->files->fd[fd] = NULL);
 	set_cloexec(p->files, fd, false);
-	vfile_put(f);
+	fd_drop(p, f);
 	return 0;
 }
 
@@ -114,7 +139,7 @@ void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec)
 
 	USE(t, t->fd[fd] = f);
 	set_cloexec(t, fd, cloexec);
-	vfile_put(old);
+	fd_drop(p, old);
 }
 
 /* A table with a reference on each of from's files (NULL: empty). */

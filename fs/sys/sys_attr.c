@@ -7,6 +7,7 @@
 #include <fs/fsclock.h>
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -202,7 +203,9 @@ static long do_truncate(uint32_t path, int64_t len)
 	if (err)
 		return err;
 	proc_vfs_ctx(current, &ctx);
-	err = vfs_truncate(&ctx, v, (uint64_t)len);
+	err = lease_break(v, NULL, true, false); /* as a writer */
+	if (!err)
+		err = vfs_truncate(&ctx, v, (uint64_t)len);
 	vnode_put(v);
 	return err;
 }

@@ -1,11 +1,12 @@
 /*
  * sys_fs.c - system calls on descriptors: open, close, read, write,
- * readv, writev, lseek, dup, pipe, fcntl, ioctl. Data is bounced through
- * a kernel page a chunk at a time, so a bad user pointer is -EFAULT and
+ * readv, writev, lseek, dup, pipe, ioctl (fcntl: sys_fcntl.c). Data is bounced
+ * through a kernel page a chunk at a time, so a bad user pointer is -EFAULT and
  * a partial transfer returns what was done.
  */
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -14,13 +15,6 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC 1
 #define IOV_MAX 1024
 #define MAX_RW 0x7ffff000u /* Linux's cap on one transfer */
 
@@ -233,6 +227,13 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 	proc_vfs_ctx(current, &ctx);
 	r = vfs_openat(&ctx, u.start, u.path, flags & ~(uint32_t)O_CLOEXEC,
 		       mode & ~current->fs->umask, &f);
+	if (!r && f->vn && VFS_ISREG(f->vn->mode)) {
+		r = lease_break(f->vn, f,
+				vfile_writable(f) || (flags & O_TRUNC),
+				flags & O_NONBLOCK);
+		if (r)
+			vfile_put(f);
+	}
 	if (!r) {
 		vfile_set_flags(f, f->flags & ~(uint32_t)O_OPEN_ONLY);
 		r = fd_install(current, f, 0, flags & O_CLOEXEC);
@@ -295,21 +296,6 @@ SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
 	return copy_to_user(result, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
-static long dup_from(uint32_t fd, int min, bool cloexec)
-{
-	struct vfile *f = getf(fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	if (min < 0 || min >= NFILE)
-		return -EINVAL;
-	r = fd_install(current, vfile_get(f), min, cloexec);
-	if (r < 0)
-		vfile_put(f);
-	return r;
-}
-
 static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 {
 	struct vfile *f = getf(oldfd);
@@ -324,7 +310,7 @@ static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 
 SYSCALL_DEFINE1(dup, uint32_t, fd)
 {
-	return dup_from(fd, 0, false);
+	return fd_dup(current, (int)fd, 0, false);
 }
 
 SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd)
@@ -383,32 +369,6 @@ SYSCALL_DEFINE2(pipe2, uint32_t, ufds, uint32_t, flags)
 SYSCALL_DEFINE1(pipe, uint32_t, ufds)
 {
 	return do_pipe2(ufds, 0);
-}
-
-SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
-{
-	struct vfile *f = getf(fd);
-
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
-	case F_GETFD:
-		return fd_cloexec(current, fd) ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		fd_set_cloexec(current, fd, arg & FD_CLOEXEC);
-		return 0;
-	case F_GETFL:
-		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);
-	case F_SETFL:
-		vfile_set_flags(f, (f->flags & ~(uint32_t)O_SETFL_MASK) |
-				       (arg & O_SETFL_MASK));
-		return 0;
-	default:
-		return -EINVAL;
-	}
 }
 
 SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)

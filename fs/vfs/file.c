@@ -9,9 +9,12 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/slab.h>
+#include <fs/vfs/filelock.h>
+#include <fs/vfs/lock.h>
 #include "internal.h"
 
 static vfs_special_open_t special_open;
+static vfs_last_put_t last_put;
 
 void vfs_set_special_open(vfs_special_open_t fn)
 {
@@ -26,9 +29,15 @@ void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv)
 	});
 }
 
+void vfs_set_last_put(vfs_last_put_t fn)
+{
+	last_put = fn;
+}
+
 void vfile_reset(void)
 {
 	special_open = NULL;
+	last_put = NULL;
 }
 
 static struct vfile *vfile_new(struct vnode *vn, const struct vfile_ops *ops,
@@ -45,6 +54,11 @@ static struct vfile *vfile_new(struct vnode *vn, const struct vfile_ops *ops,
 		f->flags = flags;
 		f->refs = 1;
 	});
+	if (vn)
+		USE(vn, {
+			vn->opens++;
+			vn->writers += vfile_writable(f);
+		});
 	return f;
 }
 
@@ -71,6 +85,35 @@ void vfile_set_flags(struct vfile *f, uint32_t flags)
 	USE(f, f->flags = flags);
 }
 
+void vfile_set_owner(struct vfile *f, uint8_t type, int32_t pid)
+{
+	USE(f, {
+		f->owner_type = type;
+		f->owner_pid = pid;
+	});
+}
+
+void vfile_set_sig(struct vfile *f, uint8_t sig)
+{
+	USE(f, f->sig = sig);
+}
+
+/* The last put of an open file of a vnode: its OFD locks go (waking
+ * whoever waits for them), it stops counting as an open, the vnode's
+ * reference is dropped. */
+static void vfile_forget_vnode(struct vfile *f)
+{
+	struct vnode *vn = f->vn;
+
+	if (flock_release_owner(vn->flc, f))
+		fs_wake(&vn->flc);
+	USE(vn, {
+		vn->opens--;
+		vn->writers -= vfile_writable(f);
+	});
+	vnode_put(vn);
+}
+
 void vfile_put(struct vfile *f)
 {
 	if (!f)
@@ -79,9 +122,12 @@ void vfile_put(struct vfile *f)
 	USE(f, f->refs--);
 	if (f->refs)
 		return;
+	if (last_put)
+		last_put(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
-	vnode_put(f->vn);
+	if (f->vn)
+		vfile_forget_vnode(f);
 	SLAB_FREE(f);
 }
 

@@ -6,6 +6,7 @@
  * moment its last reference goes - there is no cache of idle vnodes, the
  * backends keep their own inodes.
  */
+#include <fs/vfs/filelock.h>
 #include <fs/vfs/mount.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -84,6 +85,7 @@ void vnode_put(struct vnode *v)
 	unhash(v);
 	if (v->ops->release)
 		v->ops->release(v);
+	flock_ctx_free(v->flc); /* empty: locks go with their files */
 	SLAB_FREE(v);
 }
 

@@ -25,6 +25,7 @@ struct proc;
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
 #define O_DSYNC 010000
+#define O_ASYNC 020000
 #define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
 #define O_NOFOLLOW 0400000
@@ -32,7 +33,7 @@ struct proc;
 #define O_CLOEXEC 02000000
 #define O_PATH 010000000
 /* Flags F_SETFL may change. */
-#define O_SETFL_MASK (O_APPEND | O_NONBLOCK)
+#define O_SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC)
 /* Every flag Linux knows (up to __O_TMPFILE); open drops the rest. */
 #define O_VALID_MASK 077777777u
 /* Flags that act only at open: F_GETFL does not report them. */
@@ -68,6 +69,9 @@ struct vfile *fd_file(struct proc *p, int fd);
  * Takes over the caller's reference only on success. */
 int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec);
 int fd_close(struct proc *p, int fd);
+/* dup / F_DUPFD: fd again at the lowest free descriptor >= min; -EBADF,
+ * -EINVAL (min beyond RLIMIT_NOFILE), -EMFILE. */
+int fd_dup(struct proc *p, int fd, int min, bool cloexec);
 /* Put f at descriptor fd, closing what was there. */
 void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
 bool fd_cloexec(struct proc *p, int fd);

@@ -24,7 +24,15 @@ enum proc_text {
 	PT_SHMALL,	/* /proc/sys/kernel/shm*: the SysV shm limits */
 	PT_SHMMAX,
 	PT_SHMMNI,
+	PT_PIPE_MAX_SIZE,    /* /proc/sys/fs/pipe-max-size */
+	PT_LEASE_BREAK_TIME, /* /proc/sys/fs/lease-break-time */
 };
+
+/* The integer settings of /proc/sys: is kind one, its value now, and
+ * setting it from written text (-EINVAL unless a number in range). */
+bool proc_knob(enum proc_text kind);
+int64_t proc_knob_get(enum proc_text kind);
+long proc_knob_write(enum proc_text kind, const char *buf, size_t n);
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:
  * the count, 0 at the end, -ENOENT if the process is gone. */

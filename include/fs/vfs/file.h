@@ -42,6 +42,10 @@ struct vfile_ops {
 	/* Where SEEK_END is (devices, generated files); NULL: no end. */
 	uint64_t (*size)(struct vfile *f);
 	void (*release)(struct vfile *f);
+	/* O_ASYNC set (on) or cleared by F_SETFL through descriptor fd:
+	 * the file signals its owner of I/O from then on. NULL: no
+	 * signals (the flag is kept all the same, as on Linux). */
+	int (*fasync)(struct vfile *f, int fd, bool on);
 	bool seekable;
 };
 
@@ -53,6 +57,10 @@ struct vfile {
 	uint32_t flags; /* access mode, O_APPEND, O_NONBLOCK */
 	uint32_t refs;
 	uint32_t rdev; /* device files */
+	/* Who gets SIGIO (O_ASYNC, leases): F_SETOWN / F_SETOWN_EX's type
+	 * and pid (0: nobody), and F_SETSIG's signal (0: SIGIO). */
+	int32_t owner_pid;
+	uint8_t owner_type, sig;
 };
 
 /*
@@ -62,6 +70,10 @@ struct vfile {
  */
 typedef int (*vfs_special_open_t)(struct vfile *f);
 void vfs_set_special_open(vfs_special_open_t fn);
+/* Called at the last vfile_put() of every file, before its release
+ * (the kernel drops the file's leases there). */
+typedef void (*vfs_last_put_t)(struct vfile *f);
+void vfs_set_last_put(vfs_last_put_t fn);
 /* For the hook: the operations and private data of f. */
 void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv);
 
@@ -79,6 +91,9 @@ struct vfile *vfile_get(struct vfile *f);
  * objects: every change goes through the VFS). */
 void vfile_set_pos(struct vfile *f, uint64_t pos);
 void vfile_set_flags(struct vfile *f, uint32_t flags);
+/* F_SETOWN / F_SETOWN_EX and F_SETSIG. */
+void vfile_set_owner(struct vfile *f, uint8_t type, int32_t pid);
+void vfile_set_sig(struct vfile *f, uint8_t sig);
 void vfile_put(struct vfile *f);
 
 /* Opened for reading / for writing; positioned (not a pipe or tty). */

@@ -54,6 +54,7 @@
 struct vnode;
 struct vsuper;
 struct mm_pager;
+struct flock_ctx;
 
 /* Who is asking: the caller's credentials (supplementary groups later). */
 struct vcred {
@@ -154,6 +155,10 @@ struct vnode {
 	uint32_t refs;
 	struct vmount *mounted;	 /* the mount covering this directory */
 	struct vnode *hash_next; /* sb's table of live vnodes */
+	struct flock_ctx *flc;	 /* byte-range locks (filelock.h) or NULL */
+	/* vfiles open on it, and those of them open for writing: what
+	 * leases ask ("is anybody else using this file?"). */
+	uint32_t opens, writers;
 };
 
 /* The live vnode of inode ino of sb with one more reference, or NULL. */
