@@ -9,12 +9,56 @@
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
 #include <kernel/sched.h>
+#include <kernel/syscall.h>
 #include <mm/region.h>
 
 struct proc *current;
 static uint32_t boot_esp; /* kmain's stack, used before the first process */
 static volatile uint64_t ticks;
 static volatile bool need_resched;
+
+/* Load averages as Linux keeps them: every LOAD_FREQ ticks the number of
+ * runnable processes decays into three exponential averages over 1, 5
+ * and 15 minutes, fixed point with FSHIFT bits of fraction. */
+#define LOAD_FREQ (5 * HZ + 1)
+#define FSHIFT 11
+#define FIXED_1 (1ul << FSHIFT)
+static const unsigned long load_exp[3] = {1884, 2014, 2037};
+static unsigned long avenrun[3];
+
+/* Runnable processes (the running one included), stopped ones not. */
+unsigned sched_nr_running(void)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->state == PROC_RUNNABLE &&
+		    !procs[i]->stopped)
+			n++;
+	return n;
+}
+
+/* One step of Linux's calc_load() for each of the three averages. */
+static void calc_load(void)
+{
+	unsigned long active = sched_nr_running() * FIXED_1;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long e = load_exp[i], load = avenrun[i];
+		unsigned long next = load * e + active * (FIXED_1 - e);
+
+		if (active >= load)
+			next += FIXED_1 - 1;
+		avenrun[i] = next >> FSHIFT;
+	}
+}
+
+void sched_loadavg(unsigned long loads[3], unsigned shift)
+{
+	for (int i = 0; i < 3; i++)
+		loads[i] = shift >= FSHIFT ? avenrun[i] << (shift - FSHIFT)
+					   : avenrun[i] >> (FSHIFT - shift);
+}
 
 /* A tick is charged to the process it interrupted, in user or kernel
  * mode; not to one that sleeps while the CPU idles. */
@@ -30,6 +74,8 @@ void sched_tick(bool user)
 		else
 			p->stime++;
 	}
+	if (ticks % LOAD_FREQ == 0)
+		calc_load();
 	writeback_tick(ticks);
 }
 
@@ -150,5 +196,13 @@ int sched_sleep_ticks(uint64_t ticks)
 	while (current->wake_tick)
 		if (sleep_on(&current->wake_tick))
 			return -EINTR;
+	return 0;
+}
+
+/* sched_yield: the other runnable processes run first (round robin puts
+ * the caller after them). */
+SYSCALL_DEFINE0(sched_yield)
+{
+	schedule();
 	return 0;
 }

@@ -1,7 +1,6 @@
 /*
  * sys_proc.c - process system calls other than fork/exec/exit/wait/
- * signals: process ids, groups and sessions, thread-local storage, time,
- * uname.
+ * signals: process ids, groups and sessions, thread-local storage, time.
  */
 #include <arch/proc.h>
 #include <kernel/clock.h>
@@ -107,19 +106,6 @@ SYSCALL_DEFINE1(set_thread_area, void *, uinfo)
 					       ud.limit, ud.flags};
 	arch_set_tls(slot, ud.base_addr, ud.limit, ud.flags);
 	return 0;
-}
-
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65],
-	    domainname[65];
-};
-
-SYSCALL_DEFINE1(uname, void *, ubuf)
-{
-	static const struct utsname u = {"Linux",	"vmkernel", "6.1.0",
-					 "#1 vmkernel", "i686",	    "(none)"};
-
-	return copy_to_user(ubuf, &u, sizeof(u));
 }
 
 struct timespec32 {

@@ -8,6 +8,14 @@ uint64_t arch_cycles(void)
 	return rdtsc();
 }
 
+/* The processor's identification: /proc/cpuinfo reads it. */
+void arch_cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0));
+}
+
 uintptr_t arch_frame_pointer(void)
 {
 	return (uintptr_t)__builtin_frame_address(0);

@@ -16,13 +16,9 @@
 #include <mm/phys.h>
 #include <mm/region.h>
 #include <mm/slab.h>
+#include "proc_internal.h"
 
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
+void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -183,8 +179,8 @@ static void gen_stat(struct text *t, const struct proc *p)
 
 static void gen_status(struct text *t, const struct proc *p)
 {
-	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name, p->umask,
-		 state_char(p));
+	text_add(t, "Name:\t%.15s\nUmask:\t%04o\nState:\t%c\n", p->name,
+		 p->umask, state_char(p));
 	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->pid, p->pid,
 		 p->ppid);
 	text_add(t, "Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n", p->cred.uid,
@@ -206,6 +202,28 @@ static void gen_cmdline(struct text *t, const struct proc *p)
 	n = MIN(n, t->cap - 1);
 	if (mm_space_read(p->space, p->arg_start, t->buf, n) == 0)
 		t->len = n;
+}
+
+/* The texts of generate() that need no process but comm. */
+static long generate_more(struct text *t, enum proc_text kind,
+			  const struct proc *p)
+{
+	static void (*const gen[])(struct text *) = {
+	    [PT_CPUINFO] = gen_cpuinfo,	    [PT_LOADAVG] = gen_loadavg,
+	    [PT_VERSION] = gen_version,	    [PT_SYSSTAT] = gen_sysstat,
+	    [PT_PID_MAX] = gen_pid_max,	    [PT_TAINTED] = gen_tainted,
+	    [PT_OSRELEASE] = gen_osrelease, [PT_OSTYPE] = gen_ostype,
+	    [PT_HOSTNAME] = gen_hostname,
+	};
+
+	if (kind == PT_COMM && p) {
+		text_add(t, "%.15s\n", p->name);
+		return 0;
+	}
+	if ((unsigned)kind >= sizeof(gen) / sizeof(gen[0]) || !gen[kind])
+		return -EINVAL;
+	gen[kind](t);
+	return 0;
 }
 
 /* The whole text of kind into t: 0 or -ENOENT. */
@@ -247,7 +265,7 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 	case PT_DROP_CACHES:
 		return 0;
 	default:
-		return -EINVAL;
+		return generate_more(t, kind, p);
 	}
 }
 
@@ -267,4 +285,34 @@ long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
 	}
 	vfs_page_free(t.buf);
 	return r;
+}
+
+/* /proc/PID/comm: a process may rename itself (Linux's comm: 15 bytes,
+ * the rest cut, one trailing newline dropped). */
+static long write_comm(int pid, const char *s, size_t n)
+{
+	char name[16];
+	size_t len = n && s[n - 1] == '\n' ? n - 1 : n;
+
+	if (!current || current->pid != pid)
+		return -EINVAL;
+	len = MIN(len, sizeof(name) - 1);
+	memcpy(name, s, len);
+	name[len] = '\0';
+	strlcpy(current->name, name, sizeof(current->name));
+	return (long)n;
+}
+
+long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n)
+{
+	switch (kind) {
+	case PT_PID_MAX:
+		return proc_write_pid_max(s, n);
+	case PT_HOSTNAME:
+		return proc_write_hostname(s, n);
+	case PT_COMM:
+		return write_comm(pid, s, n);
+	default:
+		return -EACCES;
+	}
 }

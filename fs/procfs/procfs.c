@@ -23,8 +23,11 @@
 #define PROC_FS_INO 3u
 #define PROC_SYS_INO 4u
 #define PROC_SYS_VM_INO 5u
-#define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
-#define PID_FILES 16u
+#define PROC_SYS_KERNEL_INO 6u
+#define PROC_PID_BASE 0x10000u /* pid directory: base + pid * PID_FILES */
+#define PID_FILES 32u
+#define TASK_SLOT 15u /* PID/task: lists the process's one thread */
+#define TID_SLOT 16u  /* PID/task/PID: the same files again */
 
 /* The fixed directories and files, each under its parent, in readdir
  * order; the root adds "self" and the processes after them. */
@@ -43,6 +46,16 @@ static const struct proc_node {
     {20, PROC_FS_INO, "bcache", VFS_S_IFREG | 0444, PT_BCACHE},
     {PROC_SYS_VM_INO, PROC_SYS_INO, "vm", VFS_S_IFDIR | 0555, PT_NONE},
     {21, PROC_SYS_VM_INO, "drop_caches", VFS_S_IFREG | 0200, PT_DROP_CACHES},
+    {22, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
+    {23, PROC_ROOT_INO, "loadavg", VFS_S_IFREG | 0444, PT_LOADAVG},
+    {24, PROC_ROOT_INO, "version", VFS_S_IFREG | 0444, PT_VERSION},
+    {25, PROC_ROOT_INO, "stat", VFS_S_IFREG | 0444, PT_SYSSTAT},
+    {PROC_SYS_KERNEL_INO, PROC_SYS_INO, "kernel", VFS_S_IFDIR | 0555, PT_NONE},
+    {26, PROC_SYS_KERNEL_INO, "pid_max", VFS_S_IFREG | 0644, PT_PID_MAX},
+    {27, PROC_SYS_KERNEL_INO, "tainted", VFS_S_IFREG | 0444, PT_TAINTED},
+    {28, PROC_SYS_KERNEL_INO, "osrelease", VFS_S_IFREG | 0444, PT_OSRELEASE},
+    {29, PROC_SYS_KERNEL_INO, "ostype", VFS_S_IFREG | 0444, PT_OSTYPE},
+    {30, PROC_SYS_KERNEL_INO, "hostname", VFS_S_IFREG | 0644, PT_HOSTNAME},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
@@ -78,10 +91,8 @@ static const struct {
 	const char *name;
 	enum proc_text kind;
 } pid_files[] = {
-    {"maps", PT_MAPS},
-    {"stat", PT_STAT},
-    {"status", PT_STATUS},
-    {"cmdline", PT_CMDLINE},
+    {"maps", PT_MAPS},	     {"stat", PT_STAT}, {"status", PT_STATUS},
+    {"cmdline", PT_CMDLINE}, {"comm", PT_COMM},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 
@@ -98,6 +109,13 @@ static unsigned ino_slot(uint64_t ino)
 	return (unsigned)((ino - PROC_PID_BASE) % PID_FILES);
 }
 
+static bool slot_is_dir(unsigned slot)
+{
+	return slot == 0 || slot == TASK_SLOT || slot == TID_SLOT;
+}
+
+static enum proc_text ino_text(uint64_t ino);
+
 static uint32_t ino_mode(uint64_t ino)
 {
 	if (ino == PROC_ROOT_INO)
@@ -106,9 +124,9 @@ static uint32_t ino_mode(uint64_t ino)
 		return VFS_S_IFLNK | 0777;
 	if (fixed_node(ino))
 		return fixed_node(ino)->mode;
-	if (ino_pid(ino) >= 0 && ino_slot(ino) == 0)
+	if (ino_pid(ino) >= 0 && slot_is_dir(ino_slot(ino)))
 		return VFS_S_IFDIR | 0555;
-	return VFS_S_IFREG | 0444;
+	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
 }
 
 /* What file ino's text is, or PT_NONE. */
@@ -119,6 +137,9 @@ static enum proc_text ino_text(uint64_t ino)
 	if (ino_pid(ino) >= 0 && ino_slot(ino) >= 1 &&
 	    ino_slot(ino) <= NPID_FILES)
 		return pid_files[ino_slot(ino) - 1].kind;
+	if (ino_pid(ino) >= 0 && ino_slot(ino) > TID_SLOT &&
+	    ino_slot(ino) <= TID_SLOT + NPID_FILES)
+		return pid_files[ino_slot(ino) - TID_SLOT - 1].kind;
 	return PT_NONE;
 }
 
@@ -178,6 +199,10 @@ static uint64_t dir_parent(uint64_t ino)
 {
 	const struct proc_node *n = fixed_node(ino);
 
+	if (ino_pid(ino) >= 0 && ino_slot(ino) == TASK_SLOT)
+		return ino - TASK_SLOT;
+	if (ino_pid(ino) >= 0 && ino_slot(ino) == TID_SLOT)
+		return ino - TID_SLOT + TASK_SLOT;
 	return n ? n->parent : PROC_ROOT_INO;
 }
 
@@ -190,6 +215,13 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len,
 		return lookup_fixed(dir, name, len, out);
 	if (!proc_find(ino_pid(dir->ino)))
 		return -ENOENT;
+	if (ino_slot(dir->ino) == TASK_SLOT)
+		return name_pid(name, len) == ino_pid(dir->ino)
+			   ? proc_vnode(dir->sb,
+					dir->ino - TASK_SLOT + TID_SLOT, out)
+			   : -ENOENT;
+	if (ino_slot(dir->ino) == 0 && name_is(name, len, "task"))
+		return proc_vnode(dir->sb, dir->ino + TASK_SLOT, out);
 	for (unsigned i = 0; i < NPID_FILES; i++)
 		if (name_is(name, len, pid_files[i].name))
 			return proc_vnode(dir->sb, dir->ino + 1 + i, out);
@@ -237,6 +269,20 @@ static int readdir_fixed(uint64_t ino, uint64_t *pos, vfs_filldir_t fill,
 	return readdir_pids(pos, fill, arg);
 }
 
+/* PID/task from position 2 on: the process's one thread, named by its
+ * pid. */
+static int readdir_task(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
+			void *arg)
+{
+	char name[12];
+
+	snprintk(name, sizeof(name), "%d", ino_pid(dir->ino));
+	if (*pos == 2 && !fill(arg, name, strlen(name),
+			       dir->ino - TASK_SLOT + TID_SLOT, VFS_DT_DIR))
+		*pos = 3;
+	return 0;
+}
+
 static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 			void *arg)
 {
@@ -252,6 +298,8 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 		*pos = 2;
 	if (ino_pid(dir->ino) < 0)
 		return readdir_fixed(dir->ino, pos, fill, arg);
+	if (ino_slot(dir->ino) == TASK_SLOT)
+		return readdir_task(dir, pos, fill, arg);
 	for (; *pos < 2 + NPID_FILES; (*pos)++) {
 		unsigned i = (unsigned)*pos - 2;
 
@@ -259,6 +307,9 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 			 dir->ino + 1 + i, VFS_DT_REG))
 			return 0;
 	}
+	if (*pos == 2 + NPID_FILES && ino_slot(dir->ino) == 0 &&
+	    !fill(arg, "task", 4, dir->ino + TASK_SLOT, VFS_DT_DIR))
+		*pos += 1;
 	return 0;
 }
 
@@ -304,8 +355,8 @@ static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 }
 
 /*
- * Only /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
- * and empty the block cache (both levels); "2" and "3" (Linux's slab
+ * /proc/sys/vm/drop_caches (the others: proc_text_write): "1", "2" or "3" all
+ * write back and empty the block cache (both levels); "2" and "3" (Linux's slab
  * objects) also make the file systems forget their idle in-memory inodes.
  */
 static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
@@ -314,7 +365,7 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 
 	(void)off;
 	if (ino_text(v->ino) != PT_DROP_CACHES)
-		return -EACCES;
+		return proc_text_write(ino_text(v->ino), ino_pid(v->ino), s, n);
 	if (n == 0 || s[0] < '1' || s[0] > '3' ||
 	    (n > 1 && s[1] != '\n' && s[1] != ' '))
 		return -EINVAL;
@@ -323,11 +374,12 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 	return bcache_drop_caches() ? -EIO : (long)n;
 }
 
-/* Opening drop_caches with O_TRUNC (as "echo 3 >" does) is allowed. */
+/* Opening a writable file with O_TRUNC (as "echo 3 >" does) is
+ * allowed and changes nothing. */
 static int proc_truncate(struct vnode *v, uint64_t size)
 {
 	(void)size;
-	return ino_text(v->ino) == PT_DROP_CACHES ? 0 : -EACCES;
+	return (ino_mode(v->ino) & 0200) ? 0 : -EACCES;
 }
 
 static const struct vnode_ops proc_vops = {

@@ -81,6 +81,8 @@ void vfile_put(struct vfile *f)
 		return;
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->sb_writer)
+		USE(f->vn->sb, f->vn->sb->writers--);
 	vnode_put(f->vn);
 	SLAB_FREE(f);
 }
@@ -155,6 +157,11 @@ static int open_file(struct vnode *v, uint32_t flags, struct vfile **out)
 		USE(f, f->ops = NULL); /* nothing to release */
 		vfile_put(f);
 		return err;
+	}
+	if (VFS_ISREG(v->mode) && vfile_writable(f)) {
+		/* remount read-only waits for this one (-EBUSY) */
+		USE(v->sb, v->sb->writers++);
+		USE(f, f->sb_writer = true);
 	}
 	*out = f;
 	return 0;

@@ -222,6 +222,8 @@ int vfs_setattr(const struct vfs_ctx *ctx, struct vnode *v,
 	int err = vnode_getattr(v, &cur);
 
 	if (!err)
+		err = vfs_sb_writable(v);
+	if (!err)
 		err = setattr_allowed(&ctx->cred, v, &cur, va, mask);
 	if (err)
 		return err;

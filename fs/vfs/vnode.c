@@ -107,6 +107,12 @@ int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 
 	if (err)
 		return err;
+	/* Writing a file, directory or link of a read-only mount; devices
+	 * and fifos on it stay writable. */
+	if ((mask & VFS_MAY_WRITE) &&
+	    (VFS_ISREG(va.mode) || VFS_ISDIR(va.mode) || VFS_ISLNK(va.mode)) &&
+	    vfs_sb_writable(v))
+		return -EROFS;
 	if (c->uid == 0) {
 		/* CAP_DAC_OVERRIDE, but exec needs some x bit. */
 		if ((mask & VFS_MAY_EXEC) && !VFS_ISDIR(va.mode) &&

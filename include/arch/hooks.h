@@ -43,6 +43,9 @@ void arch_page_set_writable(void *va, bool writable);
 /* Time stamp counter (under -icount shift=0: guest instructions). */
 uint64_t arch_cycles(void);
 
+/* CPUID leaf (subleaf 0) into r: eax, ebx, ecx, edx. */
+void arch_cpuid(uint32_t leaf, uint32_t r[4]);
+
 /* Seconds since 1970-01-01 UTC from the battery clock (0 if unusable). */
 uint32_t arch_rtc_seconds(void);
 

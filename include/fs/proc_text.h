@@ -19,7 +19,21 @@ enum proc_text {
 	PT_CMDLINE,	/* of a process: its argument strings */
 	PT_BCACHE,	/* /proc/fs/bcache: the block cache's counters */
 	PT_DROP_CACHES, /* /proc/sys/vm/drop_caches: written, reads empty */
+	PT_CPUINFO,
+	PT_LOADAVG,
+	PT_VERSION,
+	PT_SYSSTAT, /* /proc/stat */
+	PT_PID_MAX, /* /proc/sys/kernel/pid_max: root writes it */
+	PT_TAINTED,
+	PT_OSRELEASE,
+	PT_OSTYPE,
+	PT_HOSTNAME, /* /proc/sys/kernel/hostname: root writes it */
+	PT_COMM,     /* of a process: its name; it may write its own */
 };
+
+/* A write to a writable file of kind: n or -errno (-EACCES for the
+ * others). */
+long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n);
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:
  * the count, 0 at the end, -ENOENT if the process is gone. */

@@ -84,6 +84,13 @@ extern struct proc *current;
 int sleep_on(void *chan);
 void wakeup(void *chan);
 struct proc *proc_find(int pid);
+/* pids: below pid_max (/proc/sys/kernel/pid_max, PID_MAX_LIMIT at most,
+ * more than RESERVED_PIDS), from RESERVED_PIDS again after the top. */
+#define PID_MAX_LIMIT 32768
+#define RESERVED_PIDS 300
+int proc_pid_max(void);
+int proc_set_pid_max(int max); /* 0 or -EINVAL */
+int proc_last_pid(void);       /* the pid given last */
 /* The live process with the smallest pid >= pid (listing), or NULL. */
 struct proc *proc_next(int pid);
 /* Deliver sig to p (SIGKILL ends it at its next return to user mode).

@@ -15,6 +15,11 @@ void sched_init(void);
 /* Called by the timer interrupt, which came from user mode or not. */
 void sched_tick(bool user);
 uint64_t sched_ticks(void);
+/* Processes that are runnable now (the running one included). */
+unsigned sched_nr_running(void);
+/* The 1, 5 and 15 minute load averages, fixed point with shift bits of
+ * fraction (/proc/loadavg: 11, sysinfo: 16). */
+void sched_loadavg(unsigned long loads[3], unsigned shift);
 /* Ticks for a timespec (rounded up), or -EINVAL if it is malformed. */
 long sched_timespec_ticks(int64_t sec, int64_t nsec);
 /* Sleep at least ticks ticks (at least one); -EINTR on a signal. */

@@ -52,7 +52,8 @@ struct vfile {
 	uint64_t pos;
 	uint32_t flags; /* access mode, O_APPEND, O_NONBLOCK */
 	uint32_t refs;
-	uint32_t rdev; /* device files */
+	uint32_t rdev;	/* device files */
+	bool sb_writer; /* counted in vn->sb->writers */
 };
 
 /*

@@ -166,7 +166,8 @@ struct vnode *vnode_get(struct vnode *v);
 void vnode_put(struct vnode *v);
 /* stat data; dev comes from the super block. */
 int vnode_getattr(struct vnode *v, struct vattr *va);
-/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES. Root passes any
+/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES; -EROFS to write
+ * a file, directory or link of a read-only mount. Root passes any
  * check but executing a non-directory no one may execute. */
 int vnode_permission(const struct vcred *c, struct vnode *v, int mask);
 /* The DT_* type of a mode. */
