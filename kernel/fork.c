@@ -43,6 +43,9 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->undumpable = parent->undumpable;
 	child->personality = parent->personality;
+	child->timer_slack_ns = parent->timer_slack_ns;
+	child->default_slack_ns = parent->timer_slack_ns;
+	child->tsc_sigsegv = parent->tsc_sigsegv;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->sigactions, parent->sigactions,
 	       sizeof(child->sigactions));

@@ -98,6 +98,7 @@ struct proc *proc_alloc(void)
 	p->pid = pid;
 	p->ycache_owner = ycache_owner_new();
 	p->umask = 022;
+	p->timer_slack_ns = p->default_slack_ns = 50000; /* Linux's */
 	p->kesp =
 	    arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE, &p->tf);
 	procs[slot] = p;

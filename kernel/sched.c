@@ -97,6 +97,7 @@ void proc_activate(struct proc *p)
 	for (unsigned i = 0; i < 3; i++)
 		arch_set_tls(i, p->tls[i].base, p->tls[i].limit,
 			     p->tls[i].flags);
+	arch_set_user_tsc(!p->tsc_sigsegv);
 }
 
 /* Sleeps and interval timers that are due (one pass over the table). */
@@ -190,12 +191,18 @@ long sched_timespec_ticks(int64_t sec, int64_t nsec)
 		      (nsec + NSEC_PER_SEC / HZ - 1) / (NSEC_PER_SEC / HZ));
 }
 
-int sched_sleep_ticks(uint64_t ticks)
+int sched_sleep_ticks(uint64_t n, uint64_t *left)
 {
-	current->wake_tick = sched_ticks() + (ticks ? ticks : 1);
+	uint64_t end = ticks + (n ? n : 1);
+
+	current->wake_tick = end;
 	while (current->wake_tick)
-		if (sleep_on(&current->wake_tick))
+		if (sleep_on(&current->wake_tick)) {
+			current->wake_tick = 0;
+			if (left)
+				*left = end > ticks ? end - ticks : 0;
 			return -EINTR;
+		}
 	return 0;
 }
 

@@ -220,6 +220,10 @@ static long generate_more(struct text *t, enum proc_text kind,
 		text_add(t, "%.15s\n", p->name);
 		return 0;
 	}
+	if (kind == PT_TIMERSLACK && p) {
+		text_add(t, "%u\n", p->timer_slack_ns);
+		return 0;
+	}
 	if ((unsigned)kind >= sizeof(gen) / sizeof(gen[0]) || !gen[kind])
 		return -EINVAL;
 	gen[kind](t);
@@ -303,9 +307,36 @@ static long write_comm(int pid, const char *s, size_t n)
 	return (long)n;
 }
 
+/* /proc/PID/timerslack_ns: the process itself or root sets it; 0 is
+ * the default again, as PR_SET_TIMERSLACK. */
+static long write_slack(int pid, const char *s, size_t n)
+{
+	struct proc *p = proc_find(pid);
+	size_t len = n && s[n - 1] == '\n' ? n - 1 : n;
+	uint64_t v = 0;
+
+	if (!p)
+		return -ESRCH;
+	if (current != p && current->cred.euid != 0)
+		return -EPERM;
+	if (len == 0 || len > 10)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -EINVAL;
+	p->timer_slack_ns = v ? (uint32_t)v : p->default_slack_ns;
+	return (long)n;
+}
+
 long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n)
 {
 	switch (kind) {
+	case PT_TIMERSLACK:
+		return write_slack(pid, s, n);
 	case PT_PID_MAX:
 		return proc_write_pid_max(s, n);
 	case PT_HOSTNAME:

@@ -91,8 +91,9 @@ static const struct {
 	const char *name;
 	enum proc_text kind;
 } pid_files[] = {
-    {"maps", PT_MAPS},	     {"stat", PT_STAT}, {"status", PT_STATUS},
-    {"cmdline", PT_CMDLINE}, {"comm", PT_COMM},
+    {"maps", PT_MAPS},	   {"stat", PT_STAT},
+    {"status", PT_STATUS}, {"cmdline", PT_CMDLINE},
+    {"comm", PT_COMM},	   {"timerslack_ns", PT_TIMERSLACK},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 
@@ -126,6 +127,8 @@ static uint32_t ino_mode(uint64_t ino)
 		return fixed_node(ino)->mode;
 	if (ino_pid(ino) >= 0 && slot_is_dir(ino_slot(ino)))
 		return VFS_S_IFDIR | 0555;
+	if (ino_text(ino) == PT_TIMERSLACK)
+		return VFS_S_IFREG | 0666;
 	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
 }
 

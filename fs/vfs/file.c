@@ -114,6 +114,17 @@ static int open_mask(uint32_t flags)
 	}
 }
 
+/* O_NOATIME: only the file's owner (or root) may ask, as on Linux. */
+static int noatime_allowed(const struct vcred *c, struct vnode *v)
+{
+	struct vattr va;
+	int err = vnode_getattr(v, &va);
+
+	if (err)
+		return err;
+	return c->uid == 0 || c->uid == va.uid ? 0 : -EPERM;
+}
+
 /* Type and permission checks of opening v; O_TRUNC done. */
 static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		      uint32_t flags, bool created)
@@ -129,6 +140,8 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		return -EISDIR;
 	if (!created)
 		err = vnode_permission(&ctx->cred, v, open_mask(flags));
+	if (!err && (flags & VFS_O_NOATIME) && !created)
+		err = noatime_allowed(&ctx->cred, v);
 	if (!err && (flags & VFS_O_TRUNC) && VFS_ISREG(v->mode) &&
 	    (flags & VFS_O_ACCMODE) != VFS_O_RDONLY && !created)
 		err = v->ops->truncate ? v->ops->truncate(v, 0) : -EINVAL;

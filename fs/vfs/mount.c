@@ -233,7 +233,7 @@ static int show_mount(struct vmount *m, char *path,
 		      int (*fn)(void *arg, const struct vfs_mount_info *mi),
 		      void *arg)
 {
-	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
+	struct vfs_ctx ctx = {{0, 0, 0, NULL}, NULL, NULL};
 	struct vfs_mount_info mi = {
 	    .source = m->source,
 	    .target = path,

@@ -99,6 +99,16 @@ int vnode_getattr(struct vnode *v, struct vattr *va)
 	return err;
 }
 
+bool vcred_in_group(const struct vcred *c, uint32_t gid)
+{
+	if (gid == c->gid)
+		return true;
+	for (uint32_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
 int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 {
 	struct vattr va;
@@ -122,7 +132,7 @@ int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 	}
 	if (c->uid == va.uid)
 		bits = va.mode >> 6;
-	else if (c->gid == va.gid)
+	else if (vcred_in_group(c, va.gid))
 		bits = va.mode >> 3;
 	else
 		bits = va.mode;

@@ -43,6 +43,10 @@ void arch_page_set_writable(void *va, bool writable);
 /* Time stamp counter (under -icount shift=0: guest instructions). */
 uint64_t arch_cycles(void);
 
+/* Let user mode read the time stamp counter, or make rdtsc fault
+ * there (#GP: SIGSEGV), for the process about to run. */
+void arch_set_user_tsc(bool allowed);
+
 /* CPUID leaf (subleaf 0) into r: eax, ebx, ecx, edx. */
 void arch_cpuid(uint32_t leaf, uint32_t r[4]);
 

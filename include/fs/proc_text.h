@@ -27,8 +27,9 @@ enum proc_text {
 	PT_TAINTED,
 	PT_OSRELEASE,
 	PT_OSTYPE,
-	PT_HOSTNAME, /* /proc/sys/kernel/hostname: root writes it */
-	PT_COMM,     /* of a process: its name; it may write its own */
+	PT_HOSTNAME,   /* /proc/sys/kernel/hostname: root writes it */
+	PT_COMM,       /* of a process: its name; it may write its own */
+	PT_TIMERSLACK, /* of a process: itself or root writes it */
 };
 
 /* A write to a writable file of kind: n or -errno (-EACCES for the

@@ -55,10 +55,16 @@ struct vnode;
 struct vsuper;
 struct mm_pager;
 
-/* Who is asking: the caller's credentials (supplementary groups later). */
+/* Who is asking: the caller's file-system ids and its supplementary
+ * groups (borrowed from the caller, ngroups of them). */
 struct vcred {
 	uint32_t uid, gid;
+	uint32_t ngroups;
+	const uint32_t *groups;
 };
+
+/* Is gid c's group or one of its supplementary groups? */
+bool vcred_in_group(const struct vcred *c, uint32_t gid);
 
 struct vtimespec {
 	int64_t sec;
