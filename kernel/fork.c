@@ -62,6 +62,9 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->undumpable = parent->undumpable;
 	child->personality = parent->personality;
+	child->timer_slack_ns = parent->timer_slack_ns;
+	child->default_slack_ns = parent->timer_slack_ns;
+	child->tsc_sigsegv = parent->tsc_sigsegv;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->tls, parent->tls, sizeof(child->tls));
 	memcpy(child->name, parent->name, sizeof(child->name));

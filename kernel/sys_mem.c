@@ -365,12 +365,16 @@ SYSCALL_DEFINE1(sysinfo, void *, ui)
 	struct sysinfo_user si;
 	struct phys_stats ps;
 	uint16_t nproc = 0;
+	unsigned long loads[3];
 
 	phys_get_stats(&ps);
 	for (int i = 0; i < NPROC; i++)
 		nproc += procs[i] != NULL;
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int32_t)(sched_ticks() / HZ);
+	sched_loadavg(loads, 16); /* SI_LOAD_SHIFT */
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = (uint32_t)loads[i];
 	si.totalram = ps.total;
 	si.freeram = ps.free;
 	si.bufferram = ps.cached; /* the yielded-block cache */

@@ -20,13 +20,9 @@
 #include <mm/region.h>
 #include <mm/shmem.h>
 #include <mm/slab.h>
+#include "proc_internal.h"
 
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
+void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -216,45 +212,9 @@ static void gen_stat(struct text *t, const struct proc *p)
 		 p->exit_signal);
 }
 
-/* /proc/cpuinfo as Linux prints it for x86, for the one CPU: vendor,
- * family, model, name (the brand string), stepping and the feature flags
- * of CPUID leaf 1's edx that Linux names. */
-static void gen_cpuinfo(struct text *t)
-{
-	static const char *const edx_flags[32] = {
-	    "fpu",  "vme",   "de",   "pse",	"tsc",	"msr", "pae",  "mce",
-	    "cx8",  "apic",  NULL,   "sep",	"mtrr", "pge", "mca",  "cmov",
-	    "pat",  "pse36", "pn",   "clflush", NULL,	"dts", "acpi", "mmx",
-	    "fxsr", "sse",   "sse2", "ss",	"ht",	"tm",  "ia64", "pbe"};
-	uint32_t r[4], vendor[4] = {0}, brand[13] = {0}, fam, model;
-
-	arch_cpuid(0, r);
-	vendor[0] = r[1], vendor[1] = r[3], vendor[2] = r[2];
-	arch_cpuid(0x80000000u, r);
-	if (r[0] >= 0x80000004u)
-		for (uint32_t i = 0; i < 3; i++)
-			arch_cpuid(0x80000002u + i, &brand[i * 4]);
-	arch_cpuid(1, r);
-	fam = (r[0] >> 8) & 0xf;
-	model = (r[0] >> 4) & 0xf;
-	if (fam == 0xf)
-		fam += (r[0] >> 20) & 0xff;
-	if (fam >= 6)
-		model |= ((r[0] >> 16) & 0xf) << 4;
-	text_add(t,
-		 "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\n"
-		 "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
-		 "fpu\t\t: yes\nflags\t\t:",
-		 (char *)vendor, fam, model, (char *)brand, r[0] & 0xf);
-	for (unsigned i = 0; i < 32; i++)
-		if ((r[3] >> i) & 1 && edx_flags[i])
-			text_add(t, " %s", edx_flags[i]);
-	text_add(t, "\n\n");
-}
-
 static void gen_status(struct text *t, const struct proc *p)
 {
-	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name,
+	text_add(t, "Name:\t%.15s\nUmask:\t%04o\nState:\t%c\n", p->name,
 		 p->fs ? p->fs->umask : 0, state_char(p));
 	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->tgid, p->pid,
 		 p->ppid);
@@ -283,6 +243,32 @@ static void gen_cmdline(struct text *t, const struct proc *p)
 		t->len = n;
 }
 
+/* The texts of generate() that need no process but comm. */
+static long generate_more(struct text *t, enum proc_text kind,
+			  const struct proc *p)
+{
+	static void (*const gen[])(struct text *) = {
+	    [PT_CPUINFO] = gen_cpuinfo,	    [PT_LOADAVG] = gen_loadavg,
+	    [PT_VERSION] = gen_version,	    [PT_SYSSTAT] = gen_sysstat,
+	    [PT_PID_MAX] = gen_pid_max,	    [PT_TAINTED] = gen_tainted,
+	    [PT_OSRELEASE] = gen_osrelease, [PT_OSTYPE] = gen_ostype,
+	    [PT_HOSTNAME] = gen_hostname,
+	};
+
+	if (kind == PT_COMM && p) {
+		text_add(t, "%.15s\n", p->name);
+		return 0;
+	}
+	if (kind == PT_TIMERSLACK && p) {
+		text_add(t, "%u\n", p->timer_slack_ns);
+		return 0;
+	}
+	if ((unsigned)kind >= sizeof(gen) / sizeof(gen[0]) || !gen[kind])
+		return -EINVAL;
+	gen[kind](t);
+	return 0;
+}
+
 /* The whole text of kind into t: 0 or -ENOENT. */
 static long generate(struct text *t, enum proc_text kind, int pid)
 {
@@ -302,9 +288,6 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		return 0;
 	case PT_FILESYSTEMS:
 		gen_filesystems(t);
-		return 0;
-	case PT_CPUINFO:
-		gen_cpuinfo(t);
 		return 0;
 	case PT_MAPS:
 		if (p->space)
@@ -340,7 +323,7 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 			text_add(t, "%lld\n", (long long)proc_knob_get(kind));
 			return 0;
 		}
-		return -EINVAL;
+		return generate_more(t, kind, p);
 	}
 }
 
@@ -360,4 +343,61 @@ long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
 	}
 	vfs_page_free(t.buf);
 	return r;
+}
+
+/* /proc/PID/comm: a process may rename itself (Linux's comm: 15 bytes,
+ * the rest cut, one trailing newline dropped). */
+static long write_comm(int pid, const char *s, size_t n)
+{
+	char name[16];
+	size_t len = n && s[n - 1] == '\n' ? n - 1 : n;
+
+	if (!current || current->pid != pid)
+		return -EINVAL;
+	len = MIN(len, sizeof(name) - 1);
+	memcpy(name, s, len);
+	name[len] = '\0';
+	strlcpy(current->name, name, sizeof(current->name));
+	return (long)n;
+}
+
+/* /proc/PID/timerslack_ns: the process itself or root sets it; 0 is
+ * the default again, as PR_SET_TIMERSLACK. */
+static long write_slack(int pid, const char *s, size_t n)
+{
+	struct proc *p = proc_find(pid);
+	size_t len = n && s[n - 1] == '\n' ? n - 1 : n;
+	uint64_t v = 0;
+
+	if (!p)
+		return -ESRCH;
+	if (current != p && current->cred.euid != 0)
+		return -EPERM;
+	if (len == 0 || len > 10)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -EINVAL;
+	p->timer_slack_ns = v ? (uint32_t)v : p->default_slack_ns;
+	return (long)n;
+}
+
+long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n)
+{
+	switch (kind) {
+	case PT_TIMERSLACK:
+		return write_slack(pid, s, n);
+	case PT_PID_MAX:
+		return proc_write_pid_max(s, n);
+	case PT_HOSTNAME:
+		return proc_write_hostname(s, n);
+	case PT_COMM:
+		return write_comm(pid, s, n);
+	default:
+		return -EACCES;
+	}
 }

@@ -61,6 +61,14 @@ static const struct proc_node {
      PT_PIPE_MAX_SIZE},
     {28, PROC_SYS_FS_INO, "lease-break-time", VFS_S_IFREG | 0644,
      PT_LEASE_BREAK_TIME},
+    {29, PROC_ROOT_INO, "loadavg", VFS_S_IFREG | 0444, PT_LOADAVG},
+    {30, PROC_ROOT_INO, "version", VFS_S_IFREG | 0444, PT_VERSION},
+    {31, PROC_ROOT_INO, "stat", VFS_S_IFREG | 0444, PT_SYSSTAT},
+    {32, PROC_SYS_KERNEL_INO, "pid_max", VFS_S_IFREG | 0644, PT_PID_MAX},
+    {33, PROC_SYS_KERNEL_INO, "tainted", VFS_S_IFREG | 0444, PT_TAINTED},
+    {34, PROC_SYS_KERNEL_INO, "osrelease", VFS_S_IFREG | 0444, PT_OSRELEASE},
+    {35, PROC_SYS_KERNEL_INO, "ostype", VFS_S_IFREG | 0444, PT_OSTYPE},
+    {36, PROC_SYS_KERNEL_INO, "hostname", VFS_S_IFREG | 0644, PT_HOSTNAME},
 };
 #define NFIXED (sizeof(fixed) / sizeof(fixed[0]))
 
@@ -96,10 +104,9 @@ static const struct {
 	const char *name;
 	enum proc_text kind;
 } pid_files[] = {
-    {"maps", PT_MAPS},
-    {"stat", PT_STAT},
-    {"status", PT_STATUS},
-    {"cmdline", PT_CMDLINE},
+    {"maps", PT_MAPS},	   {"stat", PT_STAT},
+    {"status", PT_STATUS}, {"cmdline", PT_CMDLINE},
+    {"comm", PT_COMM},	   {"timerslack_ns", PT_TIMERSLACK},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 #define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
@@ -117,6 +124,8 @@ static unsigned ino_slot(uint64_t ino)
 	return (unsigned)((ino - PROC_PID_BASE) % PID_FILES);
 }
 
+static enum proc_text ino_text(uint64_t ino);
+
 static uint32_t ino_mode(uint64_t ino)
 {
 	if (ino == PROC_ROOT_INO)
@@ -128,7 +137,9 @@ static uint32_t ino_mode(uint64_t ino)
 	if (ino_pid(ino) >= 0 &&
 	    (ino_slot(ino) == 0 || ino_slot(ino) == TASK_SLOT))
 		return VFS_S_IFDIR | 0555;
-	return VFS_S_IFREG | 0444;
+	if (ino_text(ino) == PT_TIMERSLACK)
+		return VFS_S_IFREG | 0666;
+	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
 }
 
 /* What file ino's text is, or PT_NONE. */
@@ -369,8 +380,8 @@ static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 }
 
 /*
- * The /proc/sys integers take a number (sysctl.c); otherwise only
- * /proc/sys/vm/drop_caches is written: "1", "2" or "3" all write back
+ * The /proc/sys integers take a number (sysctl.c); /proc/sys/vm/drop_caches
+ * (the other writable files: proc_text_write): "1", "2" or "3" all write back
  * and empty the block cache (both levels); "2" and "3" (Linux's slab
  * objects) also make the file systems forget their idle in-memory inodes.
  */
@@ -382,7 +393,7 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 	if (proc_knob(ino_text(v->ino)))
 		return proc_knob_write(ino_text(v->ino), buf, n);
 	if (ino_text(v->ino) != PT_DROP_CACHES)
-		return -EACCES;
+		return proc_text_write(ino_text(v->ino), ino_pid(v->ino), s, n);
 	if (n == 0 || s[0] < '1' || s[0] > '3' ||
 	    (n > 1 && s[1] != '\n' && s[1] != ' '))
 		return -EINVAL;
@@ -391,13 +402,12 @@ static long proc_write(struct vnode *v, const void *buf, size_t n, uint64_t off)
 	return bcache_drop_caches() ? -EIO : (long)n;
 }
 
-/* Opening drop_caches with O_TRUNC (as "echo 3 >" does) is allowed. */
+/* Opening a writable file with O_TRUNC (as "echo 3 >" does) is
+ * allowed and changes nothing. */
 static int proc_truncate(struct vnode *v, uint64_t size)
 {
 	(void)size;
-	return ino_text(v->ino) == PT_DROP_CACHES || proc_knob(ino_text(v->ino))
-		   ? 0
-		   : -EACCES;
+	return (ino_mode(v->ino) & 0200) ? 0 : -EACCES;
 }
 
 static const struct vnode_ops proc_vops = {

@@ -204,7 +204,7 @@ long lease_break(struct vnode *v, const struct vfile *self, bool writing,
 	while (leases && break_round(v, self, writing)) {
 		if (nonblock)
 			return -EAGAIN;
-		if (sched_sleep_ticks(BREAK_POLL_TICKS))
+		if (sched_sleep_ticks(BREAK_POLL_TICKS, NULL))
 			return -ERESTARTSYS;
 	}
 	return 0;

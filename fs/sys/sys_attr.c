@@ -9,6 +9,8 @@
 #include <fs/file.h>
 #include <fs/reclock.h>
 #include <kernel/proc.h>
+#include <kernel/rlimit.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -191,6 +193,16 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, uint32_t, path, uint32_t, mode,
 	return do_faccessat(dirfd, path, mode, flags);
 }
 
+/* RLIMIT_FSIZE: a regular file may not grow past it (SIGXFSZ, EFBIG). */
+static long fsize_check(struct vnode *v, int64_t len)
+{
+	if (!VFS_ISREG(v->mode) ||
+	    (uint64_t)len <= rlimit_cur(current, RLIMIT_FSIZE))
+		return 0;
+	proc_signal(current, SIGXFSZ);
+	return -EFBIG;
+}
+
 static long do_truncate(uint32_t path, int64_t len)
 {
 	struct vfs_ctx ctx;
@@ -203,7 +215,9 @@ static long do_truncate(uint32_t path, int64_t len)
 	if (err)
 		return err;
 	proc_vfs_ctx(current, &ctx);
-	err = lease_break(v, NULL, true, false); /* as a writer */
+	err = fsize_check(v, len);
+	if (!err)
+		err = lease_break(v, NULL, true, false); /* as a writer */
 	if (!err)
 		err = vfs_truncate(&ctx, v, (uint64_t)len);
 	vnode_put(v);
@@ -220,6 +234,8 @@ static long do_ftruncate(int fd, int64_t len)
 		return -EINVAL;
 	if (f->vn && VFS_ISDIR(f->vn->mode))
 		return -EINVAL;
+	if (f->vn && fsize_check(f->vn, len))
+		return -EFBIG;
 	return vfs_ftruncate(f, (uint64_t)len);
 }
 

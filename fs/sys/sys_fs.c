@@ -8,6 +8,8 @@
 #include <fs/file.h>
 #include <fs/reclock.h>
 #include <kernel/proc.h>
+#include <kernel/rlimit.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -100,6 +102,16 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		return -ENOMEM;
 	if ((f->flags & O_APPEND) && f->vn && VFS_ISREG(f->vn->mode))
 		vfile_set_pos(f, file_size(f));
+	if (f->vn && VFS_ISREG(f->vn->mode)) {
+		uint64_t limit = rlimit_cur(current, RLIMIT_FSIZE);
+
+		if (f->pos >= limit) { /* RLIMIT_FSIZE: SIGXFSZ and EFBIG */
+			vfs_page_free(kbuf);
+			proc_signal(current, SIGXFSZ);
+			return -EFBIG;
+		}
+		count = (size_t)MIN((uint64_t)count, limit - f->pos);
+	}
 	while (done < count) {
 		size_t chunk = user_chunk(ubuf + done, count - done);
 
@@ -175,15 +187,38 @@ struct uiovec {
 	uint32_t base, len;
 };
 
+/* Linux's checks of an iovec array before any transfer: readable
+ * (-EFAULT), no length nor their sum above SSIZE_MAX (-EINVAL). */
+static long iov_check(uint32_t uiov, uint32_t cnt)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct uiovec v;
+
+		if (copy_from_user(&v, (const void *)(uiov + i * sizeof(v)),
+				   sizeof(v)))
+			return -EFAULT;
+		if (v.len > INT32_MAX || sum + v.len > INT32_MAX)
+			return -EINVAL;
+		sum += v.len;
+	}
+	return 0;
+}
+
 static long do_rwv(uint32_t fd, uint32_t uiov, uint32_t cnt, bool write)
 {
 	struct vfile *f = getf(fd);
 	size_t total = 0;
+	long err;
 
 	if (!f)
 		return -EBADF;
 	if (cnt > IOV_MAX)
 		return -EINVAL;
+	err = iov_check(uiov, cnt);
+	if (err)
+		return err;
 	for (uint32_t i = 0; i < cnt; i++) {
 		struct uiovec v;
 		long r;

@@ -12,8 +12,6 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define POLLIN 0x001
-#define POLLOUT 0x004
 #define POLLNVAL 0x020
 #define MAX_POLL 64
 
@@ -22,6 +20,19 @@ struct pollfd_u {
 	int16_t events, revents;
 };
 
+unsigned poll_ready(struct vfile *f, unsigned events)
+{
+	if (f->ops == &console_ops)
+		return (events & POLLOUT) |
+		       (console_readable() ? events & POLLIN : 0);
+	return events & (POLLIN | POLLOUT);
+}
+
+void *poll_wait_channel(void)
+{
+	return console_wait_channel();
+}
+
 static int scan(struct pollfd_u *fds, uint32_t n)
 {
 	int ready = 0;
@@ -29,18 +40,15 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		struct vfile *f =
 		    fds[i].fd < 0 ? NULL : fd_file(current, fds[i].fd);
-		int16_t ev = fds[i].events;
 
 		fds[i].revents = 0;
 		if (fds[i].fd < 0)
 			continue;
 		if (!f)
 			fds[i].revents = POLLNVAL;
-		else if (f->ops == &console_ops)
-			fds[i].revents = (ev & POLLOUT) |
-					 (console_readable() ? ev & POLLIN : 0);
 		else
-			fds[i].revents = ev & (POLLIN | POLLOUT);
+			fds[i].revents =
+			    (int16_t)poll_ready(f, (uint16_t)fds[i].events);
 		ready += fds[i].revents != 0;
 	}
 	return ready;

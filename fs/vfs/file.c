@@ -126,6 +126,8 @@ void vfile_put(struct vfile *f)
 		last_put(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
+	if (f->sb_writer)
+		USE(f->vn->sb, f->vn->sb->writers--);
 	if (f->vn)
 		vfile_forget_vnode(f);
 	SLAB_FREE(f);
@@ -158,6 +160,17 @@ static int open_mask(uint32_t flags)
 	}
 }
 
+/* O_NOATIME: only the file's owner (or root) may ask, as on Linux. */
+static int noatime_allowed(const struct vcred *c, struct vnode *v)
+{
+	struct vattr va;
+	int err = vnode_getattr(v, &va);
+
+	if (err)
+		return err;
+	return c->uid == 0 || c->uid == va.uid ? 0 : -EPERM;
+}
+
 /* Type and permission checks of opening v; O_TRUNC done. */
 static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		      uint32_t flags, bool created)
@@ -173,6 +186,8 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		return -EISDIR;
 	if (!created)
 		err = vnode_permission(&ctx->cred, v, open_mask(flags));
+	if (!err && (flags & VFS_O_NOATIME) && !created)
+		err = noatime_allowed(&ctx->cred, v);
 	if (!err && (flags & VFS_O_TRUNC) && VFS_ISREG(v->mode) &&
 	    (flags & VFS_O_ACCMODE) != VFS_O_RDONLY && !created)
 		err = v->ops->truncate ? v->ops->truncate(v, 0) : -EINVAL;
@@ -201,6 +216,11 @@ static int open_file(struct vnode *v, uint32_t flags, struct vfile **out)
 		USE(f, f->ops = NULL); /* nothing to release */
 		vfile_put(f);
 		return err;
+	}
+	if (VFS_ISREG(v->mode) && vfile_writable(f)) {
+		/* remount read-only waits for this one (-EBUSY) */
+		USE(v->sb, v->sb->writers++);
+		USE(f, f->sb_writer = true);
 	}
 	*out = f;
 	return 0;

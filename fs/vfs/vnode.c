@@ -101,6 +101,16 @@ int vnode_getattr(struct vnode *v, struct vattr *va)
 	return err;
 }
 
+bool vcred_in_group(const struct vcred *c, uint32_t gid)
+{
+	if (gid == c->gid)
+		return true;
+	for (uint32_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
 int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 {
 	struct vattr va;
@@ -109,6 +119,12 @@ int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 
 	if (err)
 		return err;
+	/* Writing a file, directory or link of a read-only mount; devices
+	 * and fifos on it stay writable. */
+	if ((mask & VFS_MAY_WRITE) &&
+	    (VFS_ISREG(va.mode) || VFS_ISDIR(va.mode) || VFS_ISLNK(va.mode)) &&
+	    vfs_sb_writable(v))
+		return -EROFS;
 	if (c->uid == 0) {
 		/* CAP_DAC_OVERRIDE, but exec needs some x bit. */
 		if ((mask & VFS_MAY_EXEC) && !VFS_ISDIR(va.mode) &&
@@ -118,7 +134,7 @@ int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 	}
 	if (c->uid == va.uid)
 		bits = va.mode >> 6;
-	else if (c->gid == va.gid)
+	else if (vcred_in_group(c, va.gid))
 		bits = va.mode >> 3;
 	else
 		bits = va.mode;

@@ -63,6 +63,13 @@ struct proc;
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_TTYS0 MKDEV(4, 64)
 
+/* fs/sys/sys_poll.c: which of events (POLLIN, POLLOUT) f is ready for
+ * now, and what a waiter for readiness sleeps on. */
+#define POLLIN 0x001
+#define POLLOUT 0x004
+unsigned poll_ready(struct vfile *f, unsigned events);
+void *poll_wait_channel(void);
+
 /* fs/sys/fdtable.c: descriptor tables. */
 struct vfile *fd_file(struct proc *p, int fd);
 /* Install f at the lowest free descriptor >= min: the fd or -EMFILE.

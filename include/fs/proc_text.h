@@ -26,6 +26,16 @@ enum proc_text {
 	PT_SHMMNI,
 	PT_PIPE_MAX_SIZE,    /* /proc/sys/fs/pipe-max-size */
 	PT_LEASE_BREAK_TIME, /* /proc/sys/fs/lease-break-time */
+	PT_LOADAVG,
+	PT_VERSION,
+	PT_SYSSTAT, /* /proc/stat */
+	PT_PID_MAX, /* /proc/sys/kernel/pid_max: root writes it */
+	PT_TAINTED,
+	PT_OSRELEASE,
+	PT_OSTYPE,
+	PT_HOSTNAME,   /* /proc/sys/kernel/hostname: root writes it */
+	PT_COMM,       /* of a process: its name; it may write its own */
+	PT_TIMERSLACK, /* of a process: itself or root writes it */
 };
 
 /* The integer settings of /proc/sys: is kind one, its value now, and
@@ -33,6 +43,10 @@ enum proc_text {
 bool proc_knob(enum proc_text kind);
 int64_t proc_knob_get(enum proc_text kind);
 long proc_knob_write(enum proc_text kind, const char *buf, size_t n);
+
+/* A write to a writable file of kind: n or -errno (-EACCES for the
+ * others). */
+long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n);
 
 /* Bytes [off, off + n) of the text of kind (of process pid) into buf:
  * the count, 0 at the end, -ENOENT if the process is gone. */

@@ -89,14 +89,18 @@ struct proc {
 	uint64_t sig_pending, sig_blocked;
 	struct ksiginfo siginfo[NSIG]; /* what each pending signal carries */
 	bool stopped;		       /* job control: not run until SIGCONT */
-	uint32_t wait_report;	 /* stop (0x7f | sig << 8) or continue (0xffff)
-				  * that wait4 has yet to report */
-	uint64_t saved_blocked;	 /* rt_sigsuspend's mask to restore */
-	bool restore_blocked;	 /* ... once a handler's frame is built */
-	int exit_signal;	 /* sent to the parent at exit (clone) */
-	int pdeath_signal;	 /* sent when the parent exits (prctl) */
-	bool undumpable;	 /* PR_SET_DUMPABLE 0, until exec */
-	uint32_t personality;	 /* personality(2): kept, not acted on */
+	uint32_t wait_report;	/* stop (0x7f | sig << 8) or continue (0xffff)
+				 * that wait4 has yet to report */
+	uint64_t saved_blocked; /* rt_sigsuspend's mask to restore */
+	bool restore_blocked;	/* ... once a handler's frame is built */
+	int exit_signal;	/* sent to the parent at exit (clone) */
+	int pdeath_signal;	/* sent when the parent exits (prctl) */
+	bool undumpable;	/* PR_SET_DUMPABLE 0, until exec */
+	uint32_t personality;	/* personality(2): kept, not acted on */
+	/* PR_SET_TIMERSLACK: how late a timer may fire (ns; sleeps here end
+	 * on ticks, well within it), and what 0 sets it back to. */
+	uint32_t timer_slack_ns, default_slack_ns;
+	bool tsc_sigsegv;	 /* PR_SET_TSC: rdtsc in user mode faults */
 	uint32_t syscall_nr;	 /* the call in progress (for restarts) */
 	uint64_t alarm_tick;	 /* ITIMER_REAL: tick of the next SIGALRM */
 	uint64_t alarm_interval; /* ... and its reload, in ticks */
@@ -119,8 +123,14 @@ extern struct proc *current;
 int sleep_on(void *chan);
 void wakeup(void *chan);
 struct proc *proc_find(int pid);
-/* The process (thread group leader) with the smallest pid >= pid
- * (listing), or NULL. */
+/* pids: below pid_max (/proc/sys/kernel/pid_max, PID_MAX_LIMIT at most,
+ * more than RESERVED_PIDS), from RESERVED_PIDS again after the top. */
+#define PID_MAX_LIMIT 32768
+#define RESERVED_PIDS 300
+int proc_pid_max(void);
+int proc_set_pid_max(int max); /* 0 or -EINVAL */
+int proc_last_pid(void);       /* the pid given last */
+/* The live process with the smallest pid >= pid (listing), or NULL. */
 struct proc *proc_next(int pid);
 /* Deliver sig to p (SIGKILL ends it at its next return to user mode).
  * Init (pid 1) takes only signals it has a handler for, as on Linux;

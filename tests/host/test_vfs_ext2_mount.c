@@ -150,9 +150,10 @@ static void refuse_changes(void)
 	CHECK_EQ(vfs_openat(&root_ctx, NULL, "/mnt/f",
 			    VFS_O_WRONLY | VFS_O_TRUNC, 0, &f),
 		 -EROFS);
-	CHECK_EQ(vfs_openat(&root_ctx, NULL, "/mnt/f", VFS_O_RDWR, 0, &f), 0);
-	CHECK_EQ(vfs_write(f, "x", 1), -EROFS);
-	CHECK_EQ(vfs_ftruncate(f, 0), -EROFS);
+	/* as Linux, opening for writing is refused already */
+	CHECK_EQ(vfs_openat(&root_ctx, NULL, "/mnt/f", VFS_O_RDWR, 0, &f),
+		 -EROFS);
+	CHECK_EQ(vfs_openat(&root_ctx, NULL, "/mnt/f", VFS_O_RDONLY, 0, &f), 0);
 	CHECK_EQ(vfs_fsync(f), 0);
 	CHECK_EQ(vfs_read(f, buf, sizeof(buf)), 8);
 	vfile_put(f);

@@ -80,8 +80,8 @@ TEST(vfs_file_append_truncate)
 
 TEST(vfs_file_owners_and_sticky)
 {
-	struct vfs_ctx alice = {{1000, 100}, NULL, NULL};
-	struct vfs_ctx bob = {{1001, 100}, NULL, NULL};
+	struct vfs_ctx alice = {{1000, 100, 0, NULL}, NULL, NULL};
+	struct vfs_ctx bob = {{1001, 100, 0, NULL}, NULL, NULL};
 	struct vattr va = {.mode = 01777};
 	struct vnode *tmp;
 	struct vfile *f;
@@ -162,7 +162,7 @@ static int fake_dev_open(struct vfile *f)
 
 TEST(vfs_file_special_open)
 {
-	struct vfs_ctx user = {{1000, 1000}, NULL, NULL};
+	struct vfs_ctx user = {{1000, 1000, 0, NULL}, NULL, NULL};
 	struct vfile *f;
 	char buf[4];
 

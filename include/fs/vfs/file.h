@@ -26,6 +26,7 @@
 #define VFS_O_APPEND 02000u
 #define VFS_O_DIRECTORY 0200000u
 #define VFS_O_NOFOLLOW 0400000u
+#define VFS_O_NOATIME 01000000u
 
 #define VFS_SEEK_SET 0
 #define VFS_SEEK_CUR 1
@@ -61,6 +62,7 @@ struct vfile {
 	 * and pid (0: nobody), and F_SETSIG's signal (0: SIGIO). */
 	int32_t owner_pid;
 	uint8_t owner_type, sig;
+	bool sb_writer; /* counted in vn->sb->writers */
 };
 
 /*

@@ -56,10 +56,16 @@ struct vsuper;
 struct mm_pager;
 struct flock_ctx;
 
-/* Who is asking: the caller's credentials (supplementary groups later). */
+/* Who is asking: the caller's file-system ids and its supplementary
+ * groups (borrowed from the caller, ngroups of them). */
 struct vcred {
 	uint32_t uid, gid;
+	uint32_t ngroups;
+	const uint32_t *groups;
 };
+
+/* Is gid c's group or one of its supplementary groups? */
+bool vcred_in_group(const struct vcred *c, uint32_t gid);
 
 struct vtimespec {
 	int64_t sec;
@@ -176,7 +182,8 @@ void vnode_pager_get(void *vnode);
 void vnode_pager_put(void *vnode);
 /* stat data; dev comes from the super block. */
 int vnode_getattr(struct vnode *v, struct vattr *va);
-/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES. Root passes any
+/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES; -EROFS to write
+ * a file, directory or link of a read-only mount. Root passes any
  * check but executing a non-directory no one may execute. */
 int vnode_permission(const struct vcred *c, struct vnode *v, int mask);
 /* The DT_* type of a mode. */

@@ -1,0 +1,34 @@
+/*
+ * proc_internal.h - what the files of fs/procfs/ share: the text buffer
+ * a file's contents are generated into (one page, always NUL-terminated,
+ * silently cut at the end of the page).
+ */
+#ifndef FS_PROCFS_INTERNAL_H
+#define FS_PROCFS_INTERNAL_H
+
+#include <kernel/types.h>
+
+struct text {
+	char *buf;
+	size_t len, cap;
+};
+
+/* Append printk-formatted text. */
+void text_add(struct text *t, const char *fmt, ...);
+
+/* fs/procfs/proc_system.c: the files about the whole system. */
+void gen_cpuinfo(struct text *t);
+void gen_loadavg(struct text *t);
+void gen_version(struct text *t);
+void gen_sysstat(struct text *t);
+/* /proc/sys/kernel/: pid_max, tainted, osrelease, ostype, hostname. */
+void gen_pid_max(struct text *t);
+void gen_tainted(struct text *t);
+void gen_osrelease(struct text *t);
+void gen_ostype(struct text *t);
+void gen_hostname(struct text *t);
+/* Writes to pid_max and hostname: n or -errno. */
+long proc_write_pid_max(const char *s, size_t n);
+long proc_write_hostname(const char *s, size_t n);
+
+#endif
