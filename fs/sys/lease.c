@@ -21,8 +21,6 @@
 #include <mm/slab.h>
 
 #define POLL_MSG 3
-#define POLLIN 0x001
-#define POLLRDNORM 0x040
 #define POLLMSG 0x400
 #define BREAK_POLL_TICKS 2 /* how often a waiting opener looks again */
 

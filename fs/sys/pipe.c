@@ -24,10 +24,6 @@
 #define PIPE_ASYNC 4
 #define POLL_IN 1
 #define POLL_OUT 2
-#define POLLIN 0x001
-#define POLLOUT 0x004
-#define POLLRDNORM 0x040
-#define POLLWRNORM 0x100
 
 uint32_t pipe_max_size = 1048576;
 
@@ -47,6 +43,13 @@ struct pipe {
 static struct pipe pipes[NPIPE];
 
 static void pipe_kill_fasync(struct pipe *p, bool readers);
+
+/* p's data, room or ends changed: its sleepers and pollers look again. */
+static void pipe_wake(struct pipe *p)
+{
+	wakeup(p);
+	poll_wake();
+}
 
 static long pipe_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 {
@@ -74,7 +77,7 @@ static long pipe_read(struct vfile *f, void *kbuf, size_t n, uint64_t off)
 		p->tail += chunk;
 		got += chunk;
 	}
-	wakeup(p);
+	pipe_wake(p);
 	pipe_kill_fasync(p, false);
 	return (long)got;
 }
@@ -108,7 +111,7 @@ static long pipe_write(struct vfile *f, const void *kbuf, size_t n,
 		if (space == 0) {
 			if (f->flags & O_NONBLOCK)
 				return done ? (long)done : -EAGAIN;
-			wakeup(p);
+			pipe_wake(p);
 			if (sleep_on(p))
 				return done ? (long)done : -ERESTARTSYS;
 			continue;
@@ -120,7 +123,7 @@ static long pipe_write(struct vfile *f, const void *kbuf, size_t n,
 		p->head += chunk;
 		done += chunk;
 	}
-	wakeup(p);
+	pipe_wake(p);
 	if (done)
 		pipe_kill_fasync(p, true);
 	return (long)done;
@@ -207,9 +210,37 @@ static void pipe_release(struct vfile *f)
 		p->readers--;
 	if (mode != O_RDONLY)
 		p->writers--;
-	wakeup(p);
+	pipe_wake(p);
 	if (p->readers == 0 && p->writers == 0)
 		pipe_free(p);
+}
+
+/*
+ * poll's mask, as Linux's pipe_poll: a reading end is readable with
+ * data and hung up without writers (for a fifo, only once a writer has
+ * come since this end opened); a writing end is writable with a page of
+ * room (PIPE_BUF: a small write then goes in whole) and in error without
+ * readers.
+ */
+static unsigned pipe_poll(struct vfile *f)
+{
+	struct pipe *p = f->priv;
+	uint32_t mode = f->flags & O_ACCMODE;
+	unsigned mask = 0;
+
+	if (mode != O_WRONLY) {
+		if (p->head != p->tail)
+			mask |= POLLIN | POLLRDNORM;
+		if (!p->writers && (!p->fifo || f->version != p->writer_opens))
+			mask |= POLLHUP;
+	}
+	if (mode != O_RDONLY) {
+		if (p->size - (p->head - p->tail) >= PAGE_SIZE)
+			mask |= POLLOUT | POLLWRNORM;
+		if (!p->readers)
+			mask |= POLLERR;
+	}
+	return mask;
 }
 
 static const struct vfile_ops pipe_ops = {
@@ -217,6 +248,7 @@ static const struct vfile_ops pipe_ops = {
     .write = pipe_write,
     .ioctl = pipe_ioctl,
     .fasync = pipe_fasync,
+    .poll = pipe_poll,
     .release = pipe_release,
 };
 
@@ -307,6 +339,7 @@ int fifo_open(struct vfile *f)
 		return -ENXIO;
 	}
 	vfile_set_ops(f, &pipe_ops, p);
+	vfile_set_version(f, p->writer_opens);
 	if (mode != O_WRONLY) {
 		p->readers++;
 		p->reader_opens++;
@@ -315,7 +348,7 @@ int fifo_open(struct vfile *f)
 		p->writers++;
 		p->writer_opens++;
 	}
-	wakeup(p);
+	pipe_wake(p);
 	err = 0;
 	if (mode == O_RDONLY && !nonblock && p->writers == 0)
 		err = fifo_wait(p, &p->writer_opens, p->writer_opens);
@@ -403,7 +436,7 @@ long pipe_set_size(struct vfile *f, uint32_t size)
 	r = new_size == p->size ? 0 : pipe_relayout(p, new_size);
 	if (r)
 		return r;
-	wakeup(p); /* writers may have room now */
+	pipe_wake(p); /* writers may have room now */
 	return (long)new_size;
 }
 

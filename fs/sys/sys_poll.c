@@ -1,9 +1,11 @@
 /*
- * sys_poll.c - poll and ppoll (busybox's line editing waits on the
- * console with them). The console is ready for reading when a character
- * is waiting; every other file is always ready (ramfs files, devices, and
- * pipes, whose reads block on their own). Waiting sleeps on the console's
- * input until a character arrives or the timeout passes.
+ * sys_poll.c - poll and ppoll, and the readiness that select shares. A
+ * file's mask comes from its poll op (pipes and fifos: data, room,
+ * hang-up), the console's from its input; other files are always ready
+ * for reading and writing, as Linux's DEFAULT_POLLMASK. Waiters sleep on
+ * one channel that pipes and the console wake (only while somebody
+ * sleeps there) until a file is ready, the timeout passes or a signal
+ * comes.
  */
 #include <kernel/console.h>
 #include <kernel/errno.h>
@@ -20,17 +22,39 @@ struct pollfd_u {
 	int16_t events, revents;
 };
 
-unsigned poll_ready(struct vfile *f, unsigned events)
+static int poll_chan;	       /* where pollers sleep */
+static unsigned poll_sleepers; /* how many */
+
+/* The whole mask of f now. */
+static unsigned poll_mask(struct vfile *f)
 {
 	if (f->ops == &console_ops)
-		return (events & POLLOUT) |
-		       (console_readable() ? events & POLLIN : 0);
-	return events & (POLLIN | POLLOUT);
+		return POLLOUT | POLLWRNORM |
+		       (console_readable() ? POLLIN | POLLRDNORM : 0);
+	if (f->ops && f->ops->poll)
+		return f->ops->poll(f);
+	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
-void *poll_wait_channel(void)
+unsigned poll_ready(struct vfile *f, unsigned events)
 {
-	return console_wait_channel();
+	return poll_mask(f) & (events | POLLERR | POLLHUP);
+}
+
+int poll_sleep(void)
+{
+	int r;
+
+	poll_sleepers++;
+	r = sleep_on(&poll_chan);
+	poll_sleepers--;
+	return r;
+}
+
+void poll_wake(void)
+{
+	if (poll_sleepers)
+		wakeup(&poll_chan);
 }
 
 static int scan(struct pollfd_u *fds, uint32_t n)
@@ -69,7 +93,7 @@ static long do_poll(uint32_t ufds, uint32_t n, int64_t timeout)
 		if (timeout > 0 && sched_ticks() >= deadline)
 			break;
 		current->wake_tick = timeout > 0 ? deadline : 0;
-		if (sleep_on(console_wait_channel()))
+		if (poll_sleep())
 			return -EINTR;
 		current->wake_tick = 0;
 	}

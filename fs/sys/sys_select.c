@@ -4,7 +4,8 @@
  * pselect6_time64 (timespec and a signal mask for the wait). The sets
  * are bitmaps of nfds bits (nfds cut to the descriptor table's size, as
  * Linux cuts it to its own); an fd in a set that is not open is -EBADF;
- * readiness is poll's (sys_poll.c); the exception set is never ready.
+ * readiness is poll's (sys_poll.c) as Linux maps it: reading on POLLIN,
+ * hang-up or error, writing on POLLOUT or error, exceptions on POLLPRI.
  * As on Linux, the time left is written back to the caller's timeout.
  */
 #include <fs/file.h>
@@ -34,7 +35,8 @@ static bool bit(const uint32_t *set, int fd)
 /* One pass: the ready count, or -EBADF. */
 static long select_scan(struct fdsets *s, int nfds)
 {
-	static const unsigned ev[3] = {POLLIN, POLLOUT, 0};
+	static const unsigned ev[3] = {POLLIN | POLLRDNORM | POLLHUP | POLLERR,
+				       POLLOUT | POLLWRNORM | POLLERR, POLLPRI};
 	long ready = 0;
 
 	memset(s->out, 0, sizeof(s->out));
@@ -46,7 +48,8 @@ static long select_scan(struct fdsets *s, int nfds)
 		if (asked && !f)
 			return -EBADF;
 		for (int k = 0; f && k < 3; k++)
-			if (bit(s->in[k], fd) && poll_ready(f, ev[k])) {
+			if (bit(s->in[k], fd) &&
+			    (poll_ready(f, ev[k]) & ev[k])) {
 				s->out[k][fd / 32] |= 1u << (fd % 32);
 				ready++;
 			}
@@ -65,7 +68,7 @@ static long select_wait(struct fdsets *s, int nfds, int64_t *ticks)
 		if (*ticks > 0 && sched_ticks() >= deadline)
 			break;
 		current->wake_tick = *ticks > 0 ? deadline : 0;
-		if (sleep_on(poll_wait_channel())) {
+		if (poll_sleep()) {
 			current->wake_tick = 0;
 			ready = -EINTR;
 			break;

@@ -29,6 +29,11 @@ void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv)
 	});
 }
 
+void vfile_set_version(struct vfile *f, uint32_t version)
+{
+	USE(f, f->version = version);
+}
+
 void vfs_set_last_put(vfs_last_put_t fn)
 {
 	last_put = fn;

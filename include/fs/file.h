@@ -63,12 +63,20 @@ struct proc;
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_TTYS0 MKDEV(4, 64)
 
-/* fs/sys/sys_poll.c: which of events (POLLIN, POLLOUT) f is ready for
- * now, and what a waiter for readiness sleeps on. */
+/* fs/sys/sys_poll.c: poll's mask of f now, restricted to events (plus
+ * POLLERR and POLLHUP, which are always reported); a waiter for
+ * readiness sleeps in poll_sleep() (0 or -EINTR), and whatever may make
+ * a file ready calls poll_wake(). */
 #define POLLIN 0x001
+#define POLLPRI 0x002
 #define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
 unsigned poll_ready(struct vfile *f, unsigned events);
-void *poll_wait_channel(void);
+int poll_sleep(void);
+void poll_wake(void);
 
 /* fs/sys/fdtable.c: descriptor tables. */
 struct vfile *fd_file(struct proc *p, int fd);

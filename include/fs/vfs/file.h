@@ -47,6 +47,9 @@ struct vfile_ops {
 	 * the file signals its owner of I/O from then on. NULL: no
 	 * signals (the flag is kept all the same, as on Linux). */
 	int (*fasync)(struct vfile *f, int fd, bool on);
+	/* poll(2)'s mask of f now (POLLIN, POLLOUT, POLLHUP, ...). NULL:
+	 * always ready for reading and writing (Linux's DEFAULT_POLLMASK). */
+	unsigned (*poll)(struct vfile *f);
 	bool seekable;
 };
 
@@ -63,6 +66,9 @@ struct vfile {
 	int32_t owner_pid;
 	uint8_t owner_type, sig;
 	bool sb_writer; /* counted in vn->sb->writers */
+	/* Streams: Linux's f_version (a fifo reader's count of the fifo's
+	 * writer opens when it opened: poll's POLLHUP is for later ones). */
+	uint32_t version;
 };
 
 /*
@@ -96,6 +102,7 @@ void vfile_set_flags(struct vfile *f, uint32_t flags);
 /* F_SETOWN / F_SETOWN_EX and F_SETSIG. */
 void vfile_set_owner(struct vfile *f, uint8_t type, int32_t pid);
 void vfile_set_sig(struct vfile *f, uint8_t sig);
+void vfile_set_version(struct vfile *f, uint32_t version);
 void vfile_put(struct vfile *f);
 
 /* Opened for reading / for writing; positioned (not a pipe or tty). */
