@@ -300,6 +300,7 @@ static long exec_req_run(const struct exec_req *req)
 	struct exec_stack st = {0, 0, 0};
 	struct image im;
 	struct mm_space *old;
+	struct vnode *exe;
 	long r;
 
 	memset(&im, 0, sizeof(im));
@@ -312,13 +313,18 @@ static long exec_req_run(const struct exec_req *req)
 	}
 	if (is_script(im.f))
 		return exec_script(im.f, req);
-	r = load_new_image(&im, req, &st);
-	vfile_put(im.f);
-	if (r)
-		return r;
-	r = exec_alone();
+	exe = im.f->vn;
+	r = vnode_deny_write(exe); /* -ETXTBSY if open for writing */
 	if (r) {
+		vfile_put(im.f);
+		return r;
+	}
+	r = load_new_image(&im, req, &st); /* its own space gone if failed */
+	vfile_put(im.f);
+	if (!r && (r = exec_alone()))
 		mm_space_destroy(im.space);
+	if (r) {
+		vnode_allow_write(exe);
 		return r;
 	}
 	/* Point of no return: switch to the new image. The space may have
@@ -329,6 +335,7 @@ static long exec_req_run(const struct exec_req *req)
 	mm_space_put(old);
 	vfork_release(current);
 	exec_reset_process(current, req->name, im.brk);
+	files_set_exe(current, exe);
 	current->arg_start = st.arg_start;
 	current->arg_end = st.arg_end;
 	arch_user_frame(current->tf, im.eh.entry, st.sp);

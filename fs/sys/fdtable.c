@@ -175,6 +175,8 @@ static struct fs_info *fs_info_new(const struct fs_info *from)
 int files_fork(struct proc *parent, struct proc *child, bool share_files,
 	       bool share_fs)
 {
+	if (parent && parent->exe && !vnode_deny_write(parent->exe))
+		child->exe = parent->exe;
 	if (share_files && parent->files) {
 		USE(parent->files, parent->files->refs++);
 		child->files = parent->files;
@@ -246,6 +248,13 @@ void files_release(struct proc *p)
 		SLAB_FREE(fs);
 	p->files = NULL;
 	p->fs = NULL;
+	files_set_exe(p, NULL);
+}
+
+void files_set_exe(struct proc *p, struct vnode *v)
+{
+	vnode_allow_write(p->exe);
+	p->exe = v;
 }
 
 void files_exec(struct proc *p)

@@ -191,6 +191,8 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		return -EISDIR;
 	if (!created)
 		err = vnode_permission(&ctx->cred, v, open_mask(flags));
+	if (!err && v->deny_writes && (flags & VFS_O_ACCMODE) != VFS_O_RDONLY)
+		err = -ETXTBSY; /* a running program's image */
 	if (!err && (flags & VFS_O_NOATIME) && !created)
 		err = noatime_allowed(&ctx->cred, v);
 	if (!err && (flags & VFS_O_TRUNC) && VFS_ISREG(v->mode) &&

@@ -248,5 +248,7 @@ int vfs_truncate(const struct vfs_ctx *ctx, struct vnode *v, uint64_t size)
 	err = vnode_permission(&ctx->cred, v, VFS_MAY_WRITE);
 	if (err)
 		return err;
+	if (v->deny_writes)
+		return -ETXTBSY;
 	return v->ops->truncate ? v->ops->truncate(v, size) : -EINVAL;
 }

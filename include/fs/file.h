@@ -100,8 +100,12 @@ int files_fork(struct proc *parent, struct proc *child, bool share_files,
 int files_unshare(struct proc *p);
 /* Close every descriptor of p's table and drop its root and cwd. */
 void files_close_all(struct proc *p);
-/* Let go of p's table and fs info (exit); the last user closes. */
+/* Let go of p's table, fs info and image file (exit); the last user
+ * closes. */
 void files_release(struct proc *p);
+/* exec: v (its write denial and reference taken over) is p's image now,
+ * the old one's let go. */
+void files_set_exe(struct proc *p, struct vnode *v);
 void files_exec(struct proc *p); /* close the close-on-exec ones */
 /* Install the console as fds 0, 1, 2 of the first process. */
 int files_open_console(struct proc *p);

@@ -78,6 +78,7 @@ struct proc {
 	uint32_t robust_list, robust_len; /* set_robust_list */
 	struct fd_table *files;
 	struct fs_info *fs;
+	struct vnode *exe; /* the running image's file: written -ETXTBSY */
 	struct sighand *sighand;
 	bool group_exit;      /* leader: exit_group or a fatal signal... */
 	int group_status;     /* ... with this wait status for the group */

@@ -165,6 +165,9 @@ struct vnode {
 	/* vfiles open on it, and those of them open for writing: what
 	 * leases ask ("is anybody else using this file?"). */
 	uint32_t opens, writers;
+	/* Running programs whose image this file is (exec): while any, it
+	 * cannot be opened for writing or truncated (-ETXTBSY). */
+	uint32_t deny_writes;
 };
 
 /* The live vnode of inode ino of sb with one more reference, or NULL. */
@@ -175,6 +178,10 @@ struct vnode *vnode_new(struct vsuper *sb, uint64_t ino,
 			const struct vnode_ops *ops, void *priv, uint32_t mode);
 struct vnode *vnode_get(struct vnode *v);
 void vnode_put(struct vnode *v);
+/* A running image of v begins (with a reference on v): -ETXTBSY while v
+ * is open for writing. And ends (NULL: nothing). */
+int vnode_deny_write(struct vnode *v);
+void vnode_allow_write(struct vnode *v);
 /* The pager get/put of a backend whose pager object is its vnode: a
  * mapping holds the vnode, so the file and its pages outlive close and
  * unlink, and its mount stays busy. */
