@@ -297,7 +297,7 @@ static long exec_alone(void)
 
 static long exec_req_run(const struct exec_req *req)
 {
-	struct exec_stack st = {0, 0, 0};
+	struct exec_stack st = {0, 0, 0, 0};
 	struct image im;
 	struct mm_space *old;
 	struct vnode *exe;
@@ -320,11 +320,11 @@ static long exec_req_run(const struct exec_req *req)
 		return r;
 	}
 	r = load_new_image(&im, req, &st); /* its own space gone if failed */
-	vfile_put(im.f);
 	if (!r && (r = exec_alone()))
 		mm_space_destroy(im.space);
 	if (r) {
 		vnode_allow_write(exe);
+		vfile_put(im.f);
 		return r;
 	}
 	/* Point of no return: switch to the new image. The space may have
@@ -335,9 +335,10 @@ static long exec_req_run(const struct exec_req *req)
 	mm_space_put(old);
 	vfork_release(current);
 	exec_reset_process(current, req->name, im.brk);
-	files_set_exe(current, exe);
+	files_set_exe(current, im.f);
 	current->arg_start = st.arg_start;
 	current->arg_end = st.arg_end;
+	current->env_end = st.env_end;
 	arch_user_frame(current->tf, im.eh.entry, st.sp);
 	return 0;
 }

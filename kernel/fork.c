@@ -57,6 +57,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->brk_start = parent->brk_start;
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
+	child->env_end = parent->env_end;
 	child->brk = parent->brk;
 	child->cred = parent->cred;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));

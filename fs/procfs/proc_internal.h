@@ -31,4 +31,11 @@ void gen_hostname(struct text *t);
 long proc_write_pid_max(const char *s, size_t n);
 long proc_write_hostname(const char *s, size_t n);
 
+/* fs/procfs/proc_links.c: the links of a process directory. readlink of
+ * kind (fd: which descriptor, for PL_FD) of process pid into buf (not
+ * NUL-ended, cut at size): the length or -errno. */
+enum proc_link { PL_EXE, PL_CWD, PL_ROOT, PL_FD };
+long proc_link_read(int pid, enum proc_link kind, int fd, char *buf,
+		    size_t size);
+
 #endif

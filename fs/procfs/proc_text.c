@@ -230,16 +230,18 @@ static void gen_status(struct text *t, const struct proc *p)
 		 (unsigned long long)p->sig_blocked);
 }
 
-/* /proc/PID/cmdline: the argument strings in the process's memory, as
- * Linux shows them (NUL-separated); empty for a zombie. */
-static void gen_cmdline(struct text *t, const struct proc *p)
+/* /proc/PID/cmdline and environ: the argument or environment strings
+ * [start, end) in the process's memory, as Linux shows them
+ * (NUL-separated); empty for a zombie. */
+static void gen_strings(struct text *t, const struct proc *p, vaddr_t start,
+			vaddr_t end)
 {
-	size_t n = p->arg_end - p->arg_start;
+	size_t n = end - start;
 
-	if (!p->space || p->arg_end <= p->arg_start)
+	if (!p->space || end <= start)
 		return;
 	n = MIN(n, t->cap - 1);
-	if (mm_space_read(p->space, p->arg_start, t->buf, n) == 0)
+	if (mm_space_read(p->space, start, t->buf, n) == 0)
 		t->len = n;
 }
 
@@ -300,7 +302,10 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		gen_status(t, p);
 		return 0;
 	case PT_CMDLINE:
-		gen_cmdline(t, p);
+		gen_strings(t, p, p->arg_start, p->arg_end);
+		return 0;
+	case PT_ENVIRON:
+		gen_strings(t, p, p->arg_end, p->env_end);
 		return 0;
 	case PT_BCACHE:
 		gen_bcache(t);

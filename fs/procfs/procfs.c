@@ -5,7 +5,7 @@
  * sys/vm/drop_caches, ... -, /proc/self, a process's directory and the
  * files in it, its task directory of threads: task/TID is thread TID's
  * own directory, which /proc/TID also names though the root lists only
- * processes),
+ * processes; its links exe, cwd, root and fd/N, read by proc_links.c),
  * so nothing is stored; the text of a file is generated again on every
  * read (fs/procfs/proc_text.c), which keeps reads at any offset consistent
  * with the state of the moment.
@@ -19,6 +19,7 @@
 #include <kernel/sched.h>
 #include <fs/proc_text.h>
 #include <kernel/string.h>
+#include "proc_internal.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0u
 #define PROC_ROOT_INO 1u
@@ -104,24 +105,48 @@ static const struct {
 	const char *name;
 	enum proc_text kind;
 } pid_files[] = {
-    {"maps", PT_MAPS},	   {"stat", PT_STAT},
-    {"status", PT_STATUS}, {"cmdline", PT_CMDLINE},
-    {"comm", PT_COMM},	   {"timerslack_ns", PT_TIMERSLACK},
+    {"maps", PT_MAPS},	     {"stat", PT_STAT},
+    {"status", PT_STATUS},   {"cmdline", PT_CMDLINE},
+    {"comm", PT_COMM},	     {"timerslack_ns", PT_TIMERSLACK},
+    {"environ", PT_ENVIRON},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 #define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
+/* Then the links exe, cwd and root (enum proc_link order) and the fd
+ * directory; fd/N's links have inode numbers of their own, above
+ * PROC_FD_BASE: FD_PER_PID per process. */
+#define LINK_SLOT (TASK_SLOT + 1)
+#define FD_SLOT (LINK_SLOT + 3)
+#define FD_LINK_SLOT PID_FILES /* ino_slot() of fd/N */
+#define PROC_FD_BASE 0x80000000u
+#define FD_PER_PID 4096u
+static const char *const link_names[3] = {"exe", "cwd", "root"};
 
 static const struct vnode_ops proc_vops;
 
 static int ino_pid(uint64_t ino)
 {
+	if (ino >= PROC_FD_BASE)
+		return (int)((ino - PROC_FD_BASE) / FD_PER_PID);
 	return ino >= PROC_PID_BASE ? (int)((ino - PROC_PID_BASE) / PID_FILES)
 				    : -1;
 }
 
 static unsigned ino_slot(uint64_t ino)
 {
+	if (ino >= PROC_FD_BASE)
+		return FD_LINK_SLOT;
 	return (unsigned)((ino - PROC_PID_BASE) % PID_FILES);
+}
+
+static uint64_t pid_ino(int pid)
+{
+	return PROC_PID_BASE + (uint64_t)pid * PID_FILES;
+}
+
+static uint64_t fd_ino(int pid, int fd)
+{
+	return PROC_FD_BASE + (uint64_t)pid * FD_PER_PID + (uint64_t)fd;
 }
 
 static enum proc_text ino_text(uint64_t ino);
@@ -137,8 +162,15 @@ static uint32_t ino_mode(uint64_t ino)
 	if (ino_pid(ino) >= 0 &&
 	    (ino_slot(ino) == 0 || ino_slot(ino) == TASK_SLOT))
 		return VFS_S_IFDIR | 0555;
+	if (ino_pid(ino) >= 0 && ino_slot(ino) == FD_SLOT)
+		return VFS_S_IFDIR | 0500;
+	if (ino_pid(ino) >= 0 && ino_slot(ino) >= LINK_SLOT &&
+	    (ino_slot(ino) < FD_SLOT || ino_slot(ino) == FD_LINK_SLOT))
+		return VFS_S_IFLNK | 0777;
 	if (ino_text(ino) == PT_TIMERSLACK)
 		return VFS_S_IFREG | 0666;
+	if (ino_text(ino) == PT_ENVIRON)
+		return VFS_S_IFREG | 0400;
 	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
 }
 
@@ -200,8 +232,7 @@ static int lookup_fixed(struct vnode *dir, const char *name, size_t len,
 	pid = name_pid(name, len);
 	if (pid < 0)
 		return -ENOENT;
-	return proc_vnode(dir->sb, PROC_PID_BASE + (uint64_t)pid * PID_FILES,
-			  out);
+	return proc_vnode(dir->sb, pid_ino(pid), out);
 }
 
 /* The parent of directory ino (the root's is itself). */
@@ -209,8 +240,9 @@ static uint64_t dir_parent(uint64_t ino)
 {
 	const struct proc_node *n = fixed_node(ino);
 
-	if (ino_pid(ino) >= 0 && ino_slot(ino) == TASK_SLOT)
-		return ino - TASK_SLOT;
+	if (ino_pid(ino) >= 0 &&
+	    (ino_slot(ino) == TASK_SLOT || ino_slot(ino) == FD_SLOT))
+		return pid_ino(ino_pid(ino));
 
 	return n ? n->parent : PROC_ROOT_INO;
 }
@@ -224,8 +256,7 @@ static int lookup_task(struct vnode *dir, const char *name, size_t len,
 
 	if (!t || t->tgid != ino_pid(dir->ino))
 		return -ENOENT;
-	return proc_vnode(dir->sb, PROC_PID_BASE + (uint64_t)tid * PID_FILES,
-			  out);
+	return proc_vnode(dir->sb, pid_ino(tid), out);
 }
 
 /* A task directory's threads from position 2 on, by position 2 + slot
@@ -240,9 +271,43 @@ static int readdir_tasks(int tgid, uint64_t *pos, vfs_filldir_t fill, void *arg)
 		    t->autoreap)
 			continue;
 		snprintk(name, sizeof(name), "%d", t->pid);
-		if (fill(arg, name, strlen(name),
-			 PROC_PID_BASE + (uint64_t)t->pid * PID_FILES,
-			 VFS_DT_DIR))
+		if (fill(arg, name, strlen(name), pid_ino(t->pid), VFS_DT_DIR))
+			return 0;
+	}
+	return 0;
+}
+
+/* fd/N: a link for each open descriptor of the directory's process. */
+static int lookup_fd(struct vnode *dir, const char *name, size_t len,
+		     struct vnode **out)
+{
+	int pid = ino_pid(dir->ino), fd = 0;
+
+	if (len == 0 || len > 4)
+		return -ENOENT;
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < '0' || name[i] > '9')
+			return -ENOENT;
+		fd = fd * 10 + (name[i] - '0');
+	}
+	if (!fd_file(proc_find(pid), fd))
+		return -ENOENT;
+	return proc_vnode(dir->sb, fd_ino(pid, fd), out);
+}
+
+/* fd's entries from position 2 on: position 2 + N for descriptor N. */
+static int readdir_fds(int pid, uint64_t *pos, vfs_filldir_t fill, void *arg)
+{
+	struct proc *p = proc_find(pid);
+
+	for (; p && *pos < 2 + FD_PER_PID; (*pos)++) {
+		int fd = (int)*pos - 2;
+		char name[12];
+
+		if (!fd_file(p, fd))
+			continue;
+		snprintk(name, sizeof(name), "%d", fd);
+		if (fill(arg, name, strlen(name), fd_ino(pid, fd), VFS_DT_LNK))
 			return 0;
 	}
 	return 0;
@@ -259,11 +324,19 @@ static int proc_lookup(struct vnode *dir, const char *name, size_t len,
 		return -ENOENT;
 	if (ino_slot(dir->ino) == TASK_SLOT)
 		return lookup_task(dir, name, len, out);
+	if (ino_slot(dir->ino) == FD_SLOT)
+		return lookup_fd(dir, name, len, out);
 	for (unsigned i = 0; i < NPID_FILES; i++)
 		if (name_is(name, len, pid_files[i].name))
 			return proc_vnode(dir->sb, dir->ino + 1 + i, out);
 	if (name_is(name, len, "task"))
 		return proc_vnode(dir->sb, dir->ino + TASK_SLOT, out);
+	for (unsigned i = 0; i < 3; i++)
+		if (name_is(name, len, link_names[i]))
+			return proc_vnode(dir->sb, dir->ino + LINK_SLOT + i,
+					  out);
+	if (name_is(name, len, "fd"))
+		return proc_vnode(dir->sb, dir->ino + FD_SLOT, out);
 	return -ENOENT;
 }
 
@@ -275,9 +348,7 @@ static int readdir_pids(uint64_t *pos, vfs_filldir_t fill, void *arg)
 
 		*pos = 100 + (uint64_t)p->pid;
 		snprintk(name, sizeof(name), "%d", p->pid);
-		if (fill(arg, name, strlen(name),
-			 PROC_PID_BASE + (uint64_t)p->pid * PID_FILES,
-			 VFS_DT_DIR))
+		if (fill(arg, name, strlen(name), pid_ino(p->pid), VFS_DT_DIR))
 			return 0;
 		*pos += 1;
 	}
@@ -325,6 +396,8 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 		return readdir_fixed(dir->ino, pos, fill, arg);
 	if (ino_slot(dir->ino) == TASK_SLOT)
 		return readdir_tasks(ino_pid(dir->ino), pos, fill, arg);
+	if (ino_slot(dir->ino) == FD_SLOT)
+		return readdir_fds(ino_pid(dir->ino), pos, fill, arg);
 	for (; *pos < 2 + NPID_FILES; (*pos)++) {
 		unsigned i = (unsigned)*pos - 2;
 
@@ -335,6 +408,13 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 	if (*pos == 2 + NPID_FILES &&
 	    !fill(arg, "task", 4, dir->ino + TASK_SLOT, VFS_DT_DIR))
 		(*pos)++;
+	for (unsigned i = 0; i < 3 && *pos == 3 + NPID_FILES + i; i++)
+		if (!fill(arg, link_names[i], strlen(link_names[i]),
+			  dir->ino + LINK_SLOT + i, VFS_DT_LNK))
+			(*pos)++;
+	if (*pos == 6 + NPID_FILES &&
+	    !fill(arg, "fd", 2, dir->ino + FD_SLOT, VFS_DT_DIR))
+		(*pos)++;
 	return 0;
 }
 
@@ -343,6 +423,16 @@ static long proc_readlink(struct vnode *v, char *buf, size_t size)
 	char text[16];
 	size_t len;
 
+	unsigned slot = ino_slot(v->ino);
+
+	if (ino_pid(v->ino) >= 0 && slot == FD_LINK_SLOT)
+		return proc_link_read(
+		    ino_pid(v->ino), PL_FD,
+		    (int)((v->ino - PROC_FD_BASE) % FD_PER_PID), buf, size);
+	if (ino_pid(v->ino) >= 0 && slot >= LINK_SLOT && slot < FD_SLOT)
+		return proc_link_read(ino_pid(v->ino),
+				      (enum proc_link)(slot - LINK_SLOT), 0,
+				      buf, size);
 	if (v->ino != PROC_SELF_INO || !current)
 		return -EINVAL;
 	snprintk(text, sizeof(text), "%d", current->tgid);

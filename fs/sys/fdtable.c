@@ -34,9 +34,13 @@ void proc_vfs_ctx(const struct proc *p, struct vfs_ctx *ctx)
 int kernel_open(const char *path, uint32_t flags, struct vfile **out)
 {
 	struct vfs_ctx ctx;
+	int err;
 
 	proc_vfs_ctx(current, &ctx);
-	return vfs_openat(&ctx, NULL, path, flags, 0, out);
+	err = vfs_openat(&ctx, NULL, path, flags, 0, out);
+	if (!err)
+		vfile_set_name(*out, ctx.cwd, path);
+	return err;
 }
 
 bool file_is_executable(struct vfile *f)
@@ -175,8 +179,8 @@ static struct fs_info *fs_info_new(const struct fs_info *from)
 int files_fork(struct proc *parent, struct proc *child, bool share_files,
 	       bool share_fs)
 {
-	if (parent && parent->exe && !vnode_deny_write(parent->exe))
-		child->exe = parent->exe;
+	if (parent && parent->exe && !vnode_deny_write(parent->exe->vn))
+		child->exe = vfile_get(parent->exe);
 	if (share_files && parent->files) {
 		USE(parent->files, parent->files->refs++);
 		child->files = parent->files;
@@ -251,10 +255,13 @@ void files_release(struct proc *p)
 	files_set_exe(p, NULL);
 }
 
-void files_set_exe(struct proc *p, struct vnode *v)
+void files_set_exe(struct proc *p, struct vfile *f)
 {
-	vnode_allow_write(p->exe);
-	p->exe = v;
+	if (p->exe) {
+		vnode_allow_write(p->exe->vn);
+		vfile_put(p->exe);
+	}
+	p->exe = f;
 }
 
 void files_exec(struct proc *p)

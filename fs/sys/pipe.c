@@ -252,6 +252,13 @@ static const struct vfile_ops pipe_ops = {
     .release = pipe_release,
 };
 
+uint32_t pipe_ino(const struct vfile *f)
+{
+	return f->ops == &pipe_ops
+		   ? (uint32_t)((struct pipe *)f->priv - pipes) + 1
+		   : 0;
+}
+
 /* A free slot with its ring page, or NULL (-ENFILE / -ENOMEM). */
 static struct pipe *pipe_new(int *err)
 {

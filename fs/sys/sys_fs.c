@@ -262,6 +262,8 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 	proc_vfs_ctx(current, &ctx);
 	r = vfs_openat(&ctx, u.start, u.path, flags & ~(uint32_t)O_CLOEXEC,
 		       mode & ~current->fs->umask, &f);
+	if (!r) /* /proc/PID/fd/N names it (nameless without memory) */
+		vfile_set_name(f, u.start ? u.start : ctx.cwd, u.path);
 	if (!r && f->vn && VFS_ISREG(f->vn->mode)) {
 		r = lease_break(f->vn, f,
 				vfile_writable(f) || (flags & O_TRUNC),

@@ -133,6 +133,7 @@ void vfile_put(struct vfile *f)
 		f->ops->release(f);
 	if (f->sb_writer)
 		USE(f->vn->sb, f->vn->sb->writers--);
+	vfile_forget_name(f);
 	if (f->vn)
 		vfile_forget_vnode(f);
 	SLAB_FREE(f);

@@ -103,9 +103,9 @@ void files_close_all(struct proc *p);
 /* Let go of p's table, fs info and image file (exit); the last user
  * closes. */
 void files_release(struct proc *p);
-/* exec: v (its write denial and reference taken over) is p's image now,
- * the old one's let go. */
-void files_set_exe(struct proc *p, struct vnode *v);
+/* exec: f (its reference and its vnode's write denial taken over) is
+ * p's image now, the old one's let go. */
+void files_set_exe(struct proc *p, struct vfile *f);
 void files_exec(struct proc *p); /* close the close-on-exec ones */
 /* Install the console as fds 0, 1, 2 of the first process. */
 int files_open_console(struct proc *p);
@@ -138,6 +138,8 @@ int dev_block_open(struct vfile *f);
 int pipe_create(struct vfile **rd, struct vfile **wr);
 /* A fifo's open: the pipe shared by every opener of vnode v. */
 int fifo_open(struct vfile *f);
+/* The pipe's number (1 up) if f is an end of a pipe or fifo, else 0. */
+uint32_t pipe_ino(const struct vfile *f);
 
 /* fs/procfs/procfs.c: the "proc" file system type. */
 int procfs_register(void);

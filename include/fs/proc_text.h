@@ -36,6 +36,7 @@ enum proc_text {
 	PT_HOSTNAME,   /* /proc/sys/kernel/hostname: root writes it */
 	PT_COMM,       /* of a process: its name; it may write its own */
 	PT_TIMERSLACK, /* of a process: itself or root writes it */
+	PT_ENVIRON,    /* of a process: its environment strings */
 };
 
 /* The integer settings of /proc/sys: is kind one, its value now, and

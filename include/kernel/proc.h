@@ -74,11 +74,12 @@ struct proc {
 	uint32_t ycache_owner;
 	vaddr_t brk_start, brk;
 	vaddr_t arg_start, arg_end; /* argv strings (/proc/PID/cmdline) */
-	uint32_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID */
+	vaddr_t env_end; /* envp strings: [arg_end, env_end) (environ) */
+	uint32_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint32_t robust_list, robust_len; /* set_robust_list */
 	struct fd_table *files;
 	struct fs_info *fs;
-	struct vnode *exe; /* the running image's file: written -ETXTBSY */
+	struct vfile *exe; /* the running image's file: written -ETXTBSY */
 	struct sighand *sighand;
 	bool group_exit;      /* leader: exit_group or a fatal signal... */
 	int group_status;     /* ... with this wait status for the group */

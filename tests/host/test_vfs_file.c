@@ -193,3 +193,37 @@ TEST(vfs_file_special_open)
 	CHECK_EQ(zero_opens, 0);
 	CHECK_EQ(vfs_unmount_all(), 0);
 }
+
+/* An open file's name (fs/vfs/file_name.c): the start directory's path
+ * now, then the path as given with "." and ".." and extra slashes gone;
+ * no name without one; longer than kept: none. */
+TEST(vfs_file_name)
+{
+	struct vfile *f;
+	struct vnode *d;
+	char buf[64];
+
+	CHECK_EQ(vt_setup(), 0);
+	CHECK_EQ(vt_mkdir("/a"), 0);
+	CHECK_EQ(vt_mkdir("/a/b"), 0);
+	CHECK_EQ(vt_put("/a/b/f", "x"), 0);
+	CHECK_EQ(vfs_lookup(&root_ctx, NULL, "/a", 0, &d), 0);
+	CHECK_EQ(vfs_openat(&root_ctx, d, "b//./f", 0, 0, &f), 0);
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), -ENOENT);
+	CHECK_EQ(vfile_set_name(f, d, ".//b/../b/./f"), 0);
+	CHECK_EQ(vfile_set_name(f, d, "b/f"), -ENAMETOOLONG); /* named */
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/a/b/f"));
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, 6), -ENAMETOOLONG);
+	CHECK_EQ(vfs_rename(&root_ctx, NULL, "/a", NULL, "/z", 0), 0);
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/z/b/f"));
+	vfile_put(f);
+	CHECK_EQ(vfs_openat(&root_ctx, NULL, "/z/b/f", 0, 0, &f), 0);
+	CHECK_EQ(vfile_set_name(f, d, "/../z//b/f/.."), 0);
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/z/b"));
+	vfile_put(f);
+	vnode_put(d);
+	CHECK_EQ(vfs_unmount_all(), 0);
+}

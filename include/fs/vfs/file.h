@@ -69,6 +69,10 @@ struct vfile {
 	/* Streams: Linux's f_version (a fifo reader's count of the fifo's
 	 * writer opens when it opened: poll's POLLHUP is for later ones). */
 	uint32_t version;
+	/* The path it was opened by and the directory that path started
+	 * from (fs/vfs/file_name.c); NULL: opened without a path. */
+	char *name;
+	struct vnode *name_at;
 };
 
 /*
@@ -103,6 +107,14 @@ void vfile_set_flags(struct vfile *f, uint32_t flags);
 void vfile_set_owner(struct vfile *f, uint8_t type, int32_t pid);
 void vfile_set_sig(struct vfile *f, uint8_t sig);
 void vfile_set_version(struct vfile *f, uint32_t version);
+/* fs/vfs/file_name.c: remember that f was opened by path from directory
+ * at (NULL or an absolute path: the root): 0, -ENAMETOOLONG, -ENOMEM.
+ * Forget it (the last put does). The absolute name now, as seen from
+ * ctx's root, into buf: 0, -ENOENT (no name), -ERANGE, -ENAMETOOLONG. */
+int vfile_set_name(struct vfile *f, struct vnode *at, const char *path);
+void vfile_forget_name(struct vfile *f);
+int vfile_path(struct vfile *f, const struct vfs_ctx *ctx, char *buf,
+	       size_t size);
 void vfile_put(struct vfile *f);
 
 /* Opened for reading / for writing; positioned (not a pipe or tty). */
