@@ -220,6 +220,8 @@ int vfs_remount(const struct vfs_ctx *ctx, const char *target, bool rdonly)
 		err = -EBUSY; /* as Linux: files open for writing */
 	else if (rdonly && !sb->rdonly && sb->ops->sync)
 		err = sb->ops->sync(sb);
+	if (!err && rdonly != sb->rdonly && sb->ops->remount)
+		err = sb->ops->remount(sb, rdonly);
 	if (!err) {
 		USE(sb, sb->rdonly = rdonly);
 		set_ro_option(sb->mount, rdonly);

@@ -189,6 +189,36 @@ TEST(vfs_ext2_readonly)
 	vx_cleanup(&x);
 }
 
+/* Remount read-only marks the disk clean (so a machine that stops then,
+ * as init's shutdown "umount -a -r" leaves the root, needs no check) and
+ * refuses changes; read-write again marks it not clean and counts the
+ * mount. s_state: offset 58 of the superblock, s_mnt_count: 52. */
+TEST(vfs_ext2_remount_clean)
+{
+	const off_t state = 1024 + 58, count = 1024 + 52;
+	uint32_t mounts;
+	struct vx x;
+
+	CHECK_EQ(vx_setup(&x, "-b 1024"), 0);
+	CHECK_EQ(vt_mkdir("/mnt"), 0);
+	CHECK_EQ(vx_mount(&x, "/mnt", ""), 0);
+	CHECK_EQ(vt_put("/mnt/f", "before"), 0);
+	CHECK_EQ(peek(x.img, state) & 1, 0); /* not clean while rw */
+	mounts = peek(x.img, count) & 0xffff;
+	CHECK_EQ(vfs_remount(&root_ctx, "/mnt", true), 0);
+	CHECK_EQ(peek(x.img, state) & 1, 1);
+	CHECK_EQ(ext2t_fsck(x.img), 0);
+	CHECK(vx_debugfs_cat(&x, "/f", "before"));
+	CHECK_EQ(vt_put("/mnt/g", "x"), -EROFS);
+	CHECK_EQ(vfs_remount(&root_ctx, "/mnt", false), 0);
+	CHECK_EQ(peek(x.img, state) & 1, 0);
+	CHECK_EQ(peek(x.img, count) & 0xffff, mounts + 1);
+	CHECK_EQ(vt_put("/mnt/g", "after"), 0);
+	CHECK_EQ(vx_finish(&x), 0);
+	CHECK(vx_debugfs_cat(&x, "/g", "after"));
+	vx_cleanup(&x);
+}
+
 TEST(vfs_ext2_mount_refused)
 {
 	uint32_t ro_compat;

@@ -35,6 +35,9 @@ struct vsuper_ops {
 	int (*statfs)(struct vsuper *sb, struct vstatfs *st);
 	/* Optional: free what the instance caches and can read again. */
 	void (*shrink)(struct vsuper *sb);
+	/* Optional: mount read-only or read-write from now on (after the
+	 * VFS's sync): 0 or -errno (the mount stays as it was). */
+	int (*remount)(struct vsuper *sb, bool rdonly);
 	/* Called after the root vnode is released: free the instance. */
 	void (*unmount)(struct vsuper *sb);
 };
