@@ -15,6 +15,8 @@
 #include <fs/reclock.h>
 #include <kernel/proc.h>
 #include <kernel/string.h>
+#include <arch/hooks.h>
+#include <mm/phys.h>
 #include <mm/slab.h>
 
 /* --- the process as a caller ---------------------------------------- */
@@ -63,21 +65,75 @@ uint64_t file_size(struct vfile *f)
 
 struct vfile *fd_file(struct proc *p, int fd)
 {
-	if (!p || !p->files || fd < 0 || fd >= NFILE)
+	if (!p || !p->files || fd < 0 || (unsigned)fd >= p->files->max)
 		return NULL;
 	return p->files->fd[fd];
 }
 
+/* Set or clear fd's close-on-exec bit (USE(t): the inline bits live in
+ * the protected table; page arrays are plain kernel memory). */
 static void set_cloexec(struct fd_table *t, int fd, bool on)
 {
-	uint64_t bit = 1ull << fd;
+	uint32_t bit = 1u << (fd % 32), *w = &t->cloexec[fd / 32];
 
-	USE(t, t->cloexec = on ? t->cloexec | bit : t->cloexec & ~bit);
+	USE(t, *w = on ? *w | bit : *w & ~bit);
 }
 
 bool fd_cloexec(struct proc *p, int fd)
 {
-	return (p->files->cloexec >> fd) & 1;
+	return (p->files->cloexec[fd / 32] >> (fd % 32)) & 1;
+}
+
+/* Pages for max descriptors' pointers and close-on-exec bits. */
+static unsigned fd_pages(unsigned max)
+{
+	return (max * sizeof(struct vfile *) + max / 8 + PAGE_SIZE - 1) /
+	       PAGE_SIZE;
+}
+
+/* Point t at arrays for max descriptors: its inline ones, or pages (the
+ * contents copied from the current arrays, the rest empty): 0 or
+ * -ENOMEM. */
+static int fd_arrays(struct fd_table *t, unsigned max)
+{
+	struct vfile **fd = t->fd_inline;
+	uint32_t *bits = t->cloexec_inline;
+	unsigned old = t->fd ? t->max : 0;
+
+	if (max > FD_INLINE) {
+		paddr_t pa = phys_alloc(fd_pages(max), PHYS_ANY, PHYS_KERNEL);
+
+		if (pa == PHYS_NONE)
+			return -ENOMEM;
+		fd = arch_phys_to_virt(pa);
+		memset(fd, 0, fd_pages(max) * PAGE_SIZE);
+		bits = (uint32_t *)(fd + max);
+	}
+	if (old && fd != t->fd) {
+		memcpy(fd, t->fd, old * sizeof(*fd));
+		memcpy(bits, t->cloexec, old / 8);
+	}
+	if (old > FD_INLINE)
+		phys_free(arch_virt_to_phys(t->fd), fd_pages(old), PHYS_KERNEL);
+	USE(t, {
+		t->fd = fd;
+		t->cloexec = bits;
+		t->max = max;
+	});
+	return 0;
+}
+
+/* Make room in t for descriptor fd (< NFILE): 0 or -ENOMEM. Growth goes
+ * to a page of pointers at least, then doubles. */
+static int fd_expand(struct fd_table *t, int fd)
+{
+	unsigned max = t->max;
+
+	if ((unsigned)fd < max)
+		return 0;
+	while (max <= (unsigned)fd)
+		max = max < 1024 ? 1024 : max * 2;
+	return fd_arrays(t, MIN(max, (unsigned)NFILE));
 }
 
 void fd_set_cloexec(struct proc *p, int fd, bool on)
@@ -91,8 +147,10 @@ int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec)
 
 	for (int fd = min < 0 ? 0 : min;
 	     fd < (int)MIN(NFILE, rlimit_cur(p, RLIMIT_NOFILE)); fd++) {
-		if (t->fd[fd])
+		if ((unsigned)fd < t->max && t->fd[fd])
 			continue;
+		if (fd_expand(t, fd))
+			return -ENOMEM;
 		USE(t, t->fd[fd] = f);
 		set_cloexec(t, fd, cloexec);
 		return fd;
@@ -136,31 +194,52 @@ int fd_close(struct proc *p, int fd)
 	return 0;
 }
 
-void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec)
+int fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec)
 {
 	struct fd_table *t = p->files;
-	struct vfile *old = t->fd[fd];
+	struct vfile *old;
 
+	if (fd_expand(t, fd)) {
+		vfile_put(f);
+		return -ENOMEM;
+	}
+	old = t->fd[fd];
 	USE(t, t->fd[fd] = f);
 	set_cloexec(t, fd, cloexec);
 	fd_drop(p, old);
+	return 0;
 }
 
 /* A table with a reference on each of from's files (NULL: empty). */
 static struct fd_table *fd_table_new(const struct fd_table *from)
 {
 	struct fd_table *t = slab_zalloc(sizeof(*t));
+	unsigned max = from ? from->max : FD_INLINE;
 
 	if (!t)
 		return NULL;
-	USE(
-	    t, t->refs = 1; if (from) {
-		    for (int fd = 0; fd < NFILE; fd++)
-			    t->fd[fd] =
-				from->fd[fd] ? vfile_get(from->fd[fd]) : NULL;
-		    t->cloexec = from->cloexec;
-	    });
+	USE(t, t->refs = 1);
+	if (fd_arrays(t, max)) {
+		SLAB_FREE(t); /* no arrays of its own yet */
+		return NULL;
+	}
+	if (from)
+		USE(t, {
+			for (unsigned fd = 0; fd < max; fd++)
+				if (from->fd[fd])
+					t->fd[fd] = vfile_get(from->fd[fd]);
+			memcpy(t->cloexec, from->cloexec, max / 8);
+		});
 	return t;
+}
+
+/* Free an unused table and its page arrays. */
+static void fd_table_free(struct fd_table *t)
+{
+	if (t->max > FD_INLINE)
+		phys_free(arch_virt_to_phys(t->fd), fd_pages(t->max),
+			  PHYS_KERNEL);
+	SLAB_FREE(t);
 }
 
 /* Root, cwd and umask as from has them (NULL: the tree's root, 022). */
@@ -214,7 +293,7 @@ int files_unshare(struct proc *p)
 /* Close every descriptor of p's table. */
 static void close_fds(struct proc *p)
 {
-	for (int fd = 0; p->files && fd < NFILE; fd++)
+	for (unsigned fd = 0; p->files && fd < p->files->max; fd++)
 		if (p->files->fd[fd])
 			fd_close(p, fd);
 }
@@ -245,7 +324,7 @@ void files_release(struct proc *p)
 	if (t)
 		USE(t, t->refs--);
 	if (t && !t->refs)
-		SLAB_FREE(t);
+		fd_table_free(t);
 	if (fs)
 		USE(fs, fs->refs--);
 	if (fs && !fs->refs)
@@ -266,7 +345,7 @@ void files_set_exe(struct proc *p, struct vfile *f)
 
 void files_exec(struct proc *p)
 {
-	for (int fd = 0; fd < NFILE; fd++)
+	for (unsigned fd = 0; fd < p->files->max; fd++)
 		if (p->files->fd[fd] && fd_cloexec(p, fd))
 			fd_close(p, fd);
 }

@@ -336,13 +336,14 @@ SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
 static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 {
 	struct vfile *f = getf(oldfd);
+	long r;
 
-	if (!f || newfd >= NFILE)
+	if (!f || newfd >= MIN(NFILE, rlimit_cur(current, RLIMIT_NOFILE)))
 		return -EBADF;
 	if (flags & ~(uint32_t)O_CLOEXEC)
 		return -EINVAL;
-	fd_replace(current, (int)newfd, vfile_get(f), flags & O_CLOEXEC);
-	return (long)newfd;
+	r = fd_replace(current, (int)newfd, vfile_get(f), flags & O_CLOEXEC);
+	return r ? r : (long)newfd;
 }
 
 SYSCALL_DEFINE1(dup, uint32_t, fd)

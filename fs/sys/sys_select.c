@@ -16,7 +16,8 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define SET_WORDS ((NFILE + 31) / 32)
+#define SET_MAX 1024 /* FD_SETSIZE: glibc's sets hold no more */
+#define SET_WORDS (SET_MAX / 32)
 #define SIGSET_BYTES 8
 #define NSEC_PER_TICK (NSEC_PER_SEC / HZ)
 
@@ -114,8 +115,8 @@ static long do_select(int32_t n, uint32_t inp, uint32_t outp, uint32_t exp,
 
 	if (n < 0)
 		return -EINVAL;
-	if (n > NFILE)
-		n = NFILE;
+	if (n > SET_MAX)
+		n = SET_MAX;
 	r = sets_get(&s, n, inp, outp, exp);
 	if (!r)
 		r = select_wait(&s, n, ticks);

@@ -88,7 +88,7 @@ int fd_close(struct proc *p, int fd);
  * -EINVAL (min beyond RLIMIT_NOFILE), -EMFILE. */
 int fd_dup(struct proc *p, int fd, int min, bool cloexec);
 /* Put f at descriptor fd, closing what was there. */
-void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
+int fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
 bool fd_cloexec(struct proc *p, int fd);
 void fd_set_cloexec(struct proc *p, int fd, bool on);
 /* The child's descriptor table and fs info (root, cwd, umask): the

@@ -13,7 +13,7 @@
 #include <kernel/types.h>
 
 #define NPROC 1024
-#define NFILE 64
+#define NFILE 4096 /* descriptors at most: Linux's nr_open here */
 #define NSIG 65
 #define KSTACK_PAGES 4 /* struct proc at the bottom, stack above */
 
@@ -48,10 +48,17 @@ struct fs_info { /* CLONE_FS: root, working directory, umask */
 	uint32_t umask;
 };
 
-struct fd_table { /* CLONE_FILES: the descriptors (fs/sys/fdtable.c) */
+/* CLONE_FILES: the descriptors (fs/sys/fdtable.c). The first FD_INLINE
+ * live in the table; a process that needs more gets arrays of whole
+ * pages (Linux's expand_files), up to NFILE. */
+#define FD_INLINE 64
+struct fd_table {
 	int refs;
-	struct vfile *fd[NFILE];
-	uint64_t cloexec; /* bit per fd */
+	unsigned max;	   /* descriptors fd[] has room for */
+	struct vfile **fd; /* fd_inline or pages */
+	uint32_t *cloexec; /* bit per descriptor, after fd[] in the pages */
+	struct vfile *fd_inline[FD_INLINE];
+	uint32_t cloexec_inline[FD_INLINE / 32];
 };
 
 /*
