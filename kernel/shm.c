@@ -24,6 +24,9 @@ static struct shm_seg *segs[SHMMNI];
 static uint16_t seqs[SHMMNI]; /* per slot, bumped at each reuse */
 static uint64_t total_pages;  /* of live segments (SHMALL) */
 
+uint32_t shm_ctlmax = SHMMAX, shm_ctlall = SHMALL, shm_ctlmni = SHMMNI;
+int32_t shm_next_id = -1;
+
 uint64_t shm_now(void)
 {
 	uint64_t sec;
@@ -88,11 +91,11 @@ long shm_create(int32_t key, size_t size, uint32_t flags)
 	uint64_t pages = ((uint64_t)size + PAGE_SIZE - 1) / PAGE_SIZE;
 	const struct proc *p = current;
 	struct shm_seg *sg;
-	int idx = 0;
+	int idx = shm_next_id >= 0 ? shm_next_id % SHM_SEQ_MULT : 0;
 
-	while (idx < SHMMNI && segs[idx])
+	while (idx < (int)shm_ctlmni && segs[idx])
 		idx++;
-	if (idx == SHMMNI || total_pages + pages > SHMALL)
+	if (idx >= (int)shm_ctlmni || total_pages + pages > shm_ctlall)
 		return -ENOSPC;
 	sg = slab_zalloc(sizeof(*sg));
 	if (!sg)
@@ -104,6 +107,9 @@ long shm_create(int32_t key, size_t size, uint32_t flags)
 	}
 	mm_shmem_set_owner(sg->obj, sg);
 	seqs[idx]++;
+	if (shm_next_id >= 0) /* as Linux: the asked sequence, used once */
+		seqs[idx] = (uint16_t)(shm_next_id / SHM_SEQ_MULT);
+	shm_next_id = -1;
 	USE(sg, sg->key = key;
 	    sg->id = idx + (seqs[idx] % 0x8000) * SHM_SEQ_MULT; sg->size = size;
 	    sg->mode = flags & 0777; sg->uid = sg->cuid = p->cred.euid;

@@ -79,7 +79,7 @@ static long shm_get(int32_t key, uint32_t size, uint32_t flags)
 	}
 	if (key != IPC_PRIVATE && !(flags & IPC_CREAT))
 		return -ENOENT;
-	if (size < SHMMIN || size > SHMMAX)
+	if (size < SHMMIN || size > shm_ctlmax)
 		return -EINVAL;
 	return shm_create(key, size, flags);
 }
@@ -231,8 +231,8 @@ static long shm_info(int cmd, void *ubuf)
 	long rc;
 
 	if (cmd == IPC_INFO) {
-		struct shminfo64 i = {SHMMAX, SHMMIN, SHMMNI,
-				      SHMSEG, SHMALL, {0}};
+		struct shminfo64 i = {shm_ctlmax, SHMMIN,     shm_ctlmni,
+				      SHMSEG,	  shm_ctlall, {0}};
 
 		rc = copy_to_user(ubuf, &i, sizeof(i));
 	} else {

@@ -89,6 +89,9 @@ done
 mkdir -p "$root/ltp/testcases"
 ln -s ../bin "$root/ltp/testcases/bin"
 cp "$out/runtest" "$root/ltp/runtest-syscalls"
+# The kernel's features as LTP's kconfig checks read them.
+mkdir -p "$root/boot"
+cp tests/ltp/kernel-config "$root/boot/config-6.1.0"
 cp "$list" "$root/ltp/runlist"
 install -m 755 "$run/ltp-run" "$root/sbin/ltp-run"
 

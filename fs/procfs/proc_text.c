@@ -315,14 +315,6 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 	case PT_SYSVIPC_SHM:
 		t->len = shm_proc_text(t->buf, t->cap);
 		return 0;
-	case PT_SHMALL:
-	case PT_SHMMAX:
-	case PT_SHMMNI: /* fixed at Linux's defaults: read-only here */
-		text_add(t, "%lu\n",
-			 kind == PT_SHMMNI   ? (unsigned long)SHMMNI
-			 : kind == PT_SHMMAX ? (unsigned long)SHMMAX
-					     : (unsigned long)SHMALL);
-		return 0;
 	default:
 		if (proc_knob(kind)) {
 			text_add(t, "%lld\n", (long long)proc_knob_get(kind));
