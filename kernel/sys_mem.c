@@ -105,9 +105,24 @@ static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
 /* A file mapping: what is behind fd decides (checked before any
  * MAP_FIXED unmapping, so a refused call changes nothing). */
 struct map_src {
-	bool devmem;
+	bool devmem, zero; /* /dev/mem; /dev/zero (anonymous memory) */
 	struct mm_pager pager;
 };
+
+/* Is f the zero device? Its mappings are anonymous memory, private or
+ * shared, as Linux's (shmem_zero_setup); the access mode is checked as
+ * for a file. */
+static long zero_device(struct vfile *f, uint32_t prot, uint32_t flags)
+{
+	uint32_t acc = f->flags & O_ACCMODE;
+
+	if (acc == O_WRONLY)
+		return -EACCES;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
+	    acc != O_RDWR)
+		return -EACCES;
+	return 0;
+}
 
 static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 			struct map_src *src)
@@ -117,6 +132,10 @@ static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 	if (!f)
 		return -EBADF;
 	src->devmem = file_is_devmem(f);
+	src->zero = f->vn && (f->vn->mode & VFS_S_IFMT) == VFS_S_IFCHR &&
+		    f->rdev == DEV_ZERO;
+	if (src->zero)
+		return zero_device(f, prot, flags);
 	return src->devmem ? 0 : file_pager(f, prot, flags, &src->pager);
 }
 
@@ -229,7 +248,8 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	if (!r && (flags & MAP_FIXED) && !(flags & MAP_FIXED_NOREPLACE))
 		r = mm_unmap(current->space, addr, len);
 	if (!r)
-		r = map_new(addr, len, prot, flags, pgoff, anon ? NULL : &src);
+		r = map_new(addr, len, prot, flags, pgoff,
+			    anon || src.zero ? NULL : &src);
 	if (r)
 		return r;
 	map_finish(addr, len, flags);
