@@ -58,6 +58,8 @@ static const struct proc_node {
     {25, PROC_SYS_KERNEL_INO, "shmmni", VFS_S_IFREG | 0644, PT_SHMMNI},
     {37, PROC_SYS_KERNEL_INO, "shm_next_id", VFS_S_IFREG | 0644,
      PT_SHM_NEXT_ID},
+    {38, PROC_SYS_VM_INO, "max_map_count", VFS_S_IFREG | 0644,
+     PT_MAX_MAP_COUNT},
     {26, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
     {PROC_SYS_FS_INO, PROC_SYS_INO, "fs", VFS_S_IFDIR | 0555, PT_NONE},
     {27, PROC_SYS_FS_INO, "pipe-max-size", VFS_S_IFREG | 0644,

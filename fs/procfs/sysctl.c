@@ -9,6 +9,7 @@
 #include <fs/reclock.h>
 #include <kernel/errno.h>
 #include <kernel/shm.h>
+#include <mm/region.h>
 #include <kernel/string.h>
 #include <kernel/types.h>
 
@@ -42,6 +43,7 @@ static const struct knob {
     {PT_SHMALL, 0, UINT32_MAX, KNOB_U32(shm_ctlall), NULL},
     {PT_SHMMNI, 0, SHMMNI, KNOB_U32(shm_ctlmni), NULL},
     {PT_SHM_NEXT_ID, -1, INT32_MAX, KNOB_I32(shm_next_id), NULL},
+    {PT_MAX_MAP_COUNT, 0, INT32_MAX, KNOB_U32(mm_max_map_count), NULL},
 };
 
 static const struct knob *knob_of(enum proc_text kind)

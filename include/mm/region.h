@@ -83,6 +83,9 @@ uint32_t region_map_offset(const struct region *r);
 
 /* Reset the module (boot, and each host test). */
 void mm_region_init(void);
+/* /proc/sys/vm/max_map_count: a space with more regions gets no new
+ * mapping, and one with this many cannot split a region (-ENOMEM). */
+extern unsigned mm_max_map_count;
 
 /* Address spaces */
 struct mm_space *mm_space_new(void);

@@ -21,9 +21,9 @@ int main(void)
 	CHECK(p[5] == 'x', "private write");
 	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0) != MAP_FAILED,
 	      "shared read-only map of a read-only fd: %s", strerror(errno));
-	CHECK_ERR((long)mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-			     ro, 0),
-		  EACCES);
+	CHECK_ERR(
+	    (long)mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0),
+	    EACCES);
 	CHECK_ERR((long)mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wo, 0),
 		  EACCES);
 	s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
