@@ -106,6 +106,7 @@ static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
  * MAP_FIXED unmapping, so a refused call changes nothing). */
 struct map_src {
 	bool devmem, zero; /* /dev/mem; /dev/zero (anonymous memory) */
+	bool nomaywrite;   /* shared, but the file is not open to write */
 	struct mm_pager pager;
 };
 
@@ -132,6 +133,9 @@ static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 	if (!f)
 		return -EBADF;
 	src->devmem = file_is_devmem(f);
+	src->nomaywrite = (flags & MAP_TYPE) != MAP_PRIVATE &&
+			  ((f->flags & O_ACCMODE) != O_RDWR ||
+			   (f->flags & O_APPEND));
 	src->zero = f->vn && (f->vn->mode & VFS_S_IFMT) == VFS_S_IFCHR &&
 		    f->rdev == DEV_ZERO;
 	if (src->zero)
@@ -250,6 +254,10 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	if (!r)
 		r = map_new(addr, len, prot, flags, pgoff,
 			    anon || src.zero ? NULL : &src);
+	if (!r && !anon && src.nomaywrite &&
+	    (r = mm_set_flags(current->space, addr, len, REGION_NOMAYWRITE,
+			      0)))
+		mm_unmap(current->space, addr, len);
 	if (r)
 		return r;
 	map_finish(addr, len, flags);

@@ -33,6 +33,10 @@
 #define REGION_LOCKONFAULT 0x4u /* mlock2 MLOCK_ONFAULT: locked as touched */
 #define REGION_DONTFORK 0x8u	/* madvise MADV_DONTFORK: not in a fork child */
 #define REGION_WIPEONFORK 0x10u /* MADV_WIPEONFORK: a fork child gets zeros */
+/* A shared mapping of a file not open for writing: mprotect may not add
+ * PROT_WRITE (-EACCES; Linux's missing VM_MAYWRITE). Set by the kernel
+ * through mm_set_flags, never by user advice. */
+#define REGION_NOMAYWRITE 0x20u
 /* The flags a caller may set and clear on a range (mm_set_flags). */
 #define REGION_USER_FLAGS                                       \
 	(REGION_LOCKED | REGION_LOCKONFAULT | REGION_DONTFORK | \

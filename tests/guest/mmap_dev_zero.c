@@ -1,7 +1,8 @@
 /* mmap_dev_zero - mappings of /dev/zero are anonymous memory as on
  * Linux: private ones read zeros and take writes even from a read-only
  * descriptor, shared ones are one memory with a fork child; a shared
- * writable mapping needs O_RDWR (EACCES), O_WRONLY maps nothing. */
+ * writable mapping needs O_RDWR (EACCES), also when mprotect would add
+ * PROT_WRITE later; O_WRONLY maps nothing. */
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include "guest.h"
@@ -19,8 +20,12 @@ int main(void)
 	CHECK(p[0] == 0 && p[2 * PAGE - 1] == 0, "private map not zero");
 	p[5] = 'x';
 	CHECK(p[5] == 'x', "private write");
-	CHECK(mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0) != MAP_FAILED,
-	      "shared read-only map of a read-only fd: %s", strerror(errno));
+	s = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, ro, 0);
+	CHECK(s != MAP_FAILED, "shared read-only map of a read-only fd: %s",
+	      strerror(errno));
+	CHECK_ERR(mprotect(s, PAGE, PROT_READ | PROT_WRITE), EACCES);
+	CHECK_SYS(mprotect(s, PAGE, PROT_NONE));
+	CHECK_SYS(munmap(s, PAGE));
 	CHECK_ERR(
 	    (long)mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0),
 	    EACCES);
