@@ -133,9 +133,9 @@ static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 	if (!f)
 		return -EBADF;
 	src->devmem = file_is_devmem(f);
-	src->nomaywrite = (flags & MAP_TYPE) != MAP_PRIVATE &&
-			  ((f->flags & O_ACCMODE) != O_RDWR ||
-			   (f->flags & O_APPEND));
+	src->nomaywrite =
+	    (flags & MAP_TYPE) != MAP_PRIVATE &&
+	    ((f->flags & O_ACCMODE) != O_RDWR || (f->flags & O_APPEND));
 	src->zero = f->vn && (f->vn->mode & VFS_S_IFMT) == VFS_S_IFCHR &&
 		    f->rdev == DEV_ZERO;
 	if (src->zero)
@@ -255,8 +255,7 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		r = map_new(addr, len, prot, flags, pgoff,
 			    anon || src.zero ? NULL : &src);
 	if (!r && !anon && src.nomaywrite &&
-	    (r = mm_set_flags(current->space, addr, len, REGION_NOMAYWRITE,
-			      0)))
+	    (r = mm_set_flags(current->space, addr, len, REGION_NOMAYWRITE, 0)))
 		mm_unmap(current->space, addr, len);
 	if (r)
 		return r;

@@ -20,6 +20,7 @@
 #include <mm/shmem.h>
 #include <mm/slab.h>
 
+#define SHM_HUGETLB 04000u /* shmget: huge pages (none here) */
 #define IPC_CREAT 01000
 #define IPC_EXCL 02000
 #define IPC_RMID 0
@@ -81,6 +82,9 @@ static long shm_get(int32_t key, uint32_t size, uint32_t flags)
 		return -ENOENT;
 	if (size < SHMMIN || size > shm_ctlmax)
 		return -EINVAL;
+	if (flags & SHM_HUGETLB)
+		return -EINVAL; /* no huge pages: Linux's hstate_sizelog fails
+				 */
 	return shm_create(key, size, flags);
 }
 

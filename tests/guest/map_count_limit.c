@@ -51,9 +51,9 @@ int main(void)
 	int n = 0;
 
 	CHECK(get() == 65530, "default %ld", get());
-	three = mmap(NULL, 3 * PAGE, PROT_READ | PROT_EXEC, /* merges with none */
-		     MAP_PRIVATE | MAP_ANONYMOUS,
-		     -1, 0);
+	three =
+	    mmap(NULL, 3 * PAGE, PROT_READ | PROT_EXEC, /* merges with none */
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(three != MAP_FAILED, "mmap");
 	set(count_maps() + 8);
 	for (; n < 64; n++) { /* PROT_NONE between: nothing merges */

@@ -2,7 +2,8 @@
  * bounds shmget's size (EINVAL above it) and IPC_INFO reports it, shmmni
  * bounds the number of segments (ENOSPC), shm_next_id gives the next
  * segment exactly that id and goes back to -1, out-of-range writes are
- * EINVAL; every setting is restored. */
+ * EINVAL; SHM_HUGETLB is EINVAL (no huge pages); every setting is
+ * restored. */
 #define _GNU_SOURCE
 #include <sys/ipc.h>
 #include <sys/shm.h>
@@ -58,6 +59,8 @@ int main(void)
 	CHECK(get(K "shm_next_id") == -1, "shm_next_id not reset");
 	CHECK(put(K "shm_next_id", "-2") == EINVAL, "shm_next_id -2");
 
+	CHECK_ERR(shmget(IPC_PRIVATE, 4096, IPC_CREAT | SHM_HUGETLB | 0600),
+		  EINVAL); /* no huge pages */
 	CHECK(put(K "shmmni", "0") == 0, "set shmmni 0");
 	CHECK_ERR(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600), ENOSPC);
 	snprintf(text, sizeof text, "%ld", mni);
