@@ -17,7 +17,7 @@
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 
-#define NPIPE 128
+#define NPIPE 2048 /* pipes and fifos open at once (Linux: no such limit) */
 #define PIPE_DEF_PAGES 16
 #define PIPE_MAX_PAGES (PAGE_SIZE / sizeof(char *)) /* one page of them */
 #define FIONREAD 0x541B
@@ -264,9 +264,11 @@ static struct pipe *pipe_new(int *err)
 {
 	struct pipe *p = NULL;
 
-	for (int i = 0; i < NPIPE && !p; i++)
-		if (!pipes[i].pages)
-			p = &pipes[i];
+	static unsigned hint; /* where the last free slot was found */
+
+	for (unsigned n = 0; n < NPIPE && !p; n++, hint = (hint + 1) % NPIPE)
+		if (!pipes[hint].pages)
+			p = &pipes[hint];
 	*err = -ENFILE;
 	if (!p)
 		return NULL;

@@ -4,12 +4,14 @@
  * fill the table up to the limit and then fail with EMFILE, a forked
  * child gets every one of them, exec keeps the high descriptors but the
  * close-on-exec ones, and raising the limit to 4096 lets dup2 reach 4095
- * (4096: EBADF). Every descriptor is closed again (no page kept). */
+ * (4096: EBADF) and 600 pipes be open at once. Every descriptor is closed again
+ * (no page kept). */
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include "guest.h"
 
 static const char *self = "/tests/fd_table_grow";
+static int pipes[600][2];
 
 static void limits_and_dups(int fd)
 {
@@ -72,6 +74,12 @@ int main(int argc, char **argv)
 		if (i != fd)
 			close(i);
 	CHECK_SYS(setrlimit(RLIMIT_NOFILE, &r));
+	for (int i = 0; i < 600; i++) /* 600 pipes open at once */
+		CHECK(pipe(pipes[i]) == 0, "pipe %d: %s", i, strerror(errno));
+	for (int i = 0; i < 600; i++) {
+		close(pipes[i][0]);
+		close(pipes[i][1]);
+	}
 	CHECK(dup2(fd, 4095) == 4095, "dup2 4095");
 	CHECK_ERR(dup2(fd, 4096), EBADF);
 	r.rlim_max = r.rlim_cur = 4097;
