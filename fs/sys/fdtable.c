@@ -14,9 +14,11 @@
 #include <fs/file.h>
 #include <fs/reclock.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
 #include <arch/hooks.h>
 #include <mm/phys.h>
+#include <mm/sanity.h>
 #include <mm/slab.h>
 
 /* --- the process as a caller ---------------------------------------- */
@@ -91,6 +93,25 @@ static unsigned fd_pages(unsigned max)
 	       PAGE_SIZE;
 }
 
+/* The sanity checker's walk of descriptor tables' page arrays: each
+ * table once, however many processes share it. */
+static void fd_tables_walk(struct sanity *s)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct fd_table *t = procs[i] ? procs[i]->files : NULL;
+		bool seen = false;
+
+		for (int j = 0; t && t->max > FD_INLINE && j < i && !seen; j++)
+			seen = procs[j] && procs[j]->files == t;
+		if (t && t->max > FD_INLINE && !seen)
+			sanity_mark(s, arch_virt_to_phys(t->fd),
+				    fd_pages(t->max), "descriptor tables");
+	}
+}
+
+static struct sanity_owner fd_tables_owner = {"descriptor tables",
+					      fd_tables_walk, NULL};
+
 /* Point t at arrays for max descriptors: its inline ones, or pages (the
  * contents copied from the current arrays, the rest empty): 0 or
  * -ENOMEM. */
@@ -105,6 +126,7 @@ static int fd_arrays(struct fd_table *t, unsigned max)
 
 		if (pa == PHYS_NONE)
 			return -ENOMEM;
+		sanity_register(&fd_tables_owner);
 		fd = arch_phys_to_virt(pa);
 		memset(fd, 0, fd_pages(max) * PAGE_SIZE);
 		bits = (uint32_t *)(fd + max);

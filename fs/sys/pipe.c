@@ -28,7 +28,9 @@
 uint32_t pipe_max_size = 1048576;
 
 struct pipe {
-	char **pages;	     /* a page of page pointers; NULL: slot free */
+	char **pages; /* the ring's page pointers (small, or a page of them
+		       * for rings over PIPE_DEF_PAGES); NULL: slot free */
+	char *small[PIPE_DEF_PAGES];
 	uint32_t size;	     /* capacity: a power of two of pages */
 	uint32_t head, tail; /* free-running: bytes written / read */
 	int readers, writers;
@@ -129,10 +131,10 @@ static long pipe_write(struct vfile *f, const void *kbuf, size_t n,
 	return (long)done;
 }
 
-/* Free the pages from index from on (all of them: 0). */
+/* Free the ring's pages from index from on (all of them: 0). */
 static void pipe_free_pages(struct pipe *p, size_t from)
 {
-	for (size_t i = from; i < PIPE_MAX_PAGES; i++)
+	for (size_t i = from; i < p->size / PAGE_SIZE; i++)
 		if (p->pages[i]) {
 			vfs_page_free(p->pages[i]);
 			p->pages[i] = NULL;
@@ -142,7 +144,8 @@ static void pipe_free_pages(struct pipe *p, size_t from)
 static void pipe_free(struct pipe *p)
 {
 	pipe_free_pages(p, 0);
-	vfs_page_free(p->pages);
+	if (p->pages != p->small)
+		vfs_page_free(p->pages);
 	p->pages = NULL;
 	p->fifo = NULL;
 }
@@ -276,11 +279,8 @@ static struct pipe *pipe_new(int *err)
 	p->size = PIPE_DEF_PAGES * PAGE_SIZE;
 	if (p->size > pipe_max_size && !cred_privileged())
 		p->size = MAX(pipe_max_size & PAGE_MASK, (uint32_t)PAGE_SIZE);
-	p->pages = (char **)vfs_page_alloc();
-	*err = -ENOMEM;
-	if (p->pages)
-		memset(p->pages, 0, PAGE_SIZE);
-	return p->pages ? p : NULL;
+	p->pages = p->small; /* no page until data comes */
+	return p;
 }
 
 int pipe_create(struct vfile **rd, struct vfile **wr)
@@ -384,11 +384,15 @@ static int pipe_relayout(struct pipe *p, uint32_t new_size)
 {
 	struct pipe n = *p;
 	uint32_t count = p->head - p->tail;
+	char *small[PIPE_DEF_PAGES] = {0};
 
-	n.pages = (char **)vfs_page_alloc();
+	n.pages = new_size <= sizeof(small) / sizeof(small[0]) * PAGE_SIZE
+		      ? small
+		      : (char **)vfs_page_alloc();
 	if (!n.pages)
 		return -ENOMEM;
-	memset(n.pages, 0, PAGE_SIZE);
+	if (n.pages != small)
+		memset(n.pages, 0, PAGE_SIZE);
 	n.size = new_size;
 	for (uint32_t done = 0; done < count;) {
 		uint32_t at = (p->tail + done) % p->size;
@@ -400,7 +404,8 @@ static int pipe_relayout(struct pipe *p, uint32_t new_size)
 
 		if (!dst || !dst2) {
 			pipe_free_pages(&n, 0);
-			vfs_page_free(n.pages);
+			if (n.pages != small)
+				vfs_page_free(n.pages);
 			return -ENOMEM;
 		}
 		first = MIN(len, (uint32_t)(PAGE_SIZE - done % PAGE_SIZE));
@@ -411,8 +416,11 @@ static int pipe_relayout(struct pipe *p, uint32_t new_size)
 		done += len;
 	}
 	pipe_free_pages(p, 0);
-	vfs_page_free(p->pages);
-	p->pages = n.pages;
+	if (p->pages != p->small)
+		vfs_page_free(p->pages);
+	p->pages = n.pages == small ? p->small : n.pages;
+	if (n.pages == small)
+		memcpy(p->small, small, sizeof(small));
 	p->size = new_size;
 	p->tail = 0;
 	p->head = count;

@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 		close(pipes[i][1]);
 	}
 	CHECK(dup2(fd, 4095) == 4095, "dup2 4095");
+	CHECK(vm_sanity_check() > 0, "sanity check with a grown table");
 	CHECK_ERR(dup2(fd, 4096), EBADF);
 	r.rlim_max = r.rlim_cur = 4097;
 	CHECK_ERR(setrlimit(RLIMIT_NOFILE, &r), EPERM);
