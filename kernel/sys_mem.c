@@ -128,7 +128,7 @@ static long zero_device(struct vfile *f, uint32_t prot, uint32_t flags)
 static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 			struct map_src *src)
 {
-	struct vfile *f = fd_file(current, (int)fd);
+	struct vfile *f = fd_file_io(current, (int)fd); /* O_PATH: -EBADF */
 
 	if (!f)
 		return -EBADF;
@@ -233,7 +233,7 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	struct map_src src;
 	long r;
 
-	if (!anon && !fd_file(current, (int)fd))
+	if (!anon && !fd_file_io(current, (int)fd))
 		return -EBADF;
 	if (!len || !prot_ok(prot))
 		return -EINVAL;

@@ -72,6 +72,13 @@ struct vfile *fd_file(struct proc *p, int fd)
 	return p->files->fd[fd];
 }
 
+struct vfile *fd_file_io(struct proc *p, int fd)
+{
+	struct vfile *f = fd_file(p, fd);
+
+	return f && !(f->flags & O_PATH) ? f : NULL;
+}
+
 /* Set or clear fd's close-on-exec bit (USE(t): the inline bits live in
  * the protected table; page arrays are plain kernel memory). */
 static void set_cloexec(struct fd_table *t, int fd, bool on)

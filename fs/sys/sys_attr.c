@@ -34,7 +34,7 @@ static long setattr_put(struct vnode *v, const struct vattr *va, unsigned mask)
 /* The vnode behind descriptor fd, referenced. */
 static long fd_vnode(int fd, struct vnode **v)
 {
-	struct vfile *f = fd_file(current, fd);
+	struct vfile *f = fd_file_io(current, fd); /* O_PATH: -EBADF */
 
 	if (!f)
 		return -EBADF;
@@ -226,7 +226,7 @@ static long do_truncate(uint32_t path, int64_t len)
 
 static long do_ftruncate(int fd, int64_t len)
 {
-	struct vfile *f = fd_file(current, fd);
+	struct vfile *f = fd_file_io(current, fd);
 
 	if (!f)
 		return -EBADF;

@@ -132,6 +132,10 @@ static long do_fcntl(uint32_t fd, uint32_t cmd, uint32_t arg, bool wide)
 		return 0;
 	case F_GETFL:
 		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);
+	}
+	if (f->flags & O_PATH)
+		return -EBADF; /* Linux: only the descriptor commands above */
+	switch (cmd) {
 	case F_SETFL:
 		return set_fl(f, (int)fd, arg);
 	case F_GETLK ... F_SETLKW:

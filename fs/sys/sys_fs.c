@@ -131,9 +131,11 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 	return done ? (long)done : r;
 }
 
+/* The open file of fd for I/O and the calls on the file: NULL (-EBADF)
+ * for an O_PATH descriptor too, as Linux. */
 static struct vfile *getf(uint32_t fd)
 {
-	return fd_file(current, (int)fd);
+	return fd_file_io(current, (int)fd);
 }
 
 SYSCALL_DEFINE3(read, uint32_t, fd, uint32_t, buf, uint32_t, count)
@@ -335,7 +337,7 @@ SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
 
 static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 {
-	struct vfile *f = getf(oldfd);
+	struct vfile *f = fd_file(current, (int)oldfd);
 	long r;
 
 	if (!f || newfd >= MIN(NFILE, rlimit_cur(current, RLIMIT_NOFILE)))
@@ -353,7 +355,7 @@ SYSCALL_DEFINE1(dup, uint32_t, fd)
 
 SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd)
 {
-	if (!getf(oldfd))
+	if (!fd_file(current, (int)oldfd))
 		return -EBADF;
 	if (oldfd == newfd)
 		return (long)newfd;
@@ -363,7 +365,7 @@ SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd)
 SYSCALL_DEFINE3(dup3, uint32_t, oldfd, uint32_t, newfd, uint32_t, flags)
 {
 	if (oldfd == newfd)
-		return getf(oldfd) ? -EINVAL : -EBADF;
+		return fd_file(current, (int)oldfd) ? -EINVAL : -EBADF;
 	return do_dup3(oldfd, newfd, flags);
 }
 

@@ -295,7 +295,7 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 
 static long do_fsync(int fd)
 {
-	struct vfile *f = fd_file(current, fd);
+	struct vfile *f = fd_file_io(current, fd);
 
 	if (!f)
 		return -EBADF;

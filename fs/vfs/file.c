@@ -141,12 +141,14 @@ void vfile_put(struct vfile *f)
 
 bool vfile_readable(const struct vfile *f)
 {
-	return (f->flags & VFS_O_ACCMODE) != VFS_O_WRONLY;
+	return (f->flags & VFS_O_ACCMODE) != VFS_O_WRONLY &&
+	       !(f->flags & VFS_O_PATH);
 }
 
 bool vfile_writable(const struct vfile *f)
 {
-	return (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY;
+	return (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY &&
+	       !(f->flags & VFS_O_PATH);
 }
 
 bool vfile_seekable(const struct vfile *f)
@@ -183,6 +185,10 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 {
 	int err = 0;
 
+	if (flags & VFS_O_PATH) /* the walk's search permission is all */
+		return (flags & VFS_O_DIRECTORY) && !VFS_ISDIR(v->mode)
+			   ? -ENOTDIR
+			   : 0;
 	if (VFS_ISLNK(v->mode))
 		return -ELOOP; /* O_NOFOLLOW met a symlink */
 	if ((flags & VFS_O_DIRECTORY) && !VFS_ISDIR(v->mode))
@@ -205,7 +211,8 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 /* A vfile for v (its reference moves into the file). */
 static int open_file(struct vnode *v, uint32_t flags, struct vfile **out)
 {
-	bool special = !VFS_ISREG(v->mode) && !VFS_ISDIR(v->mode);
+	bool special = !VFS_ISREG(v->mode) && !VFS_ISDIR(v->mode) &&
+		       !(flags & VFS_O_PATH); /* no device open for O_PATH */
 	struct vfile *f = vfile_new(v, NULL, NULL, flags);
 	struct vattr va;
 	int err = 0;
@@ -299,6 +306,8 @@ int vfs_openat(const struct vfs_ctx *ctx, struct vnode *start, const char *path,
 	struct vnode *v;
 	int err;
 
+	if (flags & VFS_O_PATH) /* as Linux, the others are ignored */
+		flags &= VFS_O_PATH | VFS_O_DIRECTORY | VFS_O_NOFOLLOW;
 	if (flags & VFS_O_CREAT)
 		err = open_create(ctx, start, path, flags, mode, &v, &created);
 	else

@@ -80,6 +80,8 @@ void poll_wake(void);
 
 /* fs/sys/fdtable.c: descriptor tables. */
 struct vfile *fd_file(struct proc *p, int fd);
+/* fd_file, but NULL for an O_PATH descriptor (no I/O through it). */
+struct vfile *fd_file_io(struct proc *p, int fd);
 /* Install f at the lowest free descriptor >= min: the fd or -EMFILE.
  * Takes over the caller's reference only on success. */
 int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec);

@@ -27,6 +27,8 @@
 #define VFS_O_DIRECTORY 0200000u
 #define VFS_O_NOFOLLOW 0400000u
 #define VFS_O_NOATIME 01000000u
+/* A handle on the name only: no I/O, no permission on the file itself. */
+#define VFS_O_PATH 010000000u
 
 #define VFS_SEEK_SET 0
 #define VFS_SEEK_CUR 1
