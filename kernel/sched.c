@@ -8,7 +8,9 @@
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/rlimit.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
 #include <mm/pagetable.h>
@@ -62,6 +64,30 @@ void sched_loadavg(unsigned long loads[3], unsigned shift)
 					   : avenrun[i] >> (FSHIFT - shift);
 }
 
+/*
+ * RLIMIT_CPU as Linux's: when the group's CPU time reaches the soft limit
+ * (in seconds) it gets SIGXCPU and the soft limit goes up a second, until
+ * the hard limit, which is SIGKILL.
+ */
+static void cpu_limit_tick(struct proc *g)
+{
+	uint64_t secs, soft, hard;
+
+	g->group_ticks++;
+	if (g->group_ticks % HZ)
+		return;
+	secs = g->group_ticks / HZ;
+	soft = rlimit_cur(g, RLIMIT_CPU);
+	hard = g->rlim[RLIMIT_CPU].max;
+	if (secs >= hard) {
+		proc_signal(g, SIGKILL);
+	} else if (secs >= soft) {
+		proc_signal(g, SIGXCPU);
+		if (soft < hard)
+			g->rlim[RLIMIT_CPU].cur = soft + 1;
+	}
+}
+
 /* A tick is charged to the process it interrupted, in user or kernel
  * mode; not to one that sleeps while the CPU idles. */
 void sched_tick(bool user)
@@ -75,6 +101,7 @@ void sched_tick(bool user)
 			p->utime++;
 		else
 			p->stime++;
+		cpu_limit_tick(p->leader);
 	}
 	if (ticks % LOAD_FREQ == 0)
 		calc_load();

@@ -122,6 +122,7 @@ struct proc {
 	/* Ticks it ran in user and kernel mode, and those of its children
 	 * that were waited for. */
 	uint32_t utime, stime, child_utime, child_stime;
+	uint32_t group_ticks; /* the leader's: its group's CPU (RLIMIT_CPU) */
 	char name[32];
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };
