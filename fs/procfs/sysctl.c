@@ -44,6 +44,8 @@ static const struct knob {
     {PT_SHMMNI, 0, SHMMNI, KNOB_U32(shm_ctlmni), NULL},
     {PT_SHM_NEXT_ID, -1, INT32_MAX, KNOB_I32(shm_next_id), NULL},
     {PT_MAX_MAP_COUNT, 0, INT32_MAX, KNOB_U32(mm_max_map_count), NULL},
+    {PT_PIPE_USER_SOFT, 0, UINT32_MAX, KNOB_U32(pipe_user_pages_soft), NULL},
+    {PT_PIPE_USER_HARD, 0, UINT32_MAX, KNOB_U32(pipe_user_pages_hard), NULL},
 };
 
 static const struct knob *knob_of(enum proc_text kind)

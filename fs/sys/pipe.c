@@ -26,6 +26,7 @@
 #define POLL_OUT 2
 
 uint32_t pipe_max_size = 1048576;
+uint32_t pipe_user_pages_soft = 16384, pipe_user_pages_hard; /* Linux's */
 
 struct pipe {
 	char **pages; /* the ring's page pointers (small, or a page of them
@@ -40,6 +41,7 @@ struct pipe {
 	 * room, with the descriptor that set it as si_fd. */
 	struct vfile *async[PIPE_ASYNC];
 	int async_fd[PIPE_ASYNC];
+	uint32_t uid; /* whose pipe pages these are (pipe-user-pages-*) */
 };
 
 static struct pipe pipes[NPIPE];
@@ -262,23 +264,63 @@ uint32_t pipe_ino(const struct vfile *f)
 		   : 0;
 }
 
-/* A free slot with its ring page, or NULL (-ENFILE / -ENOMEM). */
+/* The ring pages of uid's open pipes (their sizes, as Linux counts). */
+static uint32_t user_pipe_pages(uint32_t uid)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < NPIPE; i++)
+		if (pipes[i].pages && pipes[i].uid == uid)
+			n += pipes[i].size / PAGE_SIZE;
+	return n;
+}
+
+/* Would extra more pages put uid's pipes over a user limit? */
+static bool over_user_limit(uint32_t uid, uint32_t extra)
+{
+	uint32_t used = user_pipe_pages(uid) + extra;
+
+	return (pipe_user_pages_soft && used > pipe_user_pages_soft) ||
+	       (pipe_user_pages_hard && used > pipe_user_pages_hard);
+}
+
+/* The size of a new pipe of the current (real) user, as Linux's
+ * alloc_pipe_info: the default, but 2 pages once an unprivileged user's
+ * pipes are over pipe-user-pages-soft; 0 (refused) over the hard limit. */
+static uint32_t new_pipe_size(uint32_t uid)
+{
+	uint32_t size = PIPE_DEF_PAGES * PAGE_SIZE, used;
+
+	if (size > pipe_max_size && !cred_privileged())
+		size = MAX(pipe_max_size & PAGE_MASK, (uint32_t)PAGE_SIZE);
+	if (cred_privileged() ||
+	    (!pipe_user_pages_soft && !pipe_user_pages_hard))
+		return size;
+	used = user_pipe_pages(uid) + size / PAGE_SIZE;
+	if (pipe_user_pages_soft && used > pipe_user_pages_soft) {
+		used -= size / PAGE_SIZE - 2;
+		size = 2 * PAGE_SIZE;
+	}
+	return pipe_user_pages_hard && used > pipe_user_pages_hard ? 0 : size;
+}
+
+/* A free slot, or NULL (-ENFILE: none, or over the user's hard limit). */
 static struct pipe *pipe_new(int *err)
 {
 	struct pipe *p = NULL;
-
+	uint32_t uid = current ? current->cred.uid : 0;
+	uint32_t size = new_pipe_size(uid);
 	static unsigned hint; /* where the last free slot was found */
 
 	for (unsigned n = 0; n < NPIPE && !p; n++, hint = (hint + 1) % NPIPE)
 		if (!pipes[hint].pages)
 			p = &pipes[hint];
 	*err = -ENFILE;
-	if (!p)
+	if (!p || !size)
 		return NULL;
 	memset(p, 0, sizeof(*p));
-	p->size = PIPE_DEF_PAGES * PAGE_SIZE;
-	if (p->size > pipe_max_size && !cred_privileged())
-		p->size = MAX(pipe_max_size & PAGE_MASK, (uint32_t)PAGE_SIZE);
+	p->size = size;
+	p->uid = uid;
 	p->pages = p->small; /* no page until data comes */
 	return p;
 }
@@ -450,6 +492,9 @@ long pipe_set_size(struct vfile *f, uint32_t size)
 		return -ENOMEM;
 	if (new_size < p->head - p->tail)
 		return -EBUSY;
+	if (new_size > p->size && !cred_privileged() &&
+	    over_user_limit(p->uid, (new_size - p->size) / PAGE_SIZE))
+		return -EPERM; /* Linux: growing past either user limit */
 	r = new_size == p->size ? 0 : pipe_relayout(p, new_size);
 	if (r)
 		return r;

@@ -42,5 +42,7 @@ extern int lease_break_time;
 long pipe_set_size(struct vfile *f, uint32_t size);
 long pipe_get_size(struct vfile *f);
 extern uint32_t pipe_max_size;
+/* /proc/sys/fs/pipe-user-pages-soft and -hard (0: no limit). */
+extern uint32_t pipe_user_pages_soft, pipe_user_pages_hard;
 
 #endif
