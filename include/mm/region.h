@@ -37,10 +37,11 @@
  * PROT_WRITE (-EACCES; Linux's missing VM_MAYWRITE). Set by the kernel
  * through mm_set_flags, never by user advice. */
 #define REGION_NOMAYWRITE 0x20u
+#define REGION_DONTDUMP 0x40u /* MADV_DONTDUMP: left out of core files */
 /* The flags a caller may set and clear on a range (mm_set_flags). */
 #define REGION_USER_FLAGS                                       \
 	(REGION_LOCKED | REGION_LOCKONFAULT | REGION_DONTFORK | \
-	 REGION_WIPEONFORK)
+	 REGION_WIPEONFORK | REGION_DONTDUMP)
 
 struct mm_space;
 struct region_ops;
