@@ -1,8 +1,8 @@
 /*
  * coredump.c - a process killed by a signal whose default action dumps
- * core writes "core" in its working directory, as Linux does with its
- * default core_pattern: an ELF core file (ET_CORE, i386) with a PT_NOTE
- * (NT_PRSTATUS: the registers of the thread that took the signal;
+ * core writes a core file named by core_pattern ("core" in its working
+ * directory by default, as Linux): an ELF core file (ET_CORE, i386) with a
+ * PT_NOTE (NT_PRSTATUS: the registers of the thread that took the signal;
  * NT_PRPSINFO: its name and arguments), then one PT_LOAD per mapping.
  * Anonymous memory and writable private file mappings are dumped (the
  * pages not yet made are left as holes, read back as zeros); program
@@ -12,9 +12,9 @@
  * Guarantees: nothing is written when RLIMIT_CORE is 0, the process is
  * not dumpable (PR_SET_DUMPABLE 0) or the file cannot be made anew
  * (an old "core" is unlinked; O_EXCL, O_NOFOLLOW); at most RLIMIT_CORE
- * bytes are written (holes are free, as Linux counts); true (the wait status's WCOREDUMP) only for a whole
- * dump. Other threads of the group are not stopped first and their
- * registers are not in the file.
+ * bytes are written (holes are free, as Linux counts); true (the wait status's
+ * WCOREDUMP) only for a whole dump. Other threads of the group are not stopped
+ * first and their registers are not in the file.
  */
 #include <arch/trap.h>
 #include <fs/file.h>
@@ -24,7 +24,10 @@
 #include <kernel/rlimit.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <fs/fsclock.h>
+#include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/utsname.h>
 #include <mm/region.h>
 
 #define ET_CORE 4
@@ -91,18 +94,26 @@ bool core_signal(int sig)
 	       sig == SIGSYS;
 }
 
-/* Is r's memory in the dump? Anonymous memory, private or shared, and
- * private file mappings that can have been written (data: their copied
- * pages); not program text, shared files, devices, MADV_DONTDUMP. */
+char core_pattern[CORE_PATTERN_MAX] = "core";
+
+/* Is r's memory in the dump? As coredump_filter says: bit 0 anonymous
+ * private memory (and writable private file mappings: data, whose pages
+ * are copies), bit 1 anonymous shared, bit 2 file private, bit 3 file
+ * shared; never devices, MADV_DONTDUMP or unreadable ranges. */
 static bool dumped(const struct region *r)
 {
 	const char *kind = region_backend_name(r);
+	uint32_t filter = current->coredump_filter;
+	bool shared = region_is_shared(r);
 
 	if (!(r->prot & PROT_READ) || (r->flags & REGION_DONTDUMP) ||
 	    !strcmp(kind, "direct"))
 		return false;
-	return strcmp(kind, "file") ||
-	       (!region_is_shared(r) && (r->prot & PROT_WRITE));
+	if (strcmp(kind, "file"))
+		return filter & (shared ? 2 : 1);
+	if (shared)
+		return filter & 8;
+	return filter & ((r->prot & PROT_WRITE) ? 5 : 4);
 }
 
 /* Note a mapping of the space. */
@@ -114,8 +125,8 @@ static void add_map(const struct region *r, void *arg)
 		c->overflow = true;
 		return;
 	}
-	c->maps[c->nmaps++] = (struct core_map){r->start, (uint32_t)r->len,
-						r->prot, dumped(r)};
+	c->maps[c->nmaps++] =
+	    (struct core_map){r->start, (uint32_t)r->len, r->prot, dumped(r)};
 }
 
 /* Write n bytes at off, within RLIMIT_CORE: 0 or -EFBIG / -EIO. */
@@ -130,10 +141,10 @@ static int put(struct core *c, const void *buf, size_t n, uint64_t off)
 /* The thread's registers in Linux's user_regs_struct order. */
 static void fill_regs(uint32_t *r, const struct trapframe *tf)
 {
-	const uint32_t v[17] = {tf->ebx, tf->ecx, tf->edx, tf->esi, tf->edi,
-				tf->ebp, tf->eax, tf->ds,  tf->es,  tf->fs,
-				tf->gs,	 0xffffffffu, tf->eip, tf->cs, tf->eflags,
-				tf->esp, tf->ss};
+	const uint32_t v[17] = {
+	    tf->ebx, tf->ecx, tf->edx,	  tf->esi, tf->edi, tf->ebp,
+	    tf->eax, tf->ds,  tf->es,	  tf->fs,  tf->gs,  0xffffffffu,
+	    tf->eip, tf->cs,  tf->eflags, tf->esp, tf->ss};
 
 	memcpy(r, v, sizeof(v));
 }
@@ -191,13 +202,29 @@ static int put_notes(struct core *c, int sig, const struct trapframe *tf,
 /* The ELF header and program headers; data from data_off on. */
 static int put_headers(struct core *c, uint32_t note_off, uint32_t data_off)
 {
-	struct ehdr e = {{0x7f, 'E', 'L', 'F', 1, 1, 1}, ET_CORE, EM_386, 1,
-			 0, sizeof(e), 0, 0, sizeof(e), sizeof(struct phdr),
-			 (uint16_t)(c->nmaps + 1), 0, 0, 0};
-	struct phdr ph = {PT_NOTE, note_off, 0, 0,
+	struct ehdr e = {{0x7f, 'E', 'L', 'F', 1, 1, 1},
+			 ET_CORE,
+			 EM_386,
+			 1,
+			 0,
+			 sizeof(e),
+			 0,
+			 0,
+			 sizeof(e),
+			 sizeof(struct phdr),
+			 (uint16_t)(c->nmaps + 1),
+			 0,
+			 0,
+			 0};
+	struct phdr ph = {PT_NOTE,
+			  note_off,
+			  0,
+			  0,
 			  2 * sizeof(struct note) + sizeof(struct prstatus) +
 			      sizeof(struct prpsinfo),
-			  0, 0, 4};
+			  0,
+			  0,
+			  4};
 	uint32_t off = data_off;
 	int err = put(c, &e, sizeof(e), 0);
 
@@ -205,12 +232,17 @@ static int put_headers(struct core *c, uint32_t note_off, uint32_t data_off)
 		const struct core_map *m = i ? &c->maps[i - 1] : NULL;
 
 		if (m) {
-			ph = (struct phdr){PT_LOAD, off, m->start, 0,
-					   m->dump ? m->len : 0, m->len,
-					   ((m->prot & PROT_READ) ? 4 : 0) |
-					       ((m->prot & PROT_WRITE) ? 2 : 0) |
-					       ((m->prot & PROT_EXEC) ? 1 : 0),
-					   PAGE_SIZE};
+			ph =
+			    (struct phdr){PT_LOAD,
+					  off,
+					  m->start,
+					  0,
+					  m->dump ? m->len : 0,
+					  m->len,
+					  ((m->prot & PROT_READ) ? 4 : 0) |
+					      ((m->prot & PROT_WRITE) ? 2 : 0) |
+					      ((m->prot & PROT_EXEC) ? 1 : 0),
+					  PAGE_SIZE};
 			off += ph.filesz;
 		}
 		err = put(c, &ph, sizeof(ph), sizeof(e) + i * sizeof(ph));
@@ -253,15 +285,74 @@ static int put_map(struct core *c, const struct core_map *m, uint32_t off,
 	return err;
 }
 
-/* A new "core" in the working directory (an old one unlinked). */
-static struct vfile *core_open(void)
+/* The value of %c for process p killed by sig into out (n bytes). */
+static void token(char c, int sig, char *out, size_t n)
+{
+	const struct proc *p = current;
+
+	switch (c) {
+	case 'p':
+	case 'P':
+		snprintk(out, n, "%d", p->tgid);
+		break;
+	case 'i':
+	case 'I':
+		snprintk(out, n, "%d", p->pid);
+		break;
+	case 'u':
+		snprintk(out, n, "%u", p->cred.uid);
+		break;
+	case 'g':
+		snprintk(out, n, "%u", p->cred.gid);
+		break;
+	case 's':
+		snprintk(out, n, "%d", sig);
+		break;
+	case 't':
+		snprintk(out, n, "%llu", (unsigned long long)fs_clock_now());
+		break;
+	case 'e':
+		strlcpy(out, p->name, n);
+		break;
+	case 'h':
+		strlcpy(out, utsname()->nodename, n);
+		break;
+	default: /* "%%" and unknown tokens: as Linux, % and nothing */
+		strlcpy(out, c == '%' ? "%" : "", n);
+	}
+}
+
+/* core_pattern expanded into name (a page): false for a pipe pattern. */
+static bool core_name(int sig, char *name)
+{
+	size_t len = 0;
+	char part[64];
+
+	if (core_pattern[0] == '|')
+		return false; /* piping to a program is not done here */
+	for (const char *s = core_pattern; *s && len < PAGE_SIZE - 1; s++) {
+		if (*s == '%' && s[1])
+			token(*++s, sig, part, sizeof(part));
+		else
+			part[0] = *s, part[1] = '\0';
+		len += strlcpy(name + len, part, PAGE_SIZE - len);
+	}
+	name[MIN(len, PAGE_SIZE - 1)] = '\0';
+	return name[0] != '\0';
+}
+
+/* A new core file named by core_pattern (an old one unlinked), in the
+ * working directory unless the pattern is absolute. */
+static struct vfile *core_open(int sig, char *name)
 {
 	struct vfs_ctx ctx;
 	struct vfile *f;
 
+	if (!core_name(sig, name))
+		return NULL;
 	proc_vfs_ctx(current, &ctx);
-	vfs_unlink(&ctx, NULL, "core");
-	if (vfs_openat(&ctx, NULL, "core",
+	vfs_unlink(&ctx, NULL, name);
+	if (vfs_openat(&ctx, NULL, name,
 		       O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0600, &f))
 		return NULL;
 	return f;
@@ -271,11 +362,11 @@ static struct vfile *core_open(void)
 static int write_core(struct core *c, int sig, const struct trapframe *tf,
 		      char *buf)
 {
-	uint32_t note_off = sizeof(struct ehdr) +
-			    (c->nmaps + 1) * sizeof(struct phdr);
-	uint32_t off = PAGE_ROUND_UP(note_off + 2 * sizeof(struct note) +
-				     sizeof(struct prstatus) +
-				     sizeof(struct prpsinfo));
+	uint32_t note_off =
+	    sizeof(struct ehdr) + (c->nmaps + 1) * sizeof(struct phdr);
+	uint32_t off =
+	    PAGE_ROUND_UP(note_off + 2 * sizeof(struct note) +
+			  sizeof(struct prstatus) + sizeof(struct prpsinfo));
 	struct vfs_ctx ctx;
 	int err = put_headers(c, note_off, off);
 
@@ -308,9 +399,9 @@ bool core_dump(int sig, const struct trapframe *tf)
 		memset(c, 0, sizeof(*c));
 		c->limit = rlimit_cur(current, RLIMIT_CORE);
 		mm_space_walk(current->space, add_map, c);
-		c->f = core_open();
-		err = c->f && !c->overflow ? write_core(c, sig, tf, buf)
-					   : -EFBIG;
+		c->f = core_open(sig, buf);
+		err =
+		    c->f && !c->overflow ? write_core(c, sig, tf, buf) : -EFBIG;
 		if (c->f)
 			vfile_put(c->f);
 	}

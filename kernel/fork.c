@@ -62,6 +62,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->cred = parent->cred;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->undumpable = parent->undumpable;
+	child->coredump_filter = parent->coredump_filter;
 	child->personality = parent->personality;
 	child->timer_slack_ns = parent->timer_slack_ns;
 	child->default_slack_ns = parent->timer_slack_ns;

@@ -5,6 +5,7 @@
  */
 #include <arch/hooks.h>
 #include <arch/proc.h>
+#include <kernel/coredump.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <fs/file.h>
@@ -106,6 +107,7 @@ struct proc *proc_alloc(void)
 	p->leader = p;
 	p->ycache_owner = ycache_owner_new();
 	p->timer_slack_ns = p->default_slack_ns = 50000; /* Linux's */
+	p->coredump_filter = COREDUMP_FILTER_DEFAULT;
 	p->kesp =
 	    arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE, &p->tf);
 	procs[slot] = p;

@@ -30,6 +30,7 @@ void gen_hostname(struct text *t);
 /* Writes to pid_max and hostname: n or -errno. */
 long proc_write_pid_max(const char *s, size_t n);
 long proc_write_hostname(const char *s, size_t n);
+long proc_write_core_pattern(const char *s, size_t n);
 
 /* fs/procfs/proc_links.c: the links of a process directory. readlink of
  * kind (fd: which descriptor, for PL_FD) of process pid into buf (not

@@ -8,6 +8,7 @@
  */
 #include <arch/hooks.h>
 #include <fs/fsclock.h>
+#include <kernel/coredump.h>
 #include <kernel/errno.h>
 #include <kernel/proc.h>
 #include <kernel/sched.h>
@@ -177,6 +178,17 @@ long proc_write_pid_max(const char *s, size_t n)
 		v = v * 10 + (s[i] - '0');
 	}
 	return proc_set_pid_max((int)v) ? -EINVAL : (long)n;
+}
+
+long proc_write_core_pattern(const char *s, size_t n)
+{
+	size_t len = chomp(s, n);
+
+	if (len >= CORE_PATTERN_MAX)
+		return -EINVAL;
+	memcpy(core_pattern, s, len);
+	core_pattern[len] = '\0';
+	return (long)n;
 }
 
 long proc_write_hostname(const char *s, size_t n)

@@ -13,6 +13,8 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <fs/proc_text.h>
+#include <kernel/coredump.h>
+#include <kernel/cred.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/shm.h>
@@ -265,6 +267,14 @@ static long generate_more(struct text *t, enum proc_text kind,
 		text_add(t, "%u\n", p->timer_slack_ns);
 		return 0;
 	}
+	if (kind == PT_COREDUMP_FILTER && p) {
+		text_add(t, "%08x\n", p->coredump_filter);
+		return 0;
+	}
+	if (kind == PT_CORE_PATTERN) {
+		text_add(t, "%s\n", core_pattern);
+		return 0;
+	}
 	if ((unsigned)kind >= sizeof(gen) / sizeof(gen[0]) || !gen[kind])
 		return -EINVAL;
 	gen[kind](t);
@@ -383,6 +393,31 @@ static long write_slack(int pid, const char *s, size_t n)
 	return (long)n;
 }
 
+/* coredump_filter: hexadecimal, by the process itself or root. */
+static long write_filter(int pid, const char *s, size_t n)
+{
+	struct proc *p = proc_find(pid);
+	uint32_t v = 0;
+	size_t i =
+	    n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 2 : 0;
+
+	if (!p)
+		return -ESRCH;
+	if (p->leader != current->leader && !cred_privileged())
+		return -EACCES;
+	for (; i < n && s[i] != '\n'; i++) {
+		int d = s[i] >= '0' && s[i] <= '9'   ? s[i] - '0'
+			: s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+			: s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10
+						     : -1;
+		if (d < 0 || v >> 28)
+			return -EINVAL;
+		v = v << 4 | (uint32_t)d;
+	}
+	p->coredump_filter = v & 0x1ff; /* Linux keeps 9 bits */
+	return (long)n;
+}
+
 long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n)
 {
 	switch (kind) {
@@ -394,6 +429,10 @@ long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n)
 		return proc_write_hostname(s, n);
 	case PT_COMM:
 		return write_comm(pid, s, n);
+	case PT_COREDUMP_FILTER:
+		return write_filter(pid, s, n);
+	case PT_CORE_PATTERN:
+		return proc_write_core_pattern(s, n);
 	default:
 		return -EACCES;
 	}

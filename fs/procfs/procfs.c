@@ -64,6 +64,8 @@ static const struct proc_node {
      PT_PIPE_USER_SOFT},
     {40, PROC_SYS_FS_INO, "pipe-user-pages-hard", VFS_S_IFREG | 0644,
      PT_PIPE_USER_HARD},
+    {41, PROC_SYS_KERNEL_INO, "core_pattern", VFS_S_IFREG | 0644,
+     PT_CORE_PATTERN},
     {26, PROC_ROOT_INO, "cpuinfo", VFS_S_IFREG | 0444, PT_CPUINFO},
     {PROC_SYS_FS_INO, PROC_SYS_INO, "fs", VFS_S_IFDIR | 0555, PT_NONE},
     {27, PROC_SYS_FS_INO, "pipe-max-size", VFS_S_IFREG | 0644,
@@ -116,7 +118,7 @@ static const struct {
     {"maps", PT_MAPS},	     {"stat", PT_STAT},
     {"status", PT_STATUS},   {"cmdline", PT_CMDLINE},
     {"comm", PT_COMM},	     {"timerslack_ns", PT_TIMERSLACK},
-    {"environ", PT_ENVIRON},
+    {"environ", PT_ENVIRON}, {"coredump_filter", PT_COREDUMP_FILTER},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 #define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
@@ -177,6 +179,8 @@ static uint32_t ino_mode(uint64_t ino)
 		return VFS_S_IFLNK | 0777;
 	if (ino_text(ino) == PT_TIMERSLACK)
 		return VFS_S_IFREG | 0666;
+	if (ino_text(ino) == PT_COREDUMP_FILTER)
+		return VFS_S_IFREG | 0644;
 	if (ino_text(ino) == PT_ENVIRON)
 		return VFS_S_IFREG | 0400;
 	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);

@@ -33,14 +33,16 @@ enum proc_text {
 	PT_TAINTED,
 	PT_OSRELEASE,
 	PT_OSTYPE,
-	PT_HOSTNAME,	   /* /proc/sys/kernel/hostname: root writes it */
-	PT_COMM,	   /* of a process: its name; it may write its own */
-	PT_TIMERSLACK,	   /* of a process: itself or root writes it */
-	PT_ENVIRON,	   /* of a process: its environment strings */
-	PT_SHM_NEXT_ID,	   /* /proc/sys/kernel/shm_next_id */
-	PT_MAX_MAP_COUNT,  /* /proc/sys/vm/max_map_count */
-	PT_PIPE_USER_SOFT, /* /proc/sys/fs/pipe-user-pages-soft */
-	PT_PIPE_USER_HARD, /* /proc/sys/fs/pipe-user-pages-hard */
+	PT_HOSTNAME,	    /* /proc/sys/kernel/hostname: root writes it */
+	PT_COMM,	    /* of a process: its name; it may write its own */
+	PT_TIMERSLACK,	    /* of a process: itself or root writes it */
+	PT_ENVIRON,	    /* of a process: its environment strings */
+	PT_SHM_NEXT_ID,	    /* /proc/sys/kernel/shm_next_id */
+	PT_MAX_MAP_COUNT,   /* /proc/sys/vm/max_map_count */
+	PT_PIPE_USER_SOFT,  /* /proc/sys/fs/pipe-user-pages-soft */
+	PT_PIPE_USER_HARD,  /* /proc/sys/fs/pipe-user-pages-hard */
+	PT_CORE_PATTERN,    /* /proc/sys/kernel/core_pattern: root writes it */
+	PT_COREDUMP_FILTER, /* of a process: itself or root writes it */
 };
 
 /* The integer settings of /proc/sys: is kind one, its value now, and

@@ -98,14 +98,15 @@ struct proc {
 	uint64_t sig_pending, sig_blocked;
 	struct ksiginfo siginfo[NSIG]; /* what each pending signal carries */
 	bool stopped;		       /* job control: not run until SIGCONT */
-	uint32_t wait_report;	/* stop (0x7f | sig << 8) or continue (0xffff)
-				 * that wait4 has yet to report */
-	uint64_t saved_blocked; /* rt_sigsuspend's mask to restore */
-	bool restore_blocked;	/* ... once a handler's frame is built */
-	int exit_signal;	/* sent to the parent at exit (clone) */
-	int pdeath_signal;	/* sent when the parent exits (prctl) */
-	bool undumpable;	/* PR_SET_DUMPABLE 0, until exec */
-	uint32_t personality;	/* personality(2): kept, not acted on */
+	uint32_t wait_report;	  /* stop (0x7f | sig << 8) or continue (0xffff)
+				   * that wait4 has yet to report */
+	uint64_t saved_blocked;	  /* rt_sigsuspend's mask to restore */
+	bool restore_blocked;	  /* ... once a handler's frame is built */
+	int exit_signal;	  /* sent to the parent at exit (clone) */
+	int pdeath_signal;	  /* sent when the parent exits (prctl) */
+	uint32_t coredump_filter; /* /proc/PID/coredump_filter bits */
+	bool undumpable;	  /* PR_SET_DUMPABLE 0, until exec */
+	uint32_t personality;	  /* personality(2): kept, not acted on */
 	/* PR_SET_TIMERSLACK: how late a timer may fire (ns; sleeps here end
 	 * on ticks, well within it), and what 0 sets it back to. */
 	uint32_t timer_slack_ns, default_slack_ns;

@@ -4,7 +4,10 @@
  * per mapping holding its pages (an untouched page reads as zeros, a
  * MADV_DONTDUMP range has no bytes), and the wait status says WCOREDUMP
  * (SIGCHLD's CLD_DUMPED). With RLIMIT_CORE 0, or after
- * PR_SET_DUMPABLE 0, nothing is written and WCOREDUMP is clear. */
+ * PR_SET_DUMPABLE 0, nothing is written and WCOREDUMP is clear.
+ * /proc/sys/kernel/core_pattern names the file (%p, %s) and
+ * /proc/self/coredump_filter (0x33 by default) can leave anonymous
+ * memory out. */
 #include <elf.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -18,14 +21,29 @@
 
 static char *mem, *hidden;
 
+static char named[64];
+
+static void put(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
+	      "write %s", path);
+	close(fd);
+}
+
 static void cleanup(void)
 {
+	put("/proc/sys/kernel/core_pattern", "core");
 	unlink(DIR_ "/core");
+	if (named[0])
+		unlink(named);
 	rmdir(DIR_);
 }
 
-/* A child that dies of SIGSEGV with core limit lim (dumpable or not). */
-static int crash(rlim_t lim, int dumpable)
+/* A child that dies of SIGSEGV with core limit lim (dumpable or not),
+ * its coredump_filter set to filter unless NULL; its pid in *child. */
+static int crash_as(rlim_t lim, int dumpable, const char *filter, pid_t *child)
 {
 	struct rlimit r = {lim, RLIM_INFINITY};
 	pid_t pid = fork();
@@ -36,6 +54,8 @@ static int crash(rlim_t lim, int dumpable)
 		if (setrlimit(RLIMIT_CORE, &r) || chdir(DIR_) ||
 		    prctl(PR_SET_DUMPABLE, dumpable))
 			_exit(1);
+		if (filter)
+			put("/proc/self/coredump_filter", filter);
 		strcpy(mem, "first page");
 		strcpy(mem + 2 * PAGE, "third page");
 		strcpy(hidden, "secret");
@@ -44,15 +64,22 @@ static int crash(rlim_t lim, int dumpable)
 	}
 	CHECK_SYS(waitpid(pid, &st, 0));
 	CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "status %#x", st);
+	if (child)
+		*child = pid;
 	return st;
 }
 
-/* The core file: its program headers' PT_LOAD for va, the note's
- * signal, the bytes at the mapping's offset. */
-static void check_core(void)
+static int crash(rlim_t lim, int dumpable)
+{
+	return crash_as(lim, dumpable, NULL, NULL);
+}
+
+/* The core file at path: its program headers' PT_LOAD for va, the
+ * note's signal, the bytes at the mapping's offset (none: no_anon). */
+static void check_core(const char *path, int no_anon)
 {
 	static char buf[8192], data[3 * PAGE];
-	int fd = open(DIR_ "/core", O_RDONLY);
+	int fd = open(path, O_RDONLY);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf);
 	Elf32_Ehdr *e = (Elf32_Ehdr *)buf;
 	Elf32_Phdr *ph = (Elf32_Phdr *)(buf + sizeof(*e));
@@ -69,7 +96,9 @@ static void check_core(void)
 	for (int i = 1; i < e->e_phnum; i++) {
 		Elf32_Phdr *p = &ph[i];
 
-		if (p->p_vaddr == (uintptr_t)mem) {
+		if (p->p_vaddr == (uintptr_t)mem && no_anon) {
+			found += p->p_filesz == 0;
+		} else if (p->p_vaddr == (uintptr_t)mem) {
 			found++;
 			CHECK(p->p_filesz == 3 * PAGE &&
 				  pread(fd, data, sizeof data, p->p_offset) ==
@@ -104,7 +133,23 @@ int main(void)
 	CHECK(!WCOREDUMP(crash(1 << 20, 0)), "WCOREDUMP when not dumpable");
 	CHECK(stat(DIR_ "/core", &st) < 0, "core written when not dumpable");
 	CHECK(WCOREDUMP(crash(1 << 20, 1)), "no WCOREDUMP");
-	check_core();
+	check_core(DIR_ "/core", 0);
+	put("/proc/sys/kernel/core_pattern", DIR_ "/dump-%p.%s");
+	{
+		char b[16] = {0};
+		pid_t pid;
+		int fd = open("/proc/self/coredump_filter", O_RDONLY);
+
+		CHECK(fd >= 0 && read(fd, b, 15) == 9 &&
+			  !strcmp(b, "00000033\n"),
+		      "coredump_filter '%s'", b);
+		close(fd);
+		CHECK(WCOREDUMP(crash_as(1 << 20, 1, "0x32", &pid)),
+		      "no WCOREDUMP with the pattern");
+		snprintf(named, sizeof named, DIR_ "/dump-%d.11", (int)pid);
+		check_core(named, 1);
+	}
+	put("/proc/sys/kernel/core_pattern", "core");
 	CHECK(!WCOREDUMP(crash(8192, 1)), "WCOREDUMP though over the limit");
 	cleanup();
 	return 0;
