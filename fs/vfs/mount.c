@@ -166,21 +166,33 @@ static void del_mount(struct vmount *m)
 	SLAB_FREE(m);
 }
 
-int vfs_umount(const struct vfs_ctx *ctx, const char *target)
+/* The root of the mount at target, referenced, for umount and remount:
+ * 0, -EPERM (not root), the lookup's error, -EINVAL (not a mount). */
+static int mount_root_at(const struct vfs_ctx *ctx, const char *target,
+			 struct vnode **v)
 {
-	struct vnode *v;
-	struct vmount *m;
 	int err;
 
 	if (ctx->cred.uid)
 		return -EPERM;
-	err = vfs_lookup(ctx, NULL, target, 0, &v);
+	err = vfs_lookup(ctx, NULL, target, 0, v);
+	if (!err && !vfs_is_mount_root(*v)) {
+		vnode_put(*v);
+		err = -EINVAL;
+	}
+	return err;
+}
+
+int vfs_umount(const struct vfs_ctx *ctx, const char *target)
+{
+	struct vnode *v;
+	struct vmount *m;
+	int err = mount_root_at(ctx, target, &v);
+
 	if (err)
 		return err;
 	m = v->sb->mount;
-	if (!vfs_is_mount_root(v))
-		err = -EINVAL;
-	else if (!m->covered || vsuper_busy(v->sb, 1))
+	if (!m->covered || vsuper_busy(v->sb, 1))
 		err = -EBUSY;
 	vnode_put(v);
 	if (!err)
@@ -206,17 +218,12 @@ int vfs_remount(const struct vfs_ctx *ctx, const char *target, bool rdonly)
 {
 	struct vnode *v;
 	struct vsuper *sb;
-	int err;
+	int err = mount_root_at(ctx, target, &v);
 
-	if (ctx->cred.uid)
-		return -EPERM;
-	err = vfs_lookup(ctx, NULL, target, 0, &v);
 	if (err)
 		return err;
 	sb = v->sb;
-	if (!vfs_is_mount_root(v))
-		err = -EINVAL;
-	else if (rdonly && !sb->rdonly && sb->writers)
+	if (rdonly && !sb->rdonly && sb->writers)
 		err = -EBUSY; /* as Linux: files open for writing */
 	else if (rdonly && !sb->rdonly && sb->ops->sync)
 		err = sb->ops->sync(sb);
