@@ -3,12 +3,14 @@
  * mmap, ftruncate, fsync, getdents, lseek, F_SETFL) are EBADF, on a dup
  * too; fstat, dup, close, F_GETFL (which shows O_PATH), fchdir and use as
  * a dirfd work; O_NOFOLLOW opens a symlink itself; a fifo opens without
- * waiting; O_CREAT and O_TRUNC are ignored. */
+ * waiting; O_CREAT and O_TRUNC are ignored. Extended attributes: none
+ * kept (EOPNOTSUPP, an empty list), EBADF through O_PATH. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include "guest.h"
 
 #define DIR_ "/tmp/open_path"
@@ -36,6 +38,7 @@ static void no_io(int fd)
 	CHECK_ERR(fsync(fd), EBADF);
 	CHECK_ERR(lseek(fd, 0, SEEK_SET), EBADF);
 	CHECK_ERR(fcntl(fd, F_SETFL, O_NONBLOCK), EBADF);
+	CHECK_ERR(fgetxattr(fd, "user.x", b, sizeof b), EBADF);
 }
 
 int main(void)
@@ -65,6 +68,11 @@ int main(void)
 	close(d);
 	close(fd);
 	CHECK_ERR(open(DIR_ "/new", O_PATH | O_CREAT, 0644), ENOENT);
+	/* No file system here keeps extended attributes. */
+	CHECK_ERR(getxattr(DIR_ "/f", "user.x", b, sizeof b), EOPNOTSUPP);
+	CHECK_ERR(setxattr(DIR_ "/f", "user.x", "v", 1, 0), EOPNOTSUPP);
+	CHECK(listxattr(DIR_ "/f", b, sizeof b) == 0, "listxattr not empty");
+	CHECK_ERR(getxattr(DIR_ "/none", "user.x", b, sizeof b), ENOENT);
 
 	dfd = open(DIR_, O_PATH | O_DIRECTORY);
 	CHECK_SYS(dfd);
