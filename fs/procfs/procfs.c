@@ -105,10 +105,16 @@ static const struct {
 	const char *name;
 	enum proc_text kind;
 } pid_files[] = {
-    {"maps", PT_MAPS},	     {"stat", PT_STAT},
-    {"status", PT_STATUS},   {"cmdline", PT_CMDLINE},
-    {"comm", PT_COMM},	     {"timerslack_ns", PT_TIMERSLACK},
+    {"maps", PT_MAPS},
+    {"stat", PT_STAT},
+    {"status", PT_STATUS},
+    {"cmdline", PT_CMDLINE},
+    {"comm", PT_COMM},
+    {"timerslack_ns", PT_TIMERSLACK},
     {"environ", PT_ENVIRON},
+    {"smaps", PT_SMAPS},
+    {"smaps_rollup", PT_SMAPS_ROLLUP},
+    {"pagemap", PT_PAGEMAP},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 #define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
@@ -169,7 +175,7 @@ static uint32_t ino_mode(uint64_t ino)
 		return VFS_S_IFLNK | 0777;
 	if (ino_text(ino) == PT_TIMERSLACK)
 		return VFS_S_IFREG | 0666;
-	if (ino_text(ino) == PT_ENVIRON)
+	if (ino_text(ino) == PT_ENVIRON || ino_text(ino) == PT_PAGEMAP)
 		return VFS_S_IFREG | 0400;
 	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
 }
@@ -466,6 +472,12 @@ static int proc_getattr(struct vnode *v, struct vattr *va)
 
 static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 {
+	if (ino_text(v->ino) == PT_PAGEMAP)
+		return proc_pagemap_read(ino_pid(v->ino), buf, n, off);
+	if (ino_text(v->ino) == PT_SMAPS || ino_text(v->ino) == PT_SMAPS_ROLLUP)
+		return proc_smaps_read(ino_pid(v->ino),
+				       ino_text(v->ino) == PT_SMAPS_ROLLUP, buf,
+				       n, off);
 	return proc_text_read(ino_text(v->ino), ino_pid(v->ino), buf, n, off);
 }
 
