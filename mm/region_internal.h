@@ -41,6 +41,11 @@ struct sanity;
 #define REGION_OPS_RESIZE 0x8u
 /* Private anonymous memory (madvise MADV_FREE and MADV_WIPEONFORK). */
 #define REGION_OPS_ANON 0x10u
+/* Raw physical frames, no memory pages (/dev/mem; Linux's VM_PFNMAP):
+ * smaps counts none of them. */
+#define REGION_OPS_PFNMAP 0x20u
+/* A file's pages: the PTEs outside entries map the file's own pages. */
+#define REGION_OPS_FILE 0x40u
 
 /*
  * A backend. Optional hooks may be NULL. The region's backend_data word

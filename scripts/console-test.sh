@@ -109,7 +109,7 @@ out=$LOG/console-clean-root.txt
 disk=$BUILD/console-root.img
 rm -f "$fifo" "$disk"
 mkfifo "$fifo"
-if scripts/mkdisk.sh "$BUILD/initrd-root" "$disk" 64 > /dev/null 2>&1; then
+if scripts/mkdisk.sh "$BUILD/initrd-root" "$disk" 128 > /dev/null 2>&1; then
 	timeout 120 scripts/qemu.sh kernel "$BUILD/kernel.elf" \
 		"root=/dev/hda init=/sbin/init" \
 		-drive "file=$disk,format=raw,if=ide,index=0" \

@@ -32,6 +32,19 @@ long proc_write_pid_max(const char *s, size_t n);
 long proc_write_hostname(const char *s, size_t n);
 long proc_write_core_pattern(const char *s, size_t n);
 
+/* fs/procfs/proc_text.c: r's line of /proc/PID/maps (p's). */
+struct region;
+struct proc;
+void proc_maps_line(struct text *t, const struct region *r,
+		    const struct proc *p);
+
+/* fs/procfs/proc_smaps.c: bytes [off, off + n) of p's smaps (rollup:
+ * smaps_rollup) or pagemap into buf: the count, 0 at the end, -ENOENT
+ * (the process is gone), pagemap's -EINVAL (off or n not a multiple of
+ * 8) and -EACCES (another user's process). */
+long proc_smaps_read(int pid, bool rollup, void *buf, size_t n, uint64_t off);
+long proc_pagemap_read(int pid, void *buf, size_t n, uint64_t off);
+
 /* fs/procfs/proc_links.c: the links of a process directory. readlink of
  * kind (fd: which descriptor, for PL_FD) of process pid into buf (not
  * NUL-ended, cut at size): the length or -errno. */

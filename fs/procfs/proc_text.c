@@ -176,9 +176,9 @@ static const char *region_name(const struct region *r, const struct proc *p)
 	return "";
 }
 
-static void maps_line(const struct region *r, void *arg)
+void proc_maps_line(struct text *t, const struct region *r,
+		    const struct proc *p)
 {
-	struct maps_arg *a = arg;
 	char head[64];
 
 	snprintk(
@@ -186,7 +186,14 @@ static void maps_line(const struct region *r, void *arg)
 	    (uint32_t)(r->start + r->len), r->prot & PROT_READ ? 'r' : '-',
 	    r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
 	    region_is_shared(r) ? 's' : 'p', region_map_offset(r));
-	text_add(a->t, "%-48s %s\n", head, region_name(r, a->p));
+	text_add(t, "%-48s %s\n", head, region_name(r, p));
+}
+
+static void maps_line(const struct region *r, void *arg)
+{
+	struct maps_arg *a = arg;
+
+	proc_maps_line(a->t, r, a->p);
 }
 
 static char state_char(const struct proc *p)

@@ -30,8 +30,8 @@
 #define PROC_SYSVIPC_INO 6u
 #define PROC_SYS_KERNEL_INO 7u
 #define PROC_SYS_FS_INO 8u
-#define PROC_PID_BASE 0x10000u /* pid directory: base + pid * 16 */
-#define PID_FILES 16u
+#define PROC_PID_BASE 0x10000u /* pid directory: base + pid * PID_FILES */
+#define PID_FILES 32u
 
 /* The fixed directories and files, each under its parent, in readdir
  * order; the root adds "self" and the processes after them. */
@@ -119,6 +119,8 @@ static const struct {
     {"status", PT_STATUS},   {"cmdline", PT_CMDLINE},
     {"comm", PT_COMM},	     {"timerslack_ns", PT_TIMERSLACK},
     {"environ", PT_ENVIRON}, {"coredump_filter", PT_COREDUMP_FILTER},
+    {"smaps", PT_SMAPS},     {"smaps_rollup", PT_SMAPS_ROLLUP},
+    {"pagemap", PT_PAGEMAP},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 #define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
@@ -128,6 +130,7 @@ static const struct {
 #define LINK_SLOT (TASK_SLOT + 1)
 #define FD_SLOT (LINK_SLOT + 3)
 #define FD_LINK_SLOT PID_FILES /* ino_slot() of fd/N */
+_Static_assert(FD_SLOT < PID_FILES, "a pid directory's slots overflow");
 #define PROC_FD_BASE 0x80000000u
 #define FD_PER_PID 4096u
 static const char *const link_names[3] = {"exe", "cwd", "root"};
@@ -181,7 +184,7 @@ static uint32_t ino_mode(uint64_t ino)
 		return VFS_S_IFREG | 0666;
 	if (ino_text(ino) == PT_COREDUMP_FILTER)
 		return VFS_S_IFREG | 0644;
-	if (ino_text(ino) == PT_ENVIRON)
+	if (ino_text(ino) == PT_ENVIRON || ino_text(ino) == PT_PAGEMAP)
 		return VFS_S_IFREG | 0400;
 	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
 }
@@ -478,6 +481,12 @@ static int proc_getattr(struct vnode *v, struct vattr *va)
 
 static long proc_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 {
+	if (ino_text(v->ino) == PT_PAGEMAP)
+		return proc_pagemap_read(ino_pid(v->ino), buf, n, off);
+	if (ino_text(v->ino) == PT_SMAPS || ino_text(v->ino) == PT_SMAPS_ROLLUP)
+		return proc_smaps_read(ino_pid(v->ino),
+				       ino_text(v->ino) == PT_SMAPS_ROLLUP, buf,
+				       n, off);
 	return proc_text_read(ino_text(v->ino), ino_pid(v->ino), buf, n, off);
 }
 

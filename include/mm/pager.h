@@ -35,6 +35,10 @@ struct mm_pager_ops {
 	/* Optional: write pages [first, last] back to the disk now (msync,
 	 * MS_SYNC): 0 or -EIO. */
 	int (*writeback)(void *obj, uint32_t first, uint32_t last);
+	/* Optional: free pages [first, last] (a hole that reads as zeros;
+	 * madvise MADV_REMOVE), after mm_pager_punch. 0 or -errno; NULL:
+	 * the file system cannot punch holes (-EOPNOTSUPP). */
+	int (*punch)(void *obj, uint32_t first, uint32_t last);
 };
 
 struct mm_pager {
@@ -57,6 +61,11 @@ int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
  * from every mapping (private copies of them too), so that the file
  * system may free them. Call before freeing. */
 void mm_pager_truncate(void *obj, uint64_t size);
+
+/* Pages [first, last] of obj are about to be freed (a hole punched):
+ * unmap them from every shared mapping and from the private mappings
+ * that have not copied them (private copies stay, as Linux's). */
+void mm_pager_punch(void *obj, uint32_t first, uint32_t last);
 
 /* msync: write back the file pages of the shared file mappings in
  * [start, +len) of s (the pager's writeback). 0, -ENOMEM if part of the

@@ -226,6 +226,32 @@ size_t mm_mapped_bytes(struct mm_space *s);
  * of file pages) or shared (MAP_SHARED anonymous memory). */
 size_t mm_block_pages(bool shared);
 
+/*
+ * What the present pages of a region are (/proc/PID/smaps, Linux's
+ * mem_size_stats): byte counts, and proportional set sizes in bytes
+ * << MM_PSS_SHIFT (a page mapped n times adds PAGE_SIZE / n). Shared
+ * means mapped more than once; anonymous pages are private memory with
+ * no file or shared memory behind them.
+ */
+#define MM_PSS_SHIFT 12
+struct region_usage {
+	size_t resident, referenced, anonymous;
+	size_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t pss, pss_dirty, pss_anon, pss_file, pss_shmem, pss_locked;
+};
+void mm_region_usage(const struct region *r, struct region_usage *u);
+
+/* /proc/PID/pagemap (Linux's bits): the entries of the n pages from va
+ * of s into out: present, the page frame number only with show_pfn, a
+ * file or shared memory page, mapped by this PTE alone. 0 for a page
+ * not present or not mapped. */
+#define MM_PM_PRESENT (1ull << 63)
+#define MM_PM_SWAP (1ull << 62)
+#define MM_PM_FILE (1ull << 61)
+#define MM_PM_EXCLUSIVE (1ull << 56)
+void mm_pagemap(struct mm_space *s, vaddr_t va, size_t n, uint64_t *out,
+		bool show_pfn);
+
 /* Iterate spaces' regions (for /proc/PID/maps and GDB helpers). */
 void mm_space_walk(struct mm_space *s,
 		   void (*fn)(const struct region *r, void *arg), void *arg);
