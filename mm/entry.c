@@ -80,6 +80,13 @@ struct region_entry *entry_find(struct region *r, vaddr_t off)
 	return e && off < e->offset + entry_bytes(e) ? e : NULL;
 }
 
+/* The last entry starting at or below off, or NULL. */
+struct region_entry *entry_last_at(struct region *r, vaddr_t off)
+{
+	return avl_entry(avl_find_le(&r->entries, &off, entry_key),
+			 struct region_entry, node);
+}
+
 /* The first entry starting at or above off: the end of a hole. */
 struct region_entry *entry_first_from(struct region *r, vaddr_t off)
 {
@@ -184,18 +191,31 @@ static struct phys_block *entry_unref(struct region_entry *e)
 	return b;
 }
 
-/* Unmap e, take it out of its tree and its block's list, free it; the
- * block (one reference fewer) is returned. */
+/* Clear e's PTEs, take it out of its tree and its block's list, free
+ * it; the block (one reference fewer) is returned. *stale: a cleared PTE
+ * was present (the caller flushes). */
+static struct phys_block *entry_unlink_noflush(struct region_entry *e,
+					       bool *stale)
+{
+	*stale = pt_set_run(region_pgdir(e->region), entry_va(e), 0,
+			    e->block->npages, 0);
+	avl_remove(&e->region->entries, &e->node);
+	return entry_unref(e);
+}
+
+/* Unmap e (flushing its pages), take it out of its tree and its block's
+ * list, free it; the block (one reference fewer) is returned. */
 static struct phys_block *entry_unlink(struct region_entry *e)
 {
 	paddr_t dir = region_pgdir(e->region);
 	vaddr_t va = entry_va(e);
 	uint32_t n = e->block->npages;
+	bool stale;
+	struct phys_block *b = entry_unlink_noflush(e, &stale);
 
-	if (pt_set_run(dir, va, 0, n, 0))
+	if (stale)
 		pt_flush_run(dir, va, n);
-	avl_remove(&e->region->entries, &e->node);
-	return entry_unref(e);
+	return b;
 }
 
 /* b lost a reference: its last user frees its pages, and a sole
@@ -224,11 +244,15 @@ void entry_drop(struct region_entry *e)
 }
 
 /* Take e's pages out of the space without freeing them (yield): the
- * block must be private. */
-void entry_steal(struct region_entry *e)
+ * block must be private. No TLB flush: true if the caller must flush
+ * (one flush for a whole range). */
+bool entry_steal(struct region_entry *e)
 {
+	bool stale;
+
 	BUG_ON(e->block->refcount != 1);
-	block_free_obj(entry_unlink(e));
+	block_free_obj(entry_unlink_noflush(e, &stale));
+	return stale;
 }
 
 /* ---- hooks of block-backed backends ---- */

@@ -251,10 +251,12 @@ void entry_detach(struct region_entry *e);
  * being discarded whole); its block loses a reference. */
 void entry_drop(struct region_entry *e);
 /* Remove e and free its block object, keeping the pages (take). The block
- * must have no other reference. */
-void entry_steal(struct region_entry *e);
+ * must have no other reference. No TLB flush: true if one is needed. */
+bool entry_steal(struct region_entry *e);
 /* The entry covering page offset off of r, or NULL. */
 struct region_entry *entry_find(struct region *r, vaddr_t off);
+/* The last entry starting at or below page offset off of r, or NULL. */
+struct region_entry *entry_last_at(struct region *r, vaddr_t off);
 struct region_entry *entry_first(struct region *r);
 /* First entry at offset off or above, or NULL. */
 struct region_entry *entry_first_from(struct region *r, vaddr_t off);
