@@ -190,9 +190,12 @@ bench: deps-quiet $(BUILD)/host-bench
 
 # One benchmark program on ours and on Debian's i386 Linux under -icount
 # (tests/bench/guest_bench.c, scripts/bench-linux.sh, docs/benchmarks.md).
+# BENCH_SANITY=1: ours is the checked kernel (SANITY=1, in build/bench-checked).
+BENCH_SANITY ?= 0
+BENCH_BUILD := build/bench$(if $(filter 1,$(BENCH_SANITY)),-checked)
 bench-linux: deps-quiet
-	@$(MAKE) --no-print-directory BUILD=build/bench SANITY=0 kernel
-	@scripts/bench-linux.sh
+	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) SANITY=$(BENCH_SANITY) kernel
+	@KERNEL=$(BENCH_BUILD)/kernel.elf scripts/bench-linux.sh
 
 # The system call fuzzer (tests/fuzz/, scripts/fuzz.sh).
 CALLS ?= 1000000

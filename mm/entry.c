@@ -154,6 +154,18 @@ void entry_link(struct region *r, struct region_entry *e, vaddr_t offset)
 	BUG_ON(avl_insert(&r->entries, &e->node));
 }
 
+/* entry_link for a sorted run: e goes right after prev, which is in r's
+ * tree, and before prev's successor (no comparison). */
+void entry_link_after(struct region *r, struct region_entry *e,
+		      vaddr_t offset, struct region_entry *prev)
+{
+	struct phys_block *b = e->block;
+
+	USE(e, e->region = r; e->offset = offset; e->next_ref = b->refs);
+	USE(b, b->refs = e; b->refcount++);
+	avl_insert_after(&r->entries, &prev->node, &e->node);
+}
+
 /* Link e and map it; a block gaining a second COW user turns read-only
  * in every space, so all its entries are synced. */
 void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset)
@@ -191,31 +203,18 @@ static struct phys_block *entry_unref(struct region_entry *e)
 	return b;
 }
 
-/* Clear e's PTEs, take it out of its tree and its block's list, free
- * it; the block (one reference fewer) is returned. *stale: a cleared PTE
- * was present (the caller flushes). */
-static struct phys_block *entry_unlink_noflush(struct region_entry *e,
-					       bool *stale)
-{
-	*stale = pt_set_run(region_pgdir(e->region), entry_va(e), 0,
-			    e->block->npages, 0);
-	avl_remove(&e->region->entries, &e->node);
-	return entry_unref(e);
-}
-
-/* Unmap e (flushing its pages), take it out of its tree and its block's
- * list, free it; the block (one reference fewer) is returned. */
+/* Unmap e, take it out of its tree and its block's list, free it; the
+ * block (one reference fewer) is returned. */
 static struct phys_block *entry_unlink(struct region_entry *e)
 {
 	paddr_t dir = region_pgdir(e->region);
 	vaddr_t va = entry_va(e);
 	uint32_t n = e->block->npages;
-	bool stale;
-	struct phys_block *b = entry_unlink_noflush(e, &stale);
 
-	if (stale)
+	if (pt_set_run(dir, va, 0, n, 0))
 		pt_flush_run(dir, va, n);
-	return b;
+	avl_remove(&e->region->entries, &e->node);
+	return entry_unref(e);
 }
 
 /* b lost a reference: its last user frees its pages, and a sole
@@ -243,16 +242,14 @@ void entry_drop(struct region_entry *e)
 	block_put(entry_unref(e));
 }
 
-/* Take e's pages out of the space without freeing them (yield): the
- * block must be private. No TLB flush: true if the caller must flush
- * (one flush for a whole range). */
-bool entry_steal(struct region_entry *e)
+/* Take e out of its tree and free it and its block object, keeping the
+ * pages (yield): the block must be private. The caller clears e's PTEs
+ * (one pass and one flush for a whole range). */
+void entry_steal(struct region_entry *e)
 {
-	bool stale;
-
 	BUG_ON(e->block->refcount != 1);
-	block_free_obj(entry_unlink_noflush(e, &stale));
-	return stale;
+	avl_remove(&e->region->entries, &e->node);
+	block_free_obj(entry_unref(e));
 }
 
 /* ---- hooks of block-backed backends ---- */

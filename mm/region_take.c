@@ -155,7 +155,6 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 	struct region_entry *e;
 	struct range_cursor c;
 	struct region *r;
-	bool stale = false;
 	size_t k = 0;
 	int rc = tg_check(s, addr, npages, &r);
 
@@ -168,12 +167,12 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 
 		for (uint32_t i = 0; i < e->block->npages; i++)
 			pages[k++] = pa + i * PAGE_SIZE;
-		/* The pages stay accounted as PHYS_USER. */
-		stale |= entry_steal(e);
+		entry_steal(e); /* the pages stay accounted as PHYS_USER */
 	}
 	BUG_ON(k != npages);
-	if (stale)
-		pt_flush_run(s->pgdir, addr, npages);
+	/* Every page was present: one pass over the PTEs, one flush. */
+	if (pt_set_run(s->pgdir, addr, 0, (uint32_t)npages, 0))
+		pt_flush_run(s->pgdir, addr, (uint32_t)npages);
 	return 0;
 }
 
@@ -248,6 +247,7 @@ static bool give_attach(struct region *r, vaddr_t addr,
 			struct region_entry *list)
 {
 	paddr_t dir = region_pgdir(r);
+	struct region_entry *prev = NULL;
 	bool stale = false;
 
 	while (list) {
@@ -255,9 +255,17 @@ static bool give_attach(struct region *r, vaddr_t addr,
 		struct phys_block *b = list->block;
 		vaddr_t va = addr + list->offset;
 
-		while (va >= region_end(r))
-			r = region_next(r);
-		entry_link(r, list, va - r->start);
+		if (va >= region_end(r)) {
+			while (va >= region_end(r))
+				r = region_next(r);
+			prev = NULL;
+		}
+		/* The run is sorted: each entry goes right after the last. */
+		if (prev)
+			entry_link_after(r, list, va - r->start, prev);
+		else
+			entry_link(r, list, va - r->start);
+		prev = list;
 		stale |= pt_set_run(dir, va, b->pa, b->npages,
 				    entry_pte_flags(list));
 		list = next;
