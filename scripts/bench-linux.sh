@@ -147,6 +147,7 @@ END {
 		row("yield+get, " n[i] " page(s)", "yield_get_" n[i], 0)
 		row("  memcpy of the same bytes", "memcpy_" n[i], 1)
 		row("  touch after yield+get, per page", "touch_after_get_" n[i], 0)
+		row("  touch after a yield alone, per page", "touch_after_yield_" n[i], 0)
 	}
 	print ""
 	head("== how cost grows")
