@@ -156,8 +156,8 @@ void entry_link(struct region *r, struct region_entry *e, vaddr_t offset)
 
 /* entry_link for a sorted run: e goes right after prev, which is in r's
  * tree, and before prev's successor (no comparison). */
-void entry_link_after(struct region *r, struct region_entry *e,
-		      vaddr_t offset, struct region_entry *prev)
+void entry_link_after(struct region *r, struct region_entry *e, vaddr_t offset,
+		      struct region_entry *prev)
 {
 	struct phys_block *b = e->block;
 

@@ -240,8 +240,8 @@ struct region_entry *entry_new(struct phys_block *b);
 /* Link e into r's tree and its block's reference list; no PTE change. */
 void entry_link(struct region *r, struct region_entry *e, vaddr_t offset);
 /* entry_link of the next of a sorted run: right after prev (in r). */
-void entry_link_after(struct region *r, struct region_entry *e,
-		      vaddr_t offset, struct region_entry *prev);
+void entry_link_after(struct region *r, struct region_entry *e, vaddr_t offset,
+		      struct region_entry *prev);
 /* Attach an unattached entry at offset in r (page tables must exist);
  * the block gains a reference and all its entries' PTEs are updated. */
 void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset);

@@ -71,9 +71,8 @@ static struct region_entry *cursor_from(struct range_cursor *c,
 }
 
 /* Start a walk at the first entry of r at or above va (va inside r). */
-static struct region_entry *cursor_start(struct range_cursor *c,
-					 struct region *r, vaddr_t va,
-					 vaddr_t end)
+static struct region_entry *
+cursor_start(struct range_cursor *c, struct region *r, vaddr_t va, vaddr_t end)
 {
 	return cursor_from(c, r, entry_first_from(r, va - r->start), end);
 }
@@ -218,8 +217,8 @@ static struct region_entry *give_alloc(struct region *r, vaddr_t addr,
 			r = region_next(r);
 		max = MIN(npages - i, (region_end(r) - va) / PAGE_SIZE);
 		max = MIN(max, REGION_MAX_BLOCK_PAGES);
-		for (run = 1; run < max &&
-			      pages[i + run] == pages[i] + run * PAGE_SIZE;
+		for (run = 1;
+		     run < max && pages[i + run] == pages[i] + run * PAGE_SIZE;
 		     run++)
 			;
 		b = block_new(pages[i], (uint32_t)run, BLOCK_COW);

@@ -293,8 +293,7 @@ void ycache_unreserve(struct yblock *yb)
 	yblock_free(yb);
 }
 
-void ycache_commit(struct yblock *yb, const paddr_t *pages,
-		   enum phys_kind kind)
+void ycache_commit(struct yblock *yb, const paddr_t *pages, enum phys_kind kind)
 {
 	BUG_ON(kind != PHYS_USER && kind != PHYS_KERNEL);
 	list_fill(yb->list, yb->list_pa, pages, yb->npages);

@@ -480,8 +480,8 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 			}
 			/* after a yield alone the range reads as zeros: each
 			 * page is a first-touch fault again (demand zero) */
-			if (yg != NA &&
-			    vm_yield_get_block(1, VM_BLOCK_NONE, p, npages) == 0) {
+			if (yg != NA && vm_yield_get_block(1, VM_BLOCK_NONE, p,
+							   npages) == 0) {
 				uint64_t c = per_op(touch(p, npages), npages);
 
 				tchy = c - min64(c, touch_base);

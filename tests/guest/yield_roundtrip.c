@@ -47,13 +47,17 @@ static void roundtrip(size_t n)
 	      "%zu pages: cache_blocks %u -> %u after yield", n,
 	      s0.cache_blocks, s1.cache_blocks);
 	/* Demand zero: the pages left, none came in their place ... */
-	CHECK(s1.user == s0.user - n, "%zu pages: user pages %u -> %u after "
-	      "yield (fresh pages mapped in place?)", n, s0.user, s1.user);
+	CHECK(s1.user == s0.user - n,
+	      "%zu pages: user pages %u -> %u after "
+	      "yield (fresh pages mapped in place?)",
+	      n, s0.user, s1.user);
 	verify_zero(p, n, "after yield", n);
 	/* ... until touched: one fresh page per page read. */
 	s1 = get_stats();
-	CHECK(s1.user == s0.user, "%zu pages: user pages %u -> %u after "
-	      "reading the yielded range", n, s0.user, s1.user);
+	CHECK(s1.user == s0.user,
+	      "%zu pages: user pages %u -> %u after "
+	      "reading the yielded range",
+	      n, s0.user, s1.user);
 	/* Dirty the fresh pages: the get must replace (and free) them. */
 	memset(p, 0xee, n * PAGE);
 	CHECK(vm_yield_get_block(VM_BLOCK_NONE, id, p, n) == 0,
