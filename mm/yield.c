@@ -2,9 +2,10 @@
  * yield.c - vm_yield_get_block (SPEC §9): move pages between an address
  * space and the yielded-block cache without copying them.
  *
- * Yield: region_take_pages() unmaps the pages at addr (the range then
- * reads as zeros by demand zero: no page is allocated in their place) and
- * ycache_put() files them under (owner, yield_id).
+ * Yield: ycache_reserve() finds -EEXIST and allocates the index memory,
+ * region_take_pages() unmaps the pages at addr (the range then reads as
+ * zeros by demand zero: no page is allocated in their place) and
+ * ycache_commit() files them under (owner, yield_id), which cannot fail.
  * Get: ycache_take() hands back (owner, get_id)'s pages and
  * region_give_pages() maps them at addr, freeing what was there. Every
  * failure is reported; no step loses pages.
