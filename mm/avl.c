@@ -148,14 +148,22 @@ static struct avl_node *rebalance(struct avl_tree *t, struct avl_node *n)
 }
 
 /*
- * Walk from n to the root fixing heights, balance and summaries. We always
- * go all the way up (O(log n)) because summaries above may change even
- * when heights do not.
+ * Walk from n up fixing heights, balance and summaries. A tree with
+ * summaries goes all the way up (O(log n)): they may change above even
+ * when heights do not. Without them the walk stops at the first subtree
+ * whose height came out as before, as an AVL tree may: its ancestors see
+ * nothing else (amortized O(1) per insert or remove).
  */
 static void retrace(struct avl_tree *t, struct avl_node *n)
 {
-	while (n)
-		n = rebalance(t, n)->parent;
+	while (n) {
+		int before = n->height;
+		struct avl_node *top = rebalance(t, n);
+
+		if (!t->update && top->height == before)
+			return;
+		n = top->parent;
+	}
 }
 
 void avl_init(struct avl_tree *t, avl_cmp_fn cmp)
@@ -202,6 +210,27 @@ static struct avl_node *leftmost(struct avl_node *n)
 	while (n && n->left)
 		n = n->left;
 	return n;
+}
+
+/* Insert n just after pred with no comparison: the caller knows that
+ * n's key lies between pred's and its successor's (a sorted run). */
+void avl_insert_after(struct avl_tree *t, struct avl_node *pred,
+		      struct avl_node *n)
+{
+	struct avl_node *p = pred->right ? leftmost(pred->right) : pred;
+
+	wbegin(t, n);
+	n->left = n->right = NULL;
+	n->parent = p;
+	n->height = 1;
+	wend(t, n);
+	if (p == pred)
+		set_right(t, p, n);
+	else
+		set_left(t, p, n);
+	add_count(t, 1);
+	fix_node(t, n);
+	retrace(t, p);
 }
 
 /* Remove n, which has two children, by moving its successor into place. */

@@ -198,9 +198,10 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write);
 
 /*
  * For the yielded-block cache. take: unmap the npages pages at addr (all
- * must be mapped, private after cloning shared blocks), store their
- * physical addresses in pages[] and map fresh zeroed pages in their place.
- * give: map pages[] at addr in place of the pages there (which are freed).
+ * must be mapped, private after cloning shared blocks) and store their
+ * physical addresses in pages[]; the range is left empty (it reads as
+ * zeros, a fresh page per first touch). give: map pages[] at addr in
+ * place of the pages there (which are freed).
  * Both need [addr, +npages) inside writable regions whose backend may
  * yield (anonymous memory); take also
  * needs every page present. 0, -EINVAL (alignment, npages 0, wrap, or a
