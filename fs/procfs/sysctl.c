@@ -1,7 +1,6 @@
 /*
  * sysctl.c - the integer settings under /proc/sys: each a variable of
- * the kernel with the range Linux accepts (shmmni: at most the SysV
- * table's SHMMNI here, where Linux allows 32768). Reading gives the number and
+ * the kernel with the range Linux accepts. Reading gives the number and
  * a newline; writing a number in range sets it (root only: the files are
  * mode 0644), anything else is -EINVAL and changes nothing.
  */
@@ -41,7 +40,7 @@ static const struct knob {
      NULL},
     {PT_SHMMAX, 0, UINT32_MAX, KNOB_U32(shm_ctlmax), NULL},
     {PT_SHMALL, 0, UINT32_MAX, KNOB_U32(shm_ctlall), NULL},
-    {PT_SHMMNI, 0, SHMMNI, KNOB_U32(shm_ctlmni), NULL},
+    {PT_SHMMNI, 0, SHM_SEQ_MULT, KNOB_U32(shm_ctlmni), NULL},
     {PT_SHM_NEXT_ID, -1, INT32_MAX, KNOB_I32(shm_next_id), NULL},
     {PT_MAX_MAP_COUNT, 0, INT32_MAX, KNOB_U32(mm_max_map_count), NULL},
     {PT_PIPE_USER_SOFT, 0, UINT32_MAX, KNOB_U32(pipe_user_pages_soft), NULL},

@@ -15,7 +15,8 @@
 #define SHMSEG SHMMNI
 #define SHM_SEQ_MULT 32768 /* Linux's IPCMNI: id = index + seq * this */
 
-/* /proc/sys/kernel/shmmax, shmall (pages), shmmni (at most SHMMNI here)
+/* /proc/sys/kernel/shmmax, shmall (pages), shmmni (segments at most, up
+ * to IPCMNI as Linux)
  * and shm_next_id (the id the next segment gets, -1: any; Linux's
  * checkpoint/restore knob, back to -1 once used). */
 extern uint32_t shm_ctlmax, shm_ctlall, shm_ctlmni;

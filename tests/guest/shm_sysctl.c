@@ -11,7 +11,7 @@
 
 #define K "/proc/sys/kernel/"
 
-static long get(const char *name)
+static long long get(const char *name)
 {
 	char buf[32] = {0};
 	int fd = open(name, O_RDONLY);
@@ -19,7 +19,7 @@ static long get(const char *name)
 	CHECK_SYS(fd);
 	CHECK(read(fd, buf, sizeof buf - 1) > 0, "read %s", name);
 	close(fd);
-	return atol(buf);
+	return atoll(buf);
 }
 
 /* Write text to name: 0 or the errno. */
@@ -36,20 +36,20 @@ static int put(const char *name, const char *text)
 
 int main(void)
 {
-	long max = get(K "shmmax"), mni = get(K "shmmni");
+	long long max = get(K "shmmax"), mni = get(K "shmmni");
 	struct shminfo info;
 	char text[32];
 	int id, id2;
 
 	CHECK(put(K "shmmax", "8192") == 0, "set shmmax");
-	CHECK(get(K "shmmax") == 8192, "shmmax reads %ld", get(K "shmmax"));
+	CHECK(get(K "shmmax") == 8192, "shmmax reads %lld", get(K "shmmax"));
 	CHECK_ERR(shmget(IPC_PRIVATE, 8193, IPC_CREAT | 0600), EINVAL);
 	CHECK_SYS(shmctl(0, IPC_INFO, (struct shmid_ds *)&info));
 	CHECK(info.shmmax == 8192, "IPC_INFO shmmax %lu", info.shmmax);
 	id = shmget(IPC_PRIVATE, 8192, IPC_CREAT | 0600);
 	CHECK_SYS(id);
 	CHECK_SYS(shmctl(id, IPC_RMID, NULL));
-	snprintf(text, sizeof text, "%ld", max);
+	snprintf(text, sizeof text, "%lld", max);
 	CHECK(put(K "shmmax", text) == 0, "restore shmmax");
 
 	CHECK(get(K "shm_next_id") == -1, "shm_next_id starts at -1");
@@ -63,7 +63,7 @@ int main(void)
 		  EINVAL); /* no huge pages */
 	CHECK(put(K "shmmni", "0") == 0, "set shmmni 0");
 	CHECK_ERR(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600), ENOSPC);
-	snprintf(text, sizeof text, "%ld", mni);
+	snprintf(text, sizeof text, "%lld", mni);
 	CHECK(put(K "shmmni", text) == 0, "restore shmmni");
 	CHECK(put(K "shmmni", "100000") == EINVAL, "shmmni above the table");
 	id2 = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
