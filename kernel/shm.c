@@ -21,9 +21,9 @@
 #include <mm/slab.h>
 
 static struct shm_seg *segs[SHM_SEQ_MULT]; /* by id index (IPCMNI) */
-static uint16_t seqs[SHM_SEQ_MULT]; /* per slot, bumped at each reuse */
-static uint32_t in_use;		   /* segments (at most shmmni) */
-static uint64_t total_pages;  /* of live segments (SHMALL) */
+static uint16_t seqs[SHM_SEQ_MULT];	   /* per slot, bumped at each reuse */
+static uint32_t in_use;			   /* segments (at most shmmni) */
+static uint64_t total_pages;		   /* of live segments (SHMALL) */
 
 uint32_t shm_ctlmax = SHMMAX, shm_ctlall = SHMALL, shm_ctlmni = SHMMNI;
 int32_t shm_next_id = -1;

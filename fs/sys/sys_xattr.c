@@ -52,8 +52,8 @@ SYSCALL_DEFINE5(lsetxattr, uint32_t, path, uint32_t, name, uint32_t, value,
 	return no_xattrs(path_file(path, true), 's');
 }
 
-SYSCALL_DEFINE5(fsetxattr, int, fd, uint32_t, name, uint32_t, value,
-		uint32_t, size, int, flags)
+SYSCALL_DEFINE5(fsetxattr, int, fd, uint32_t, name, uint32_t, value, uint32_t,
+		size, int, flags)
 {
 	(void)name, (void)value, (void)size, (void)flags;
 	return no_xattrs(fd_ok(fd), 's');
@@ -73,8 +73,8 @@ SYSCALL_DEFINE4(lgetxattr, uint32_t, path, uint32_t, name, uint32_t, value,
 	return no_xattrs(path_file(path, true), 'g');
 }
 
-SYSCALL_DEFINE4(fgetxattr, int, fd, uint32_t, name, uint32_t, value,
-		uint32_t, size)
+SYSCALL_DEFINE4(fgetxattr, int, fd, uint32_t, name, uint32_t, value, uint32_t,
+		size)
 {
 	(void)name, (void)value, (void)size;
 	return no_xattrs(fd_ok(fd), 'g');
