@@ -13,6 +13,9 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 LOG=$BUILD/test-logs
+# The boot archive holds every guest test (over 64 MiB) and is unpacked
+# into memory beside itself: 128 MiB is no longer enough.
+export MEM=${MEM:-192}
 mkdir -p "$LOG"
 out=$LOG/console.txt
 fifo=$(mktemp -u)
