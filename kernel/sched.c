@@ -101,8 +101,7 @@ void sched_tick(bool user)
 			p->utime++;
 		else
 			p->stime++;
-		if (p->leader) /* not the in-kernel tests' bare processes */
-			cpu_limit_tick(p->leader);
+		cpu_limit_tick(p->leader);
 	}
 	if (ticks % LOAD_FREQ == 0)
 		calc_load();

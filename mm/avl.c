@@ -176,6 +176,27 @@ void avl_init(struct avl_tree *t, avl_cmp_fn cmp)
 	t->count = 0;
 }
 
+/* Hang new leaf n under p (NULL: n is the root) on its left or right,
+ * then count it and rebalance upwards. */
+static void attach_leaf(struct avl_tree *t, struct avl_node *p,
+			struct avl_node *n, bool left)
+{
+	wbegin(t, n);
+	n->left = n->right = NULL;
+	n->parent = p;
+	n->height = 1;
+	wend(t, n);
+	if (!p)
+		set_root(t, n);
+	else if (left)
+		set_left(t, p, n);
+	else
+		set_right(t, p, n);
+	add_count(t, 1);
+	fix_node(t, n);
+	retrace(t, p);
+}
+
 int avl_insert(struct avl_tree *t, struct avl_node *n)
 {
 	struct avl_node *p = NULL, *cur = t->root;
@@ -188,20 +209,7 @@ int avl_insert(struct avl_tree *t, struct avl_node *n)
 		p = cur;
 		cur = c < 0 ? cur->left : cur->right;
 	}
-	wbegin(t, n);
-	n->left = n->right = NULL;
-	n->parent = p;
-	n->height = 1;
-	wend(t, n);
-	if (!p)
-		set_root(t, n);
-	else if (c < 0)
-		set_left(t, p, n);
-	else
-		set_right(t, p, n);
-	add_count(t, 1);
-	fix_node(t, n);
-	retrace(t, p);
+	attach_leaf(t, p, n, c < 0);
 	return 0;
 }
 
@@ -219,18 +227,7 @@ void avl_insert_after(struct avl_tree *t, struct avl_node *pred,
 {
 	struct avl_node *p = pred->right ? leftmost(pred->right) : pred;
 
-	wbegin(t, n);
-	n->left = n->right = NULL;
-	n->parent = p;
-	n->height = 1;
-	wend(t, n);
-	if (p == pred)
-		set_right(t, p, n);
-	else
-		set_left(t, p, n);
-	add_count(t, 1);
-	fix_node(t, n);
-	retrace(t, p);
+	attach_leaf(t, p, n, p != pred);
 }
 
 /* Remove n, which has two children, by moving its successor into place. */

@@ -110,17 +110,25 @@ static unsigned fixed_children(uint64_t ino)
 	return n;
 }
 
-/* The files of a pid directory, in readdir order (index 0 is the dir). */
+/* The files of a pid directory, in readdir order (index 0 is the dir),
+ * with their permission bits as Linux has them (who may write is then
+ * proc_text_write's: the process itself or root). */
 static const struct {
 	const char *name;
 	enum proc_text kind;
+	uint16_t perm;
 } pid_files[] = {
-    {"maps", PT_MAPS},	     {"stat", PT_STAT},
-    {"status", PT_STATUS},   {"cmdline", PT_CMDLINE},
-    {"comm", PT_COMM},	     {"timerslack_ns", PT_TIMERSLACK},
-    {"environ", PT_ENVIRON}, {"coredump_filter", PT_COREDUMP_FILTER},
-    {"smaps", PT_SMAPS},     {"smaps_rollup", PT_SMAPS_ROLLUP},
-    {"pagemap", PT_PAGEMAP},
+    {"maps", PT_MAPS, 0444},
+    {"stat", PT_STAT, 0444},
+    {"status", PT_STATUS, 0444},
+    {"cmdline", PT_CMDLINE, 0444},
+    {"comm", PT_COMM, 0644},
+    {"timerslack_ns", PT_TIMERSLACK, 0666},
+    {"environ", PT_ENVIRON, 0400},
+    {"coredump_filter", PT_COREDUMP_FILTER, 0644},
+    {"smaps", PT_SMAPS, 0444},
+    {"smaps_rollup", PT_SMAPS_ROLLUP, 0444},
+    {"pagemap", PT_PAGEMAP, 0400},
 };
 #define NPID_FILES (sizeof(pid_files) / sizeof(pid_files[0]))
 #define TASK_SLOT (NPID_FILES + 1) /* the "task" directory */
@@ -180,13 +188,10 @@ static uint32_t ino_mode(uint64_t ino)
 	if (ino_pid(ino) >= 0 && ino_slot(ino) >= LINK_SLOT &&
 	    (ino_slot(ino) < FD_SLOT || ino_slot(ino) == FD_LINK_SLOT))
 		return VFS_S_IFLNK | 0777;
-	if (ino_text(ino) == PT_TIMERSLACK)
-		return VFS_S_IFREG | 0666;
-	if (ino_text(ino) == PT_COREDUMP_FILTER)
-		return VFS_S_IFREG | 0644;
-	if (ino_text(ino) == PT_ENVIRON || ino_text(ino) == PT_PAGEMAP)
-		return VFS_S_IFREG | 0400;
-	return VFS_S_IFREG | (ino_text(ino) == PT_COMM ? 0644 : 0444);
+	if (ino_pid(ino) >= 0 && ino_slot(ino) >= 1 &&
+	    ino_slot(ino) <= NPID_FILES)
+		return VFS_S_IFREG | pid_files[ino_slot(ino) - 1].perm;
+	return VFS_S_IFREG | 0444;
 }
 
 /* What file ino's text is, or PT_NONE. */

@@ -25,8 +25,7 @@ struct pollfd_u {
 static int poll_chan;	       /* where pollers sleep */
 static unsigned poll_sleepers; /* how many */
 
-/* The whole mask of f now. */
-static unsigned poll_mask(struct vfile *f)
+unsigned poll_mask(struct vfile *f)
 {
 	if (f->ops == &console_ops)
 		return POLLOUT | POLLWRNORM |
@@ -34,11 +33,6 @@ static unsigned poll_mask(struct vfile *f)
 	if (f->ops && f->ops->poll)
 		return f->ops->poll(f);
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-}
-
-unsigned poll_ready(struct vfile *f, unsigned events)
-{
-	return poll_mask(f) & (events | POLLERR | POLLHUP);
 }
 
 int poll_sleep(void)
@@ -71,8 +65,9 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 		if (!f)
 			fds[i].revents = POLLNVAL;
 		else
-			fds[i].revents =
-			    (int16_t)poll_ready(f, (uint16_t)fds[i].events);
+			fds[i].revents = (int16_t)(poll_mask(f) &
+						   ((uint16_t)fds[i].events |
+						    POLLERR | POLLHUP));
 		ready += fds[i].revents != 0;
 	}
 	return ready;

@@ -45,12 +45,12 @@ static long select_scan(struct fdsets *s, int nfds)
 		bool asked =
 		    bit(s->in[0], fd) || bit(s->in[1], fd) || bit(s->in[2], fd);
 		struct vfile *f = asked ? fd_file(current, fd) : NULL;
+		unsigned mask = f ? poll_mask(f) : 0;
 
 		if (asked && !f)
 			return -EBADF;
 		for (int k = 0; f && k < 3; k++)
-			if (bit(s->in[k], fd) &&
-			    (poll_ready(f, ev[k]) & ev[k])) {
+			if (bit(s->in[k], fd) && (mask & ev[k])) {
 				s->out[k][fd / 32] |= 1u << (fd % 32);
 				ready++;
 			}

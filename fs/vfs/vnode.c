@@ -78,16 +78,12 @@ int vnode_deny_write(struct vnode *v)
 	if (v->writers)
 		return -ETXTBSY;
 	USE(v, v->deny_writes++);
-	vnode_get(v);
 	return 0;
 }
 
 void vnode_allow_write(struct vnode *v)
 {
-	if (!v)
-		return;
 	USE(v, v->deny_writes--);
-	vnode_put(v);
 }
 
 void vnode_put(struct vnode *v)

@@ -63,10 +63,10 @@ struct proc;
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_TTYS0 MKDEV(4, 64)
 
-/* fs/sys/sys_poll.c: poll's mask of f now, restricted to events (plus
- * POLLERR and POLLHUP, which are always reported); a waiter for
- * readiness sleeps in poll_sleep() (0 or -EINTR), and whatever may make
- * a file ready calls poll_wake(). */
+/* fs/sys/sys_poll.c: f's whole poll mask now (poll reports it against
+ * the events asked plus POLLERR and POLLHUP, select against its sets); a
+ * waiter for readiness sleeps in poll_sleep() (0 or -EINTR), and
+ * whatever may make a file ready calls poll_wake(). */
 #define POLLIN 0x001
 #define POLLPRI 0x002
 #define POLLOUT 0x004
@@ -74,7 +74,7 @@ struct proc;
 #define POLLHUP 0x010
 #define POLLRDNORM 0x040
 #define POLLWRNORM 0x100
-unsigned poll_ready(struct vfile *f, unsigned events);
+unsigned poll_mask(struct vfile *f);
 int poll_sleep(void);
 void poll_wake(void);
 

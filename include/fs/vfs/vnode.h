@@ -178,8 +178,8 @@ struct vnode *vnode_new(struct vsuper *sb, uint64_t ino,
 			const struct vnode_ops *ops, void *priv, uint32_t mode);
 struct vnode *vnode_get(struct vnode *v);
 void vnode_put(struct vnode *v);
-/* A running image of v begins (with a reference on v): -ETXTBSY while v
- * is open for writing. And ends (NULL: nothing). */
+/* A running image of v begins: -ETXTBSY while v is open for writing.
+ * And ends. The caller holds v (exec's open file of the image). */
 int vnode_deny_write(struct vnode *v);
 void vnode_allow_write(struct vnode *v);
 /* The pager get/put of a backend whose pager object is its vnode: a
