@@ -100,7 +100,7 @@ static long map_segment(struct image *im, const struct elf32_phdr *ph,
 	r = mm_map_file(im->space, start, fend - start,
 			writable ? PROT_READ | PROT_WRITE : elf_prot(ph->flags),
 			!writable, &pg,
-			(ph->offset - (ph->vaddr - start)) >> PAGE_SHIFT);
+			(ph->offset - (ph->vaddr - start)) >> PAGE_SHIFT, 0);
 	if (!r)
 		r = mm_populate(im->space, start, fend - start, writable);
 	if (!r && writable && fend > ph->vaddr + ph->filesz)

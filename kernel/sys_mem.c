@@ -83,21 +83,15 @@ static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot,
 			     prot);
 }
 
-/* The page provider of a mappable file f, checking f's access mode
- * against the mapping as Linux does: 0, -EACCES or -ENODEV (a file
- * whose backend cannot hand out its pages). */
-static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
-		       struct mm_pager *pg)
+/* May f (not open for writing, or for appending, is writable: false)
+ * be mapped so: Linux's checks of the access mode, 0 or -EACCES. */
+static long map_access(const struct vfile *f, uint32_t prot, uint32_t flags,
+		       bool writable)
 {
-	uint32_t acc = f->flags & O_ACCMODE;
-
-	if (!f->vn || f->ops || !f->vn->ops->pager ||
-	    f->vn->ops->pager(f->vn, pg))
-		return -ENODEV;
-	if (acc == O_WRONLY)
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
-	    (acc != O_RDWR || (f->flags & O_APPEND)))
+	    !writable)
 		return -EACCES;
 	return 0;
 }
@@ -110,37 +104,29 @@ struct map_src {
 	struct mm_pager pager;
 };
 
-/* Is f the zero device? Its mappings are anonymous memory, private or
- * shared, as Linux's (shmem_zero_setup); the access mode is checked as
- * for a file. */
-static long zero_device(struct vfile *f, uint32_t prot, uint32_t flags)
-{
-	uint32_t acc = f->flags & O_ACCMODE;
-
-	if (acc == O_WRONLY)
-		return -EACCES;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
-	    acc != O_RDWR)
-		return -EACCES;
-	return 0;
-}
-
+/* What fd maps: /dev/mem, /dev/zero (anonymous memory, private or shared,
+ * as Linux's shmem_zero_setup) or a file whose backend hands out its
+ * pages (else -ENODEV); the access mode checked as Linux does. */
 static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 			struct map_src *src)
 {
 	struct vfile *f = fd_file_io(current, (int)fd); /* O_PATH: -EBADF */
+	bool writable;
 
 	if (!f)
 		return -EBADF;
+	writable = (f->flags & O_ACCMODE) == O_RDWR && !(f->flags & O_APPEND);
+
 	src->devmem = file_is_devmem(f);
-	src->nomaywrite =
-	    (flags & MAP_TYPE) != MAP_PRIVATE &&
-	    ((f->flags & O_ACCMODE) != O_RDWR || (f->flags & O_APPEND));
+	src->nomaywrite = (flags & MAP_TYPE) != MAP_PRIVATE && !writable;
 	src->zero = f->vn && (f->vn->mode & VFS_S_IFMT) == VFS_S_IFCHR &&
 		    f->rdev == DEV_ZERO;
-	if (src->zero)
-		return zero_device(f, prot, flags);
-	return src->devmem ? 0 : file_pager(f, prot, flags, &src->pager);
+	if (src->devmem)
+		return 0;
+	if (!src->zero && (!f->vn || f->ops || !f->vn->ops->pager ||
+			   f->vn->ops->pager(f->vn, &src->pager)))
+		return -ENODEV;
+	return map_access(f, prot, flags, writable);
 }
 
 /* The lowest address a MAP_GROWSDOWN region at addr may grow to: as
@@ -156,21 +142,25 @@ static vaddr_t grow_limit(vaddr_t addr)
 	return (vaddr_t)MIN(PAGE_ROUND_UP(floor), (uint64_t)addr);
 }
 
-/* Make the new mapping at addr (already free). */
+/* Make the new mapping at addr (already free); src NULL for
+ * MAP_ANONYMOUS, and /dev/zero's is anonymous memory too. */
 static long map_new(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		    uint32_t pgoff, const struct map_src *src)
 {
 	struct mm_space *s = current->space;
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	unsigned rflags = src && src->nomaywrite ? REGION_NOMAYWRITE : 0;
 
-	if (!src && !shared && (flags & MAP_GROWSDOWN))
-		return mm_map_stack(s, addr, len, prot, grow_limit(addr));
-	if (!src)
-		return shared ? mm_map_shared(s, addr, len, prot)
-			      : mm_map_anon(s, addr, len, prot, 0);
-	if (src->devmem)
+	if (src && src->devmem)
 		return map_devmem(addr, len, prot, pgoff);
-	return mm_map_file(s, addr, len, prot, shared, &src->pager, pgoff);
+	if (src && !src->zero)
+		return mm_map_file(s, addr, len, prot, shared, &src->pager,
+				   pgoff, rflags);
+	if (shared)
+		return mm_map_shared(s, addr, len, prot, rflags);
+	if (flags & MAP_GROWSDOWN)
+		return mm_map_stack(s, addr, len, prot, grow_limit(addr));
+	return mm_map_anon(s, addr, len, prot, 0);
 }
 
 /* Linux's checks of the mapping type: MAP_SHARED_VALIDATE refuses flags
@@ -252,11 +242,7 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	if (!r && (flags & MAP_FIXED) && !(flags & MAP_FIXED_NOREPLACE))
 		r = mm_unmap(current->space, addr, len);
 	if (!r)
-		r = map_new(addr, len, prot, flags, pgoff,
-			    anon || src.zero ? NULL : &src);
-	if (!r && !anon && src.nomaywrite &&
-	    (r = mm_set_flags(current->space, addr, len, REGION_NOMAYWRITE, 0)))
-		mm_unmap(current->space, addr, len);
+		r = map_new(addr, len, prot, flags, pgoff, anon ? NULL : &src);
 	if (r)
 		return r;
 	map_finish(addr, len, flags);

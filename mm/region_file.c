@@ -377,18 +377,22 @@ static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase)
 }
 
 int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
-		bool shared, const struct mm_pager *p, uint32_t pgoff)
+		bool shared, const struct mm_pager *p, uint32_t pgoff,
+		unsigned flags)
 {
 	struct region t = {
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
+	    .flags = flags,
 	    .ops = shared ? &file_shared_ops : &file_private_ops,
 	};
 	struct file_map *m;
 	struct region *r;
 	int rc;
 
+	if (flags & ~REGION_NOMAYWRITE)
+		return -EINVAL;
 	if (pgoff >= (1u << 20) || len / PAGE_SIZE > (1u << 20) - pgoff)
 		return -EOVERFLOW;
 	m = map_new(p, start - pgoff * PAGE_SIZE);

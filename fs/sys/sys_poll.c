@@ -65,9 +65,9 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 		if (!f)
 			fds[i].revents = POLLNVAL;
 		else
-			fds[i].revents = (int16_t)(poll_mask(f) &
-						   ((uint16_t)fds[i].events |
-						    POLLERR | POLLHUP));
+			fds[i].revents =
+			    (int16_t)(poll_mask(f) & ((uint16_t)fds[i].events |
+						      POLLERR | POLLHUP));
 		ready += fds[i].revents != 0;
 	}
 	return ready;

@@ -51,11 +51,13 @@ struct mm_pager {
  * reach the file, every process sees them) or private (copy-on-write over
  * the file's pages). Pages come on first touch; access at or past the
  * file's end fails the fault with -ENXIO (SIGBUS). The mapping takes a
- * reference on the object (ops->get). 0, -EINVAL, -EEXIST, -EOVERFLOW
- * (file offsets past 4 GiB) or -ENOMEM.
+ * reference on the object (ops->get). flags: 0 or REGION_NOMAYWRITE (a
+ * file not open for writing). 0, -EINVAL, -EEXIST, -EOVERFLOW (file
+ * offsets past 4 GiB) or -ENOMEM.
  */
 int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
-		bool shared, const struct mm_pager *p, uint32_t pgoff);
+		bool shared, const struct mm_pager *p, uint32_t pgoff,
+		unsigned flags);
 
 /* obj shrinks to size bytes: unmap its pages at and past the new end
  * from every mapping (private copies of them too), so that the file

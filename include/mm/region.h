@@ -105,14 +105,16 @@ struct mm_space *mm_space_fork(struct mm_space *parent);
 
 /* Mapping. start/len must be page aligned and below USER_TOP; the range
  * must be free (-EEXIST otherwise). mm_map_anon takes no flags yet: any
- * is -EINVAL. */
+ * is -EINVAL; mm_map_shared takes REGION_NOMAYWRITE (a read-only
+ * /dev/zero mapping). */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags);
 /* An anonymous REGION_GROWSDOWN region (a stack) that faults may extend
  * down to grow_limit. */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit);
-int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot);
+int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		  unsigned flags);
 int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
 		  unsigned prot);
 /* Map src's shared region covering [src_addr, +len) into dst (both see

@@ -59,7 +59,7 @@ TEST(region_take_bad_ranges)
 	CHECK_EQ(mm_map_anon(s, 0x20000000u, 4 * PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_map_anon(s, 0x20005000u, PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_map_anon(s, 0x30000000u, PAGE_SIZE, PROT_READ, 0), 0);
-	CHECK_EQ(mm_map_shared(s, 0x40000000u, PAGE_SIZE, rw), 0);
+	CHECK_EQ(mm_map_shared(s, 0x40000000u, PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_populate(s, 0x20000000u, 4 * PAGE_SIZE, true), 0);
 	CHECK_EQ(mm_populate(s, 0x20005000u, PAGE_SIZE, true), 0);
 	CHECK_EQ(mm_populate(s, 0x30000000u, PAGE_SIZE, false), 0);
