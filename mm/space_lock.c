@@ -37,7 +37,7 @@ int mm_set_flags(struct mm_space *s, vaddr_t start, size_t len, unsigned set,
 	struct region *r;
 	int rc = region_check_range(start, len);
 
-	if (rc || ((set | clear) & ~(REGION_USER_FLAGS | REGION_NOMAYWRITE)))
+	if (rc || ((set | clear) & ~REGION_USER_FLAGS))
 		return rc ? rc : -EINVAL;
 	/* As Linux walks the areas: a refused one is -EINVAL even where the
 	 * range also has holes (those only make -ENOMEM at the end). */

@@ -34,8 +34,8 @@
 #define REGION_DONTFORK 0x8u	/* madvise MADV_DONTFORK: not in a fork child */
 #define REGION_WIPEONFORK 0x10u /* MADV_WIPEONFORK: a fork child gets zeros */
 /* A shared mapping of a file not open for writing: mprotect may not add
- * PROT_WRITE (-EACCES; Linux's missing VM_MAYWRITE). Set by the kernel
- * through mm_set_flags, never by user advice. */
+ * PROT_WRITE (-EACCES; Linux's missing VM_MAYWRITE). Given when the
+ * mapping is made (mm_map_file, mm_map_shared), never by user advice. */
 #define REGION_NOMAYWRITE 0x20u
 #define REGION_DONTDUMP 0x40u /* MADV_DONTDUMP: left out of core files */
 /* The flags a caller may set and clear on a range (mm_set_flags). */
