@@ -25,11 +25,7 @@ static char named[64];
 
 static void put(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
-
-	CHECK(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
-	      "write %s", path);
-	close(fd);
+	CHECK(guest_write_text(path, text) == 0, "write %s", path);
 }
 
 static void cleanup(void)

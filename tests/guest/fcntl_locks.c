@@ -173,11 +173,7 @@ static void opens_nonblock_then_blocks(int fd)
 
 static void write_knob(const char *path, const char *val)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	CHECK_SYS(fd);
-	CHECK(write(fd, val, strlen(val)) == (ssize_t)strlen(val),
-	      "write %s: %s", path, strerror(errno));
-	close(fd);
+	CHECK(guest_write_text(path, val) == 0, "write %s", path);
 }
 
 static void leases(void)

@@ -9,14 +9,10 @@
 
 #define FS "/proc/sys/fs/"
 
+/* Set a limit (fails the test if refused). */
 static void put(const char *name, const char *text)
 {
-	int fd = open(name, O_WRONLY | O_TRUNC);
-
-	CHECK_SYS(fd);
-	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text),
-	      "write %s", name);
-	close(fd);
+	CHECK(guest_write_text(name, text) == 0, "write %s", name);
 }
 
 /* As nobody: 0 when everything was as expected, else a line number. */

@@ -12,35 +12,13 @@
 #include <sys/utsname.h>
 #include "guest.h"
 
-/* The whole text of a /proc file (NUL-terminated) into buf. */
-static void slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	size_t n = 0;
-	ssize_t r;
-
-	CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
-	while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
-		n += (size_t)r;
-	buf[n] = '\0';
-	close(fd);
-}
-
+/* Write s to path; the write must fail with expect_errno (0: succeed). */
 static void spew(const char *path, const char *s, int expect_errno)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t r;
+	int err = guest_write_text(path, s);
 
-	CHECK(fd >= 0, "open %s for writing: %s", path, strerror(errno));
-	errno = 0;
-	r = write(fd, s, strlen(s));
-	if (expect_errno)
-		CHECK(r == -1 && errno == expect_errno,
-		      "write '%s' to %s: %zd errno %d", s, path, r, errno);
-	else
-		CHECK(r == (ssize_t)strlen(s), "write '%s' to %s: %s", s, path,
-		      strerror(errno));
-	close(fd);
+	CHECK(err == expect_errno, "write '%s' to %s: errno %d, expected %d", s,
+	      path, err, expect_errno);
 }
 
 static void cpuinfo(void)
@@ -48,7 +26,7 @@ static void cpuinfo(void)
 	char buf[4096], vendor[13];
 	unsigned a, b, c, d;
 
-	slurp("/proc/cpuinfo", buf, sizeof buf);
+	guest_slurp("/proc/cpuinfo", buf, sizeof buf);
 	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0));
 	memcpy(vendor, &b, 4);
 	memcpy(vendor + 4, &d, 4);
@@ -67,7 +45,7 @@ static void loadavg(void)
 	int run, total, last;
 	struct sysinfo si;
 
-	slurp("/proc/loadavg", buf, sizeof buf);
+	guest_slurp("/proc/loadavg", buf, sizeof buf);
 	CHECK(sscanf(buf, "%f %f %f %d/%d %d", &l1, &l5, &l15, &run, &total,
 		     &last) == 6,
 	      "loadavg '%.60s'", buf);
@@ -85,20 +63,20 @@ static void names(void)
 	struct utsname u;
 
 	CHECK_SYS(uname(&u));
-	slurp("/proc/version", buf, sizeof buf);
+	guest_slurp("/proc/version", buf, sizeof buf);
 	CHECK(strstr(buf, u.release) && !strncmp(buf, "Linux version ", 14),
 	      "version '%.60s'", buf);
-	slurp("/proc/sys/kernel/osrelease", buf, sizeof buf);
+	guest_slurp("/proc/sys/kernel/osrelease", buf, sizeof buf);
 	CHECK(!strncmp(buf, u.release, strlen(u.release)), "osrelease");
-	slurp("/proc/sys/kernel/ostype", buf, sizeof buf);
+	guest_slurp("/proc/sys/kernel/ostype", buf, sizeof buf);
 	CHECK(!strcmp(buf, "Linux\n"), "ostype '%.60s'", buf);
-	slurp("/proc/sys/kernel/tainted", buf, sizeof buf);
+	guest_slurp("/proc/sys/kernel/tainted", buf, sizeof buf);
 	CHECK(!strcmp(buf, "0\n"), "tainted '%.60s'", buf);
 	spew("/proc/sys/kernel/hostname", "guesthost\n", 0);
 	CHECK_SYS(uname(&u));
 	CHECK(!strcmp(u.nodename, "guesthost"), "nodename %s", u.nodename);
 	CHECK_SYS(sethostname("vmkernel", 8));
-	slurp("/proc/sys/kernel/hostname", buf, sizeof buf);
+	guest_slurp("/proc/sys/kernel/hostname", buf, sizeof buf);
 	CHECK(!strcmp(buf, "vmkernel\n"), "hostname '%.60s'", buf);
 }
 
@@ -110,7 +88,7 @@ static void pid_max(void)
 	pid_t pid = 0;
 	int st, n;
 
-	slurp("/proc/sys/kernel/pid_max", buf, sizeof buf);
+	guest_slurp("/proc/sys/kernel/pid_max", buf, sizeof buf);
 	CHECK(!strcmp(buf, "32768\n"), "pid_max '%.60s'", buf);
 	spew("/proc/sys/kernel/pid_max", "300", EINVAL);
 	spew("/proc/sys/kernel/pid_max", "40000", EINVAL);
@@ -132,10 +110,10 @@ static void comm(void)
 	char path[64], buf[64];
 
 	CHECK_SYS(prctl(PR_SET_NAME, "comm_name_that_is_long"));
-	slurp("/proc/self/comm", buf, sizeof buf);
+	guest_slurp("/proc/self/comm", buf, sizeof buf);
 	CHECK(!strcmp(buf, "comm_name_that_\n"), "comm '%.60s'", buf);
 	snprintf(path, sizeof path, "/proc/self/task/%d/comm", getpid());
-	slurp(path, buf, sizeof buf);
+	guest_slurp(path, buf, sizeof buf);
 	CHECK(!strcmp(buf, "comm_name_that_\n"), "task comm '%.60s'", buf);
 	spew("/proc/self/comm", "renamed\n", 0);
 	CHECK_SYS(prctl(PR_GET_NAME, buf));

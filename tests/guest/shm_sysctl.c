@@ -11,38 +11,17 @@
 
 #define K "/proc/sys/kernel/"
 
-static long long get(const char *name)
-{
-	char buf[32] = {0};
-	int fd = open(name, O_RDONLY);
-
-	CHECK_SYS(fd);
-	CHECK(read(fd, buf, sizeof buf - 1) > 0, "read %s", name);
-	close(fd);
-	return atoll(buf);
-}
-
-/* Write text to name: 0 or the errno. */
-static int put(const char *name, const char *text)
-{
-	int fd = open(name, O_WRONLY | O_TRUNC), err = 0;
-
-	CHECK_SYS(fd);
-	if (write(fd, text, strlen(text)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
 int main(void)
 {
-	long long max = get(K "shmmax"), mni = get(K "shmmni");
+	long long max = guest_read_number(K "shmmax"),
+		  mni = guest_read_number(K "shmmni");
 	struct shminfo info;
 	char text[32];
 	int id, id2;
 
-	CHECK(put(K "shmmax", "8192") == 0, "set shmmax");
-	CHECK(get(K "shmmax") == 8192, "shmmax reads %lld", get(K "shmmax"));
+	CHECK(guest_write_text(K "shmmax", "8192") == 0, "set shmmax");
+	CHECK(guest_read_number(K "shmmax") == 8192, "shmmax reads %lld",
+	      guest_read_number(K "shmmax"));
 	CHECK_ERR(shmget(IPC_PRIVATE, 8193, IPC_CREAT | 0600), EINVAL);
 	CHECK_SYS(shmctl(0, IPC_INFO, (struct shmid_ds *)&info));
 	CHECK(info.shmmax == 8192, "IPC_INFO shmmax %lu", info.shmmax);
@@ -50,22 +29,27 @@ int main(void)
 	CHECK_SYS(id);
 	CHECK_SYS(shmctl(id, IPC_RMID, NULL));
 	snprintf(text, sizeof text, "%lld", max);
-	CHECK(put(K "shmmax", text) == 0, "restore shmmax");
+	CHECK(guest_write_text(K "shmmax", text) == 0, "restore shmmax");
 
-	CHECK(get(K "shm_next_id") == -1, "shm_next_id starts at -1");
-	CHECK(put(K "shm_next_id", "98309") == 0, "set shm_next_id");
+	CHECK(guest_read_number(K "shm_next_id") == -1,
+	      "shm_next_id starts at -1");
+	CHECK(guest_write_text(K "shm_next_id", "98309") == 0,
+	      "set shm_next_id");
 	id = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 	CHECK(id == 98309, "id %d, expected 98309", id);
-	CHECK(get(K "shm_next_id") == -1, "shm_next_id not reset");
-	CHECK(put(K "shm_next_id", "-2") == EINVAL, "shm_next_id -2");
+	CHECK(guest_read_number(K "shm_next_id") == -1,
+	      "shm_next_id not reset");
+	CHECK(guest_write_text(K "shm_next_id", "-2") == EINVAL,
+	      "shm_next_id -2");
 
 	CHECK_ERR(shmget(IPC_PRIVATE, 4096, IPC_CREAT | SHM_HUGETLB | 0600),
 		  EINVAL); /* no huge pages */
-	CHECK(put(K "shmmni", "0") == 0, "set shmmni 0");
+	CHECK(guest_write_text(K "shmmni", "0") == 0, "set shmmni 0");
 	CHECK_ERR(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600), ENOSPC);
 	snprintf(text, sizeof text, "%lld", mni);
-	CHECK(put(K "shmmni", text) == 0, "restore shmmni");
-	CHECK(put(K "shmmni", "100000") == EINVAL, "shmmni above the table");
+	CHECK(guest_write_text(K "shmmni", text) == 0, "restore shmmni");
+	CHECK(guest_write_text(K "shmmni", "100000") == EINVAL,
+	      "shmmni above the table");
 	id2 = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
 	CHECK_SYS(id2);
 	CHECK_SYS(shmctl(id, IPC_RMID, NULL));
