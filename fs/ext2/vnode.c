@@ -268,7 +268,7 @@ static int batch_emit(const struct batch *b, uint64_t start, uint64_t *pos,
 		const struct batch_entry *e =
 		    (const struct batch_entry *)(b->data + off);
 
-		if (fill(arg, e->name, e->len, e->ino, e->type)) {
+		if (fill(arg, e->name, e->len, e->ino, e->type, e->next)) {
 			*pos = before;
 			return 1;
 		}

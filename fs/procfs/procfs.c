@@ -291,7 +291,8 @@ static int readdir_tasks(int tgid, uint64_t *pos, vfs_filldir_t fill, void *arg)
 		    t->autoreap)
 			continue;
 		snprintk(name, sizeof(name), "%d", t->pid);
-		if (fill(arg, name, strlen(name), pid_ino(t->pid), VFS_DT_DIR))
+		if (fill(arg, name, strlen(name), pid_ino(t->pid), VFS_DT_DIR,
+			 *pos + 1))
 			return 0;
 	}
 	return 0;
@@ -327,7 +328,8 @@ static int readdir_fds(int pid, uint64_t *pos, vfs_filldir_t fill, void *arg)
 		if (!fd_file(p, fd))
 			continue;
 		snprintk(name, sizeof(name), "%d", fd);
-		if (fill(arg, name, strlen(name), fd_ino(pid, fd), VFS_DT_LNK))
+		if (fill(arg, name, strlen(name), fd_ino(pid, fd), VFS_DT_LNK,
+			 *pos + 1))
 			return 0;
 	}
 	return 0;
@@ -368,7 +370,8 @@ static int readdir_pids(uint64_t *pos, vfs_filldir_t fill, void *arg)
 
 		*pos = 100 + (uint64_t)p->pid;
 		snprintk(name, sizeof(name), "%d", p->pid);
-		if (fill(arg, name, strlen(name), pid_ino(p->pid), VFS_DT_DIR))
+		if (fill(arg, name, strlen(name), pid_ino(p->pid), VFS_DT_DIR,
+			 *pos + 1))
 			return 0;
 		*pos += 1;
 	}
@@ -386,13 +389,14 @@ static int readdir_fixed(uint64_t ino, uint64_t *pos, vfs_filldir_t fill,
 	for (; *pos < 2 + nchild; (*pos)++) {
 		n = fixed_child(ino, (unsigned)*pos - 2);
 		if (fill(arg, n->name, strlen(n->name), n->ino,
-			 VFS_ISDIR(n->mode) ? VFS_DT_DIR : VFS_DT_REG))
+			 VFS_ISDIR(n->mode) ? VFS_DT_DIR : VFS_DT_REG,
+			 *pos + 1))
 			return 0;
 	}
 	if (ino != PROC_ROOT_INO)
 		return 0;
 	if (*pos == 2 + nchild) {
-		if (fill(arg, "self", 4, PROC_SELF_INO, VFS_DT_LNK))
+		if (fill(arg, "self", 4, PROC_SELF_INO, VFS_DT_LNK, 100))
 			return 0;
 		*pos = 100;
 	}
@@ -404,11 +408,11 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 {
 	uint64_t self = dir->ino, up = dir_parent(dir->ino);
 
-	if (*pos == 0 && fill(arg, ".", 1, self, VFS_DT_DIR))
+	if (*pos == 0 && fill(arg, ".", 1, self, VFS_DT_DIR, 1))
 		return 0;
 	if (*pos == 0)
 		*pos = 1;
-	if (*pos == 1 && fill(arg, "..", 2, up, VFS_DT_DIR))
+	if (*pos == 1 && fill(arg, "..", 2, up, VFS_DT_DIR, 2))
 		return 0;
 	if (*pos == 1)
 		*pos = 2;
@@ -422,18 +426,18 @@ static int proc_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 		unsigned i = (unsigned)*pos - 2;
 
 		if (fill(arg, pid_files[i].name, strlen(pid_files[i].name),
-			 dir->ino + 1 + i, VFS_DT_REG))
+			 dir->ino + 1 + i, VFS_DT_REG, *pos + 1))
 			return 0;
 	}
 	if (*pos == 2 + NPID_FILES &&
-	    !fill(arg, "task", 4, dir->ino + TASK_SLOT, VFS_DT_DIR))
+	    !fill(arg, "task", 4, dir->ino + TASK_SLOT, VFS_DT_DIR, *pos + 1))
 		(*pos)++;
 	for (unsigned i = 0; i < 3 && *pos == 3 + NPID_FILES + i; i++)
 		if (!fill(arg, link_names[i], strlen(link_names[i]),
-			  dir->ino + LINK_SLOT + i, VFS_DT_LNK))
+			  dir->ino + LINK_SLOT + i, VFS_DT_LNK, *pos + 1))
 			(*pos)++;
 	if (*pos == 6 + NPID_FILES &&
-	    !fill(arg, "fd", 2, dir->ino + FD_SLOT, VFS_DT_DIR))
+	    !fill(arg, "fd", 2, dir->ino + FD_SLOT, VFS_DT_DIR, *pos + 1))
 		(*pos)++;
 	return 0;
 }

@@ -218,7 +218,8 @@ static int ramfs_v_readdir(struct vnode *dir, uint64_t *pos, vfs_filldir_t fill,
 
 	while (*pos <= UINT32_MAX &&
 	       ramfs_readdir(node_of(dir), (uint32_t)*pos, &e) == 0) {
-		if (fill(arg, e.name, e.namelen, e.ino, vfs_dtype(e.mode)))
+		if (fill(arg, e.name, e.namelen, e.ino, vfs_dtype(e.mode),
+			 e.next))
 			return 0;
 		*pos = e.next;
 	}

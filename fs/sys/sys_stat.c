@@ -215,14 +215,13 @@ struct dirent_buf {
 	char *buf;
 	size_t used, size;
 	bool is64;
-	uint32_t count; /* records packed */
-	long err;	/* why packing stopped: 0 (full or done) or -errno */
+	long err; /* why packing stopped: 0 (full or done) or -errno */
 	bool full;
 };
 
 /* filldir of getdents: pack one linux_dirent(64), or stop when full. */
 static int pack_dirent(void *arg, const char *name, size_t len, uint64_t ino,
-		       unsigned type)
+		       unsigned type, uint64_t next)
 {
 	struct dirent_buf *d = arg;
 	size_t head = d->is64 ? 19 : 10;
@@ -241,14 +240,14 @@ static int pack_dirent(void *arg, const char *name, size_t len, uint64_t ino,
 	}
 	memset(r, 0, reclen);
 	if (d->is64) {
-		int64_t off = d->count + 1;
+		int64_t off = (int64_t)next;
 
 		memcpy(r, &ino, 8);
 		memcpy(r + 8, &off, 8);
 		memcpy(r + 16, &rl, 2);
 		r[18] = (char)type;
 	} else {
-		uint32_t ino32 = (uint32_t)ino, off = d->count + 1;
+		uint32_t ino32 = (uint32_t)ino, off = (uint32_t)next;
 
 		memcpy(r, &ino32, 4);
 		memcpy(r + 4, &off, 4);
@@ -257,15 +256,14 @@ static int pack_dirent(void *arg, const char *name, size_t len, uint64_t ino,
 	}
 	memcpy(r + head, name, len);
 	d->used += reclen;
-	d->count++;
 	return 0;
 }
 
 static long do_getdents(uint32_t fd, uint32_t ubuf, uint32_t count, bool is64)
 {
 	struct vfile *f = fd_file_io(current, (int)fd);
-	struct dirent_buf d = {
-	    NULL, 0, MIN((size_t)count, PAGE_SIZE), is64, 0, 0, false};
+	struct dirent_buf d = {NULL, 0, MIN((size_t)count, PAGE_SIZE),
+			       is64, 0, false};
 	uint64_t start;
 	long r;
 

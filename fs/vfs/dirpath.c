@@ -16,11 +16,12 @@ struct name_search {
 };
 
 static int prepend_if_match(void *arg, const char *name, size_t len,
-			    uint64_t ino, unsigned type)
+			    uint64_t ino, unsigned type, uint64_t next)
 {
 	struct name_search *s = arg;
 
 	(void)type;
+	(void)next;
 	if (ino != s->ino || (len == 1 && name[0] == '.') ||
 	    (len == 2 && name[0] == '.' && name[1] == '.'))
 		return 0;

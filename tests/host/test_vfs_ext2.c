@@ -287,11 +287,12 @@ struct names {
 
 /* filldir: stop after limit entries per call. Names are "n<i>-..." */
 static int take_some(void *arg, const char *name, size_t len, uint64_t ino,
-		     unsigned type)
+		     unsigned type, uint64_t next)
 {
 	struct names *c = arg;
 
 	(void)ino;
+	(void)next;
 	if (c->calls++ == c->limit)
 		return 1;
 	c->n++;

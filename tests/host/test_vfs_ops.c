@@ -137,10 +137,11 @@ TEST(vfs_ops_unlink_open_file)
 struct collect {
 	char names[64][8];
 	int n, limit, calls;
+	uint64_t last_next; /* the position after the last entry taken */
 };
 
 static int collect_some(void *arg, const char *name, size_t len, uint64_t ino,
-			unsigned type)
+			unsigned type, uint64_t next)
 {
 	struct collect *c = arg;
 
@@ -148,6 +149,7 @@ static int collect_some(void *arg, const char *name, size_t len, uint64_t ino,
 	(void)type;
 	if (c->calls++ == c->limit || c->n == 64 || len >= 8)
 		return 1;
+	c->last_next = next;
 	memcpy(c->names[c->n], name, len);
 	c->names[c->n++][len] = '\0';
 	return 0;
@@ -180,6 +182,10 @@ TEST(vfs_ops_readdir_resumes)
 	for (int round = 0; round < 20; round++) {
 		c.calls = 0;
 		CHECK_EQ(vfs_readdir(d, collect_some, &c), 0);
+		/* Stopped after an entry: the file is at that entry's next
+		 * (getdents' d_off), so lseek there resumes the same way. */
+		if (c.calls > 1)
+			CHECK_EQ(d->pos, c.last_next);
 		if (round == 2) /* entries go away behind and ahead */
 			for (int i = 0; i < 40; i += 4) {
 				snprintf(name, sizeof(name), "/d/%d", i);

@@ -93,9 +93,11 @@ struct vattr {
 #define VATTR_TOUCH 0x40u
 
 /* One directory entry for readdir: 0 to go on, non-zero to stop (the
- * entry is then not consumed and comes first at the next call). */
+ * entry is then not consumed and comes first at the next call). next is
+ * the directory position just after the entry (getdents' d_off: lseek
+ * there and readdir resumes with the entry that follows). */
 typedef int (*vfs_filldir_t)(void *arg, const char *name, size_t len,
-			     uint64_t ino, unsigned type);
+			     uint64_t ino, unsigned type, uint64_t next);
 
 /*
  * What a backend implements. Names are (pointer, length), not NUL-
