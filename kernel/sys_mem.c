@@ -5,6 +5,7 @@
  * mprotect, and this kernel's own calls (the yielded-block cache, the
  * sanity checker and the counters). SysV shared memory is in sys_shm.c.
  */
+#include <fs/bcache.h>
 #include <fs/file.h>
 #include <kernel/cred.h>
 #include <kernel/errno.h>
@@ -20,6 +21,7 @@
 #include <mm/phys.h>
 #include <mm/region.h>
 #include <mm/sanity.h>
+#include <mm/shmem.h>
 #include <mm/slab.h>
 #include <mm/ycache.h>
 #include <uapi/vmkernel_abi.h>
@@ -365,7 +367,8 @@ SYSCALL_DEFINE1(vm_stats, void *, ust)
 	return copy_to_user(ust, &u, sizeof(u));
 }
 
-/* Linux i386 struct sysinfo (busybox free reads it). */
+/* Linux i386 struct sysinfo (busybox free reads it, and adds meminfo's
+ * Cached to bufferram for its buff/cache column). */
 struct sysinfo_user {
 	int32_t uptime;
 	uint32_t loads[3];
@@ -379,10 +382,12 @@ SYSCALL_DEFINE1(sysinfo, void *, ui)
 {
 	struct sysinfo_user si;
 	struct phys_stats ps;
+	struct bcache_stats bs;
 	uint16_t nproc = 0;
 	unsigned long loads[3];
 
 	phys_get_stats(&ps);
+	bcache_get_stats(&bs);
 	for (int i = 0; i < NPROC; i++)
 		nproc += procs[i] != NULL;
 	memset(&si, 0, sizeof(si));
@@ -392,7 +397,10 @@ SYSCALL_DEFINE1(sysinfo, void *, ui)
 		si.loads[i] = (uint32_t)loads[i];
 	si.totalram = ps.total;
 	si.freeram = ps.free;
-	si.bufferram = ps.cached; /* the yielded-block cache */
+	/* As meminfo: Buffers is level 1 of the block cache; the
+	 * yielded-block cache is in Cached, so not here again. */
+	si.bufferram = bs.bufs;
+	si.sharedram = mm_shmem_total_resident() + mm_block_pages(true);
 	si.procs = nproc;
 	si.mem_unit = PAGE_SIZE;
 	return copy_to_user(ui, &si, sizeof(si));

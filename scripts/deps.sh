@@ -20,6 +20,8 @@ need xorriso xorriso
 need mtools mformat
 need gcc-multilib
 need e2fsprogs mke2fs
+# mkdisk.sh: the root disk's files owned by root when run as a user.
+need fakeroot fakeroot
 need gdb gdb
 need make make
 need cpio cpio

@@ -44,9 +44,9 @@ static struct free_line run_free(void)
 	if (WEXITSTATUS(status) == 127)
 		skip("no /bin/free (busybox) in this root");
 	const char *mem = strstr(out, "Mem:");
-	CHECK(mem && sscanf(mem, "Mem: %lld %lld %lld %lld %lld %lld",
-			    &f.total, &f.used, &f.free, &f.shared, &f.cache,
-			    &f.avail) == 6,
+	CHECK(mem &&
+		  sscanf(mem, "Mem: %lld %lld %lld %lld %lld %lld", &f.total,
+			 &f.used, &f.free, &f.shared, &f.cache, &f.avail) == 6,
 	      "free printed: %.150s", out);
 	return f;
 }
@@ -65,8 +65,8 @@ static void check_cache(const char *when, long long min_cache)
 	CHECK(f.cache >= mi - SLACK_KB && f.cache <= mi + SLACK_KB,
 	      "%s: free's buff/cache %lld kB, meminfo Buffers+Cached %lld",
 	      when, f.cache, mi);
-	CHECK(f.cache >= min_cache, "%s: buff/cache %lld kB, below %lld",
-	      when, f.cache, min_cache);
+	CHECK(f.cache >= min_cache, "%s: buff/cache %lld kB, below %lld", when,
+	      f.cache, min_cache);
 	CHECK(f.avail >= f.free + min_cache - SLACK_KB,
 	      "%s: available %lld kB, free %lld: the cache is not available",
 	      when, f.avail, f.free);
