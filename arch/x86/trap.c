@@ -164,8 +164,6 @@ void trap_dispatch(struct trapframe *tf)
 		handle_irq(tf);
 	} else if (tf->vector == TRAP_PAGE_FAULT) {
 		fault_page(tf, read_cr2());
-	} else if (tf->vector == TRAP_SYSCALL) {
-		syscall_dispatch(tf);
 	} else if (trap_from_user(tf) || !trap_return_fault(tf)) {
 		fault_exception(tf);
 	}

@@ -11,7 +11,9 @@
 
 void fault_page(struct trapframe *tf, uint32_t addr);
 void fault_exception(struct trapframe *tf);
-void syscall_dispatch(struct trapframe *tf);
+/* int 0x80 (isr.asm's own stub, not trap_dispatch): the call, then the
+ * return to user mode's work. */
+void syscall_entry(struct trapframe *tf);
 void fault_return_to_user(struct trapframe *tf);
 /* Returning to user mode faulted (arch repaired tf, which returns to
  * user mode): SIGSEGV for the current process. */
