@@ -21,6 +21,11 @@
 # column shows ?), for measuring a change quickly.
 # LINUX_ARGS='...' adds to Linux's command line (e.g. norandmaps, to see
 # what address-space randomization costs). MEM (default 256) is -m for both.
+# The file system rows (tests/bench/fs_ops.c, run by the benchmark as
+# /fs_ops): each kernel gets a fresh copy of the same 64 MiB ext2 image
+# (mke2fs -t ext2 -b 4096) as its first IDE disk; Linux loads the disk and
+# ext4 modules fetched with its kernel (ext4 serves ext2), ours boots with
+# root=initrd so the disk is not its root.
 # Console logs: $BUILD/bench-linux/{ours,linux}.txt. Exit status 1 if
 # either run did not finish.
 set -u
@@ -52,6 +57,21 @@ if [ ! -e "$bin" ] || [ tests/bench/guest_bench.c -nt "$bin" ] ||
 		die "cannot build tests/bench/guest_bench.c"
 fi
 
+fsbin=$out/fs_ops
+if [ ! -e "$fsbin" ] || [ tests/bench/fs_ops.c -nt "$fsbin" ]; then
+	${CC:-gcc} -m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror \
+		tests/bench/fs_ops.c -o "$fsbin" ||
+		die "cannot build tests/bench/fs_ops.c"
+fi
+
+# fresh_disk NAME: a new empty ext2 image $out/NAME.img (same for both).
+fresh_disk() {
+	rm -f "$out/$1.img"
+	mke2fs -q -F -t ext2 -b 4096 -L bench "$out/$1.img" 64M &> /dev/null ||
+		die "mke2fs failed"
+	echo "-drive file=$out/$1.img,format=raw,if=ide,index=0"
+}
+
 # pack DIR: a newc cpio of DIR on stdout, owned by root.
 pack() {
 	(cd "$1" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
@@ -61,18 +81,24 @@ pack() {
 # Ours: the kernel makes /dev's nodes itself.
 root=$out/ours-root
 rm -rf "$root"
-mkdir -p "$root"/{dev,tmp}
+mkdir -p "$root"/{dev,tmp,mnt}
 chmod 1777 "$root/tmp"
 install -m 755 "$bin" "$root/bench"
+install -m 755 "$fsbin" "$root/fs_ops"
 pack "$root" > "$out/ours.cpio" || die "cannot pack $out/ours.cpio"
 
 # run_linux: Linux opens /dev/console for init from the initramfs itself.
 run_linux() {
 root=$out/linux-root
 rm -rf "$root"
-mkdir -p "$root"/{dev,proc,sys,tmp,bin}
+mkdir -p "$root"/{dev,proc,sys,tmp,bin,mnt,modules}
 chmod 1777 "$root/tmp"
 install -m 755 "$bin" "$root/bench"
+install -m 755 "$fsbin" "$root/fs_ops"
+for m in $(cat "$BUILD/linux/modules/order"); do
+	cp "$BUILD/linux/modules/$m" "$root/modules/"
+	echo "/modules/$m" >> "$root/modules.list"
+done
 mknod "$root/dev/console" c 5 1 || die "mknod /dev/console failed (not root?)"
 if [ -x "$BUILD/busybox" ]; then
 	install -m 755 "$BUILD/busybox" "$root/bin/busybox"
@@ -84,7 +110,7 @@ echo "== the benchmark on Linux ($(cat "$BUILD/linux/version")) and on ours, -ic
 start=$(date +%s)
 timeout 400 qemu-system-i386 -m "$MEM" -display none -serial stdio \
 	-no-reboot -monitor none -icount shift=0 -kernel "$linux" \
-	-initrd "$out/linux.cpio.gz" \
+	-initrd "$out/linux.cpio.gz" $(fresh_disk linux) \
 	-append "console=ttyS0 panic=-1 quiet vdso32=0 rdinit=/bench ${LINUX_ARGS:-}" \
 	< /dev/null > "$out/linux.txt" 2>&1
 echo "Linux run: $(( $(date +%s) - start )) s (log $out/linux.txt)" >&2
@@ -96,7 +122,8 @@ else
 fi
 start=$(date +%s)
 MEM=$MEM INITRD=$out/ours.cpio timeout 400 scripts/qemu.sh kernel "$KERNEL" \
-	"init=/bench" -icount shift=0 < /dev/null > "$out/ours.txt" 2>&1
+	"root=initrd init=/bench" -icount shift=0 $(fresh_disk ours) \
+	< /dev/null > "$out/ours.txt" 2>&1
 echo "our run:   $(( $(date +%s) - start )) s ($KERNEL, log $out/ours.txt)" >&2
 echo
 
@@ -149,6 +176,11 @@ END {
 		row("  touch after yield+get, per page", "touch_after_get_" n[i], 0)
 		row("  touch after a yield alone, per page", "touch_after_yield_" n[i], 0)
 	}
+	row("ext2: create + write 100 B + fsync, per file", "fs_create_small", 1)
+	row("ext2: readdir of 1,000 entries (warm)", "fs_readdir_1000", 1)
+	row("ext2: write 16 MiB + fsync, per MiB", "fs_write_mib", 1)
+	row("ext2: read cold (after remount), per MiB", "fs_read_cold_mib", 1)
+	row("ext2: read warm, per MiB", "fs_read_warm_mib", 1)
 	print ""
 	head("== how cost grows")
 	row("fork + exit + wait, 0 MiB touched", "fork_exit_wait", 1)

@@ -507,6 +507,24 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 	}
 }
 
+/* The file system rows: /fs_ops (tests/bench/fs_ops.c) on the disk the
+ * harness attached, when it is there. */
+static void run_fs_ops(void)
+{
+	char *argv[] = {"/fs_ops", NULL}, *envp[] = {NULL};
+	pid_t pid;
+
+	if (access("/fs_ops", X_OK))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execve("/fs_ops", argv, envp);
+		raw_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -543,6 +561,7 @@ int main(int argc, char **argv)
 	bench_regions(1000);
 	bench_regions(10000);
 	bench_ycache(ours, 0, 4096);
+	run_fs_ops();
 
 	printf("BENCH done\n");
 	fflush(stdout);
