@@ -13,7 +13,8 @@
 #               tests mount it), hdb 4 MiB of numbered sectors (ata_rw).
 #   guest-ext2/ the ext2_* tests again on 4 KiB blocks (hda "scratch") and
 #               a 2 MiB disk with 1 KiB blocks (hdb "small": ENOSPC, a
-#               corrupt superblock refused).
+#               corrupt superblock refused), with ata.dma=0: the disks
+#               through PIO (every other boot uses bus-master DMA).
 #   guest-root/ every test with the root file system on ext2: hda made
 #               from the boot tree by scripts/mkdisk.sh, root=/dev/hda.
 #   In guest/ and guest-ext2/, e2fsck -fn of the scratch images must be
@@ -61,7 +62,7 @@ boot() {
 	fi
 	INITRD=$initrd MEM=$mem "${wrap[@]}" timeout 600 \
 		scripts/qemu.sh kernel "$KERNEL" \
-		"root=$root init=/sbin/guest-runner$args" "$@" \
+		"root=$root ${KOPTS:-}init=/sbin/guest-runner$args" "$@" \
 		< /dev/null > "$out" 2>&1
 	local rc=$?
 	local clean=$LOG/$name.clean.txt
@@ -178,7 +179,7 @@ mmapped guest "$disks/hda.img"
 
 ext2 "$disks/ext2-4k.img" 4096 80 scratch
 ext2 "$disks/ext2-small.img" 1024 2 small
-FSCK_IMGS="$disks/ext2-4k.img $disks/ext2-small.img" \
+FSCK_IMGS="$disks/ext2-4k.img $disks/ext2-small.img" KOPTS="ata.dma=0 " \
 	boot guest-ext2 128 "$BUILD/initrd-ext2.cpio" initrd \
 	-drive file="$disks/ext2-4k.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/ext2-small.img",format=raw,if=ide,index=1

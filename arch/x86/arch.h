@@ -22,4 +22,17 @@ void pic_eoi(int irq);
 void pic_unmask(int irq);
 void ata_init(void);
 
+/* The physical address of kernel memory at p when a device may reach it
+ * (the direct map or the slab window, below 4 GiB): true and *pa. */
+bool paging_dma_addr(const void *p, paddr_t *pa);
+
+/* A PCI function's address (arch/x86/pci.c). */
+struct pci_fn {
+	uint8_t bus, dev, fn;
+};
+uint32_t pci_read32(const struct pci_fn *f, unsigned off);
+void pci_write32(const struct pci_fn *f, unsigned off, uint32_t v);
+/* The first function on bus 0 of class cls, subclass: true and *out. */
+bool pci_find_class(uint8_t cls, uint8_t subclass, struct pci_fn *out);
+
 #endif

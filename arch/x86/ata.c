@@ -1,10 +1,12 @@
 /*
  * ata.c - the ATA (IDE) disks on the primary channel, master and slave, as
- * block devices hda and hdb. PIO transfers, LBA28 or LBA48 as the drive
- * offers, in multiple mode when the drive has it (READ/WRITE MULTIPLE:
- * one interrupt per block of up to 16 sectors, not per sector; under
- * QEMU each such block is one request to the host, so a 4 KiB page is
- * one round trip instead of eight), driven by IRQ 14: a process waiting for the
+ * block devices hda and hdb, LBA28 or LBA48 as the drive offers. Data
+ * moves by bus-master DMA when the IDE controller has it (PCI class 1,
+ * subclass 1, BAR4: one command and one interrupt per transfer of up to
+ * 256 sectors, the buffer described page by page in a PRD table), else by
+ * PIO, in multiple mode when the drive has it (one interrupt per block of
+ * up to 16 sectors, not per sector). Under QEMU each DMA transfer or PIO
+ * block is one request to the host. Driven by IRQ 14: a process waiting for the
  * drive sleeps and the machine keeps running (before the first process exists,
  * the CPU halts until the interrupt). One command at a time per channel; a
  * drive that stops answering gives -EIO after ATA_TIMEOUT_TICKS.
@@ -12,6 +14,7 @@
 #include <arch/hooks.h>
 #include <arch/trap.h>
 #include <fs/blockdev.h>
+#include <kernel/cmdline.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -51,6 +54,21 @@
 #define CMD_WRITE_MULTIPLE_EXT 0x39
 #define CMD_SET_MULTIPLE 0xC6
 #define MAX_MULT 16u /* sectors per interrupt we ask for at most */
+#define CMD_READ_DMA 0xC8
+#define CMD_READ_DMA_EXT 0x25
+#define CMD_WRITE_DMA 0xCA
+#define CMD_WRITE_DMA_EXT 0x35
+
+/* The bus-master registers (BAR4), primary channel. */
+#define BM_CMD 0    /* bit 0 start, bit 3 device to memory */
+#define BM_STATUS 2 /* bit 1 error, bit 2 interrupt: write 1 to clear */
+#define BM_PRD 4
+#define BM_START 0x01
+#define BM_TO_MEMORY 0x08
+#define BM_ST_ERR 0x02
+#define BM_ST_IRQ 0x04
+#define PRD_EOT 0x8000u
+#define NPRD (MAX_SECTORS_PER_CMD * 512 / PAGE_SIZE + 2)
 
 #define LBA28_LIMIT (1ull << 28)
 #define MAX_SECTORS_PER_CMD 256u
@@ -65,7 +83,16 @@ struct ata_drive {
 	char model[41];
 };
 
+/* One physical region of a DMA transfer: never crosses 64 KiB. */
+struct prd {
+	uint32_t addr;
+	uint16_t bytes; /* 0 means 64 KiB */
+	uint16_t flags;
+};
+
 static struct ata_drive drives[2];
+static uint16_t bm_base; /* 0: no bus-master DMA, PIO only */
+static struct prd prd_table[NPRD] __attribute__((aligned(512)));
 static volatile bool irq_seen;
 static bool channel_busy;
 static int channel_wait; /* sleepers: the IRQ and the channel lock */
@@ -224,6 +251,55 @@ static int pio_write(struct ata_drive *d, uint64_t lba, uint32_t n,
 	return 0;
 }
 
+/* Describe buf (bytes long) in prd_table, a piece per physical page
+ * (the buffer may be in the direct map or the slab window): false if
+ * some page is not one a device can reach (then PIO moves it). */
+static bool prd_fill(const void *buf, uint32_t bytes)
+{
+	unsigned i = 0;
+	paddr_t pa;
+
+	for (uintptr_t va = (uintptr_t)buf; bytes; i++) {
+		uint32_t n = MIN(bytes, PAGE_SIZE - (uint32_t)(va % PAGE_SIZE));
+
+		if (!paging_dma_addr((const void *)va, &pa))
+			return false;
+		prd_table[i] = (struct prd){(uint32_t)pa, (uint16_t)n, 0};
+		va += n;
+		bytes -= n;
+	}
+	prd_table[i - 1].flags = PRD_EOT;
+	return true;
+}
+
+/* n sectors by bus-master DMA: one command, one interrupt. */
+static int dma_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
+			void *buf, bool write)
+{
+	uint8_t st;
+	int err;
+
+	if (!prd_fill(buf, n * BLOCKDEV_SECTOR))
+		return write ? pio_write(d, lba, n, buf)
+			     : pio_read(d, lba, n, buf);
+	outb(bm_base + BM_CMD, 0);
+	outl(bm_base + BM_PRD, (uint32_t)(arch_virt_to_phys(prd_table)));
+	outb(bm_base + BM_STATUS, BM_ST_ERR | BM_ST_IRQ);
+	outb(bm_base + BM_CMD, write ? 0 : BM_TO_MEMORY);
+	if (write)
+		issue(d, lba, n, CMD_WRITE_DMA, CMD_WRITE_DMA_EXT);
+	else
+		issue(d, lba, n, CMD_READ_DMA, CMD_READ_DMA_EXT);
+	outb(bm_base + BM_CMD, (write ? 0 : BM_TO_MEMORY) | BM_START);
+	err = wait_irq();
+	outb(bm_base + BM_CMD, 0);
+	st = inb(bm_base + BM_STATUS);
+	outb(bm_base + BM_STATUS, BM_ST_ERR | BM_ST_IRQ);
+	if (!err)
+		err = check_status(false);
+	return err ? err : (st & BM_ST_ERR) ? -EIO : 0;
+}
+
 static int ata_transfer(struct blockdev *bd, uint64_t sector, uint32_t count,
 			void *buf, bool write)
 {
@@ -234,8 +310,11 @@ static int ata_transfer(struct blockdev *bd, uint64_t sector, uint32_t count,
 	while (count && !err) {
 		uint32_t n = MIN(count, MAX_SECTORS_PER_CMD);
 
-		err = write ? pio_write(d, sector, n, buf)
-			    : pio_read(d, sector, n, buf);
+		if (bm_base)
+			err = dma_transfer(d, sector, n, buf, write);
+		else
+			err = write ? pio_write(d, sector, n, buf)
+				    : pio_read(d, sector, n, buf);
 		sector += n;
 		count -= n;
 		buf = (char *)buf + n * BLOCKDEV_SECTOR;
@@ -375,11 +454,36 @@ static void probe(unsigned slave)
 		       d->lba48 ? "48" : "28", d->mult);
 }
 
+/* The IDE controller's bus-master registers, bus mastering on; 0 when
+ * there is no such controller or the option ata.dma=0 asks for PIO. */
+static uint16_t find_bus_master(void)
+{
+	struct pci_fn f;
+	uint32_t bar4;
+	char opt[4];
+
+	if (cmdline_get("ata.dma", opt, sizeof(opt)) && !strcmp(opt, "0"))
+		return 0;
+	if (!pci_find_class(0x01, 0x01, &f))
+		return 0;
+	if (!(pci_read32(&f, 0x08) >> 8 & 0x80))
+		return 0; /* programming interface: no bus master */
+	bar4 = pci_read32(&f, 0x20);
+	if (!(bar4 & 1) || !(bar4 & 0xFFFC))
+		return 0; /* not an I/O BAR, or unassigned */
+	pci_write32(&f, 0x04, pci_read32(&f, 0x04) | 0x5); /* I/O, master */
+	return (uint16_t)(bar4 & 0xFFFC);
+}
+
 void ata_init(void)
 {
 	outb(ATA_CONTROL, 0x02); /* nIEN: no interrupts while probing */
 	probe(0);
 	probe(1);
+	bm_base = find_bus_master();
+	printk(bm_base ? "ata: bus-master DMA at port %#x\n"
+		       : "ata: PIO transfers\n",
+	       bm_base);
 	outb(ATA_CONTROL, 0x00);
 	irq_register(ATA_IRQ, ata_irq);
 }

@@ -85,6 +85,17 @@ paddr_t arch_virt_to_phys(const void *p)
 	return (paddr_t)(va - KERNEL_BASE);
 }
 
+bool paging_dma_addr(const void *p, paddr_t *pa)
+{
+	uintptr_t va = (uintptr_t)p;
+
+	if (!in_slab_window(va) &&
+	    (va < KERNEL_BASE || va - KERNEL_BASE >= direct_limit))
+		return false;
+	*pa = arch_virt_to_phys(p);
+	return *pa < 0xFFFFF000u;
+}
+
 paddr_t arch_direct_map_limit(void)
 {
 	return direct_limit;
