@@ -39,7 +39,8 @@ bool pci_find_class(uint8_t cls, uint8_t subclass, struct pci_fn *out)
 
 			if ((id & 0xFFFF) == 0xFFFF)
 				continue;
-			if (class >> 24 == cls && (class >> 16 & 0xFF) == subclass) {
+			if (class >> 24 == cls &&
+			    (class >> 16 & 0xFF) == subclass) {
 				*out = f;
 				return true;
 			}

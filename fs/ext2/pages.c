@@ -73,6 +73,45 @@ static int ext2_readpage(void *file, uint32_t idx, void *data)
 	return 0;
 }
 
+/*
+ * Read-ahead: pages idx.. into data (n pages) in one transfer while their
+ * blocks follow each other on the disk, bytes past the end zero. A first
+ * page that is not one such run (a hole, fragments, past the end) is read
+ * alone by ext2_readpage. Returns the pages filled or -EIO.
+ */
+static int ext2_readpages(void *file, uint32_t idx, uint32_t n, void *data)
+{
+	struct ext2_inode *ip = file;
+	struct ext2_fs *fs = ip->fs;
+	uint64_t base = (uint64_t)idx << PAGE_SHIFT, size = ext2_isize(ip);
+	uint32_t first = (uint32_t)(base >> fs->log_bsize), bpp, pblk, next;
+	uint32_t nblk = 1, max, pages;
+	unsigned flags;
+
+	bpp = PAGE_SIZE >> fs->log_bsize;
+	if (base >= size || ext2_bmap(ip, first, false, &pblk, &flags) || !pblk)
+		return ext2_readpage(file, idx, data) ? -EIO : 1;
+	max = (uint32_t)((MIN(size - base, (uint64_t)n * PAGE_SIZE) +
+			  fs->bsize - 1) >>
+			 fs->log_bsize);
+	while (nblk < max &&
+	       !ext2_bmap(ip, first + nblk, false, &next, &flags) &&
+	       next == pblk + nblk)
+		nblk++;
+	/* Whole pages, or up to the end when the run reaches it. */
+	pages = nblk == max ? (nblk + bpp - 1) / bpp : nblk / bpp;
+	if (pages == 0)
+		return ext2_readpage(file, idx, data) ? -EIO : 1;
+	nblk = MIN(nblk, pages * bpp);
+	if (blockdev_read(fs->dev, (uint64_t)pblk * spb(fs), nblk * spb(fs),
+			  data))
+		return -EIO;
+	if (size - base < (uint64_t)pages * PAGE_SIZE)
+		memset((char *)data + (size - base), 0,
+		       (size_t)((uint64_t)pages * PAGE_SIZE - (size - base)));
+	return (int)pages;
+}
+
 static bool all_zero(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -138,6 +177,7 @@ static int ext2_writepage(void *file, uint32_t idx, void *data)
 
 static const struct pcache_domain_ops ext2_pc_ops = {
     .readpage = ext2_readpage,
+    .readpages = ext2_readpages,
     .writepage = ext2_writepage,
 };
 

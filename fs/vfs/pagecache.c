@@ -350,6 +350,70 @@ static struct pc_page *page_insert(struct pcache *pc, uint32_t idx, paddr_t pa)
 	return p;
 }
 
+/* How many pages to read from idx: 1, or on a sequential miss the run
+ * of pages after it cached in neither level, up to PCACHE_RA_PAGES. */
+static uint32_t ra_length(struct pcache *pc, uint32_t idx)
+{
+	uint32_t owner = dom_owner(pc->dom, false), n = 1;
+
+	if (!pc->dom->ops->readpages || idx != pc->ra_next)
+		return 1;
+	while (n < PCACHE_RA_PAGES && idx + n != 0 && !lookup(pc, idx + n) &&
+	       !(l2_on && owner && ycache_has(owner, l2_id(pc, idx + n))))
+		n++;
+	return n;
+}
+
+/* The pages after the first of a read-ahead run join the cache unpinned,
+ * but for those someone else brought in while the read slept. */
+static void ra_insert(struct pcache *pc, uint32_t idx, paddr_t pa, int n)
+{
+	for (int j = 1; j < n; j++) {
+		paddr_t p = pa + (paddr_t)j * PAGE_SIZE;
+		struct pc_page *pg =
+		    lookup(pc, idx + j) ? NULL : page_insert(pc, idx + j, p);
+
+		if (pg)
+			unpin(pg, pc->dom);
+		else
+			phys_free(p, 1, PHYS_KERNEL);
+	}
+}
+
+/* A miss at idx that level 2 did not have: read it (and on a sequential
+ * miss the pages after it) into new pages; *pa the page of idx. */
+static int read_miss(struct pcache *pc, uint32_t idx, paddr_t *pa)
+{
+	uint32_t n = ra_length(pc, idx);
+	int got;
+
+	*pa = n > 1 ? phys_alloc(n, PHYS_ANY | PHYS_NORECLAIM, PHYS_KERNEL)
+		    : PHYS_NONE;
+	if (*pa == PHYS_NONE) {
+		n = 1;
+		*pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+		if (*pa == PHYS_NONE)
+			return -ENOMEM;
+	}
+	if (n > 1)
+		got = pc->dom->ops->readpages(pc->file, idx, n,
+					      arch_phys_to_virt(*pa));
+	else if ((got = pc->dom->ops->readpage(pc->file, idx,
+					       arch_phys_to_virt(*pa))) == 0)
+		got = 1;
+	if (got < 0) {
+		phys_free(*pa, n, PHYS_KERNEL);
+		return got;
+	}
+	if ((uint32_t)got < n)
+		phys_free(*pa + (paddr_t)got * PAGE_SIZE, n - (uint32_t)got,
+			  PHYS_KERNEL);
+	pc_stats.reads += (uint32_t)got;
+	USE(pc, pc->ra_next = idx + (uint32_t)got);
+	ra_insert(pc, idx, *pa, got);
+	return 0;
+}
+
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	       struct pc_page **out)
 {
@@ -365,21 +429,15 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	}
 	pc_stats.misses++;
 	pa = l2_take(pc, idx);
-	if (pa == PHYS_NONE) {
+	if (pa == PHYS_NONE && !(flags & PC_NOREAD)) {
+		err = read_miss(pc, idx, &pa);
+		if (err)
+			return err;
+	} else if (pa == PHYS_NONE) {
 		pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
 		if (pa == PHYS_NONE)
 			return -ENOMEM;
-		if (flags & PC_NOREAD) {
-			memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
-		} else {
-			pc_stats.reads++;
-			err = pc->dom->ops->readpage(pc->file, idx,
-						     arch_phys_to_virt(pa));
-			if (err) {
-				phys_free(pa, 1, PHYS_KERNEL);
-				return err;
-			}
-		}
+		memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
 	}
 	p = lookup(pc, idx);
 	if (p) { /* brought in by someone else while we slept */

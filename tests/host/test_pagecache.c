@@ -4,7 +4,10 @@
  * back from level 2 without a disk read and as the very page that left,
  * and 20,000 random reads, writes, pins (as mappings), truncates, syncs
  * and drops on a tiny cache agree with a model of what every read must
- * return and of what the disk must hold after a sync.
+ * return and of what the disk must hold after a sync, with and without
+ * read-ahead (a readpages that stops after three pages, as a disk run
+ * ends); sequential reads read ahead, never read a page twice nor one
+ * either level holds.
  */
 #include <stdlib.h>
 #include <arch/hooks.h>
@@ -26,7 +29,7 @@ static struct {
 	uint64_t size;
 	struct pcache *pc;
 } files[NFILES];
-static unsigned disk_reads, disk_writes;
+static unsigned disk_reads, disk_writes, transfers;
 
 static int fake_readpage(void *file, uint32_t idx, void *data)
 {
@@ -35,6 +38,7 @@ static int fake_readpage(void *file, uint32_t idx, void *data)
 	if (idx >= FPAGES)
 		return -EIO;
 	disk_reads++;
+	transfers++;
 	memcpy(data, files[f].disk + idx * PAGE_SIZE, PAGE_SIZE);
 	return 0;
 }
@@ -50,8 +54,32 @@ static int fake_writepage(void *file, uint32_t idx, void *data)
 	return 0;
 }
 
-static const struct pcache_domain_ops fake_ops = {fake_readpage,
-						  fake_writepage};
+/* Up to three pages per transfer, never past the file's last page. */
+static int fake_readpages(void *file, uint32_t idx, uint32_t n, void *data)
+{
+	unsigned f = (unsigned)(uintptr_t)file;
+	uint32_t k = n < 3 ? n : 3;
+
+	if (idx >= FPAGES)
+		return -EIO;
+	if (k > FPAGES - idx)
+		k = FPAGES - idx;
+	disk_reads += k;
+	transfers++;
+	memcpy(data, files[f].disk + idx * PAGE_SIZE, k * PAGE_SIZE);
+	return (int)k;
+}
+
+static const struct pcache_domain_ops fake_ops = {
+    .readpage = fake_readpage,
+    .writepage = fake_writepage,
+};
+static const struct pcache_domain_ops ra_ops = {
+    .readpage = fake_readpage,
+    .readpages = fake_readpages,
+    .writepage = fake_writepage,
+};
+static const struct pcache_domain_ops *ops = &fake_ops;
 
 /* A fresh machine, a cache of max unpinned pages, three empty files. */
 static struct pcache_domain *setup(size_t max)
@@ -62,11 +90,11 @@ static struct pcache_domain *setup(size_t max)
 	pcache_init(max);
 	pcache_set_l2(true);
 	d = slab_zalloc(sizeof(*d));
-	pcache_domain_init(d, &fake_ops);
+	pcache_domain_init(d, ops);
 	memset(files, 0, sizeof(files));
 	for (unsigned f = 0; f < NFILES; f++)
 		files[f].pc = pcache_file_new(d, (void *)(uintptr_t)f, 100 + f);
-	disk_reads = disk_writes = 0;
+	disk_reads = disk_writes = transfers = 0;
 	return d;
 }
 
@@ -108,6 +136,45 @@ TEST(pcache_l2_returns_the_same_page)
 	CHECK_EQ(disk_reads, 4u);
 	pcache_put(p);
 	teardown(d);
+}
+
+/* Read every page of file 0 in order: the disk's bytes. */
+static void read_all_in_order(void)
+{
+	struct pc_page *p;
+
+	for (uint32_t i = 0; i < FPAGES; i++) {
+		CHECK_EQ(pcache_get(files[0].pc, i, 0, &p), 0);
+		CHECK(!memcmp(pcache_data(p), files[0].disk + i * PAGE_SIZE,
+			      PAGE_SIZE));
+		pcache_put(p);
+	}
+}
+
+TEST(pcache_readahead)
+{
+	struct pcache_domain *d;
+	struct pc_page *p;
+
+	ops = &ra_ops;
+	d = setup(1); /* pages leave for level 2 at once */
+	for (uint32_t i = 0; i < FPAGES * PAGE_SIZE; i++)
+		files[0].disk[i] = (unsigned char)(i / PAGE_SIZE * 7 + i);
+	/* Page 5 first, out of order: read alone. */
+	CHECK_EQ(pcache_get(files[0].pc, 5, 0, &p), 0);
+	pcache_put(p);
+	CHECK_EQ(transfers, 1u);
+	/* In order: every other page read once, in fewer transfers, and
+	 * page 5 (in level 2) not again. */
+	read_all_in_order();
+	CHECK_EQ(disk_reads, (unsigned)FPAGES);
+	CHECK(transfers < FPAGES);
+	/* Level 2 holds them all: nothing is read again. */
+	read_all_in_order();
+	read_all_in_order();
+	CHECK_EQ(disk_reads, (unsigned)FPAGES);
+	teardown(d);
+	ops = &fake_ops;
 }
 
 /* Random operations against the model; pins stand for mapped PTEs. */
@@ -166,12 +233,15 @@ static void random_op(unsigned f, struct pc_page **pinned)
 	}
 }
 
-TEST(pcache_random_model)
+/* The model run, with ops as the file system's. */
+static void random_model(const struct pcache_domain_ops *with)
 {
-	struct pcache_domain *d = setup(3);
+	struct pcache_domain *d;
 	struct pc_page *pinned[NFILES][FPAGES];
 	struct pcache_stats st;
 
+	ops = with;
+	d = setup(3);
 	memset(pinned, 0, sizeof(pinned));
 	srand(1234);
 	for (int i = 0; i < 20000; i++) {
@@ -192,4 +262,15 @@ TEST(pcache_random_model)
 			      sizeof(files[f].disk)));
 	}
 	teardown(d);
+	ops = &fake_ops;
+}
+
+TEST(pcache_random_model)
+{
+	random_model(&fake_ops);
+}
+
+TEST(pcache_random_model_readahead)
+{
+	random_model(&ra_ops);
 }

@@ -34,11 +34,17 @@ struct pc_page;
 
 /* The bound on unpinned pages the kernel starts with (pcache.size=KiB). */
 #define PCACHE_DEFAULT_PAGES 256u
+/* Pages read at once on a sequential miss (64 KiB). */
+#define PCACHE_RA_PAGES 16u
 
 struct pcache_domain_ops {
 	/* Fill data (one page) with page idx of file: holes and bytes past
 	 * the file's end read as zeros. 0 or -EIO. */
 	int (*readpage)(void *file, uint32_t idx, void *data);
+	/* Optional, for read-ahead: fill data (n pages, contiguous) with
+	 * pages idx.. as far as one transfer goes (at least page idx, as
+	 * readpage). The number of pages filled, or -EIO. */
+	int (*readpages)(void *file, uint32_t idx, uint32_t n, void *data);
 	/* Write page idx of file back (the part below the file's end; the
 	 * bytes past it are zeroed in data first): 0 or -errno. */
 	int (*writepage)(void *file, uint32_t idx, void *data);
@@ -65,6 +71,7 @@ struct pcache {
 	void *file;  /* passed to readpage / writepage */
 	uint32_t id; /* the file's number in level-2 ids (ext2: inode) */
 	uint32_t npages;
+	uint32_t ra_next; /* a miss here is sequential: read ahead */
 };
 
 /* Reset the cache (boot, host tests) with a bound of max unpinned pages;
@@ -92,7 +99,10 @@ int pcache_file_free(struct pcache *pc, bool keep);
 	0x1u /* a miss gives a zeroed page: the caller overwrites \
 	      * every byte below the file's end */
 
-/* Page idx of pc, pinned: from the cache, level 2 or readpage. 0, -EIO or
+/* Page idx of pc, pinned: from the cache, level 2 or readpage. A miss at
+ * the page after the previous miss's read (sequential reading) reads up
+ * to PCACHE_RA_PAGES pages cached in neither level in one readpages
+ * call; the pages after idx join the cache unpinned. 0, -EIO or
  * -ENOMEM. */
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	       struct pc_page **out);
