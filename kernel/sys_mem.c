@@ -367,7 +367,7 @@ SYSCALL_DEFINE1(sysinfo, void *, ui)
 	uint16_t nproc = 0;
 
 	phys_get_stats(&ps);
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		nproc += procs[i] != NULL;
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int32_t)(sched_ticks() / HZ);

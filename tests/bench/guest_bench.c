@@ -496,6 +496,66 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 	}
 }
 
+/* ---- profiling (scripts/profile-guest.sh) ---- */
+
+/* Marks the start (1) and end (0) of the profiled stretch: the profiler
+ * finds these functions' addresses in the unstripped program. */
+__attribute__((noinline)) void prof_begin(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) void prof_end(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+/* "-p OP N": N operations of one kind between the two marks, after the
+ * same set-up as the benchmark (fork, fork1m, exec, fault, cow). */
+static int profile(const char *op, uint32_t n)
+{
+	uint32_t np = 256;
+	char *p = mmap(NULL, np * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 1;
+	if (strcmp(op, "fork1m") == 0 || strcmp(op, "cow") == 0)
+		touch(p, np); /* 1 MiB */
+	fork_exit_wait(1);
+	if (strcmp(op, "exec") == 0)
+		bench_fork_exec();
+	prof_begin();
+	if (strncmp(op, "fork", 4) == 0) {
+		fork_exit_wait(n);
+	} else if (strcmp(op, "exec") == 0) {
+		for (uint32_t i = 0; i < n; i++) {
+			pid_t pid = fork();
+			if (pid == 0) {
+				char *argv[] = {(char *)self, "-x", NULL};
+				char *envp[] = {NULL};
+				execve(self, argv, envp);
+				raw_exit(127);
+			}
+			waitpid(pid, NULL, 0);
+		}
+	} else if (strcmp(op, "fault") == 0) {
+		touch(p, np);
+	} else if (strcmp(op, "cow") == 0) {
+		prof_end();
+		if (fork() == 0) {
+			prof_begin();
+			touch(p, np);
+			prof_end();
+			raw_exit(0);
+		}
+		wait(NULL);
+		return 0;
+	}
+	prof_end();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -503,6 +563,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "-x") == 0)
 		raw_exit(0);
+	if (argc > 3 && strcmp(argv[1], "-p") == 0)
+		return profile(argv[2], (uint32_t)atoi(argv[3]));
 	if (argc > 0 && argv[0] && argv[0][0] == '/')
 		self = argv[0];
 	setvbuf(stdout, NULL, _IOLBF, 0);
