@@ -184,6 +184,25 @@ static struct phys_block *entry_unref(struct region_entry *e)
 	return b;
 }
 
+/* Move e, which stays where it is in its tree, from its block (which
+ * keeps at least one other reference) to nb, which has none yet; no PTE
+ * change (the caller syncs). */
+void entry_rebind(struct region_entry *e, struct phys_block *nb)
+{
+	struct phys_block *b = e->block;
+	struct region_entry **pp = &b->refs;
+
+	BUG_ON(b->refcount < 2 || nb->refcount || nb->npages != b->npages);
+	while (*pp != e) {
+		BUG_ON(!*pp);
+		pp = &(*pp)->next_ref;
+	}
+	set_link(pp, e->next_ref);
+	USE(b, b->refcount--);
+	USE(e, e->block = nb; e->next_ref = NULL);
+	USE(nb, nb->refs = e; nb->refcount = 1);
+}
+
 /* Unmap e, take it out of its tree and its block's list, free it; the
  * block (one reference fewer) is returned. */
 static struct phys_block *entry_unlink(struct region_entry *e)

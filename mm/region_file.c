@@ -370,10 +370,9 @@ static int file_move(struct region *nr, struct region *r)
 	{                                                                  \
 		.name = "file", .flags = (ops_flags), .join = file_join,   \
 		.move = file_move, .fault = file_fault, .copy = file_copy, \
-		.populate = file_populate,                                 \
-		.release = file_release, .sync = file_sync,                \
-		.split = file_split, .map_offset = file_map_offset,        \
-		.sanity = file_sanity,                                     \
+		.populate = file_populate, .release = file_release,        \
+		.sync = file_sync, .split = file_split,                    \
+		.map_offset = file_map_offset, .sanity = file_sanity,      \
 	}
 
 static const struct region_ops file_shared_ops =

@@ -245,6 +245,9 @@ void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset);
 /* Attach a chain from block_alloc_runs at consecutive offsets. */
 void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset);
+/* Move e (staying in its tree) from its shared block to the unused nb
+ * of the same size; no PTE change. */
+void entry_rebind(struct region_entry *e, struct phys_block *nb);
 /* Unmap and free e; drop its block's reference (pages freed at zero). */
 void entry_detach(struct region_entry *e);
 /* Free e without touching its PTEs or its region's tree (both are
@@ -282,5 +285,9 @@ void region_sanity_entries(struct sanity *s, struct region *r);
  * (nothing changed).
  */
 int cow_break(struct region_entry *e);
+/* The fault's copy-on-write: only the page at region offset off (inside
+ * e) becomes private (split off a larger block first); e is reused. 0 or
+ * -ENOMEM (the split may have happened; it changes no meaning). */
+int cow_break_page(struct region_entry *e, vaddr_t off);
 
 #endif

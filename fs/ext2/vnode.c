@@ -443,8 +443,7 @@ static int pager_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 }
 
 /* Pin a cached page with no wait for the lock or the disk. */
-static int pager_map_cached(void *obj, uint32_t idx, bool writable,
-			    paddr_t *pa)
+static int pager_map_cached(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 {
 	struct vnode *v = obj;
 	struct pcache *pc = ext2_pagecache(inode_of(v), false);

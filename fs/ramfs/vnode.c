@@ -303,8 +303,7 @@ static int pager_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 }
 
 /* A page the file has (holes get theirs from pager_map). */
-static int pager_map_cached(void *obj, uint32_t idx, bool writable,
-			    paddr_t *pa)
+static int pager_map_cached(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 {
 	if (ramfs_page(node_of(obj), idx, false) == PHYS_NONE)
 		return -EAGAIN;
