@@ -148,14 +148,21 @@ static struct avl_node *rebalance(struct avl_tree *t, struct avl_node *n)
 }
 
 /*
- * Walk from n to the root fixing heights, balance and summaries. We always
- * go all the way up (O(log n)) because summaries above may change even
- * when heights do not.
+ * Walk from n to the root fixing heights, balance and summaries. With
+ * summaries (an update hook) we go all the way up, as they may change
+ * even when heights do not; without, we stop at the first subtree whose
+ * height came out as it was (nothing above it changes).
  */
 static void retrace(struct avl_tree *t, struct avl_node *n)
 {
-	while (n)
-		n = rebalance(t, n)->parent;
+	while (n) {
+		int h = n->height;
+		struct avl_node *m = rebalance(t, n);
+
+		if (!t->update && m->height == h)
+			return;
+		n = m->parent;
+	}
 }
 
 void avl_init(struct avl_tree *t, avl_cmp_fn cmp)

@@ -63,8 +63,9 @@ struct region_entry *entry_new(struct phys_block *b)
 	struct region_entry *e = slab_alloc(sizeof(*e));
 
 	if (e)
-		USE(e, memset(&e->node, 0, sizeof(e->node)); e->offset = 0;
-		    e->region = NULL; e->block = b; e->next_ref = NULL);
+		USE(e, e->node.left = e->node.right = e->node.parent = NULL;
+		    e->node.height = 0; e->offset = 0; e->region = NULL;
+		    e->block = b; e->next_ref = NULL);
 	return e;
 }
 
