@@ -270,6 +270,24 @@ static uint64_t bench_fork(uint32_t mib, uint32_t n)
 	return best;
 }
 
+/* One fork + exec of this program with -x + wait: 0, or -1. */
+static int fork_exec_wait(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		char *argv[] = {(char *)self, "-x", NULL};
+		char *envp[] = {NULL};
+		execve(self, argv, envp);
+		raw_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
 static uint64_t bench_fork_exec(void)
 {
 	const uint32_t n = 4;
@@ -277,20 +295,9 @@ static uint64_t bench_fork_exec(void)
 
 	for (int r = 0; r < REPS; r++) {
 		uint64_t t0 = rdtsc();
-		for (uint32_t i = 0; i < n; i++) {
-			pid_t pid = fork();
-			int st;
-
-			if (pid == 0) {
-				char *argv[] = {(char *)self, "-x", NULL};
-				char *envp[] = {NULL};
-				execve(self, argv, envp);
-				raw_exit(127);
-			}
-			if (pid < 0 || waitpid(pid, &st, 0) != pid ||
-			    !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		for (uint32_t i = 0; i < n; i++)
+			if (fork_exec_wait())
 				return NA;
-		}
 		best = min64(best, per_op(rdtsc() - t0, n));
 	}
 	return best;
@@ -498,23 +505,21 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 
 /* ---- profiling (scripts/profile-guest.sh) ---- */
 
-/* Marks the start (1) and end (0) of the profiled stretch: the profiler
- * finds these functions' addresses in the unstripped program. */
-__attribute__((noinline)) void prof_begin(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-__attribute__((noinline)) void prof_end(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
+/* The start and end of the profiled stretch: the profiler finds these
+ * functions' addresses in the unstripped program. */
+#define PROF_MARK(name)                           \
+	__attribute__((noinline)) void name(void) \
+	{                                         \
+		__asm__ volatile("");             \
+	}
+PROF_MARK(prof_begin)
+PROF_MARK(prof_end)
 
 /* "-p OP N": N operations of one kind between the two marks, after the
  * same set-up as the benchmark (fork, fork1m, exec, fault, cow). */
 static int profile(const char *op, uint32_t n)
 {
-	uint32_t np = 256;
+	const uint32_t np = 256;
 	char *p = mmap(NULL, np * PAGE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -523,22 +528,13 @@ static int profile(const char *op, uint32_t n)
 	if (strcmp(op, "fork1m") == 0 || strcmp(op, "cow") == 0)
 		touch(p, np); /* 1 MiB */
 	fork_exit_wait(1);
-	if (strcmp(op, "exec") == 0)
-		bench_fork_exec();
+	fork_exec_wait(); /* warm: the program's pages are in memory */
 	prof_begin();
 	if (strncmp(op, "fork", 4) == 0) {
 		fork_exit_wait(n);
 	} else if (strcmp(op, "exec") == 0) {
-		for (uint32_t i = 0; i < n; i++) {
-			pid_t pid = fork();
-			if (pid == 0) {
-				char *argv[] = {(char *)self, "-x", NULL};
-				char *envp[] = {NULL};
-				execve(self, argv, envp);
-				raw_exit(127);
-			}
-			waitpid(pid, NULL, 0);
-		}
+		for (uint32_t i = 0; i < n; i++)
+			fork_exec_wait();
 	} else if (strcmp(op, "fault") == 0) {
 		touch(p, np);
 	} else if (strcmp(op, "cow") == 0) {
@@ -546,11 +542,10 @@ static int profile(const char *op, uint32_t n)
 		if (fork() == 0) {
 			prof_begin();
 			touch(p, np);
-			prof_end();
-			raw_exit(0);
+		} else {
+			wait(NULL);
+			return 0;
 		}
-		wait(NULL);
-		return 0;
 	}
 	prof_end();
 	return 0;
