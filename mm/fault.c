@@ -5,8 +5,8 @@
  * access just below a REGION_GROWSDOWN region grows it (down to its
  * grow_limit); a missing page goes to the backend (demand zero for
  * anonymous memory); a write to a read-only page of a copy-on-write block
- * breaks the sharing of that page (cow_break_page, Linux's do_wp_page:
- * one page copied, even out of a larger block); anything else that
+ * breaks the sharing (cow_break_page, Linux's do_wp_page); anything
+ * else that
  * the region allows is a stale TLB entry and just rewrites the PTE.
  *
  * Invariant kept: a fault never changes what any space reads; it only
@@ -68,7 +68,7 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 	if (!e)
 		return r->ops->fault(r, va, write);
 	if (write && !(entry_pte_flags(e) & PTE_W))
-		return cow_break_page(e, va - r->start);
+		return cow_break_page(e);
 	entry_sync(e); /* spurious (stale TLB): the PTE is already right */
 	return 0;
 }
@@ -109,32 +109,16 @@ int cow_break(struct region_entry *e)
 	return 0;
 }
 
-/* Cut e's block so that the page at offset off of e's region is a block
- * of its own; that page's entry (or NULL: no memory, nothing changed
- * that anyone can see - splitting changes no meaning). */
-static struct region_entry *isolate_page(struct region_entry *e, vaddr_t off)
-{
-	struct region *r = e->region;
-	uint32_t i = (off - e->offset) / PAGE_SIZE;
-
-	if (i > 0) {
-		if (block_split(e->block, i))
-			return NULL;
-		e = entry_find(r, off);
-	}
-	if (e->block->npages > 1 && block_split(e->block, 1))
-		return NULL;
-	return e;
-}
-
 /*
- * Copy-on-write of one page (the fault path): a page of a larger block
- * is split off first, so a write copies one page, as on Linux. The copy
- * becomes e's own block in place: e stays in its tree (no removal, no
- * insertion), leaves the old block's reference list and takes the new
- * one's. The old block's last sharer may write again at once.
+ * Copy-on-write of one page (the fault path). A single-page block's copy
+ * becomes the faulting entry's own block in place: e stays in its tree
+ * (no removal, no insertion), leaves the old block's reference list and
+ * takes the new one's; the old block's last sharer may write again at
+ * once. A larger block (exec's populate makes them) is copied whole by
+ * cow_break: splitting one page off would leave every sharer with more
+ * block and entry objects for good (tried: the leak checks count them).
  */
-int cow_break_page(struct region_entry *e, vaddr_t off)
+int cow_break_page(struct region_entry *e)
 {
 	struct phys_block *old, *nb;
 	paddr_t pa;
@@ -143,8 +127,9 @@ int cow_break_page(struct region_entry *e, vaddr_t off)
 		entry_sync(e); /* already private */
 		return 0;
 	}
-	e = isolate_page(e, off);
-	pa = e ? phys_alloc(1, PHYS_ANY, PHYS_USER) : PHYS_NONE;
+	if (e->block->npages > 1)
+		return cow_break(e);
+	pa = phys_alloc(1, PHYS_ANY, PHYS_USER);
 	if (pa == PHYS_NONE)
 		return -ENOMEM;
 	nb = block_new(pa, 1, BLOCK_COW);

@@ -285,9 +285,9 @@ void region_sanity_entries(struct sanity *s, struct region *r);
  * (nothing changed).
  */
 int cow_break(struct region_entry *e);
-/* The fault's copy-on-write: only the page at region offset off (inside
- * e) becomes private (split off a larger block first); e is reused. 0 or
- * -ENOMEM (the split may have happened; it changes no meaning). */
-int cow_break_page(struct region_entry *e, vaddr_t off);
+/* The fault's copy-on-write: a single-page block is copied into a new
+ * block that e (kept in its tree) moves to; a larger one goes through
+ * cow_break. 0 or -ENOMEM (nothing changed). */
+int cow_break_page(struct region_entry *e);
 
 #endif
