@@ -64,7 +64,9 @@ help:
 	@echo "  iso         build the GRUB rescue ISO $(BUILD)/os.iso"
 	@echo "  run         boot the ISO in QEMU on the serial console, root on the ext2"
 	@echo "              disk $(BUILD)/disk.img (made on first use, kept, also by"
-	@echo "              clean); exits with the first program's status. Variables:"
+	@echo "              clean); exits with the first program's status. It boots"
+	@echo "              the release kernel (build/release, SANITY=0); SANITY=1"
+	@echo "              boots the checked one make test tests. Variables:"
 	@echo "              DISK=img     boot from this ext2 image instead"
 	@echo "              INIT=/path   first program (/sbin/init; /bin/sh on ROOT=initrd)"
 	@echo "              ROOT=initrd  the in-memory root from the boot archive"
@@ -150,8 +152,15 @@ $(BUILD)/host-bench: $(HOST_SRC) $(BENCH_SRC) $(wildcard include/*/*.h include/*
 host-tests: $(BUILD)/host-tests
 	$(BUILD)/host-tests
 
-run: deps-quiet $(KERNEL) $(INITRD)
-	@$(RUN_ENV) scripts/run.sh
+# make run boots the release kernel (SANITY=0, built in build/release/):
+# the checked one is 2-4x slower on faults, fork and the yielded-block
+# cache (docs/benchmarks.md). SANITY=1 on the command line boots the
+# checked kernel of $(BUILD)/, the one make test tests.
+RUN_SANITY := $(if $(filter command line,$(origin SANITY)),$(SANITY),0)
+RUN_BUILD := $(if $(filter 0,$(RUN_SANITY)),build/release,$(BUILD))
+run: deps-quiet $(INITRD)
+	@$(MAKE) --no-print-directory BUILD=$(RUN_BUILD) SANITY=$(RUN_SANITY) kernel
+	@$(RUN_ENV) KERNEL=$(RUN_BUILD)/kernel.elf scripts/run.sh
 
 disk-reset: deps-quiet $(INITRD)
 	rm -f $(BUILD)/disk.img
@@ -190,9 +199,12 @@ bench: deps-quiet $(BUILD)/host-bench
 
 # One benchmark program on ours and on Debian's i386 Linux under -icount
 # (tests/bench/guest_bench.c, scripts/bench-linux.sh, docs/benchmarks.md).
+# BENCH_SANITY=1: ours is the checked kernel (SANITY=1, in build/bench-checked).
+BENCH_SANITY ?= 0
+BENCH_BUILD := build/bench$(if $(filter 1,$(BENCH_SANITY)),-checked)
 bench-linux: deps-quiet
-	@$(MAKE) --no-print-directory BUILD=build/bench SANITY=0 kernel
-	@scripts/bench-linux.sh
+	@$(MAKE) --no-print-directory BUILD=$(BENCH_BUILD) SANITY=$(BENCH_SANITY) kernel
+	@KERNEL=$(BENCH_BUILD)/kernel.elf scripts/bench-linux.sh
 
 # The system call fuzzer (tests/fuzz/, scripts/fuzz.sh).
 CALLS ?= 1000000

@@ -166,6 +166,8 @@ void proc_cred(const struct proc *p, struct vcred *c)
 {
 	c->uid = p->cred.fsuid;
 	c->gid = p->cred.fsgid;
+	c->ngroups = p->cred.ngroups;
+	c->groups = p->cred.groups;
 }
 
 bool cred_in_group(const struct proc *p, uint32_t gid)

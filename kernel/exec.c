@@ -100,7 +100,7 @@ static long map_segment(struct image *im, const struct elf32_phdr *ph,
 	r = mm_map_file(im->space, start, fend - start,
 			writable ? PROT_READ | PROT_WRITE : elf_prot(ph->flags),
 			!writable, &pg,
-			(ph->offset - (ph->vaddr - start)) >> PAGE_SHIFT);
+			(ph->offset - (ph->vaddr - start)) >> PAGE_SHIFT, 0);
 	if (!r)
 		r = mm_populate(im->space, start, fend - start, writable);
 	if (!r && writable && fend > ph->vaddr + ph->filesz)
@@ -297,9 +297,10 @@ static long exec_alone(void)
 
 static long exec_req_run(const struct exec_req *req)
 {
-	struct exec_stack st = {0, 0, 0};
+	struct exec_stack st = {0, 0, 0, 0};
 	struct image im;
 	struct mm_space *old;
+	struct vnode *exe;
 	long r;
 
 	memset(&im, 0, sizeof(im));
@@ -312,13 +313,18 @@ static long exec_req_run(const struct exec_req *req)
 	}
 	if (is_script(im.f))
 		return exec_script(im.f, req);
-	r = load_new_image(&im, req, &st);
-	vfile_put(im.f);
-	if (r)
-		return r;
-	r = exec_alone();
+	exe = im.f->vn;
+	r = vnode_deny_write(exe); /* -ETXTBSY if open for writing */
 	if (r) {
+		vfile_put(im.f);
+		return r;
+	}
+	r = load_new_image(&im, req, &st); /* its own space gone if failed */
+	if (!r && (r = exec_alone()))
 		mm_space_destroy(im.space);
+	if (r) {
+		vnode_allow_write(exe);
+		vfile_put(im.f);
 		return r;
 	}
 	/* Point of no return: switch to the new image. The space may have
@@ -329,8 +335,10 @@ static long exec_req_run(const struct exec_req *req)
 	mm_space_put(old);
 	vfork_release(current);
 	exec_reset_process(current, req->name, im.brk);
+	files_set_exe(current, im.f);
 	current->arg_start = st.arg_start;
 	current->arg_end = st.arg_end;
+	current->env_end = st.env_end;
 	arch_user_frame(current->tf, im.eh.entry, st.sp);
 	return 0;
 }

@@ -62,6 +62,7 @@ long exec_build_stack(struct mm_space *s, const char *path, char *const argv[],
 	if (r)
 		return r;
 	execfn = push_bytes(&w, path, strlen(path) + 1);
+	out->env_end = w.top;
 	for (int i = envc - 1; i >= 0; i--)
 		uenvp[i] = push_bytes(&w, envp[i], strlen(envp[i]) + 1);
 	out->arg_end = w.top;

@@ -67,14 +67,17 @@ static void reparent_children(struct proc *p)
 }
 
 /* What the parent's SIGCHLD says of p's end with wait status status:
- * CLD_EXITED and the exit code, or CLD_KILLED and the signal; its CPU
+ * CLD_EXITED and the exit code, or CLD_KILLED (CLD_DUMPED after a core
+ * dump) and the signal; its CPU
  * time in clock ticks (USER_HZ is HZ). */
 static struct ksiginfo exit_siginfo(const struct proc *p, int status)
 {
 	bool exited = (status & 0x7f) == 0;
 
 	return (struct ksiginfo){
-	    exited ? CLD_EXITED : CLD_KILLED,
+	    exited	    ? CLD_EXITED
+	    : status & 0x80 ? CLD_DUMPED
+			    : CLD_KILLED,
 	    {(uint32_t)p->pid, p->cred.uid,
 	     exited ? (uint32_t)(status >> 8) & 0xff : (uint32_t)status & 0x7f,
 	     p->utime, p->stime}};

@@ -41,7 +41,8 @@ static void user_fault(struct trapframe *tf, uint32_t addr, int err)
 		return;
 	}
 	if (err == -ENXIO) { /* a file mapping past the file's end */
-		signal_force(SIGBUS);
+		info = siginfo_fault(BUS_ADRERR, addr);
+		signal_force_info(SIGBUS, &info); /* a handler may catch it */
 		return;
 	}
 	printk("pid %d (%s): segmentation fault at %08x (eip %08x, %s)\n",

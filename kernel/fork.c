@@ -57,11 +57,16 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->brk_start = parent->brk_start;
 	child->arg_start = parent->arg_start;
 	child->arg_end = parent->arg_end;
+	child->env_end = parent->env_end;
 	child->brk = parent->brk;
 	child->cred = parent->cred;
 	memcpy(child->rlim, parent->rlim, sizeof(child->rlim));
 	child->undumpable = parent->undumpable;
+	child->coredump_filter = parent->coredump_filter;
 	child->personality = parent->personality;
+	child->timer_slack_ns = parent->timer_slack_ns;
+	child->default_slack_ns = parent->timer_slack_ns;
+	child->tsc_sigsegv = parent->tsc_sigsegv;
 	child->sig_blocked = parent->sig_blocked;
 	memcpy(child->tls, parent->tls, sizeof(child->tls));
 	memcpy(child->name, parent->name, sizeof(child->name));

@@ -1,11 +1,13 @@
 /*
  * prctl.c - process attributes set by the process itself: prctl
  * (PR_SET_NAME/PR_GET_NAME, PR_SET_PDEATHSIG/PR_GET_PDEATHSIG,
- * PR_GET_DUMPABLE/PR_SET_DUMPABLE; other options EINVAL) and personality
+ * PR_GET_DUMPABLE/PR_SET_DUMPABLE, PR_SET/GET_TIMERSLACK, PR_SET/GET_TSC;
+ * other options EINVAL) and personality
  * (kept and reported; only PER_LINUX behaviour exists). The name is
  * Linux's comm: at most 15 bytes. The parent-death signal is not
  * inherited by fork; dumpability comes back at exec.
  */
+#include <arch/hooks.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -18,6 +20,12 @@
 #define PR_SET_DUMPABLE 4
 #define PR_SET_NAME 15
 #define PR_GET_NAME 16
+#define PR_GET_TSC 25
+#define PR_SET_TSC 26
+#define PR_TSC_ENABLE 1
+#define PR_TSC_SIGSEGV 2
+#define PR_SET_TIMERSLACK 29
+#define PR_GET_TIMERSLACK 30
 #define TASK_COMM_LEN 16
 
 /* PR_SET_NAME: up to 15 bytes of the string at uname (it may end at
@@ -47,6 +55,32 @@ static long get_name(uint32_t uname)
 	return copy_to_user((void *)uname, name, sizeof(name)) ? -EFAULT : 0;
 }
 
+/* The timer slack and the TSC's availability; others are -EINVAL. */
+static long prctl_timing(int option, uint32_t arg2)
+{
+	int32_t tsc;
+
+	switch (option) {
+	case PR_SET_TIMERSLACK: /* 0: back to the default, from the parent */
+		current->timer_slack_ns =
+		    arg2 ? arg2 : current->default_slack_ns;
+		return 0;
+	case PR_GET_TIMERSLACK:
+		return (long)current->timer_slack_ns;
+	case PR_SET_TSC:
+		if (arg2 != PR_TSC_ENABLE && arg2 != PR_TSC_SIGSEGV)
+			return -EINVAL;
+		current->tsc_sigsegv = arg2 == PR_TSC_SIGSEGV;
+		arch_set_user_tsc(!current->tsc_sigsegv);
+		return 0;
+	case PR_GET_TSC:
+		tsc = current->tsc_sigsegv ? PR_TSC_SIGSEGV : PR_TSC_ENABLE;
+		return copy_to_user((void *)arg2, &tsc, sizeof(tsc)) ? -EFAULT
+								     : 0;
+	}
+	return -EINVAL;
+}
+
 SYSCALL_DEFINE5(prctl, int, option, uint32_t, arg2, uint32_t, arg3, uint32_t,
 		arg4, uint32_t, arg5)
 {
@@ -74,7 +108,7 @@ SYSCALL_DEFINE5(prctl, int, option, uint32_t, arg2, uint32_t, arg3, uint32_t,
 	case PR_GET_NAME:
 		return get_name(arg2);
 	}
-	return -EINVAL;
+	return prctl_timing(option, arg2);
 }
 
 /* personality(0xffffffff) asks; anything else is set, the old one

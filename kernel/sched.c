@@ -8,7 +8,9 @@
 #include <arch/proc.h>
 #include <kernel/errno.h>
 #include <kernel/kernel.h>
+#include <kernel/rlimit.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/syscall.h>
 #include <kernel/thread.h>
 #include <mm/pagetable.h>
@@ -18,6 +20,73 @@ struct proc *current;
 static uint32_t boot_esp; /* kmain's stack, used before the first process */
 static volatile uint64_t ticks;
 static volatile bool need_resched;
+
+/* Load averages as Linux keeps them: every LOAD_FREQ ticks the number of
+ * runnable processes decays into three exponential averages over 1, 5
+ * and 15 minutes, fixed point with FSHIFT bits of fraction. */
+#define LOAD_FREQ (5 * HZ + 1)
+#define FSHIFT 11
+#define FIXED_1 (1ul << FSHIFT)
+static const unsigned long load_exp[3] = {1884, 2014, 2037};
+static unsigned long avenrun[3];
+
+/* Runnable processes (the running one included), stopped ones not. */
+unsigned sched_nr_running(void)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->state == PROC_RUNNABLE &&
+		    !procs[i]->stopped)
+			n++;
+	return n;
+}
+
+/* One step of Linux's calc_load() for each of the three averages. */
+static void calc_load(void)
+{
+	unsigned long active = sched_nr_running() * FIXED_1;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long e = load_exp[i], load = avenrun[i];
+		unsigned long next = load * e + active * (FIXED_1 - e);
+
+		if (active >= load)
+			next += FIXED_1 - 1;
+		avenrun[i] = next >> FSHIFT;
+	}
+}
+
+void sched_loadavg(unsigned long loads[3], unsigned shift)
+{
+	for (int i = 0; i < 3; i++)
+		loads[i] = shift >= FSHIFT ? avenrun[i] << (shift - FSHIFT)
+					   : avenrun[i] >> (FSHIFT - shift);
+}
+
+/*
+ * RLIMIT_CPU as Linux's: when the group's CPU time reaches the soft limit
+ * (in seconds) it gets SIGXCPU and the soft limit goes up a second, until
+ * the hard limit, which is SIGKILL.
+ */
+static void cpu_limit_tick(struct proc *g)
+{
+	uint64_t secs, soft, hard;
+
+	g->group_ticks++;
+	if (g->group_ticks % HZ)
+		return;
+	secs = g->group_ticks / HZ;
+	soft = rlimit_cur(g, RLIMIT_CPU);
+	hard = g->rlim[RLIMIT_CPU].max;
+	if (secs >= hard) {
+		proc_signal(g, SIGKILL);
+	} else if (secs >= soft) {
+		proc_signal(g, SIGXCPU);
+		if (soft < hard)
+			g->rlim[RLIMIT_CPU].cur = soft + 1;
+	}
+}
 
 /* A tick is charged to the process it interrupted, in user or kernel
  * mode; not to one that sleeps while the CPU idles. */
@@ -32,7 +101,10 @@ void sched_tick(bool user)
 			p->utime++;
 		else
 			p->stime++;
+		cpu_limit_tick(p->leader);
 	}
+	if (ticks % LOAD_FREQ == 0)
+		calc_load();
 	writeback_tick(ticks);
 }
 
@@ -53,6 +125,7 @@ void proc_activate(struct proc *p)
 	for (unsigned i = 0; i < 3; i++)
 		arch_set_tls(i, p->tls[i].base, p->tls[i].limit,
 			     p->tls[i].flags);
+	arch_set_user_tsc(!p->tsc_sigsegv);
 }
 
 /* Sleeps and interval timers that are due (one pass over the table). */
@@ -155,11 +228,17 @@ long sched_timespec_ticks(int64_t sec, int64_t nsec)
 		      (nsec + NSEC_PER_SEC / HZ - 1) / (NSEC_PER_SEC / HZ));
 }
 
-int sched_sleep_ticks(uint64_t ticks)
+int sched_sleep_ticks(uint64_t n, uint64_t *left)
 {
-	current->wake_tick = sched_ticks() + (ticks ? ticks : 1);
+	uint64_t end = ticks + (n ? n : 1);
+
+	current->wake_tick = end;
 	while (current->wake_tick)
-		if (sleep_on(&current->wake_tick))
+		if (sleep_on(&current->wake_tick)) {
+			current->wake_tick = 0;
+			if (left)
+				*left = end > ticks ? end - ticks : 0;
 			return -EINTR;
+		}
 	return 0;
 }

@@ -20,9 +20,13 @@
 #include <mm/shmem.h>
 #include <mm/slab.h>
 
-static struct shm_seg *segs[SHMMNI];
-static uint16_t seqs[SHMMNI]; /* per slot, bumped at each reuse */
-static uint64_t total_pages;  /* of live segments (SHMALL) */
+static struct shm_seg *segs[SHM_SEQ_MULT]; /* by id index (IPCMNI) */
+static uint16_t seqs[SHM_SEQ_MULT];	   /* per slot, bumped at each reuse */
+static uint32_t in_use;			   /* segments (at most shmmni) */
+static uint64_t total_pages;		   /* of live segments (SHMALL) */
+
+uint32_t shm_ctlmax = SHMMAX, shm_ctlall = SHMALL, shm_ctlmni = SHMMNI;
+int32_t shm_next_id = -1;
 
 uint64_t shm_now(void)
 {
@@ -39,7 +43,7 @@ struct shm_seg *shm_find(int32_t id)
 	uint32_t idx = (uint32_t)id % SHM_SEQ_MULT;
 	struct shm_seg *sg;
 
-	if (id < 0 || idx >= SHMMNI)
+	if (id < 0 || idx >= SHM_SEQ_MULT)
 		return NULL;
 	sg = segs[idx];
 	return sg && sg->id == id ? sg : NULL;
@@ -47,14 +51,14 @@ struct shm_seg *shm_find(int32_t id)
 
 struct shm_seg *shm_at_index(uint32_t idx)
 {
-	return idx < SHMMNI ? segs[idx] : NULL;
+	return idx < SHM_SEQ_MULT ? segs[idx] : NULL;
 }
 
 int shm_max_index(void)
 {
 	int max = -1;
 
-	for (int i = 0; i < SHMMNI; i++)
+	for (int i = 0; i < SHM_SEQ_MULT; i++)
 		if (segs[i])
 			max = i;
 	return max;
@@ -88,11 +92,12 @@ long shm_create(int32_t key, size_t size, uint32_t flags)
 	uint64_t pages = ((uint64_t)size + PAGE_SIZE - 1) / PAGE_SIZE;
 	const struct proc *p = current;
 	struct shm_seg *sg;
-	int idx = 0;
+	int idx = shm_next_id >= 0 ? shm_next_id % SHM_SEQ_MULT : 0;
 
-	while (idx < SHMMNI && segs[idx])
-		idx++;
-	if (idx == SHMMNI || total_pages + pages > SHMALL)
+	while (idx < SHM_SEQ_MULT && segs[idx])
+		idx++; /* as Linux's idr: the first free index from there */
+	if (idx == SHM_SEQ_MULT || in_use >= shm_ctlmni ||
+	    total_pages + pages > shm_ctlall)
 		return -ENOSPC;
 	sg = slab_zalloc(sizeof(*sg));
 	if (!sg)
@@ -104,12 +109,16 @@ long shm_create(int32_t key, size_t size, uint32_t flags)
 	}
 	mm_shmem_set_owner(sg->obj, sg);
 	seqs[idx]++;
+	if (shm_next_id >= 0) /* as Linux: the asked sequence, used once */
+		seqs[idx] = (uint16_t)(shm_next_id / SHM_SEQ_MULT);
+	shm_next_id = -1;
 	USE(sg, sg->key = key;
 	    sg->id = idx + (seqs[idx] % 0x8000) * SHM_SEQ_MULT; sg->size = size;
 	    sg->mode = flags & 0777; sg->uid = sg->cuid = p->cred.euid;
 	    sg->gid = sg->cgid = p->cred.egid; sg->cpid = p->pid;
 	    sg->ctime = shm_now());
 	segs[idx] = sg;
+	in_use++;
 	total_pages += pages;
 	return sg->id;
 }
@@ -119,6 +128,7 @@ long shm_create(int32_t key, size_t size, uint32_t flags)
 static void shm_destroy(struct shm_seg *sg)
 {
 	segs[(uint32_t)sg->id % SHM_SEQ_MULT] = NULL;
+	in_use--;
 	total_pages -= ((uint64_t)sg->size + PAGE_SIZE - 1) / PAGE_SIZE;
 	mm_shmem_set_owner(sg->obj, NULL);
 	mm_shmem_put(sg->obj);
@@ -157,7 +167,7 @@ void shm_init(void)
 /* The segment with this key, or NULL. */
 struct shm_seg *shm_find_key(int32_t key)
 {
-	for (int i = 0; i < SHMMNI; i++)
+	for (int i = 0; i < SHM_SEQ_MULT; i++)
 		if (segs[i] && segs[i]->key == key)
 			return segs[i];
 	return NULL;
@@ -168,7 +178,7 @@ void shm_totals(uint32_t *used, uint64_t *tot, uint64_t *rss)
 {
 	*used = 0;
 	*tot = *rss = 0;
-	for (int i = 0; i < SHMMNI; i++) {
+	for (int i = 0; i < SHM_SEQ_MULT; i++) {
 		if (!segs[i])
 			continue;
 		(*used)++;
@@ -188,7 +198,7 @@ size_t shm_proc_text(char *buf, size_t cap)
 		     "nattch   uid   gid  cuid  cgid      atime      dtime  "
 		     "    ctime        rss       swap\n");
 	len = n > 0 ? MIN((size_t)n, cap - 1) : 0;
-	for (int i = 0; i < SHMMNI && len < cap - 1; i++) {
+	for (int i = 0; i < SHM_SEQ_MULT && len < cap - 1; i++) {
 		const struct shm_seg *s = segs[i];
 
 		if (!s)

@@ -9,6 +9,7 @@
  * with (kernel/siginfo.c). Who may signal whom: kernel/kill.c.
  */
 #include <arch/proc.h>
+#include <kernel/coredump.h>
 #include <kernel/errno.h>
 #include <kernel/jobctl.h>
 #include <kernel/printk.h>
@@ -30,6 +31,7 @@
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
+#define WCOREFLAG 0x80 /* wait status: the process dumped core */
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
@@ -228,7 +230,7 @@ static bool deliver_ready(struct trapframe *tf)
 		if (sig == SIGKILL ||
 		    (sa->handler == SIG_DFL && !default_ignored(sig) &&
 		     !jobctl_is_stop(sig)))
-			group_exit(sig); /* kills every thread */
+			group_exit(sig | (core_dump(sig, tf) ? WCOREFLAG : 0));
 		if (sa->handler == SIG_DFL && jobctl_is_stop(sig))
 			jobctl_stop_self(sig);
 		if (sa->handler == SIG_IGN || sa->handler == SIG_DFL)

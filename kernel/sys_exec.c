@@ -1,7 +1,9 @@
 /*
  * sys_exec.c - execve(2): copy the path, argv and envp out of the caller
  * (they live in the image about to be replaced) into one kernel buffer,
- * then build the new image.
+ * then build the new image. An empty argv gives the program argc 1 and
+ * an empty argv[0], as Linux does since 5.18 (programs that read argv[1]
+ * blindly must not read envp).
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -61,6 +63,10 @@ SYSCALL_DEFINE3(execve, const char *, upath, uint32_t, uargv, uint32_t, uenvp)
 	b.used = 0;
 	argc = copy_strings(&b, uargv, argv);
 	envc = argc < 0 ? 0 : copy_strings(&b, uenvp, envp);
+	if (argc == 0 && envc >= 0) { /* as Linux 5.18: argv[0] is "" */
+		argv[argc++] = b.base + b.used;
+		b.base[b.used++] = '\0';
+	}
 	if (argc < 0 || envc < 0)
 		r = argc < 0 ? argc : envc;
 	else

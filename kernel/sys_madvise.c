@@ -57,8 +57,6 @@ static bool is_hint(int advice)
 	case MADV_PAGEOUT:
 	case MADV_HUGEPAGE:
 	case MADV_NOHUGEPAGE:
-	case MADV_DONTDUMP:
-	case MADV_DODUMP:
 		return true;
 	default:
 		return false;
@@ -81,6 +79,12 @@ static bool advice_flags(int advice, unsigned *set, unsigned *clear)
 		return true;
 	case MADV_KEEPONFORK:
 		*clear = REGION_WIPEONFORK;
+		return true;
+	case MADV_DONTDUMP:
+		*set = REGION_DONTDUMP;
+		return true;
+	case MADV_DODUMP:
+		*clear = REGION_DONTDUMP;
 		return true;
 	default:
 		return false;

@@ -37,8 +37,10 @@ _Static_assert(VM_BLOCK_NONE == YCACHE_ID_NONE, "one \"no block\" id");
 #define MAP_POPULATE 0x8000
 #define MAP_NONBLOCK 0x10000
 #define MAP_FIXED_NOREPLACE 0x100000
-/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK). */
-#define MAP_LEGACY_MASK 0x7ff3fu
+/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK: SHARED,
+ * PRIVATE, FIXED, ANONYMOUS, DENYWRITE, EXECUTABLE, UNINITIALIZED,
+ * GROWSDOWN, LOCKED, NORESERVE, POPULATE, NONBLOCK, STACK, HUGETLB). */
+#define MAP_LEGACY_MASK 0x407f933u
 
 #define MREMAP_MAYMOVE 1u
 #define MREMAP_FIXED 2u
@@ -81,21 +83,15 @@ static long map_devmem(vaddr_t addr, uint32_t len, uint32_t prot,
 			     prot);
 }
 
-/* The page provider of a mappable file f, checking f's access mode
- * against the mapping as Linux does: 0, -EACCES or -ENODEV (a file
- * whose backend cannot hand out its pages). */
-static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
-		       struct mm_pager *pg)
+/* May f (not open for writing, or for appending, is writable: false)
+ * be mapped so: Linux's checks of the access mode, 0 or -EACCES. */
+static long map_access(const struct vfile *f, uint32_t prot, uint32_t flags,
+		       bool writable)
 {
-	uint32_t acc = f->flags & O_ACCMODE;
-
-	if (!f->vn || f->ops || !f->vn->ops->pager ||
-	    f->vn->ops->pager(f->vn, pg))
-		return -ENODEV;
-	if (acc == O_WRONLY)
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) &&
-	    (acc != O_RDWR || (f->flags & O_APPEND)))
+	    !writable)
 		return -EACCES;
 	return 0;
 }
@@ -103,19 +99,34 @@ static long file_pager(struct vfile *f, uint32_t prot, uint32_t flags,
 /* A file mapping: what is behind fd decides (checked before any
  * MAP_FIXED unmapping, so a refused call changes nothing). */
 struct map_src {
-	bool devmem;
+	bool devmem, zero; /* /dev/mem; /dev/zero (anonymous memory) */
+	bool nomaywrite;   /* shared, but the file is not open to write */
 	struct mm_pager pager;
 };
 
+/* What fd maps: /dev/mem, /dev/zero (anonymous memory, private or shared,
+ * as Linux's shmem_zero_setup) or a file whose backend hands out its
+ * pages (else -ENODEV); the access mode checked as Linux does. */
 static long map_src_get(uint32_t fd, uint32_t prot, uint32_t flags,
 			struct map_src *src)
 {
-	struct vfile *f = fd_file(current, (int)fd);
+	struct vfile *f = fd_file_io(current, (int)fd); /* O_PATH: -EBADF */
+	bool writable;
 
 	if (!f)
 		return -EBADF;
+	writable = (f->flags & O_ACCMODE) == O_RDWR && !(f->flags & O_APPEND);
+
 	src->devmem = file_is_devmem(f);
-	return src->devmem ? 0 : file_pager(f, prot, flags, &src->pager);
+	src->nomaywrite = (flags & MAP_TYPE) != MAP_PRIVATE && !writable;
+	src->zero = f->vn && (f->vn->mode & VFS_S_IFMT) == VFS_S_IFCHR &&
+		    f->rdev == DEV_ZERO;
+	if (src->devmem)
+		return 0;
+	if (!src->zero && (!f->vn || f->ops || !f->vn->ops->pager ||
+			   f->vn->ops->pager(f->vn, &src->pager)))
+		return -ENODEV;
+	return map_access(f, prot, flags, writable);
 }
 
 /* The lowest address a MAP_GROWSDOWN region at addr may grow to: as
@@ -131,21 +142,25 @@ static vaddr_t grow_limit(vaddr_t addr)
 	return (vaddr_t)MIN(PAGE_ROUND_UP(floor), (uint64_t)addr);
 }
 
-/* Make the new mapping at addr (already free). */
+/* Make the new mapping at addr (already free); src NULL for
+ * MAP_ANONYMOUS, and /dev/zero's is anonymous memory too. */
 static long map_new(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 		    uint32_t pgoff, const struct map_src *src)
 {
 	struct mm_space *s = current->space;
 	bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+	unsigned rflags = src && src->nomaywrite ? REGION_NOMAYWRITE : 0;
 
-	if (!src && !shared && (flags & MAP_GROWSDOWN))
-		return mm_map_stack(s, addr, len, prot, grow_limit(addr));
-	if (!src)
-		return shared ? mm_map_shared(s, addr, len, prot)
-			      : mm_map_anon(s, addr, len, prot, 0);
-	if (src->devmem)
+	if (src && src->devmem)
 		return map_devmem(addr, len, prot, pgoff);
-	return mm_map_file(s, addr, len, prot, shared, &src->pager, pgoff);
+	if (src && !src->zero)
+		return mm_map_file(s, addr, len, prot, shared, &src->pager,
+				   pgoff, rflags);
+	if (shared)
+		return mm_map_shared(s, addr, len, prot, rflags);
+	if (flags & MAP_GROWSDOWN)
+		return mm_map_stack(s, addr, len, prot, grow_limit(addr));
+	return mm_map_anon(s, addr, len, prot, 0);
 }
 
 /* Linux's checks of the mapping type: MAP_SHARED_VALIDATE refuses flags
@@ -208,7 +223,7 @@ static long do_mmap(uint32_t addr, uint32_t len, uint32_t prot, uint32_t flags,
 	struct map_src src;
 	long r;
 
-	if (!anon && !fd_file(current, (int)fd))
+	if (!anon && !fd_file_io(current, (int)fd))
 		return -EBADF;
 	if (!len || !prot_ok(prot))
 		return -EINVAL;
@@ -365,12 +380,16 @@ SYSCALL_DEFINE1(sysinfo, void *, ui)
 	struct sysinfo_user si;
 	struct phys_stats ps;
 	uint16_t nproc = 0;
+	unsigned long loads[3];
 
 	phys_get_stats(&ps);
 	for (int i = 0; i < proc_slots; i++)
 		nproc += procs[i] != NULL;
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int32_t)(sched_ticks() / HZ);
+	sched_loadavg(loads, 16); /* SI_LOAD_SHIFT */
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = (uint32_t)loads[i];
 	si.totalram = ps.total;
 	si.freeram = ps.free;
 	si.bufferram = ps.cached; /* the yielded-block cache */

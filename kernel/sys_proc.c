@@ -1,7 +1,6 @@
 /*
  * sys_proc.c - process system calls other than fork/exec/exit/wait/
- * signals: process ids, groups and sessions, thread-local storage, time,
- * uname.
+ * signals: process ids, groups and sessions, thread-local storage, time.
  */
 #include <arch/proc.h>
 #include <kernel/clock.h>
@@ -122,19 +121,6 @@ SYSCALL_DEFINE1(set_thread_area, uint32_t, uinfo)
 	return tls_set(current, uinfo, true);
 }
 
-struct utsname {
-	char sysname[65], nodename[65], release[65], version[65], machine[65],
-	    domainname[65];
-};
-
-SYSCALL_DEFINE1(uname, void *, ubuf)
-{
-	static const struct utsname u = {"Linux",	"vmkernel", "6.1.0",
-					 "#1 vmkernel", "i686",	    "(none)"};
-
-	return copy_to_user(ubuf, &u, sizeof(u));
-}
-
 struct timespec32 {
 	int32_t sec, nsec;
 };
@@ -177,7 +163,25 @@ SYSCALL_DEFINE1(time, uint32_t, ut)
 	return t;
 }
 
-SYSCALL_DEFINE1(nanosleep, void *, ureq)
+/* Interrupted sleeps tell the time left through rem (NULL: not asked),
+ * a struct timespec of 32- or 64-bit fields. */
+static long sleep_rem(long ticks, void *urem, bool is64)
+{
+	uint64_t left = 0;
+	long err = sched_sleep_ticks((uint64_t)ticks, &left);
+	int64_t ts64[2] = {(int64_t)(left / HZ),
+			   (int64_t)(left % HZ) * (NSEC_PER_SEC / HZ)};
+	int32_t ts32[2] = {(int32_t)ts64[0], (int32_t)ts64[1]};
+
+	if (err != -EINTR || !urem)
+		return err;
+	if (copy_to_user(urem, is64 ? (void *)ts64 : (void *)ts32,
+			 is64 ? sizeof(ts64) : sizeof(ts32)))
+		return -EFAULT;
+	return err;
+}
+
+SYSCALL_DEFINE2(nanosleep, void *, ureq, void *, urem)
 {
 	struct timespec32 ts;
 	long ticks;
@@ -185,7 +189,33 @@ SYSCALL_DEFINE1(nanosleep, void *, ureq)
 	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
 	ticks = sched_timespec_ticks(ts.sec, ts.nsec);
-	return ticks < 0 ? ticks : sched_sleep_ticks((uint64_t)ticks);
+	return ticks < 0 ? ticks : sleep_rem(ticks, urem, false);
+}
+
+/* clock_getres: every clock here advances by whole timer ticks. */
+static long clock_res(uint32_t clk, void *ures, bool is64)
+{
+	int64_t ts64[2] = {0, NSEC_PER_SEC / HZ};
+	int32_t ts32[2] = {0, NSEC_PER_SEC / HZ};
+
+	if (clk > CLOCK_ID_MAX)
+		return -EINVAL;
+	if (!ures)
+		return 0;
+	return copy_to_user(ures, is64 ? (void *)ts64 : (void *)ts32,
+			    is64 ? sizeof(ts64) : sizeof(ts32))
+		   ? -EFAULT
+		   : 0;
+}
+
+SYSCALL_DEFINE2(clock_getres, uint32_t, clk, void *, ures)
+{
+	return clock_res(clk, ures, false);
+}
+
+SYSCALL_DEFINE2(clock_getres_time64, uint32_t, clk, void *, ures)
+{
+	return clock_res(clk, ures, true);
 }
 
 /* The time64 calls of 32-bit glibc: struct __timespec64 {int64 sec, nsec}.
@@ -209,7 +239,8 @@ SYSCALL_DEFINE2(clock_gettime64, uint32_t, clk, void *, uts)
 }
 
 /* Sleep until (flags TIMER_ABSTIME) or for sec.nsec on clock clk. */
-static long clock_sleep(uint32_t clk, uint32_t flags, int64_t sec, int32_t nsec)
+static long clock_sleep(uint32_t clk, uint32_t flags, int64_t sec, int32_t nsec,
+			void *urem, bool is64)
 {
 	long ticks;
 
@@ -225,26 +256,29 @@ static long clock_sleep(uint32_t clk, uint32_t flags, int64_t sec, int32_t nsec)
 				  (NSEC_PER_SEC / HZ);
 
 		ticks = at > now ? (long)MIN(at - now, 0x7FFFFFFFull) : 0;
+		return ticks ? sched_sleep_ticks((uint64_t)ticks, NULL) : 0;
 	}
-	return sched_sleep_ticks((uint64_t)ticks);
+	return sleep_rem(ticks, urem, is64);
 }
 
-SYSCALL_DEFINE3(clock_nanosleep64, uint32_t, clk, uint32_t, flags, void *, ureq)
+SYSCALL_DEFINE4(clock_nanosleep64, uint32_t, clk, uint32_t, flags, void *, ureq,
+		void *, urem)
 {
 	struct timespec64 ts;
 
 	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
-	return clock_sleep(clk, flags, ts.sec, (int32_t)ts.nsec);
+	return clock_sleep(clk, flags, ts.sec, (int32_t)ts.nsec, urem, true);
 }
 
-SYSCALL_DEFINE3(clock_nanosleep, uint32_t, clk, uint32_t, flags, void *, ureq)
+SYSCALL_DEFINE4(clock_nanosleep, uint32_t, clk, uint32_t, flags, void *, ureq,
+		void *, urem)
 {
 	struct timespec32 ts;
 
 	if (copy_from_user(&ts, ureq, sizeof(ts)))
 		return -EFAULT;
-	return clock_sleep(clk, flags, ts.sec, ts.nsec);
+	return clock_sleep(clk, flags, ts.sec, ts.nsec, urem, false);
 }
 
 SYSCALL_DEFINE1(umask, uint32_t, mask)

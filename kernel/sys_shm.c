@@ -20,6 +20,7 @@
 #include <mm/shmem.h>
 #include <mm/slab.h>
 
+#define SHM_HUGETLB 04000u /* shmget: huge pages (none here) */
 #define IPC_CREAT 01000
 #define IPC_EXCL 02000
 #define IPC_RMID 0
@@ -79,8 +80,11 @@ static long shm_get(int32_t key, uint32_t size, uint32_t flags)
 	}
 	if (key != IPC_PRIVATE && !(flags & IPC_CREAT))
 		return -ENOENT;
-	if (size < SHMMIN || size > SHMMAX)
+	if (size < SHMMIN || size > shm_ctlmax)
 		return -EINVAL;
+	if (flags & SHM_HUGETLB)
+		return -EINVAL; /* no huge pages: Linux's hstate_sizelog fails
+				 */
 	return shm_create(key, size, flags);
 }
 
@@ -231,8 +235,8 @@ static long shm_info(int cmd, void *ubuf)
 	long rc;
 
 	if (cmd == IPC_INFO) {
-		struct shminfo64 i = {SHMMAX, SHMMIN, SHMMNI,
-				      SHMSEG, SHMALL, {0}};
+		struct shminfo64 i = {shm_ctlmax, SHMMIN,     shm_ctlmni,
+				      SHMSEG,	  shm_ctlall, {0}};
 
 		rc = copy_to_user(ubuf, &i, sizeof(i));
 	} else {

@@ -107,6 +107,7 @@ static void make_readable(const char *s, size_t n)
 	for (size_t i = 0; i < n && rd_head - rd_tail < TTY_BUF; i++)
 		ready[rd_head++ % TTY_BUF] = s[i];
 	wakeup(&read_chan);
+	poll_wake();
 }
 
 /* The foreground group, or the console's first user (init's group). */

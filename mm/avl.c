@@ -148,20 +148,21 @@ static struct avl_node *rebalance(struct avl_tree *t, struct avl_node *n)
 }
 
 /*
- * Walk from n to the root fixing heights, balance and summaries. With
- * summaries (an update hook) we go all the way up, as they may change
- * even when heights do not; without, we stop at the first subtree whose
- * height came out as it was (nothing above it changes).
+ * Walk from n up fixing heights, balance and summaries. A tree with
+ * summaries goes all the way up (O(log n)): they may change above even
+ * when heights do not. Without them the walk stops at the first subtree
+ * whose height came out as before, as an AVL tree may: its ancestors see
+ * nothing else (amortized O(1) per insert or remove).
  */
 static void retrace(struct avl_tree *t, struct avl_node *n)
 {
 	while (n) {
-		int h = n->height;
-		struct avl_node *m = rebalance(t, n);
+		int before = n->height;
+		struct avl_node *top = rebalance(t, n);
 
-		if (!t->update && m->height == h)
+		if (!t->update && top->height == before)
 			return;
-		n = m->parent;
+		n = top->parent;
 	}
 }
 
@@ -173,6 +174,27 @@ void avl_init(struct avl_tree *t, avl_cmp_fn cmp)
 	t->write_end = NULL;
 	t->update = NULL;
 	t->count = 0;
+}
+
+/* Hang new leaf n under p (NULL: n is the root) on its left or right,
+ * then count it and rebalance upwards. */
+static void attach_leaf(struct avl_tree *t, struct avl_node *p,
+			struct avl_node *n, bool left)
+{
+	wbegin(t, n);
+	n->left = n->right = NULL;
+	n->parent = p;
+	n->height = 1;
+	wend(t, n);
+	if (!p)
+		set_root(t, n);
+	else if (left)
+		set_left(t, p, n);
+	else
+		set_right(t, p, n);
+	add_count(t, 1);
+	fix_node(t, n);
+	retrace(t, p);
 }
 
 int avl_insert(struct avl_tree *t, struct avl_node *n)
@@ -187,20 +209,7 @@ int avl_insert(struct avl_tree *t, struct avl_node *n)
 		p = cur;
 		cur = c < 0 ? cur->left : cur->right;
 	}
-	wbegin(t, n);
-	n->left = n->right = NULL;
-	n->parent = p;
-	n->height = 1;
-	wend(t, n);
-	if (!p)
-		set_root(t, n);
-	else if (c < 0)
-		set_left(t, p, n);
-	else
-		set_right(t, p, n);
-	add_count(t, 1);
-	fix_node(t, n);
-	retrace(t, p);
+	attach_leaf(t, p, n, c < 0);
 	return 0;
 }
 
@@ -209,6 +218,16 @@ static struct avl_node *leftmost(struct avl_node *n)
 	while (n && n->left)
 		n = n->left;
 	return n;
+}
+
+/* Insert n just after pred with no comparison: the caller knows that
+ * n's key lies between pred's and its successor's (a sorted run). */
+void avl_insert_after(struct avl_tree *t, struct avl_node *pred,
+		      struct avl_node *n)
+{
+	struct avl_node *p = pred->right ? leftmost(pred->right) : pred;
+
+	attach_leaf(t, p, n, p != pred);
 }
 
 /* Remove n, which has two children, by moving its successor into place. */

@@ -81,6 +81,13 @@ struct region_entry *entry_find(struct region *r, vaddr_t off)
 	return e && off < e->offset + entry_bytes(e) ? e : NULL;
 }
 
+/* The last entry starting at or below off, or NULL. */
+struct region_entry *entry_last_at(struct region *r, vaddr_t off)
+{
+	return avl_entry(avl_find_le(&r->entries, &off, entry_key),
+			 struct region_entry, node);
+}
+
 /* The first entry starting at or above off: the end of a hole. */
 struct region_entry *entry_first_from(struct region *r, vaddr_t off)
 {
@@ -146,6 +153,18 @@ void entry_link(struct region *r, struct region_entry *e, vaddr_t offset)
 	USE(e, e->region = r; e->offset = offset; e->next_ref = b->refs);
 	USE(b, b->refs = e; b->refcount++);
 	BUG_ON(avl_insert(&r->entries, &e->node));
+}
+
+/* entry_link for a sorted run: e goes right after prev, which is in r's
+ * tree, and before prev's successor (no comparison). */
+void entry_link_after(struct region *r, struct region_entry *e, vaddr_t offset,
+		      struct region_entry *prev)
+{
+	struct phys_block *b = e->block;
+
+	USE(e, e->region = r; e->offset = offset; e->next_ref = b->refs);
+	USE(b, b->refs = e; b->refcount++);
+	avl_insert_after(&r->entries, &prev->node, &e->node);
 }
 
 /* Link e and map it; a block gaining a second COW user turns read-only
@@ -243,12 +262,14 @@ void entry_drop(struct region_entry *e)
 	block_put(entry_unref(e));
 }
 
-/* Take e's pages out of the space without freeing them (yield): the
- * block must be private. */
+/* Take e out of its tree and free it and its block object, keeping the
+ * pages (yield): the block must be private. The caller clears e's PTEs
+ * (one pass and one flush for a whole range). */
 void entry_steal(struct region_entry *e)
 {
 	BUG_ON(e->block->refcount != 1);
-	block_free_obj(entry_unlink(e));
+	avl_remove(&e->region->entries, &e->node);
+	block_free_obj(entry_unref(e));
 }
 
 /* ---- hooks of block-backed backends ---- */

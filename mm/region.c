@@ -34,12 +34,18 @@ int region_map_new(struct mm_space *s, const struct region *t,
 	return *out ? 0 : -ENOMEM;
 }
 
+unsigned mm_max_map_count = 65530; /* Linux's DEFAULT_MAX_MAP_COUNT */
+
 /* A region like t in s, with no entries, inserted in s's tree. NULL if
- * no memory. The range must be free. */
+ * no memory, or if s already has more than mm_max_map_count regions (as
+ * Linux's mmap refuses then). The range must be free. */
 struct region *region_create(struct mm_space *s, const struct region *t)
 {
-	struct region *r = slab_alloc(sizeof(*r));
+	struct region *r;
 
+	if (s->regions.count > mm_max_map_count)
+		return NULL;
+	r = slab_alloc(sizeof(*r));
 	if (!r)
 		return NULL;
 	USE(r, r->start = t->start; r->len = t->len; r->prot = t->prot;
@@ -86,6 +92,8 @@ int region_split(struct region *r, vaddr_t at)
 	int rc;
 
 	BUG_ON(at <= r->start || at >= region_end(r) || !PAGE_ALIGNED(at));
+	if (r->space->regions.count >= mm_max_map_count)
+		return -ENOMEM; /* Linux's split_vma: no room for one more */
 	if (e && e->offset != cut) {
 		rc = block_split(e->block, (cut - e->offset) / PAGE_SIZE);
 		if (rc)

@@ -107,7 +107,7 @@ static uint32_t direct_map_offset(const struct region *r)
 
 static const struct region_ops direct_ops = {
     .name = "direct",
-    .flags = REGION_OPS_SHARED,
+    .flags = REGION_OPS_SHARED | REGION_OPS_PFNMAP,
     .fault = direct_fault,
     .copy = direct_copy,
     .release = direct_release,

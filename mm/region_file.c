@@ -196,23 +196,25 @@ static int file_fault(struct region *r, vaddr_t va, bool write)
 	return 0;
 }
 
-/* Unmap the file pages of [off, end) of r that no entry covers (each
- * PTE's pin goes back to the pager; a PTE that is not the file's page is
- * a private copy whose entry is being dropped by the caller); with
- * drop_entries, private copies there go too (truncate). One walk of the
- * PTEs with a cursor, in step with the entries; missing tables are
- * skipped whole; one TLB flush at the end. */
-static void file_unmap_from(struct region *r, vaddr_t off, bool drop_entries)
+/* Unmap the file pages of [off, stop) of r (offsets) that no entry
+ * covers (each PTE's pin goes back to the pager; a PTE that is not the
+ * file's page is a private copy whose entry is being dropped by the
+ * caller); with drop_entries, private copies there go too (truncate).
+ * One walk of the PTEs with a cursor, in step with the entries; missing
+ * tables are skipped whole; one TLB flush at the end. */
+static void file_unmap_range(struct region *r, vaddr_t off, vaddr_t stop,
+			     bool drop_entries)
 {
 	struct file_map *m = map_of(r);
 	paddr_t dir = region_pgdir(r);
 	struct region_entry *e = entry_find(r, off);
-	vaddr_t va = r->start + off, end = region_end(r), first = end, last = 0;
+	vaddr_t va = r->start + off, end = r->start + stop, first = end,
+		last = 0;
 	struct pt_cursor c;
 
 	if (!e)
 		e = entry_first_from(r, off);
-	while (drop_entries && e) {
+	while (drop_entries && e && entry_va(e) < end) {
 		struct region_entry *next = entry_next(e);
 
 		entry_detach(e);
@@ -275,6 +277,12 @@ static int file_populate(struct region *r, vaddr_t start, vaddr_t end)
 		*slot = pt_make_pte(pa, flags); /* was not present: no flush */
 	}
 	return 0;
+}
+
+/* The same from offset off to the region's end. */
+static void file_unmap_from(struct region *r, vaddr_t off, bool drop_entries)
+{
+	file_unmap_range(r, off, r->len, drop_entries);
 }
 
 /* Fork: the child shares the map and the private copies (COW); file
@@ -365,6 +373,30 @@ static int file_move(struct region *nr, struct region *r)
 	return 0;
 }
 
+/* mincore: a file page is resident while the file system holds it in
+ * memory (the page cache, ramfs's pages), mapped here or not, as
+ * Linux's mincore looks at the page cache. */
+static bool file_resident(struct region *r, vaddr_t va)
+{
+	struct file_map *m = map_of(r);
+	uint32_t idx = page_idx(m, va);
+
+	return !past_end(m, idx) &&
+	       m->pager.ops->peek(m->pager.obj, idx) != PHYS_NONE;
+}
+
+/* MADV_REMOVE: the file system punches a hole (the pages leave every
+ * mapping and read as zeros after) if it can, else -EOPNOTSUPP. */
+static int file_punch(struct region *r, vaddr_t start, vaddr_t end)
+{
+	struct file_map *m = map_of(r);
+
+	if (!m->pager.ops->punch)
+		return -EOPNOTSUPP;
+	return m->pager.ops->punch(m->pager.obj, page_idx(m, start),
+				   page_idx(m, end - 1));
+}
+
 /* The shared and the private tables differ only in their flags. */
 #define FILE_REGION_OPS(ops_flags)                                         \
 	{                                                                  \
@@ -372,13 +404,14 @@ static int file_move(struct region *nr, struct region *r)
 		.move = file_move, .fault = file_fault, .copy = file_copy, \
 		.populate = file_populate, .release = file_release,        \
 		.sync = file_sync, .split = file_split,                    \
-		.map_offset = file_map_offset, .sanity = file_sanity,      \
+		.map_offset = file_map_offset, .resident = file_resident,  \
+		.punch = file_punch, .sanity = file_sanity,                \
 	}
 
 static const struct region_ops file_shared_ops =
-    FILE_REGION_OPS(REGION_OPS_SHARED | REGION_OPS_RESIZE);
+    FILE_REGION_OPS(REGION_OPS_SHARED | REGION_OPS_RESIZE | REGION_OPS_FILE);
 static const struct region_ops file_private_ops =
-    FILE_REGION_OPS(REGION_OPS_RESIZE);
+    FILE_REGION_OPS(REGION_OPS_RESIZE | REGION_OPS_FILE);
 
 /* A new map of p at vbase, on the list; NULL without memory. */
 static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase)
@@ -397,18 +430,22 @@ static struct file_map *map_new(const struct mm_pager *p, vaddr_t vbase)
 }
 
 int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
-		bool shared, const struct mm_pager *p, uint32_t pgoff)
+		bool shared, const struct mm_pager *p, uint32_t pgoff,
+		unsigned flags)
 {
 	struct region t = {
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
+	    .flags = flags,
 	    .ops = shared ? &file_shared_ops : &file_private_ops,
 	};
 	struct file_map *m;
 	struct region *r;
 	int rc;
 
+	if (flags & ~REGION_NOMAYWRITE)
+		return -EINVAL;
 	if (pgoff >= (1u << 20) || len / PAGE_SIZE > (1u << 20) - pgoff)
 		return -EOVERFLOW;
 	m = map_new(p, start - pgoff * PAGE_SIZE);
@@ -449,6 +486,37 @@ void mm_pager_truncate(void *obj, uint64_t size)
 		return; /* not mapped anywhere */
 	for (struct mm_space *sp = region_space_list(); sp; sp = sp->next_space)
 		truncate_space(sp, obj, size);
+}
+
+/* The file pages [first, last] of obj leave every space's mappings. */
+static void punch_space(struct mm_space *sp, void *obj, uint32_t first,
+			uint32_t last)
+{
+	for (struct region *r = region_first(sp); r; r = region_next(r)) {
+		struct file_map *m = map_of(r);
+		uint32_t lo, hi;
+
+		if (!is_file_region(r) || m->pager.obj != obj)
+			continue;
+		lo = page_idx(m, r->start);
+		hi = lo + (uint32_t)(r->len / PAGE_SIZE) - 1;
+		if (last < lo || first > hi)
+			continue;
+		file_unmap_range(r, (MAX(first, lo) - lo) * PAGE_SIZE,
+				 (MIN(last, hi) - lo + 1) * PAGE_SIZE, false);
+	}
+}
+
+void mm_pager_punch(void *obj, uint32_t first, uint32_t last)
+{
+	struct file_map *m;
+
+	for (m = all_maps; m && m->pager.obj != obj; m = m->next)
+		;
+	if (!m)
+		return;
+	for (struct mm_space *sp = region_space_list(); sp; sp = sp->next_space)
+		punch_space(sp, obj, first, last);
 }
 
 int mm_sync_file_range(struct mm_space *s, vaddr_t start, size_t len)

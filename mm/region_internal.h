@@ -41,6 +41,11 @@ struct sanity;
 #define REGION_OPS_RESIZE 0x8u
 /* Private anonymous memory (madvise MADV_FREE and MADV_WIPEONFORK). */
 #define REGION_OPS_ANON 0x10u
+/* Raw physical frames, no memory pages (/dev/mem; Linux's VM_PFNMAP):
+ * smaps counts none of them. */
+#define REGION_OPS_PFNMAP 0x20u
+/* A file's pages: the PTEs outside entries map the file's own pages. */
+#define REGION_OPS_FILE 0x40u
 
 /*
  * A backend. Optional hooks may be NULL. The region's backend_data word
@@ -239,6 +244,9 @@ void entry_tree_init(struct avl_tree *t);
 struct region_entry *entry_new(struct phys_block *b);
 /* Link e into r's tree and its block's reference list; no PTE change. */
 void entry_link(struct region *r, struct region_entry *e, vaddr_t offset);
+/* entry_link of the next of a sorted run: right after prev (in r). */
+void entry_link_after(struct region *r, struct region_entry *e, vaddr_t offset,
+		      struct region_entry *prev);
 /* Attach an unattached entry at offset in r (page tables must exist);
  * the block gains a reference and all its entries' PTEs are updated. */
 void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset);
@@ -254,10 +262,12 @@ void entry_detach(struct region_entry *e);
  * being discarded whole); its block loses a reference. */
 void entry_drop(struct region_entry *e);
 /* Remove e and free its block object, keeping the pages (take). The block
- * must have no other reference. */
+ * must have no other reference. e's PTEs are the caller's to clear. */
 void entry_steal(struct region_entry *e);
 /* The entry covering page offset off of r, or NULL. */
 struct region_entry *entry_find(struct region *r, vaddr_t off);
+/* The last entry starting at or below page offset off of r, or NULL. */
+struct region_entry *entry_last_at(struct region *r, vaddr_t off);
 struct region_entry *entry_first(struct region *r);
 /* First entry at offset off or above, or NULL. */
 struct region_entry *entry_first_from(struct region *r, vaddr_t off);

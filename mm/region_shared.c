@@ -56,17 +56,20 @@ static const struct region_ops shared_ops = {
 
 /* MAP_SHARED anonymous memory and shm segments: every page is made and
  * mapped now, so faults never need to find the blocks again. */
-int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
+int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		  unsigned flags)
 {
 	struct region t = {
 	    .start = start,
 	    .len = len,
 	    .prot = prot,
+	    .flags = flags,
 	    .ops = &shared_ops,
 	};
 	struct region_entry *list;
 	struct region *r;
-	int rc = region_map_new(s, &t, &r);
+	int rc =
+	    flags & ~REGION_NOMAYWRITE ? -EINVAL : region_map_new(s, &t, &r);
 
 	if (rc)
 		return rc;

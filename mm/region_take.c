@@ -11,9 +11,17 @@
  * only then change the mappings, so an -ENOMEM leaves the space's
  * contents as they were.
  *
- * Each pass walks the range once, in address order, with a (region,
- * entry) cursor: no step looks a page up again. The pages themselves
- * never move or get copied (the host tests compare physical addresses).
+ * Take leaves the range empty: no page is allocated in place of the
+ * taken ones, the range reads as zeros by demand zero (a page per first
+ * touch, as any untouched anonymous memory). Give maps the pages as
+ * blocks of physically contiguous runs (up to REGION_MAX_BLOCK_PAGES),
+ * so a block made of one run costs one object and one tree node.
+ *
+ * The range's regions are looked up once, and its entries walked in
+ * address order with a (region, entry) cursor: no step looks a page up
+ * again. PTEs are written a run at a time and the TLB is flushed once per
+ * call. The pages themselves never move or get copied (the host tests
+ * compare physical addresses).
  */
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -51,39 +59,29 @@ static struct region_entry *cursor_next(struct range_cursor *c)
 	return NULL;
 }
 
-/* Start a walk at the first entry at or above va. */
-static struct region_entry *cursor_start(struct range_cursor *c,
-					 struct mm_space *s, vaddr_t va,
-					 vaddr_t end)
+/* Start a walk at entry e of region r (NULL: r's entries are done). */
+static struct region_entry *cursor_from(struct range_cursor *c,
+					struct region *r,
+					struct region_entry *e, vaddr_t end)
 {
 	c->end = end;
-	c->r = region_first_after(s, va);
-	c->next = NULL;
-	if (c->r)
-		c->next = entry_first_from(
-		    c->r, va > c->r->start ? va - c->r->start : 0);
+	c->r = r;
+	c->next = e;
 	return cursor_next(c);
 }
 
-/* Are the entries of r contiguous over [va, stop) (no missing page)? */
-static bool range_present(struct region *r, vaddr_t va, vaddr_t stop)
+/* Start a walk at the first entry of r at or above va (va inside r). */
+static struct region_entry *
+cursor_start(struct range_cursor *c, struct region *r, vaddr_t va, vaddr_t end)
 {
-	struct region_entry *e = entry_find(r, va - r->start);
-
-	while (e && entry_va(e) + entry_bytes(e) < stop) {
-		struct region_entry *next = entry_next(e);
-
-		if (!next || entry_va(next) != entry_va(e) + entry_bytes(e))
-			return false;
-		e = next;
-	}
-	return e != NULL;
+	return cursor_from(c, r, entry_first_from(r, va - r->start), end);
 }
 
 /* Argument and range checks before anything changes, one region at a
- * time: every page in a writable region that may yield (and present). */
+ * time: every page in a writable region that may yield. *first: the
+ * region holding addr. */
 static int tg_check(struct mm_space *s, vaddr_t addr, size_t npages,
-		    bool need_present)
+		    struct region **first)
 {
 	uint64_t end64 = (uint64_t)addr + (uint64_t)npages * PAGE_SIZE;
 	struct region *r;
@@ -94,128 +92,136 @@ static int tg_check(struct mm_space *s, vaddr_t addr, size_t npages,
 	if (end64 > USER_TOP)
 		return -EFAULT;
 	end = (vaddr_t)end64;
-	r = mm_find_region(s, addr);
-	for (va = addr; va < end; va = region_end(r), r = region_next(r)) {
+	r = *first = mm_find_region(s, addr);
+	for (va = addr; va < end; va = region_end(r), r = region_next(r))
 		if (!r || r->start > va || !region_may_yield(r) ||
 		    !(r->prot & PROT_WRITE))
 			return -EFAULT;
-		if (need_present &&
-		    !range_present(r, va, MIN(end, region_end(r))))
-			return -EFAULT;
-	}
 	return 0;
 }
 
-/* Split the block (if any) that straddles va. */
-static int tg_split_at(struct mm_space *s, vaddr_t va)
+/* Split e's block at va (inside it, page aligned). */
+static int split_at(struct region_entry *e, vaddr_t va)
 {
-	struct region *r = mm_find_region(s, va);
-	struct region_entry *e = r ? entry_find(r, va - r->start) : NULL;
-
-	if (!e || entry_va(e) == va)
-		return 0;
 	return block_split(e->block, (va - entry_va(e)) / PAGE_SIZE);
 }
 
-/* Make the range self-contained: no block crosses either edge. */
-static int tg_split_edges(struct mm_space *s, vaddr_t addr, vaddr_t end)
+/*
+ * Take's first pass, changing no meaning: split the blocks straddling
+ * the edges, make shared blocks private, and check that every page is
+ * present. 0, -EFAULT (a page not present) or -ENOMEM.
+ */
+static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end)
 {
-	int rc = tg_split_at(s, addr);
-
-	return rc ? rc : tg_split_at(s, end);
-}
-
-/* Make every block in [addr, end) private (all present, edges split). */
-static int take_privatize(struct mm_space *s, vaddr_t addr, vaddr_t end)
-{
+	struct region_entry *e = entry_find(r, addr - r->start);
 	struct range_cursor c;
+	vaddr_t want = addr;
 	int rc;
 
-	for (struct region_entry *e = cursor_start(&c, s, addr, end); e;
-	     e = cursor_next(&c)) {
+	if (!e)
+		return -EFAULT;
+	if (entry_va(e) < addr) {
+		rc = split_at(e, addr);
+		if (rc)
+			return rc;
+		e = entry_next(e); /* the part from addr */
+	}
+	for (e = cursor_from(&c, r, e, end); e; e = cursor_next(&c)) {
+		if (entry_va(e) != want)
+			return -EFAULT; /* a hole */
+		want = entry_va(e) + entry_bytes(e);
+		if (want > end) {
+			rc = split_at(e, end);
+			if (rc)
+				return rc;
+			want = end;
+		}
 		if (e->block->refcount > 1) {
 			rc = cow_break(e);
 			if (rc)
 				return rc;
 		}
 	}
-	return 0;
+	return want < end ? -EFAULT : 0;
 }
 
-/* Reverse a chain of unattached entries (block_alloc_runs builds it
- * highest position first). */
-static struct region_entry *chain_reverse(struct region_entry *list)
-{
-	struct region_entry *out = NULL;
-
-	while (list) {
-		struct region_entry *next = list->next_ref;
-
-		USE(list, list->next_ref = out);
-		out = list;
-		list = next;
-	}
-	return out;
-}
-
-/* Attach the next n single-page entries of *fresh at offset off of r. */
-static void attach_fresh(struct region *r, vaddr_t off, uint32_t n,
-			 struct region_entry **fresh)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		struct region_entry *f = *fresh;
-
-		BUG_ON(!f);
-		*fresh = f->next_ref;
-		entry_attach(r, f, off + i * PAGE_SIZE);
-	}
-}
-
-/* Yield's half: hand the pages out, map fresh zeroed ones in their place
- * (page k of the range gets fresh page k, as the pages[] order). */
+/* Yield's half: hand the pages out in address order and leave the range
+ * empty (it reads as zeros, a fresh page per first touch). */
 int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		      paddr_t *pages)
 {
-	int rc = tg_check(s, addr, npages, true);
 	vaddr_t end = addr + npages * PAGE_SIZE;
-	struct region_entry *fresh, *e;
+	struct region_entry *e;
 	struct range_cursor c;
+	struct region *r;
+	size_t k = 0;
+	int rc = tg_check(s, addr, npages, &r);
 
-	if (rc)
-		return rc;
-	rc = tg_split_edges(s, addr, end);
 	if (!rc)
-		rc = take_privatize(s, addr, end);
+		rc = take_prepare(r, addr, end);
 	if (rc)
 		return rc;
-	fresh = block_alloc_runs(npages, 1, BLOCK_COW, true);
-	if (!fresh)
-		return -ENOMEM;
-	fresh = chain_reverse(fresh);
-	for (e = cursor_start(&c, s, addr, end); e; e = cursor_next(&c)) {
-		struct region *r = e->region;
-		size_t first = (entry_va(e) - addr) / PAGE_SIZE;
-		uint32_t n = e->block->npages;
-		vaddr_t off = e->offset;
+	for (e = cursor_start(&c, r, addr, end); e; e = cursor_next(&c)) {
+		paddr_t pa = e->block->pa;
 
-		for (uint32_t i = 0; i < n; i++)
-			pages[first + i] = e->block->pa + i * PAGE_SIZE;
+		for (uint32_t i = 0; i < e->block->npages; i++)
+			pages[k++] = pa + i * PAGE_SIZE;
 		entry_steal(e); /* the pages stay accounted as PHYS_USER */
-		attach_fresh(r, off, n, &fresh);
 	}
-	BUG_ON(fresh);
+	BUG_ON(k != npages);
+	/* Every page was present: one pass over the PTEs, one flush. */
+	if (pt_set_run(s->pgdir, addr, 0, (uint32_t)npages, 0))
+		pt_flush_run(s->pgdir, addr, (uint32_t)npages);
 	return 0;
 }
 
-/* Unattached single-page blocks for pages[], in order; offsets count
- * from 0. NULL (nothing kept) if no memory. */
-static struct region_entry *give_alloc(const paddr_t *pages, size_t npages)
+/* Does any entry lie in [addr, end) (r holds addr)? One lookup per
+ * region. */
+static bool range_has_entries(struct region *r, vaddr_t addr, vaddr_t end)
+{
+	for (; r && r->start < end; r = region_next(r)) {
+		vaddr_t lo = MAX(addr, r->start) - r->start;
+		vaddr_t hi = MIN(end, region_end(r)) - r->start;
+		struct region_entry *e = entry_last_at(r, hi - PAGE_SIZE);
+
+		if (e && e->offset + entry_bytes(e) > lo)
+			return true;
+	}
+	return false;
+}
+
+/* Split the block (if any) that straddles va. */
+static int split_edge(struct mm_space *s, vaddr_t va)
+{
+	struct region *r = mm_find_region(s, va);
+	struct region_entry *e = r ? entry_find(r, va - r->start) : NULL;
+
+	return e && entry_va(e) != va ? split_at(e, va) : 0;
+}
+
+/* Unattached blocks for pages[], one per physically contiguous run (at
+ * most REGION_MAX_BLOCK_PAGES: a COW fault copies a whole block), never
+ * across a region's end; chained in order through next_ref, offsets
+ * counting from addr (in r). NULL (nothing kept) if no memory. */
+static struct region_entry *give_alloc(struct region *r, vaddr_t addr,
+				       const paddr_t *pages, size_t npages)
 {
 	struct region_entry *head = NULL, *prev = NULL, *e;
 	struct phys_block *b;
+	size_t run, max;
 
-	for (size_t i = 0; i < npages; i++) {
-		b = block_new(pages[i], 1, BLOCK_COW);
+	for (size_t i = 0; i < npages; i += run) {
+		vaddr_t va = addr + i * PAGE_SIZE;
+
+		while (va >= region_end(r))
+			r = region_next(r);
+		max = MIN(npages - i, (region_end(r) - va) / PAGE_SIZE);
+		max = MIN(max, REGION_MAX_BLOCK_PAGES);
+		for (run = 1;
+		     run < max && pages[i + run] == pages[i] + run * PAGE_SIZE;
+		     run++)
+			;
+		b = block_new(pages[i], (uint32_t)run, BLOCK_COW);
 		e = b ? entry_new(b) : NULL;
 		if (!e) {
 			if (b)
@@ -233,47 +239,81 @@ static struct region_entry *give_alloc(const paddr_t *pages, size_t npages)
 	return head;
 }
 
-/* Attach give_alloc's list (offsets from addr) region by region. */
-static void give_attach(struct mm_space *s, vaddr_t addr,
+/* Attach give_alloc's list (offsets from addr, in r and the regions
+ * after it) and write its PTEs a run at a time; true if a present PTE
+ * changed (the caller flushes). */
+static bool give_attach(struct region *r, vaddr_t addr,
 			struct region_entry *list)
 {
-	struct region *r = mm_find_region(s, addr);
+	paddr_t dir = region_pgdir(r);
+	struct region_entry *prev = NULL;
+	bool stale = false;
 
 	while (list) {
 		struct region_entry *next = list->next_ref;
+		struct phys_block *b = list->block;
 		vaddr_t va = addr + list->offset;
 
-		while (va >= region_end(r))
-			r = region_next(r);
-		entry_attach(r, list, va - r->start);
+		if (va >= region_end(r)) {
+			while (va >= region_end(r))
+				r = region_next(r);
+			prev = NULL;
+		}
+		/* The run is sorted: each entry goes right after the last. */
+		if (prev)
+			entry_link_after(r, list, va - r->start, prev);
+		else
+			entry_link(r, list, va - r->start);
+		prev = list;
+		stale |= pt_set_run(dir, va, b->pa, b->npages,
+				    entry_pte_flags(list));
 		list = next;
 	}
+	return stale;
+}
+
+/* Unmap and free what [addr, end) maps (r holds addr). */
+static void give_clear(struct region *r, vaddr_t addr, vaddr_t end)
+{
+	struct range_cursor c;
+
+	for (struct region_entry *e = cursor_start(&c, r, addr, end); e;
+	     e = cursor_next(&c))
+		entry_detach(e); /* frees private pages */
 }
 
 /* Get's half: map pages[] at addr, freeing whatever was there. */
 int region_give_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		      const paddr_t *pages)
 {
-	int rc = tg_check(s, addr, npages, false);
 	vaddr_t end = addr + npages * PAGE_SIZE;
-	struct region_entry *list, *e;
-	struct range_cursor c;
+	struct region_entry *list;
+	struct region *r;
+	bool full;
+	int rc = tg_check(s, addr, npages, &r);
 
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < npages; i++)
 		if (pages[i] == PHYS_NONE || !PAGE_ALIGNED(pages[i]))
 			return -EINVAL;
-	rc = tg_split_edges(s, addr, end);
-	if (rc)
-		return rc;
+	/* After a yield the range is empty: nothing to split or free. */
+	full = range_has_entries(r, addr, end);
+	if (full) {
+		rc = split_edge(s, addr);
+		if (!rc)
+			rc = split_edge(s, end);
+		if (rc)
+			return rc;
+	}
 	if (pt_prepare(s->pgdir, addr, npages))
 		return -ENOMEM;
-	list = give_alloc(pages, npages);
+	list = give_alloc(r, addr, pages, npages);
 	if (!list)
 		return -ENOMEM;
-	for (e = cursor_start(&c, s, addr, end); e; e = cursor_next(&c))
-		entry_detach(e); /* frees private pages */
-	give_attach(s, addr, list);
+	if (full)
+		give_clear(r, addr, end);
+	if (give_attach(r, addr, list))
+		pt_flush_run(s->pgdir, addr, npages);
 	return 0;
 }

@@ -5,10 +5,13 @@
  *
  * It answers "is this pointer in a slab page?" by binary search, without
  * touching the memory pointed at (which may not be mapped): USE() checks
- * and the page-fault handler's slab_describe() rely on that.
+ * and the page-fault handler's slab_describe() rely on that. A small
+ * direct-mapped cache of pages found answers the repeated questions (a
+ * USE() scope asks twice about one page) without the search.
  *
  * Invariants: va[0..len) is strictly increasing, len <= cap, and cap
- * entries fit in the npages pages at pa.
+ * entries fit in the npages pages at pa; every nonzero cache slot holds
+ * a page of va[] (removal clears its slot).
  */
 #include <arch/hooks.h>
 #include <kernel/printk.h>
@@ -25,9 +28,19 @@ static struct {
 } pidx;
 
 /* Forget the index (boot, host test reset). */
+/* Pages found lately, by page number modulo the size: 0 is empty. */
+#define HIT_SLOTS 64u
+static uintptr_t hits[HIT_SLOTS];
+
+static inline uintptr_t *hit_slot(uintptr_t va)
+{
+	return &hits[(va >> PAGE_SHIFT) % HIT_SLOTS];
+}
+
 void slab_index_reset(void)
 {
 	memset(&pidx, 0, sizeof(pidx));
+	memset(hits, 0, sizeof(hits));
 }
 
 /* Position of the first address >= va. */
@@ -49,10 +62,16 @@ static size_t idx_search(uintptr_t va)
 void *slab_index_lookup(const void *p)
 {
 	uintptr_t va = (uintptr_t)p & ~(uintptr_t)(PAGE_SIZE - 1);
-	size_t i = idx_search(va);
+	uintptr_t *hit = hit_slot(va);
+	size_t i;
 
-	if (i < pidx.len && pidx.va[i] == va)
+	if (*hit == va && va)
 		return (void *)va;
+	i = idx_search(va);
+	if (i < pidx.len && pidx.va[i] == va) {
+		*hit = va;
+		return (void *)va;
+	}
 	return NULL;
 }
 
@@ -99,6 +118,8 @@ void slab_index_remove(uintptr_t va)
 	size_t i = idx_search(va);
 
 	BUG_ON(i >= pidx.len || pidx.va[i] != va);
+	if (*hit_slot(va) == va)
+		*hit_slot(va) = 0;
 	pidx.len--;
 	memmove(&pidx.va[i], &pidx.va[i + 1],
 		(pidx.len - i) * sizeof(*pidx.va));

@@ -269,9 +269,12 @@ int mm_protect(struct mm_space *s, vaddr_t start, size_t len, unsigned prot)
 		return rc;
 	if (prot & ~PROT_RWX)
 		return -EINVAL;
-	for (va = start; va < end; va = region_end(r))
+	for (va = start; va < end; va = region_end(r)) {
 		if (!(r = mm_find_region(s, va)))
 			return -ENOMEM;
+		if ((prot & PROT_WRITE) && (r->flags & REGION_NOMAYWRITE))
+			return -EACCES;
+	}
 	rc = region_split_edges(s, start, end);
 	if (rc)
 		return rc;

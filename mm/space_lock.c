@@ -39,13 +39,15 @@ int mm_set_flags(struct mm_space *s, vaddr_t start, size_t len, unsigned set,
 
 	if (rc || ((set | clear) & ~REGION_USER_FLAGS))
 		return rc ? rc : -EINVAL;
-	if (!mm_range_mapped(s, start, len))
-		return -ENOMEM;
+	/* As Linux walks the areas: a refused one is -EINVAL even where the
+	 * range also has holes (those only make -ENOMEM at the end). */
 	for (r = mm_find_region(s, start); r && r->start < end;
 	     r = region_next(r))
 		if ((set & REGION_WIPEONFORK) &&
 		    !(r->ops->flags & REGION_OPS_ANON))
 			return -EINVAL; /* only private anonymous memory */
+	if (!mm_range_mapped(s, start, len))
+		return -ENOMEM;
 	rc = region_split_edges(s, start, end);
 	if (rc)
 		return rc;

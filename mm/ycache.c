@@ -251,50 +251,71 @@ static size_t yblock_drop(struct yblock *yb)
 
 /* --- the page-level interface --------------------------------------- */
 
-static int put_check(uint32_t owner, uint64_t id, const paddr_t *pages,
-		     size_t npages, enum phys_kind kind)
+/* Are pages[] all real page addresses? */
+static bool pages_ok(const paddr_t *pages, size_t npages)
 {
-	if (kind != PHYS_USER && kind != PHYS_KERNEL)
-		return -EINVAL;
-	if (id == YCACHE_ID_NONE || npages == 0 || npages > YCACHE_MAX_PAGES)
-		return -EINVAL;
 	for (size_t i = 0; i < npages; i++)
 		if (pages[i] == PHYS_NONE || !PAGE_ALIGNED(pages[i]))
-			return -EINVAL;
+			return false;
+	return true;
+}
+
+struct yblock *ycache_reserve(uint32_t owner, uint64_t id, size_t npages,
+			      int *err)
+{
+	struct yblock *yb;
+	paddr_t *list, run_pa;
+
+	*err = -EINVAL;
+	if (id == YCACHE_ID_NONE || npages == 0 || npages > YCACHE_MAX_PAGES)
+		return NULL;
+	*err = -EEXIST;
 	if (lookup(owner, id))
-		return -EEXIST;
-	return 0;
+		return NULL;
+	/* Both allocations may evict blocks; the index is not touched yet. */
+	*err = -ENOMEM;
+	yb = slab_alloc(sizeof(*yb));
+	if (!yb)
+		return NULL;
+	list = list_alloc(npages, &run_pa);
+	if (!list) {
+		slab_free(yb, sizeof(*yb));
+		return NULL;
+	}
+	USE(yb, yb->id = id; yb->owner = owner; yb->npages = (uint32_t)npages;
+	    yb->list = list; yb->list_pa = run_pa; yb->prev = yb->next = NULL);
+	*err = 0;
+	return yb;
+}
+
+void ycache_unreserve(struct yblock *yb)
+{
+	yblock_free(yb);
+}
+
+void ycache_commit(struct yblock *yb, const paddr_t *pages, enum phys_kind kind)
+{
+	BUG_ON(kind != PHYS_USER && kind != PHYS_KERNEL);
+	list_fill(yb->list, yb->list_pa, pages, yb->npages);
+	/* Reclaim only removes, and only the owner puts its ids. */
+	BUG_ON(yblock_link(yb) != 0);
+	ystats.yields++;
+	phys_account(kind, PHYS_CACHED, yb->npages);
 }
 
 int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 	       enum phys_kind kind)
 {
 	struct yblock *yb;
-	paddr_t *list, run_pa;
-	int rc = put_check(owner, id, pages, npages, kind);
+	int rc;
 
-	if (rc)
-		return rc;
-	/* Both allocations may evict blocks; the index is not touched yet. */
-	yb = slab_alloc(sizeof(*yb));
-	if (!yb)
-		return -ENOMEM;
-	list = list_alloc(npages, &run_pa);
-	if (!list) {
-		slab_free(yb, sizeof(*yb));
-		return -ENOMEM;
-	}
-	list_fill(list, run_pa, pages, npages);
-	USE(yb, yb->id = id; yb->owner = owner; yb->npages = (uint32_t)npages;
-	    yb->list = list; yb->list_pa = run_pa; yb->prev = yb->next = NULL);
-	rc = yblock_link(yb); /* reclaim only removes: cannot be -EEXIST */
-	if (rc) {
-		yblock_free(yb);
-		return rc;
-	}
-	ystats.yields++;
-	phys_account(kind, PHYS_CACHED, npages);
-	return 0;
+	if ((kind != PHYS_USER && kind != PHYS_KERNEL) ||
+	    npages > YCACHE_MAX_PAGES || !pages_ok(pages, npages))
+		return -EINVAL;
+	yb = ycache_reserve(owner, id, npages, &rc);
+	if (yb)
+		ycache_commit(yb, pages, kind);
+	return rc;
 }
 
 struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,

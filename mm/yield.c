@@ -2,15 +2,16 @@
  * yield.c - vm_yield_get_block (SPEC §9): move pages between an address
  * space and the yielded-block cache without copying them.
  *
- * Yield: region_take_pages() unmaps the pages at addr (mapping fresh zeroed
- * ones in their place) and ycache_put() files them under (owner, yield_id).
+ * Yield: ycache_reserve() finds -EEXIST and allocates the index memory,
+ * region_take_pages() unmaps the pages at addr (the range then reads as
+ * zeros by demand zero: no page is allocated in their place) and
+ * ycache_commit() files them under (owner, yield_id), which cannot fail.
  * Get: ycache_take() hands back (owner, get_id)'s pages and
  * region_give_pages() maps them at addr, freeing what was there. Every
  * failure is reported; no step loses pages.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
-#include <kernel/printk.h>
 #include <mm/pagetable.h>
 #include <mm/phys.h>
 #include <mm/region.h>
@@ -54,22 +55,14 @@ static void buf_put(struct yield_buf *b)
 		phys_free(b->run_pa, b->run_pages, PHYS_KERNEL);
 }
 
-/* Last resort when pages can go nowhere: free them (their data is lost). */
-static void drop_pages(const paddr_t *pages, size_t npages)
-{
-	printk("yield: dropping %zu pages that could not be put back\n",
-	       npages);
-	for (size_t i = 0; i < npages; i++)
-		phys_free(pages[i], 1, PHYS_USER);
-}
-
 /*
  * Arguments checked before anything changes. -EINVAL: misaligned addr,
  * npages 0, longer than user space or wrapping, both ids equal; -EFAULT:
- * a range reaching kernel space; -EEXIST: yield_id already cached.
+ * a range reaching kernel space (-EEXIST comes next, from the cache's
+ * reserve, before anything is allocated).
  */
-static int yield_check(uint32_t owner, struct mm_space *s, vaddr_t addr,
-		       size_t npages, uint64_t yield_id, uint64_t get_id)
+static int yield_check(struct mm_space *s, vaddr_t addr, size_t npages,
+		       uint64_t yield_id, uint64_t get_id)
 {
 	if (!s || !PAGE_ALIGNED(addr) || npages == 0 ||
 	    npages > USER_TOP / PAGE_SIZE)
@@ -80,26 +73,26 @@ static int yield_check(uint32_t owner, struct mm_space *s, vaddr_t addr,
 	if (addr < PAGE_SIZE || addr >= USER_TOP ||
 	    npages > (USER_TOP - addr) / PAGE_SIZE)
 		return -EFAULT;
-	if (yield_id != YCACHE_ID_NONE && ycache_has(owner, yield_id))
-		return -EEXIST;
 	return 0;
 }
 
-/* Yield: fault the range in, take its pages out (fresh ones go in their
- * place), file them in the cache; put them back if the cache refuses. */
-static int do_yield(uint32_t owner, struct mm_space *s, vaddr_t addr,
-		    size_t npages, uint64_t id, paddr_t *pages)
+/* Yield into the reservation yb: take the range's pages out (it is left
+ * empty, demand zero) and file them; once out, they always find a place
+ * (the reservation holds the index memory). */
+static int do_yield(struct yblock *yb, struct mm_space *s, vaddr_t addr,
+		    size_t npages, paddr_t *pages)
 {
-	/* Untouched anonymous pages are zeros: make them real pages first. */
-	int rc = mm_populate(s, addr, npages * PAGE_SIZE, true);
+	int rc = region_take_pages(s, addr, npages, pages);
 
-	if (!rc)
+	/* Untouched pages (take refuses holes) are yielded as the zeros
+	 * they read as: fault them in (this fails the same way for a
+	 * range that is not writable anonymous memory) and try again. */
+	if (rc == -EFAULT && !mm_populate(s, addr, npages * PAGE_SIZE, true))
 		rc = region_take_pages(s, addr, npages, pages);
 	if (rc)
-		return rc;
-	rc = ycache_put(owner, id, pages, npages, PHYS_USER);
-	if (rc && region_give_pages(s, addr, npages, pages))
-		drop_pages(pages, npages);
+		ycache_unreserve(yb);
+	else
+		ycache_commit(yb, pages, PHYS_USER);
 	return rc;
 }
 
@@ -123,21 +116,31 @@ static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
 	return rc;
 }
 
-/* The system call: check everything first, then yield, then get; the
- * page list is shared by both steps. */
+/* The system call: check everything first (-EEXIST and the cache's
+ * index memory with the reservation), then yield, then get; the page
+ * list is shared by both steps. */
 int mm_yield_get_block(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		       size_t npages, uint64_t yield_id, uint64_t get_id)
 {
+	struct yblock *yb = NULL;
 	struct yield_buf buf;
-	int rc = yield_check(owner, s, addr, npages, yield_id, get_id);
+	int rc = yield_check(s, addr, npages, yield_id, get_id);
 
 	if (rc || (yield_id == YCACHE_ID_NONE && get_id == YCACHE_ID_NONE))
 		return rc;
+	if (yield_id != YCACHE_ID_NONE) {
+		yb = ycache_reserve(owner, yield_id, npages, &rc);
+		if (!yb)
+			return rc;
+	}
 	rc = buf_get(&buf, npages); /* may evict blocks, never yield_id */
-	if (rc)
+	if (rc) {
+		if (yb)
+			ycache_unreserve(yb);
 		return rc;
-	if (yield_id != YCACHE_ID_NONE)
-		rc = do_yield(owner, s, addr, npages, yield_id, buf.pages);
+	}
+	if (yb)
+		rc = do_yield(yb, s, addr, npages, buf.pages);
 	if (!rc && get_id != YCACHE_ID_NONE)
 		rc = do_get(owner, s, addr, npages, get_id, buf.pages);
 	buf_put(&buf);

@@ -15,6 +15,8 @@
 # when done. Ours boots build/bench/kernel.elf with init=/bench and a plain
 # cpio; it exits QEMU when init exits.
 #
+# KERNEL=elf: our kernel (default build/bench/kernel.elf, the release
+# build; make bench-linux BENCH_SANITY=1 passes the checked one).
 # OURS_ONLY=1 runs only our side (no fetch, no Linux boot: the Linux
 # column shows ?), for measuring a change quickly.
 # LINUX_ARGS='...' adds to Linux's command line (e.g. norandmaps, to see
@@ -25,7 +27,7 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 MEM=${MEM:-256}
-KERNEL=build/bench/kernel.elf
+KERNEL=${KERNEL:-build/bench/kernel.elf}
 out=$BUILD/bench-linux
 mkdir -p "$out"
 
@@ -95,7 +97,7 @@ fi
 start=$(date +%s)
 MEM=$MEM INITRD=$out/ours.cpio timeout 400 scripts/qemu.sh kernel "$KERNEL" \
 	"init=/bench" -icount shift=0 < /dev/null > "$out/ours.txt" 2>&1
-echo "our run:   $(( $(date +%s) - start )) s (log $out/ours.txt)" >&2
+echo "our run:   $(( $(date +%s) - start )) s ($KERNEL, log $out/ours.txt)" >&2
 echo
 
 status=0
@@ -145,6 +147,7 @@ END {
 		row("yield+get, " n[i] " page(s)", "yield_get_" n[i], 0)
 		row("  memcpy of the same bytes", "memcpy_" n[i], 1)
 		row("  touch after yield+get, per page", "touch_after_get_" n[i], 0)
+		row("  touch after a yield alone, per page", "touch_after_yield_" n[i], 0)
 	}
 	print ""
 	head("== how cost grows")

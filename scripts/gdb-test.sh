@@ -127,7 +127,7 @@ check vm-regions "the four regions of gdb_state's child" \
 	'^0x30000000 0x30004000 rw-  anonymous  private +2 *$' \
 	'^0x30010000 0x30012000 r--  anonymous  private +1 *$' \
 	'^0x30020000 0x30023000 rw-  shared     shared +3 *$' \
-	'^0x30030000 0x30038000 rw-  anonymous  private +8 *$' \
+	'^0x30030000 0x30038000 rw-  anonymous  private +0 *$' \
 	'^0x[0-9a-f]+ 0xc0000000 rw-  anonymous  private +[0-9]+  growsdown'
 if section vm-regions-parent | grep -q '^0x300'; then
 	fail vm-regions-parent "the parent has the child's regions"

@@ -6,7 +6,8 @@
 # or ends without the runner's summary line gives "FAIL guest/boot: ...".
 #
 # Six boots:
-#   guest/      MEM=128 (default), $BUILD/initrd.cpio as root: every test,
+#   guest/      MEM=192, $BUILD/initrd.cpio as root: every test (the
+#               archive, over 64 MiB, and its unpacked copy need it),
 #               with two scratch IDE disks made fresh each run: hda an ext2
 #               file system with 1 KiB blocks labelled "scratch" (the ext2_*
 #               tests mount it), hdb 4 MiB of numbered sectors (ata_rw).
@@ -168,7 +169,7 @@ disks=$BUILD/test-disks
 mkdir -p "$disks"
 ext2 "$disks/hda.img" 1024 80 scratch
 perl -e 'for $i (0..8191) { print pack("V", $i) x 128 }' > "$disks/hdb.img"
-FSCK_IMGS="$disks/hda.img" boot guest 128 "$BUILD/initrd.cpio" initrd \
+FSCK_IMGS="$disks/hda.img" boot guest 192 "$BUILD/initrd.cpio" initrd \
 	-drive file="$disks/hda.img",format=raw,if=ide,index=0 \
 	-drive file="$disks/hdb.img",format=raw,if=ide,index=1
 fsck guest "$disks/hda.img"

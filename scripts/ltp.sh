@@ -77,11 +77,21 @@ scripts/fetch-busybox.sh
 BUILD=$BUILD scripts/busybox-tree.sh "$root" awk cut tr expr basename dirname mktemp \
 	printf chgrp tee mke2fs mkfs.ext2 mkswap swapon swapoff losetup nproc \
 	timeout egrep fgrep realpath readlink truncate pidof pgrep pkill
+# Groups LTP's tests look up by name (chmod07: "users" or "daemon"), with
+# Debian's numbers.
+printf 'daemon:x:1:\nbin:x:2:\nusers:x:100:\n' >> "$root/etc/group"
 # Only the binaries of the directories asked for (build/ltp/bin may hold more).
 awk '{ print $1 }' "$out/dirmap" | while read -r b; do
 	cp "$out/bin/$b" "$root/ltp/bin/"
 done
+# Helper programs (execve_child, creat07_child, ...) are resources LTP
+# copies from $LTPROOT/testcases/bin: the same directory.
+mkdir -p "$root/ltp/testcases"
+ln -s ../bin "$root/ltp/testcases/bin"
 cp "$out/runtest" "$root/ltp/runtest-syscalls"
+# The kernel's features as LTP's kconfig checks read them.
+mkdir -p "$root/boot"
+cp tests/ltp/kernel-config "$root/boot/config-6.1.0"
 cp "$list" "$root/ltp/runlist"
 install -m 755 "$run/ltp-run" "$root/sbin/ltp-run"
 

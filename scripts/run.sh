@@ -15,6 +15,8 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
+# The kernel to boot: make run passes the release build (build/release/).
+KERNEL=${KERNEL:-$BUILD/kernel.elf}
 MEM=${MEM:-128}
 ROOT=${ROOT:-}
 DISK=${DISK:-}
@@ -40,14 +42,14 @@ fi
 
 # One ISO per command line, rebuilt only when it changes.
 iso=$BUILD/run.iso stamp=$BUILD/run.iso.cmdline
-if [ ! -f "$iso" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$cmdline $initrd" ] ||
-   [ "$BUILD/kernel.elf" -nt "$iso" ] || { [ -n "$initrd" ] && [ "$initrd" -nt "$iso" ]; }; then
-	scripts/mkiso.sh "$BUILD/kernel.elf" "$iso" "$initrd" "$cmdline" > /dev/null || exit 1
-	printf '%s\n' "$cmdline $initrd" > "$stamp"
+if [ ! -f "$iso" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$cmdline $initrd $KERNEL" ] ||
+   [ "$KERNEL" -nt "$iso" ] || { [ -n "$initrd" ] && [ "$initrd" -nt "$iso" ]; }; then
+	scripts/mkiso.sh "$KERNEL" "$iso" "$initrd" "$cmdline" > /dev/null || exit 1
+	printf '%s\n' "$cmdline $initrd $KERNEL" > "$stamp"
 fi
 
 echo "QEMU: the serial console is this terminal; Ctrl-A x leaves, Ctrl-A c is QEMU's monitor"
-echo "kernel: $cmdline${DISK:+ (disk $DISK)}"
+echo "kernel: $KERNEL $cmdline${DISK:+ (disk $DISK)}"
 qemu-system-i386 -m "$MEM" -display none -serial mon:stdio \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-cdrom "$iso" -boot d "${qemu_args[@]}"

@@ -2,7 +2,8 @@
 # test.sh - everything behind `make test`: host unit tests, in-kernel tests,
 # negative (panic) tests, a GRUB ISO boot, GDB sessions (the helpers of
 # scripts/gdb/ in scripts/gdb-test.sh), the in-guest
-# tests and 20,000 calls of the system call fuzzer. Every result
+# tests, 20,000 calls of the system call fuzzer and LTP's smoke set
+# (scripts/ltp-smoke.sh). Every result
 # is one "PASS name" or "FAIL name: why" line; the last line is
 # "N passed, N failed" and the exit status is non-zero on any failure.
 set -u
@@ -178,5 +179,13 @@ if [ -x scripts/fuzz.sh ]; then
 		show_tail "$LOG/fuzz-summary.txt"
 	fi
 fi
+# About 30 of LTP's tests that pass on Linux (skipped when ../shared/ltp
+# is absent; the first run builds them).
+echo "== LTP smoke"
+scripts/ltp-smoke.sh > "$LOG/ltp-smoke-summary.txt" 2>&1 ||
+	grep -q '^FAIL ' "$LOG/ltp-smoke-summary.txt" ||
+	fail ltp-smoke "scripts/ltp-smoke.sh failed without a result"
+collect "$LOG/ltp-smoke-summary.txt"
+grep -a '^ltp-smoke: skipped' "$LOG/ltp-smoke-summary.txt" || true
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -8,6 +8,18 @@ uint64_t arch_cycles(void)
 	return rdtsc();
 }
 
+#define CR4_TSD 0x4u /* rdtsc only in ring 0 */
+
+void arch_set_user_tsc(bool allowed)
+{
+	uint32_t cr4 = read_cr4();
+	uint32_t want = allowed ? cr4 & ~CR4_TSD : cr4 | CR4_TSD;
+
+	if (want != cr4)
+		write_cr4(want);
+}
+
+/* The processor's identification: /proc/cpuinfo reads it. */
 void arch_cpuid(uint32_t leaf, uint32_t r[4])
 {
 	__asm__ volatile("cpuid"

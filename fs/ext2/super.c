@@ -517,3 +517,30 @@ int ext2_unmount(struct ext2_fs *fs)
 	fs_free(fs);
 	return err;
 }
+
+int ext2_remount(struct ext2_fs *fs, bool rdonly)
+{
+	const char *why;
+	int err;
+
+	if (rdonly == fs->rdonly)
+		return 0;
+	if (rdonly) {
+		err = ext2_sync(fs);
+		USE(fs->sb, fs->sb->s_state = fs->mount_state);
+		if (!err && write_super(fs))
+			err = -EIO;
+		if (!err && bsync_dev(fs->dev))
+			err = -EIO;
+		if (!err)
+			USE(fs, fs->rdonly = true);
+		return err;
+	}
+	if (check_format(fs->sb, false, &why))
+		return -EROFS; /* RO_COMPAT features this code cannot write */
+	USE(fs, {
+		fs->mount_state = fs->sb->s_state;
+		fs->rdonly = false;
+	});
+	return mark_mounted(fs, &why);
+}

@@ -98,10 +98,25 @@ static void ext2_sb_unmount(struct vsuper *sb)
 	SLAB_FREE(e);
 }
 
+/* Remount: the library marks the disk clean or not; statfs follows. */
+static int ext2_sb_remount(struct vsuper *sb, bool rdonly)
+{
+	struct ext2_vfs *e = inst_of(sb);
+	int err;
+
+	vlock_take(&e->lock);
+	err = ext2_remount(e->fs, rdonly);
+	if (!err)
+		USE(e, e->rdonly = rdonly);
+	vlock_drop(&e->lock);
+	return err;
+}
+
 static const struct vsuper_ops ext2_super_ops = {
     .sync = ext2_sb_sync,
     .statfs = ext2_sb_statfs,
     .shrink = ext2_sb_shrink,
+    .remount = ext2_sb_remount,
     .unmount = ext2_sb_unmount,
 };
 

@@ -13,6 +13,8 @@
 #include <kernel/printk.h>
 #include <kernel/proc.h>
 #include <fs/proc_text.h>
+#include <kernel/coredump.h>
+#include <kernel/cred.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/shm.h>
@@ -20,13 +22,9 @@
 #include <mm/region.h>
 #include <mm/shmem.h>
 #include <mm/slab.h>
+#include "proc_internal.h"
 
-struct text {
-	char *buf;
-	size_t len, cap;
-};
-
-static void text_add(struct text *t, const char *fmt, ...)
+void text_add(struct text *t, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -178,9 +176,9 @@ static const char *region_name(const struct region *r, const struct proc *p)
 	return "";
 }
 
-static void maps_line(const struct region *r, void *arg)
+void proc_maps_line(struct text *t, const struct region *r,
+		    const struct proc *p)
 {
-	struct maps_arg *a = arg;
 	char head[64];
 
 	snprintk(
@@ -188,7 +186,14 @@ static void maps_line(const struct region *r, void *arg)
 	    (uint32_t)(r->start + r->len), r->prot & PROT_READ ? 'r' : '-',
 	    r->prot & PROT_WRITE ? 'w' : '-', r->prot & PROT_EXEC ? 'x' : '-',
 	    region_is_shared(r) ? 's' : 'p', region_map_offset(r));
-	text_add(a->t, "%-48s %s\n", head, region_name(r, a->p));
+	text_add(t, "%-48s %s\n", head, region_name(r, p));
+}
+
+static void maps_line(const struct region *r, void *arg)
+{
+	struct maps_arg *a = arg;
+
+	proc_maps_line(a->t, r, a->p);
 }
 
 static char state_char(const struct proc *p)
@@ -216,45 +221,9 @@ static void gen_stat(struct text *t, const struct proc *p)
 		 p->exit_signal);
 }
 
-/* /proc/cpuinfo as Linux prints it for x86, for the one CPU: vendor,
- * family, model, name (the brand string), stepping and the feature flags
- * of CPUID leaf 1's edx that Linux names. */
-static void gen_cpuinfo(struct text *t)
-{
-	static const char *const edx_flags[32] = {
-	    "fpu",  "vme",   "de",   "pse",	"tsc",	"msr", "pae",  "mce",
-	    "cx8",  "apic",  NULL,   "sep",	"mtrr", "pge", "mca",  "cmov",
-	    "pat",  "pse36", "pn",   "clflush", NULL,	"dts", "acpi", "mmx",
-	    "fxsr", "sse",   "sse2", "ss",	"ht",	"tm",  "ia64", "pbe"};
-	uint32_t r[4], vendor[4] = {0}, brand[13] = {0}, fam, model;
-
-	arch_cpuid(0, r);
-	vendor[0] = r[1], vendor[1] = r[3], vendor[2] = r[2];
-	arch_cpuid(0x80000000u, r);
-	if (r[0] >= 0x80000004u)
-		for (uint32_t i = 0; i < 3; i++)
-			arch_cpuid(0x80000002u + i, &brand[i * 4]);
-	arch_cpuid(1, r);
-	fam = (r[0] >> 8) & 0xf;
-	model = (r[0] >> 4) & 0xf;
-	if (fam == 0xf)
-		fam += (r[0] >> 20) & 0xff;
-	if (fam >= 6)
-		model |= ((r[0] >> 16) & 0xf) << 4;
-	text_add(t,
-		 "processor\t: 0\nvendor_id\t: %s\ncpu family\t: %u\n"
-		 "model\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n"
-		 "fpu\t\t: yes\nflags\t\t:",
-		 (char *)vendor, fam, model, (char *)brand, r[0] & 0xf);
-	for (unsigned i = 0; i < 32; i++)
-		if ((r[3] >> i) & 1 && edx_flags[i])
-			text_add(t, " %s", edx_flags[i]);
-	text_add(t, "\n\n");
-}
-
 static void gen_status(struct text *t, const struct proc *p)
 {
-	text_add(t, "Name:\t%s\nUmask:\t%04o\nState:\t%c\n", p->name,
+	text_add(t, "Name:\t%.15s\nUmask:\t%04o\nState:\t%c\n", p->name,
 		 p->fs ? p->fs->umask : 0, state_char(p));
 	text_add(t, "Tgid:\t%d\nPid:\t%d\nPPid:\t%d\n", p->tgid, p->pid,
 		 p->ppid);
@@ -270,17 +239,53 @@ static void gen_status(struct text *t, const struct proc *p)
 		 (unsigned long long)p->sig_blocked);
 }
 
-/* /proc/PID/cmdline: the argument strings in the process's memory, as
- * Linux shows them (NUL-separated); empty for a zombie. */
-static void gen_cmdline(struct text *t, const struct proc *p)
+/* /proc/PID/cmdline and environ: the argument or environment strings
+ * [start, end) in the process's memory, as Linux shows them
+ * (NUL-separated); empty for a zombie. */
+static void gen_strings(struct text *t, const struct proc *p, vaddr_t start,
+			vaddr_t end)
 {
-	size_t n = p->arg_end - p->arg_start;
+	size_t n = end - start;
 
-	if (!p->space || p->arg_end <= p->arg_start)
+	if (!p->space || end <= start)
 		return;
 	n = MIN(n, t->cap - 1);
-	if (mm_space_read(p->space, p->arg_start, t->buf, n) == 0)
+	if (mm_space_read(p->space, start, t->buf, n) == 0)
 		t->len = n;
+}
+
+/* The texts of generate() that need no process but comm. */
+static long generate_more(struct text *t, enum proc_text kind,
+			  const struct proc *p)
+{
+	static void (*const gen[])(struct text *) = {
+	    [PT_CPUINFO] = gen_cpuinfo,	    [PT_LOADAVG] = gen_loadavg,
+	    [PT_VERSION] = gen_version,	    [PT_SYSSTAT] = gen_sysstat,
+	    [PT_PID_MAX] = gen_pid_max,	    [PT_TAINTED] = gen_tainted,
+	    [PT_OSRELEASE] = gen_osrelease, [PT_OSTYPE] = gen_ostype,
+	    [PT_HOSTNAME] = gen_hostname,
+	};
+
+	if (kind == PT_COMM && p) {
+		text_add(t, "%.15s\n", p->name);
+		return 0;
+	}
+	if (kind == PT_TIMERSLACK && p) {
+		text_add(t, "%u\n", p->timer_slack_ns);
+		return 0;
+	}
+	if (kind == PT_COREDUMP_FILTER && p) {
+		text_add(t, "%08x\n", p->coredump_filter);
+		return 0;
+	}
+	if (kind == PT_CORE_PATTERN) {
+		text_add(t, "%s\n", core_pattern);
+		return 0;
+	}
+	if ((unsigned)kind >= sizeof(gen) / sizeof(gen[0]) || !gen[kind])
+		return -EINVAL;
+	gen[kind](t);
+	return 0;
 }
 
 /* The whole text of kind into t: 0 or -ENOENT. */
@@ -303,9 +308,6 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 	case PT_FILESYSTEMS:
 		gen_filesystems(t);
 		return 0;
-	case PT_CPUINFO:
-		gen_cpuinfo(t);
-		return 0;
 	case PT_MAPS:
 		if (p->space)
 			mm_space_walk(p->space, maps_line, &a);
@@ -317,7 +319,10 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 		gen_status(t, p);
 		return 0;
 	case PT_CMDLINE:
-		gen_cmdline(t, p);
+		gen_strings(t, p, p->arg_start, p->arg_end);
+		return 0;
+	case PT_ENVIRON:
+		gen_strings(t, p, p->arg_end, p->env_end);
 		return 0;
 	case PT_BCACHE:
 		gen_bcache(t);
@@ -327,16 +332,12 @@ static long generate(struct text *t, enum proc_text kind, int pid)
 	case PT_SYSVIPC_SHM:
 		t->len = shm_proc_text(t->buf, t->cap);
 		return 0;
-	case PT_SHMALL:
-	case PT_SHMMAX:
-	case PT_SHMMNI: /* fixed at Linux's defaults: read-only here */
-		text_add(t, "%lu\n",
-			 kind == PT_SHMMNI   ? (unsigned long)SHMMNI
-			 : kind == PT_SHMMAX ? (unsigned long)SHMMAX
-					     : (unsigned long)SHMALL);
-		return 0;
 	default:
-		return -EINVAL;
+		if (proc_knob(kind)) {
+			text_add(t, "%lld\n", (long long)proc_knob_get(kind));
+			return 0;
+		}
+		return generate_more(t, kind, p);
 	}
 }
 
@@ -356,4 +357,90 @@ long proc_text_read(enum proc_text kind, int pid, void *buf, size_t n,
 	}
 	vfs_page_free(t.buf);
 	return r;
+}
+
+/* /proc/PID/comm: a process may rename itself (Linux's comm: 15 bytes,
+ * the rest cut, one trailing newline dropped). */
+static long write_comm(int pid, const char *s, size_t n)
+{
+	char name[16];
+	size_t len = n && s[n - 1] == '\n' ? n - 1 : n;
+
+	if (!current || current->pid != pid)
+		return -EINVAL;
+	len = MIN(len, sizeof(name) - 1);
+	memcpy(name, s, len);
+	name[len] = '\0';
+	strlcpy(current->name, name, sizeof(current->name));
+	return (long)n;
+}
+
+/* /proc/PID/timerslack_ns: the process itself or root sets it; 0 is
+ * the default again, as PR_SET_TIMERSLACK. */
+static long write_slack(int pid, const char *s, size_t n)
+{
+	struct proc *p = proc_find(pid);
+	size_t len = n && s[n - 1] == '\n' ? n - 1 : n;
+	uint64_t v = 0;
+
+	if (!p)
+		return -ESRCH;
+	if (current != p && current->cred.euid != 0)
+		return -EPERM;
+	if (len == 0 || len > 10)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return -EINVAL;
+	p->timer_slack_ns = v ? (uint32_t)v : p->default_slack_ns;
+	return (long)n;
+}
+
+/* coredump_filter: hexadecimal, by the process itself or root. */
+static long write_filter(int pid, const char *s, size_t n)
+{
+	struct proc *p = proc_find(pid);
+	uint32_t v = 0;
+	size_t i =
+	    n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 2 : 0;
+
+	if (!p)
+		return -ESRCH;
+	if (p->leader != current->leader && !cred_privileged())
+		return -EACCES;
+	for (; i < n && s[i] != '\n'; i++) {
+		int d = s[i] >= '0' && s[i] <= '9'   ? s[i] - '0'
+			: s[i] >= 'a' && s[i] <= 'f' ? s[i] - 'a' + 10
+			: s[i] >= 'A' && s[i] <= 'F' ? s[i] - 'A' + 10
+						     : -1;
+		if (d < 0 || v >> 28)
+			return -EINVAL;
+		v = v << 4 | (uint32_t)d;
+	}
+	p->coredump_filter = v & 0x1ff; /* Linux keeps 9 bits */
+	return (long)n;
+}
+
+long proc_text_write(enum proc_text kind, int pid, const char *s, size_t n)
+{
+	switch (kind) {
+	case PT_TIMERSLACK:
+		return write_slack(pid, s, n);
+	case PT_PID_MAX:
+		return proc_write_pid_max(s, n);
+	case PT_HOSTNAME:
+		return proc_write_hostname(s, n);
+	case PT_COMM:
+		return write_comm(pid, s, n);
+	case PT_COREDUMP_FILTER:
+		return write_filter(pid, s, n);
+	case PT_CORE_PATTERN:
+		return proc_write_core_pattern(s, n);
+	default:
+		return -EACCES;
+	}
 }

@@ -88,6 +88,17 @@ paddr_t ramfs_page(struct ramfs_node *n, uint32_t idx, bool alloc)
 	return page_get(n, idx);
 }
 
+void ramfs_punch(struct ramfs_node *n, uint32_t first, uint32_t last)
+{
+	paddr_t *idx = index_of(n);
+
+	for (size_t i = first; idx && i <= last && i < index_slots(n); i++) {
+		if (idx[i])
+			phys_free(idx[i], 1, PHYS_KERNEL);
+		idx[i] = PHYS_NONE;
+	}
+}
+
 /* Before the file grows: a mapping may have stored past its end. */
 static void zero_tail(struct ramfs_node *n)
 {

@@ -327,6 +327,14 @@ static uint64_t pager_size(void *obj)
 	return ramfs_size(node_of(obj));
 }
 
+/* tmpfs (not ramfs, as Linux) punches holes: madvise MADV_REMOVE. */
+static int pager_punch(void *obj, uint32_t first, uint32_t last)
+{
+	mm_pager_punch(obj, first, last);
+	ramfs_punch(node_of(obj), first, last);
+	return 0;
+}
+
 static const struct mm_pager_ops ramfs_pager_ops = {
     .map = pager_map,
     .map_cached = pager_map_cached,
@@ -337,12 +345,23 @@ static const struct mm_pager_ops ramfs_pager_ops = {
     .put = vnode_pager_put,
 };
 
+static const struct mm_pager_ops tmpfs_pager_ops = {
+    .map = pager_map,
+    .unmap = pager_unmap,
+    .peek = pager_peek,
+    .size = pager_size,
+    .get = vnode_pager_get,
+    .put = vnode_pager_put,
+    .punch = pager_punch,
+};
+
 /* Regular files can be mapped; other types have no pages. */
 static int ramfs_v_pager(struct vnode *v, struct mm_pager *out)
 {
 	if (!RAMFS_ISREG(ramfs_mode(node_of(v))))
 		return -ENODEV;
-	out->ops = &ramfs_pager_ops;
+	out->ops = strcmp(v->sb->type->name, "tmpfs") ? &ramfs_pager_ops
+						      : &tmpfs_pager_ops;
 	out->obj = v;
 	return 0;
 }

@@ -12,8 +12,13 @@
 #include <kernel/cred.h>
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
+#include <kernel/sched.h>
 #include <kernel/string.h>
+#include <arch/hooks.h>
+#include <mm/phys.h>
+#include <mm/sanity.h>
 #include <mm/slab.h>
 
 /* --- the process as a caller ---------------------------------------- */
@@ -33,9 +38,13 @@ void proc_vfs_ctx(const struct proc *p, struct vfs_ctx *ctx)
 int kernel_open(const char *path, uint32_t flags, struct vfile **out)
 {
 	struct vfs_ctx ctx;
+	int err;
 
 	proc_vfs_ctx(current, &ctx);
-	return vfs_openat(&ctx, NULL, path, flags, 0, out);
+	err = vfs_openat(&ctx, NULL, path, flags, 0, out);
+	if (!err)
+		vfile_set_name(*out, ctx.cwd, path);
+	return err;
 }
 
 bool file_is_executable(struct vfile *f)
@@ -58,21 +67,102 @@ uint64_t file_size(struct vfile *f)
 
 struct vfile *fd_file(struct proc *p, int fd)
 {
-	if (!p || !p->files || fd < 0 || fd >= NFILE)
+	if (!p || !p->files || fd < 0 || (unsigned)fd >= p->files->max)
 		return NULL;
 	return p->files->fd[fd];
 }
 
+struct vfile *fd_file_io(struct proc *p, int fd)
+{
+	struct vfile *f = fd_file(p, fd);
+
+	return f && !(f->flags & O_PATH) ? f : NULL;
+}
+
+/* Set or clear fd's close-on-exec bit (USE(t): the inline bits live in
+ * the protected table; page arrays are plain kernel memory). */
 static void set_cloexec(struct fd_table *t, int fd, bool on)
 {
-	uint64_t bit = 1ull << fd;
+	uint32_t bit = 1u << (fd % 32), *w = &t->cloexec[fd / 32];
 
-	USE(t, t->cloexec = on ? t->cloexec | bit : t->cloexec & ~bit);
+	USE(t, *w = on ? *w | bit : *w & ~bit);
 }
 
 bool fd_cloexec(struct proc *p, int fd)
 {
-	return (p->files->cloexec >> fd) & 1;
+	return (p->files->cloexec[fd / 32] >> (fd % 32)) & 1;
+}
+
+/* Pages for max descriptors' pointers and close-on-exec bits. */
+static unsigned fd_pages(unsigned max)
+{
+	return (max * sizeof(struct vfile *) + max / 8 + PAGE_SIZE - 1) /
+	       PAGE_SIZE;
+}
+
+/* The sanity checker's walk of descriptor tables' page arrays: each
+ * table once, however many processes share it. */
+static void fd_tables_walk(struct sanity *s)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct fd_table *t = procs[i] ? procs[i]->files : NULL;
+		bool seen = false;
+
+		for (int j = 0; t && t->max > FD_INLINE && j < i && !seen; j++)
+			seen = procs[j] && procs[j]->files == t;
+		if (t && t->max > FD_INLINE && !seen)
+			sanity_mark(s, arch_virt_to_phys(t->fd),
+				    fd_pages(t->max), "descriptor tables");
+	}
+}
+
+static struct sanity_owner fd_tables_owner = {"descriptor tables",
+					      fd_tables_walk, NULL};
+
+/* Point t at arrays for max descriptors: its inline ones, or pages (the
+ * contents copied from the current arrays, the rest empty): 0 or
+ * -ENOMEM. */
+static int fd_arrays(struct fd_table *t, unsigned max)
+{
+	struct vfile **fd = t->fd_inline;
+	uint32_t *bits = t->cloexec_inline;
+	unsigned old = t->fd ? t->max : 0;
+
+	if (max > FD_INLINE) {
+		paddr_t pa = phys_alloc(fd_pages(max), PHYS_ANY, PHYS_KERNEL);
+
+		if (pa == PHYS_NONE)
+			return -ENOMEM;
+		sanity_register(&fd_tables_owner);
+		fd = arch_phys_to_virt(pa);
+		memset(fd, 0, fd_pages(max) * PAGE_SIZE);
+		bits = (uint32_t *)(fd + max);
+	}
+	if (old && fd != t->fd) {
+		memcpy(fd, t->fd, old * sizeof(*fd));
+		memcpy(bits, t->cloexec, old / 8);
+	}
+	if (old > FD_INLINE)
+		phys_free(arch_virt_to_phys(t->fd), fd_pages(old), PHYS_KERNEL);
+	USE(t, {
+		t->fd = fd;
+		t->cloexec = bits;
+		t->max = max;
+	});
+	return 0;
+}
+
+/* Make room in t for descriptor fd (< NFILE): 0 or -ENOMEM. Growth goes
+ * to a page of pointers at least, then doubles. */
+static int fd_expand(struct fd_table *t, int fd)
+{
+	unsigned max = t->max;
+
+	if ((unsigned)fd < max)
+		return 0;
+	while (max <= (unsigned)fd)
+		max = max < 1024 ? 1024 : max * 2;
+	return fd_arrays(t, MIN(max, (unsigned)NFILE));
 }
 
 void fd_set_cloexec(struct proc *p, int fd, bool on)
@@ -86,13 +176,39 @@ int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec)
 
 	for (int fd = min < 0 ? 0 : min;
 	     fd < (int)MIN(NFILE, rlimit_cur(p, RLIMIT_NOFILE)); fd++) {
-		if (t->fd[fd])
+		if ((unsigned)fd < t->max && t->fd[fd])
 			continue;
+		if (fd_expand(t, fd))
+			return -ENOMEM;
 		USE(t, t->fd[fd] = f);
 		set_cloexec(t, fd, cloexec);
 		return fd;
 	}
 	return -EMFILE;
+}
+
+int fd_dup(struct proc *p, int fd, int min, bool cloexec)
+{
+	struct vfile *f = fd_file(p, fd);
+	int r;
+
+	if (!f)
+		return -EBADF;
+	if (min < 0 || (uint64_t)min >= rlimit_cur(p, RLIMIT_NOFILE))
+		return -EINVAL;
+	r = fd_install(p, vfile_get(f), min, cloexec);
+	if (r < 0)
+		vfile_put(f);
+	return r;
+}
+
+/* Closing any descriptor of a file ends the process's record locks on
+ * it (POSIX), then drops the descriptor's reference. */
+static void fd_drop(struct proc *p, struct vfile *f)
+{
+	if (f)
+		reclock_close(p, f);
+	vfile_put(f);
 }
 
 int fd_close(struct proc *p, int fd)
@@ -103,35 +219,56 @@ int fd_close(struct proc *p, int fd)
 		return -EBADF;
 	USE(p->files, p->files->fd[fd] = NULL);
 	set_cloexec(p->files, fd, false);
-	vfile_put(f);
+	fd_drop(p, f);
 	return 0;
 }
 
-void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec)
+int fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec)
 {
 	struct fd_table *t = p->files;
-	struct vfile *old = t->fd[fd];
+	struct vfile *old;
 
+	if (fd_expand(t, fd)) {
+		vfile_put(f);
+		return -ENOMEM;
+	}
+	old = t->fd[fd];
 	USE(t, t->fd[fd] = f);
 	set_cloexec(t, fd, cloexec);
-	vfile_put(old);
+	fd_drop(p, old);
+	return 0;
 }
 
 /* A table with a reference on each of from's files (NULL: empty). */
 static struct fd_table *fd_table_new(const struct fd_table *from)
 {
 	struct fd_table *t = slab_zalloc(sizeof(*t));
+	unsigned max = from ? from->max : FD_INLINE;
 
 	if (!t)
 		return NULL;
-	USE(
-	    t, t->refs = 1; if (from) {
-		    for (int fd = 0; fd < NFILE; fd++)
-			    t->fd[fd] =
-				from->fd[fd] ? vfile_get(from->fd[fd]) : NULL;
-		    t->cloexec = from->cloexec;
-	    });
+	USE(t, t->refs = 1);
+	if (fd_arrays(t, max)) {
+		SLAB_FREE(t); /* no arrays of its own yet */
+		return NULL;
+	}
+	if (from)
+		USE(t, {
+			for (unsigned fd = 0; fd < max; fd++)
+				if (from->fd[fd])
+					t->fd[fd] = vfile_get(from->fd[fd]);
+			memcpy(t->cloexec, from->cloexec, max / 8);
+		});
 	return t;
+}
+
+/* Free an unused table and its page arrays. */
+static void fd_table_free(struct fd_table *t)
+{
+	if (t->max > FD_INLINE)
+		phys_free(arch_virt_to_phys(t->fd), fd_pages(t->max),
+			  PHYS_KERNEL);
+	SLAB_FREE(t);
 }
 
 /* Root, cwd and umask as from has them (NULL: the tree's root, 022). */
@@ -150,6 +287,8 @@ static struct fs_info *fs_info_new(const struct fs_info *from)
 int files_fork(struct proc *parent, struct proc *child, bool share_files,
 	       bool share_fs)
 {
+	if (parent && parent->exe && !vnode_deny_write(parent->exe->vn))
+		child->exe = vfile_get(parent->exe);
 	if (share_files && parent->files) {
 		USE(parent->files, parent->files->refs++);
 		child->files = parent->files;
@@ -183,7 +322,7 @@ int files_unshare(struct proc *p)
 /* Close every descriptor of p's table. */
 static void close_fds(struct proc *p)
 {
-	for (int fd = 0; p->files && fd < NFILE; fd++)
+	for (unsigned fd = 0; p->files && fd < p->files->max; fd++)
 		if (p->files->fd[fd])
 			fd_close(p, fd);
 }
@@ -214,18 +353,28 @@ void files_release(struct proc *p)
 	if (t)
 		USE(t, t->refs--);
 	if (t && !t->refs)
-		SLAB_FREE(t);
+		fd_table_free(t);
 	if (fs)
 		USE(fs, fs->refs--);
 	if (fs && !fs->refs)
 		SLAB_FREE(fs);
 	p->files = NULL;
 	p->fs = NULL;
+	files_set_exe(p, NULL);
+}
+
+void files_set_exe(struct proc *p, struct vfile *f)
+{
+	if (p->exe) {
+		vnode_allow_write(p->exe->vn);
+		vfile_put(p->exe);
+	}
+	p->exe = f;
 }
 
 void files_exec(struct proc *p)
 {
-	for (int fd = 0; fd < NFILE; fd++)
+	for (unsigned fd = 0; fd < p->files->max; fd++)
 		if (p->files->fd[fd] && fd_cloexec(p, fd))
 			fd_close(p, fd);
 }

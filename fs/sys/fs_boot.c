@@ -137,7 +137,7 @@ static bool mount_disk_root(void)
 /* Make path (a directory or a device node) unless something is there. */
 static void ensure_node(const char *path, uint32_t mode, uint32_t rdev)
 {
-	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
+	struct vfs_ctx ctx = {{0, 0, 0, NULL}, NULL, NULL};
 	struct vnode *v;
 	int err;
 
@@ -174,7 +174,7 @@ static void make_dev_nodes(void)
 /* Is path a directory of the tree? */
 static bool is_dir(const char *path)
 {
-	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
+	struct vfs_ctx ctx = {{0, 0, 0, NULL}, NULL, NULL};
 	struct vnode *v;
 
 	if (vfs_lookup(&ctx, NULL, path, VFS_DIRECTORY, &v))
@@ -186,7 +186,7 @@ static bool is_dir(const char *path)
 /* Mount a memory file system on dir if dir is a directory. */
 static void mount_if_dir(const char *dir, const char *type)
 {
-	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
+	struct vfs_ctx ctx = {{0, 0, 0, NULL}, NULL, NULL};
 	int err;
 
 	if (!is_dir(dir))

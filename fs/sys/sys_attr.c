@@ -7,7 +7,10 @@
 #include <fs/fsclock.h>
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
+#include <kernel/rlimit.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -31,7 +34,7 @@ static long setattr_put(struct vnode *v, const struct vattr *va, unsigned mask)
 /* The vnode behind descriptor fd, referenced. */
 static long fd_vnode(int fd, struct vnode **v)
 {
-	struct vfile *f = fd_file(current, fd);
+	struct vfile *f = fd_file_io(current, fd); /* O_PATH: -EBADF */
 
 	if (!f)
 		return -EBADF;
@@ -190,6 +193,16 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, uint32_t, path, uint32_t, mode,
 	return do_faccessat(dirfd, path, mode, flags);
 }
 
+/* RLIMIT_FSIZE: a regular file may not grow past it (SIGXFSZ, EFBIG). */
+static long fsize_check(struct vnode *v, int64_t len)
+{
+	if (!VFS_ISREG(v->mode) ||
+	    (uint64_t)len <= rlimit_cur(current, RLIMIT_FSIZE))
+		return 0;
+	proc_signal(current, SIGXFSZ);
+	return -EFBIG;
+}
+
 static long do_truncate(uint32_t path, int64_t len)
 {
 	struct vfs_ctx ctx;
@@ -202,14 +215,18 @@ static long do_truncate(uint32_t path, int64_t len)
 	if (err)
 		return err;
 	proc_vfs_ctx(current, &ctx);
-	err = vfs_truncate(&ctx, v, (uint64_t)len);
+	err = fsize_check(v, len);
+	if (!err)
+		err = lease_break(v, NULL, true, false); /* as a writer */
+	if (!err)
+		err = vfs_truncate(&ctx, v, (uint64_t)len);
 	vnode_put(v);
 	return err;
 }
 
 static long do_ftruncate(int fd, int64_t len)
 {
-	struct vfile *f = fd_file(current, fd);
+	struct vfile *f = fd_file_io(current, fd);
 
 	if (!f)
 		return -EBADF;
@@ -217,6 +234,8 @@ static long do_ftruncate(int fd, int64_t len)
 		return -EINVAL;
 	if (f->vn && VFS_ISDIR(f->vn->mode))
 		return -EINVAL;
+	if (f->vn && fsize_check(f->vn, len))
+		return -EFBIG;
 	return vfs_ftruncate(f, (uint64_t)len);
 }
 

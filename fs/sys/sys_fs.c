@@ -1,12 +1,15 @@
 /*
  * sys_fs.c - system calls on descriptors: open, close, read, write,
- * readv, writev, lseek, dup, pipe, fcntl, ioctl. Data is bounced through
- * a kernel page a chunk at a time, so a bad user pointer is -EFAULT and
+ * readv, writev, lseek, dup, pipe, ioctl (fcntl: sys_fcntl.c). Data is bounced
+ * through a kernel page a chunk at a time, so a bad user pointer is -EFAULT and
  * a partial transfer returns what was done.
  */
 #include <kernel/errno.h>
 #include <fs/file.h>
+#include <fs/reclock.h>
 #include <kernel/proc.h>
+#include <kernel/rlimit.h>
+#include <kernel/signal.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
@@ -14,13 +17,6 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_DUPFD_CLOEXEC 1030
-#define FD_CLOEXEC 1
 #define IOV_MAX 1024
 #define MAX_RW 0x7ffff000u /* Linux's cap on one transfer */
 
@@ -106,6 +102,16 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		return -ENOMEM;
 	if ((f->flags & O_APPEND) && f->vn && VFS_ISREG(f->vn->mode))
 		vfile_set_pos(f, file_size(f));
+	if (f->vn && VFS_ISREG(f->vn->mode)) {
+		uint64_t limit = rlimit_cur(current, RLIMIT_FSIZE);
+
+		if (f->pos >= limit) { /* RLIMIT_FSIZE: SIGXFSZ and EFBIG */
+			vfs_page_free(kbuf);
+			proc_signal(current, SIGXFSZ);
+			return -EFBIG;
+		}
+		count = (size_t)MIN((uint64_t)count, limit - f->pos);
+	}
 	while (done < count) {
 		size_t chunk = user_chunk(ubuf + done, count - done);
 
@@ -125,9 +131,11 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 	return done ? (long)done : r;
 }
 
+/* The open file of fd for I/O and the calls on the file: NULL (-EBADF)
+ * for an O_PATH descriptor too, as Linux. */
 static struct vfile *getf(uint32_t fd)
 {
-	return fd_file(current, (int)fd);
+	return fd_file_io(current, (int)fd);
 }
 
 SYSCALL_DEFINE3(read, uint32_t, fd, uint32_t, buf, uint32_t, count)
@@ -181,15 +189,38 @@ struct uiovec {
 	uint32_t base, len;
 };
 
+/* Linux's checks of an iovec array before any transfer: readable
+ * (-EFAULT), no length nor their sum above SSIZE_MAX (-EINVAL). */
+static long iov_check(uint32_t uiov, uint32_t cnt)
+{
+	uint32_t sum = 0;
+
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct uiovec v;
+
+		if (copy_from_user(&v, (const void *)(uiov + i * sizeof(v)),
+				   sizeof(v)))
+			return -EFAULT;
+		if (v.len > INT32_MAX || sum + v.len > INT32_MAX)
+			return -EINVAL;
+		sum += v.len;
+	}
+	return 0;
+}
+
 static long do_rwv(uint32_t fd, uint32_t uiov, uint32_t cnt, bool write)
 {
 	struct vfile *f = getf(fd);
 	size_t total = 0;
+	long err;
 
 	if (!f)
 		return -EBADF;
 	if (cnt > IOV_MAX)
 		return -EINVAL;
+	err = iov_check(uiov, cnt);
+	if (err)
+		return err;
 	for (uint32_t i = 0; i < cnt; i++) {
 		struct uiovec v;
 		long r;
@@ -233,6 +264,15 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 	proc_vfs_ctx(current, &ctx);
 	r = vfs_openat(&ctx, u.start, u.path, flags & ~(uint32_t)O_CLOEXEC,
 		       mode & ~current->fs->umask, &f);
+	if (!r) /* /proc/PID/fd/N names it (nameless without memory) */
+		vfile_set_name(f, u.start ? u.start : ctx.cwd, u.path);
+	if (!r && f->vn && VFS_ISREG(f->vn->mode)) {
+		r = lease_break(f->vn, f,
+				vfile_writable(f) || (flags & O_TRUNC),
+				flags & O_NONBLOCK);
+		if (r)
+			vfile_put(f);
+	}
 	if (!r) {
 		vfile_set_flags(f, f->flags & ~(uint32_t)O_OPEN_ONLY);
 		r = fd_install(current, f, 0, flags & O_CLOEXEC);
@@ -295,41 +335,27 @@ SYSCALL_DEFINE5(llseek, uint32_t, fd, uint32_t, hi, uint32_t, lo, void *,
 	return copy_to_user(result, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
-static long dup_from(uint32_t fd, int min, bool cloexec)
-{
-	struct vfile *f = getf(fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	if (min < 0 || min >= NFILE)
-		return -EINVAL;
-	r = fd_install(current, vfile_get(f), min, cloexec);
-	if (r < 0)
-		vfile_put(f);
-	return r;
-}
-
 static long do_dup3(uint32_t oldfd, uint32_t newfd, uint32_t flags)
 {
-	struct vfile *f = getf(oldfd);
+	struct vfile *f = fd_file(current, (int)oldfd);
+	long r;
 
-	if (!f || newfd >= NFILE)
+	if (!f || newfd >= MIN(NFILE, rlimit_cur(current, RLIMIT_NOFILE)))
 		return -EBADF;
 	if (flags & ~(uint32_t)O_CLOEXEC)
 		return -EINVAL;
-	fd_replace(current, (int)newfd, vfile_get(f), flags & O_CLOEXEC);
-	return (long)newfd;
+	r = fd_replace(current, (int)newfd, vfile_get(f), flags & O_CLOEXEC);
+	return r ? r : (long)newfd;
 }
 
 SYSCALL_DEFINE1(dup, uint32_t, fd)
 {
-	return dup_from(fd, 0, false);
+	return fd_dup(current, (int)fd, 0, false);
 }
 
 SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd)
 {
-	if (!getf(oldfd))
+	if (!fd_file(current, (int)oldfd))
 		return -EBADF;
 	if (oldfd == newfd)
 		return (long)newfd;
@@ -339,7 +365,7 @@ SYSCALL_DEFINE2(dup2, uint32_t, oldfd, uint32_t, newfd)
 SYSCALL_DEFINE3(dup3, uint32_t, oldfd, uint32_t, newfd, uint32_t, flags)
 {
 	if (oldfd == newfd)
-		return getf(oldfd) ? -EINVAL : -EBADF;
+		return fd_file(current, (int)oldfd) ? -EINVAL : -EBADF;
 	return do_dup3(oldfd, newfd, flags);
 }
 
@@ -383,32 +409,6 @@ SYSCALL_DEFINE2(pipe2, uint32_t, ufds, uint32_t, flags)
 SYSCALL_DEFINE1(pipe, uint32_t, ufds)
 {
 	return do_pipe2(ufds, 0);
-}
-
-SYSCALL_DEFINE3(fcntl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)
-{
-	struct vfile *f = getf(fd);
-
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		return dup_from(fd, (int)arg, cmd == F_DUPFD_CLOEXEC);
-	case F_GETFD:
-		return fd_cloexec(current, fd) ? FD_CLOEXEC : 0;
-	case F_SETFD:
-		fd_set_cloexec(current, fd, arg & FD_CLOEXEC);
-		return 0;
-	case F_GETFL:
-		return (long)((f->flags & ~O_OPEN_ONLY) | O_LARGEFILE);
-	case F_SETFL:
-		vfile_set_flags(f, (f->flags & ~(uint32_t)O_SETFL_MASK) |
-				       (arg & O_SETFL_MASK));
-		return 0;
-	default:
-		return -EINVAL;
-	}
 }
 
 SYSCALL_DEFINE3(ioctl, uint32_t, fd, uint32_t, cmd, uint32_t, arg)

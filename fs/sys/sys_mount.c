@@ -73,23 +73,16 @@ static long mount_new(const char *source, const char *target, const char *type,
 	return vfs_mount(&ctx, source, dev, target, type, options);
 }
 
-/* MS_REMOUNT: the target must be a mount point; switching to read-only
- * is not supported (-EBUSY, as Linux says when files are open). */
+/* MS_REMOUNT: the target must be a mount point; MS_RDONLY makes it
+ * read-only, its absence writable again (fs/vfs/mount.c). */
 static long mount_remount(const char *target, uint32_t flags)
 {
 	struct vfs_ctx ctx;
-	struct vnode *v;
-	long err;
 
 	proc_vfs_ctx(current, &ctx);
 	if (!cred_privileged())
 		return -EPERM;
-	err = vfs_lookup(&ctx, NULL, target, 0, &v);
-	if (err)
-		return err;
-	err = v == v->sb->root ? 0 : -EINVAL;
-	vnode_put(v);
-	return !err && (flags & MS_RDONLY) ? -EBUSY : err;
+	return vfs_remount(&ctx, target, flags & MS_RDONLY);
 }
 
 struct mount_args {
@@ -302,7 +295,7 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 
 static long do_fsync(int fd)
 {
-	struct vfile *f = fd_file(current, fd);
+	struct vfile *f = fd_file_io(current, fd);
 
 	if (!f)
 		return -EBADF;

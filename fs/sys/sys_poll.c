@@ -1,9 +1,11 @@
 /*
- * sys_poll.c - poll and ppoll (busybox's line editing waits on the
- * console with them). The console is ready for reading when a character
- * is waiting; every other file is always ready (ramfs files, devices, and
- * pipes, whose reads block on their own). Waiting sleeps on the console's
- * input until a character arrives or the timeout passes.
+ * sys_poll.c - poll and ppoll, and the readiness that select shares. A
+ * file's mask comes from its poll op (pipes and fifos: data, room,
+ * hang-up), the console's from its input; other files are always ready
+ * for reading and writing, as Linux's DEFAULT_POLLMASK. Waiters sleep on
+ * one channel that pipes and the console wake (only while somebody
+ * sleeps there) until a file is ready, the timeout passes or a signal
+ * comes.
  */
 #include <kernel/console.h>
 #include <kernel/errno.h>
@@ -12,8 +14,6 @@
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
 
-#define POLLIN 0x001
-#define POLLOUT 0x004
 #define POLLNVAL 0x020
 #define MAX_POLL 64
 
@@ -22,6 +22,35 @@ struct pollfd_u {
 	int16_t events, revents;
 };
 
+static int poll_chan;	       /* where pollers sleep */
+static unsigned poll_sleepers; /* how many */
+
+unsigned poll_mask(struct vfile *f)
+{
+	if (f->ops == &console_ops)
+		return POLLOUT | POLLWRNORM |
+		       (console_readable() ? POLLIN | POLLRDNORM : 0);
+	if (f->ops && f->ops->poll)
+		return f->ops->poll(f);
+	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+}
+
+int poll_sleep(void)
+{
+	int r;
+
+	poll_sleepers++;
+	r = sleep_on(&poll_chan);
+	poll_sleepers--;
+	return r;
+}
+
+void poll_wake(void)
+{
+	if (poll_sleepers)
+		wakeup(&poll_chan);
+}
+
 static int scan(struct pollfd_u *fds, uint32_t n)
 {
 	int ready = 0;
@@ -29,18 +58,16 @@ static int scan(struct pollfd_u *fds, uint32_t n)
 	for (uint32_t i = 0; i < n; i++) {
 		struct vfile *f =
 		    fds[i].fd < 0 ? NULL : fd_file(current, fds[i].fd);
-		int16_t ev = fds[i].events;
 
 		fds[i].revents = 0;
 		if (fds[i].fd < 0)
 			continue;
 		if (!f)
 			fds[i].revents = POLLNVAL;
-		else if (f->ops == &console_ops)
-			fds[i].revents = (ev & POLLOUT) |
-					 (console_readable() ? ev & POLLIN : 0);
 		else
-			fds[i].revents = ev & (POLLIN | POLLOUT);
+			fds[i].revents =
+			    (int16_t)(poll_mask(f) & ((uint16_t)fds[i].events |
+						      POLLERR | POLLHUP));
 		ready += fds[i].revents != 0;
 	}
 	return ready;
@@ -61,7 +88,7 @@ static long do_poll(uint32_t ufds, uint32_t n, int64_t timeout)
 		if (timeout > 0 && sched_ticks() >= deadline)
 			break;
 		current->wake_tick = timeout > 0 ? deadline : 0;
-		if (sleep_on(console_wait_channel()))
+		if (poll_sleep())
 			return -EINTR;
 		current->wake_tick = 0;
 	}

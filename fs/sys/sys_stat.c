@@ -263,7 +263,7 @@ static int pack_dirent(void *arg, const char *name, size_t len, uint64_t ino,
 
 static long do_getdents(uint32_t fd, uint32_t ubuf, uint32_t count, bool is64)
 {
-	struct vfile *f = fd_file(current, (int)fd);
+	struct vfile *f = fd_file_io(current, (int)fd);
 	struct dirent_buf d = {
 	    NULL, 0, MIN((size_t)count, PAGE_SIZE), is64, 0, 0, false};
 	uint64_t start;

@@ -11,7 +11,7 @@
 #include <mm/sanity.h>
 #include "internal.h"
 
-#define NBUFS 512
+#define NBUFS 2048 /* first fit: the short-lived ones stay at the front */
 
 static paddr_t bufs[NBUFS];
 

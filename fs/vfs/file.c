@@ -9,9 +9,12 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/slab.h>
+#include <fs/vfs/filelock.h>
+#include <fs/vfs/lock.h>
 #include "internal.h"
 
 static vfs_special_open_t special_open;
+static vfs_last_put_t last_put;
 
 void vfs_set_special_open(vfs_special_open_t fn)
 {
@@ -26,9 +29,20 @@ void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv)
 	});
 }
 
+void vfile_set_version(struct vfile *f, uint32_t version)
+{
+	USE(f, f->version = version);
+}
+
+void vfs_set_last_put(vfs_last_put_t fn)
+{
+	last_put = fn;
+}
+
 void vfile_reset(void)
 {
 	special_open = NULL;
+	last_put = NULL;
 }
 
 static struct vfile *vfile_new(struct vnode *vn, const struct vfile_ops *ops,
@@ -45,6 +59,11 @@ static struct vfile *vfile_new(struct vnode *vn, const struct vfile_ops *ops,
 		f->flags = flags;
 		f->refs = 1;
 	});
+	if (vn)
+		USE(vn, {
+			vn->opens++;
+			vn->writers += vfile_writable(f);
+		});
 	return f;
 }
 
@@ -71,6 +90,35 @@ void vfile_set_flags(struct vfile *f, uint32_t flags)
 	USE(f, f->flags = flags);
 }
 
+void vfile_set_owner(struct vfile *f, uint8_t type, int32_t pid)
+{
+	USE(f, {
+		f->owner_type = type;
+		f->owner_pid = pid;
+	});
+}
+
+void vfile_set_sig(struct vfile *f, uint8_t sig)
+{
+	USE(f, f->sig = sig);
+}
+
+/* The last put of an open file of a vnode: its OFD locks go (waking
+ * whoever waits for them), it stops counting as an open, the vnode's
+ * reference is dropped. */
+static void vfile_forget_vnode(struct vfile *f)
+{
+	struct vnode *vn = f->vn;
+
+	if (flock_release_owner(vn->flc, f))
+		fs_wake(&vn->flc);
+	USE(vn, {
+		vn->opens--;
+		vn->writers -= vfile_writable(f);
+	});
+	vnode_put(vn);
+}
+
 void vfile_put(struct vfile *f)
 {
 	if (!f)
@@ -79,20 +127,28 @@ void vfile_put(struct vfile *f)
 	USE(f, f->refs--);
 	if (f->refs)
 		return;
+	if (last_put)
+		last_put(f);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
-	vnode_put(f->vn);
+	if (f->sb_writer)
+		USE(f->vn->sb, f->vn->sb->writers--);
+	vfile_forget_name(f);
+	if (f->vn)
+		vfile_forget_vnode(f);
 	SLAB_FREE(f);
 }
 
 bool vfile_readable(const struct vfile *f)
 {
-	return (f->flags & VFS_O_ACCMODE) != VFS_O_WRONLY;
+	return (f->flags & VFS_O_ACCMODE) != VFS_O_WRONLY &&
+	       !(f->flags & VFS_O_PATH);
 }
 
 bool vfile_writable(const struct vfile *f)
 {
-	return (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY;
+	return (f->flags & VFS_O_ACCMODE) != VFS_O_RDONLY &&
+	       !(f->flags & VFS_O_PATH);
 }
 
 bool vfile_seekable(const struct vfile *f)
@@ -112,12 +168,27 @@ static int open_mask(uint32_t flags)
 	}
 }
 
+/* O_NOATIME: only the file's owner (or root) may ask, as on Linux. */
+static int noatime_allowed(const struct vcred *c, struct vnode *v)
+{
+	struct vattr va;
+	int err = vnode_getattr(v, &va);
+
+	if (err)
+		return err;
+	return c->uid == 0 || c->uid == va.uid ? 0 : -EPERM;
+}
+
 /* Type and permission checks of opening v; O_TRUNC done. */
 static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		      uint32_t flags, bool created)
 {
 	int err = 0;
 
+	if (flags & VFS_O_PATH) /* the walk's search permission is all */
+		return (flags & VFS_O_DIRECTORY) && !VFS_ISDIR(v->mode)
+			   ? -ENOTDIR
+			   : 0;
 	if (VFS_ISLNK(v->mode))
 		return -ELOOP; /* O_NOFOLLOW met a symlink */
 	if ((flags & VFS_O_DIRECTORY) && !VFS_ISDIR(v->mode))
@@ -127,6 +198,10 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 		return -EISDIR;
 	if (!created)
 		err = vnode_permission(&ctx->cred, v, open_mask(flags));
+	if (!err && v->deny_writes && (flags & VFS_O_ACCMODE) != VFS_O_RDONLY)
+		err = -ETXTBSY; /* a running program's image */
+	if (!err && (flags & VFS_O_NOATIME) && !created)
+		err = noatime_allowed(&ctx->cred, v);
 	if (!err && (flags & VFS_O_TRUNC) && VFS_ISREG(v->mode) &&
 	    (flags & VFS_O_ACCMODE) != VFS_O_RDONLY && !created)
 		err = v->ops->truncate ? v->ops->truncate(v, 0) : -EINVAL;
@@ -136,7 +211,8 @@ static int open_check(const struct vfs_ctx *ctx, struct vnode *v,
 /* A vfile for v (its reference moves into the file). */
 static int open_file(struct vnode *v, uint32_t flags, struct vfile **out)
 {
-	bool special = !VFS_ISREG(v->mode) && !VFS_ISDIR(v->mode);
+	bool special = !VFS_ISREG(v->mode) && !VFS_ISDIR(v->mode) &&
+		       !(flags & VFS_O_PATH); /* no device open for O_PATH */
 	struct vfile *f = vfile_new(v, NULL, NULL, flags);
 	struct vattr va;
 	int err = 0;
@@ -155,6 +231,11 @@ static int open_file(struct vnode *v, uint32_t flags, struct vfile **out)
 		USE(f, f->ops = NULL); /* nothing to release */
 		vfile_put(f);
 		return err;
+	}
+	if (VFS_ISREG(v->mode) && vfile_writable(f)) {
+		/* remount read-only waits for this one (-EBUSY) */
+		USE(v->sb, v->sb->writers++);
+		USE(f, f->sb_writer = true);
 	}
 	*out = f;
 	return 0;
@@ -225,6 +306,8 @@ int vfs_openat(const struct vfs_ctx *ctx, struct vnode *start, const char *path,
 	struct vnode *v;
 	int err;
 
+	if (flags & VFS_O_PATH) /* as Linux, the others are ignored */
+		flags &= VFS_O_PATH | VFS_O_DIRECTORY | VFS_O_NOFOLLOW;
 	if (flags & VFS_O_CREAT)
 		err = open_create(ctx, start, path, flags, mode, &v, &created);
 	else

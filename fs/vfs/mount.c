@@ -1,6 +1,8 @@
 /*
  * mount.c - the mount table: the root mount, mount and umount by path,
- * the listing behind /proc/mounts, statfs, sync and shutdown.
+ * remount read-only or writable again (the VFS refuses writes to a
+ * read-only mount with -EROFS, whatever the backend), the listing behind
+ * /proc/mounts, statfs, sync and shutdown.
  *
  * Invariants: the table lists every mounted super block once, oldest
  * first, the root mount first; a mount other than the root covers a
@@ -35,6 +37,31 @@ static void copy_str(char *dst, const char *src)
 	dst[n] = '\0';
 }
 
+/* Does the comma-separated option list hold "ro" (after any "rw")? */
+static bool options_rdonly(const char *o)
+{
+	bool ro = false;
+
+	while (o && *o) {
+		size_t n = 0;
+
+		while (o[n] && o[n] != ',')
+			n++;
+
+		if (n == 2 && !strncmp(o, "ro", 2))
+			ro = true;
+		else if (n == 2 && !strncmp(o, "rw", 2))
+			ro = false;
+		o += n + (o[n] == ',');
+	}
+	return ro;
+}
+
+int vfs_sb_writable(const struct vnode *v)
+{
+	return v->sb->rdonly ? -EROFS : 0;
+}
+
 /* Make and enter a mount of type over covered (NULL: the root). */
 static int add_mount(const struct vfs_fstype *t, struct blockdev *dev,
 		     const char *source, const char *options,
@@ -57,7 +84,10 @@ static int add_mount(const struct vfs_fstype *t, struct blockdev *dev,
 		copy_str(m->source, source ? source : t->name);
 		copy_str(m->options, options);
 	});
-	USE(sb, sb->mount = m);
+	USE(sb, {
+		sb->mount = m;
+		sb->rdonly = options_rdonly(options);
+	});
 	if (covered)
 		USE(covered, covered->mounted = m);
 	while (*tail)
@@ -136,25 +166,74 @@ static void del_mount(struct vmount *m)
 	SLAB_FREE(m);
 }
 
-int vfs_umount(const struct vfs_ctx *ctx, const char *target)
+/* The root of the mount at target, referenced, for umount and remount:
+ * 0, -EPERM (not root), the lookup's error, -EINVAL (not a mount). */
+static int mount_root_at(const struct vfs_ctx *ctx, const char *target,
+			 struct vnode **v)
 {
-	struct vnode *v;
-	struct vmount *m;
 	int err;
 
 	if (ctx->cred.uid)
 		return -EPERM;
-	err = vfs_lookup(ctx, NULL, target, 0, &v);
+	err = vfs_lookup(ctx, NULL, target, 0, v);
+	if (!err && !vfs_is_mount_root(*v)) {
+		vnode_put(*v);
+		err = -EINVAL;
+	}
+	return err;
+}
+
+int vfs_umount(const struct vfs_ctx *ctx, const char *target)
+{
+	struct vnode *v;
+	struct vmount *m;
+	int err = mount_root_at(ctx, target, &v);
+
 	if (err)
 		return err;
 	m = v->sb->mount;
-	if (!vfs_is_mount_root(v))
-		err = -EINVAL;
-	else if (!m->covered || vsuper_busy(v->sb, 1))
+	if (!m->covered || vsuper_busy(v->sb, 1))
 		err = -EBUSY;
 	vnode_put(v);
 	if (!err)
 		del_mount(m);
+	return err;
+}
+
+/* The options with their first "ro" or "rw" set to what the mount is. */
+static void set_ro_option(struct vmount *m, bool rdonly)
+{
+	char opts[VFS_MOUNT_STR];
+	const char *rest = m->options;
+
+	if ((!strncmp(rest, "ro", 2) || !strncmp(rest, "rw", 2)) &&
+	    (rest[2] == ',' || rest[2] == '\0'))
+		rest += rest[2] ? 3 : 2;
+	snprintk(opts, sizeof(opts), "%s%s%s", rdonly ? "ro" : "rw",
+		 rest[0] ? "," : "", rest);
+	USE(m, copy_str(m->options, opts));
+}
+
+int vfs_remount(const struct vfs_ctx *ctx, const char *target, bool rdonly)
+{
+	struct vnode *v;
+	struct vsuper *sb;
+	int err = mount_root_at(ctx, target, &v);
+
+	if (err)
+		return err;
+	sb = v->sb;
+	if (rdonly && !sb->rdonly && sb->writers)
+		err = -EBUSY; /* as Linux: files open for writing */
+	else if (rdonly && !sb->rdonly && sb->ops->sync)
+		err = sb->ops->sync(sb);
+	if (!err && rdonly != sb->rdonly && sb->ops->remount)
+		err = sb->ops->remount(sb, rdonly);
+	if (!err) {
+		USE(sb, sb->rdonly = rdonly);
+		set_ro_option(sb->mount, rdonly);
+	}
+	vnode_put(v);
 	return err;
 }
 
@@ -163,7 +242,7 @@ static int show_mount(struct vmount *m, char *path,
 		      int (*fn)(void *arg, const struct vfs_mount_info *mi),
 		      void *arg)
 {
-	struct vfs_ctx ctx = {{0, 0}, NULL, NULL};
+	struct vfs_ctx ctx = {{0, 0, 0, NULL}, NULL, NULL};
 	struct vfs_mount_info mi = {
 	    .source = m->source,
 	    .target = path,
@@ -197,12 +276,16 @@ int vfs_statfs(struct vnode *v, struct vstatfs *st)
 {
 	struct vsuper *sb = v->sb;
 
+	int err = 0;
+
 	memset(st, 0, sizeof(*st));
 	st->namelen = VFS_NAME_MAX;
 	st->fsid[0] = sb->dev_id;
-	if (!sb->ops->statfs)
-		return 0;
-	return sb->ops->statfs(sb, st);
+	if (sb->ops->statfs)
+		err = sb->ops->statfs(sb, st);
+	if (sb->rdonly)
+		st->flags |= VFS_ST_RDONLY;
+	return err;
 }
 
 void vfs_drop_caches(void)

@@ -210,7 +210,7 @@ static int setattr_allowed(const struct vcred *c, struct vnode *v,
 	if ((mask & VATTR_UID) && c->uid && va->uid != cur->uid)
 		return -EPERM;
 	if ((mask & VATTR_GID) && c->uid && va->gid != cur->gid &&
-	    (c->uid != cur->uid || va->gid != c->gid))
+	    (c->uid != cur->uid || !vcred_in_group(c, va->gid)))
 		return -EPERM;
 	return 0;
 }
@@ -222,12 +222,18 @@ int vfs_setattr(const struct vfs_ctx *ctx, struct vnode *v,
 	int err = vnode_getattr(v, &cur);
 
 	if (!err)
+		err = vfs_sb_writable(v);
+	if (!err)
 		err = setattr_allowed(&ctx->cred, v, &cur, va, mask);
 	if (err)
 		return err;
 	if (!v->ops->setattr)
 		return -EPERM;
 	a.mode = (cur.mode & VFS_S_IFMT) | (va->mode & VFS_MODE_BITS);
+	/* chmod by a non-root owner outside the file's group drops setgid */
+	if ((mask & VATTR_MODE) && ctx->cred.uid &&
+	    !vcred_in_group(&ctx->cred, (mask & VATTR_GID) ? va->gid : cur.gid))
+		a.mode &= ~VFS_S_ISGID;
 	return v->ops->setattr(v, &a, mask & ~VATTR_TOUCH);
 }
 
@@ -242,5 +248,7 @@ int vfs_truncate(const struct vfs_ctx *ctx, struct vnode *v, uint64_t size)
 	err = vnode_permission(&ctx->cred, v, VFS_MAY_WRITE);
 	if (err)
 		return err;
+	if (v->deny_writes)
+		return -ETXTBSY;
 	return v->ops->truncate ? v->ops->truncate(v, size) : -EINVAL;
 }

@@ -6,6 +6,7 @@
  * moment its last reference goes - there is no cache of idle vnodes, the
  * backends keep their own inodes.
  */
+#include <fs/vfs/filelock.h>
 #include <fs/vfs/mount.h>
 #include <kernel/errno.h>
 #include <kernel/printk.h>
@@ -72,6 +73,19 @@ static void unhash(struct vnode *v)
 	USE(sb, sb->nvnodes--);
 }
 
+int vnode_deny_write(struct vnode *v)
+{
+	if (v->writers)
+		return -ETXTBSY;
+	USE(v, v->deny_writes++);
+	return 0;
+}
+
+void vnode_allow_write(struct vnode *v)
+{
+	USE(v, v->deny_writes--);
+}
+
 void vnode_put(struct vnode *v)
 {
 	if (!v)
@@ -84,6 +98,7 @@ void vnode_put(struct vnode *v)
 	unhash(v);
 	if (v->ops->release)
 		v->ops->release(v);
+	flock_ctx_free(v->flc); /* empty: locks go with their files */
 	SLAB_FREE(v);
 }
 
@@ -99,6 +114,16 @@ int vnode_getattr(struct vnode *v, struct vattr *va)
 	return err;
 }
 
+bool vcred_in_group(const struct vcred *c, uint32_t gid)
+{
+	if (gid == c->gid)
+		return true;
+	for (uint32_t i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
 int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 {
 	struct vattr va;
@@ -107,6 +132,12 @@ int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 
 	if (err)
 		return err;
+	/* Writing a file, directory or link of a read-only mount; devices
+	 * and fifos on it stay writable. */
+	if ((mask & VFS_MAY_WRITE) &&
+	    (VFS_ISREG(va.mode) || VFS_ISDIR(va.mode) || VFS_ISLNK(va.mode)) &&
+	    vfs_sb_writable(v))
+		return -EROFS;
 	if (c->uid == 0) {
 		/* CAP_DAC_OVERRIDE, but exec needs some x bit. */
 		if ((mask & VFS_MAY_EXEC) && !VFS_ISDIR(va.mode) &&
@@ -116,7 +147,7 @@ int vnode_permission(const struct vcred *c, struct vnode *v, int mask)
 	}
 	if (c->uid == va.uid)
 		bits = va.mode >> 6;
-	else if (c->gid == va.gid)
+	else if (vcred_in_group(c, va.gid))
 		bits = va.mode >> 3;
 	else
 		bits = va.mode;

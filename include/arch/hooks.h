@@ -63,6 +63,13 @@ uint64_t arch_cycles(void);
 /* The CPUID instruction: eax, ebx, ecx, edx of leaf (subleaf 0). */
 void arch_cpuid(uint32_t leaf, uint32_t r[4]);
 
+/* Let user mode read the time stamp counter, or make rdtsc fault
+ * there (#GP: SIGSEGV), for the process about to run. */
+void arch_set_user_tsc(bool allowed);
+
+/* CPUID leaf (subleaf 0) into r: eax, ebx, ecx, edx. */
+void arch_cpuid(uint32_t leaf, uint32_t r[4]);
+
 /* Seconds since 1970-01-01 UTC from the battery clock (0 if unusable). */
 uint32_t arch_rtc_seconds(void);
 

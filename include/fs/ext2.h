@@ -71,6 +71,11 @@ struct ext2_inode;
  */
 int ext2_mount(struct blockdev *dev, unsigned flags, struct ext2_fs **out,
 	       const char **why);
+/* Remount read-only (write everything back, mark the file system clean
+ * on disk as ext2_unmount() does) or read-write again (mark it not clean
+ * and count the mount): 0, -EIO, or -EROFS for features that only a
+ * read-only mount supports. */
+int ext2_remount(struct ext2_fs *fs, bool rdonly);
 /* Write everything back, mark the file system clean, free all memory:
  * 0, or -EBUSY (nothing done) while inodes are still referenced, or -EIO
  * (the memory is freed anyway). */

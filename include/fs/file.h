@@ -25,6 +25,7 @@ struct proc;
 #define O_APPEND 02000
 #define O_NONBLOCK 04000
 #define O_DSYNC 010000
+#define O_ASYNC 020000
 #define O_LARGEFILE 0100000
 #define O_DIRECTORY 0200000
 #define O_NOFOLLOW 0400000
@@ -32,7 +33,7 @@ struct proc;
 #define O_CLOEXEC 02000000
 #define O_PATH 010000000
 /* Flags F_SETFL may change. */
-#define O_SETFL_MASK (O_APPEND | O_NONBLOCK)
+#define O_SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC)
 /* Every flag Linux knows (up to __O_TMPFILE); open drops the rest. */
 #define O_VALID_MASK 077777777u
 /* Flags that act only at open: F_GETFL does not report them. */
@@ -62,14 +63,34 @@ struct proc;
 #define DEV_CONSOLE MKDEV(5, 1)
 #define DEV_TTYS0 MKDEV(4, 64)
 
+/* fs/sys/sys_poll.c: f's whole poll mask now (poll reports it against
+ * the events asked plus POLLERR and POLLHUP, select against its sets); a
+ * waiter for readiness sleeps in poll_sleep() (0 or -EINTR), and
+ * whatever may make a file ready calls poll_wake(). */
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLRDNORM 0x040
+#define POLLWRNORM 0x100
+unsigned poll_mask(struct vfile *f);
+int poll_sleep(void);
+void poll_wake(void);
+
 /* fs/sys/fdtable.c: descriptor tables. */
 struct vfile *fd_file(struct proc *p, int fd);
+/* fd_file, but NULL for an O_PATH descriptor (no I/O through it). */
+struct vfile *fd_file_io(struct proc *p, int fd);
 /* Install f at the lowest free descriptor >= min: the fd or -EMFILE.
  * Takes over the caller's reference only on success. */
 int fd_install(struct proc *p, struct vfile *f, int min, bool cloexec);
 int fd_close(struct proc *p, int fd);
+/* dup / F_DUPFD: fd again at the lowest free descriptor >= min; -EBADF,
+ * -EINVAL (min beyond RLIMIT_NOFILE), -EMFILE. */
+int fd_dup(struct proc *p, int fd, int min, bool cloexec);
 /* Put f at descriptor fd, closing what was there. */
-void fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
+int fd_replace(struct proc *p, int fd, struct vfile *f, bool cloexec);
 bool fd_cloexec(struct proc *p, int fd);
 void fd_set_cloexec(struct proc *p, int fd, bool on);
 /* The child's descriptor table and fs info (root, cwd, umask): the
@@ -81,8 +102,12 @@ int files_fork(struct proc *parent, struct proc *child, bool share_files,
 int files_unshare(struct proc *p);
 /* Close every descriptor of p's table and drop its root and cwd. */
 void files_close_all(struct proc *p);
-/* Let go of p's table and fs info (exit); the last user closes. */
+/* Let go of p's table, fs info and image file (exit); the last user
+ * closes. */
 void files_release(struct proc *p);
+/* exec: f (its reference and its vnode's write denial taken over) is
+ * p's image now, the old one's let go. */
+void files_set_exe(struct proc *p, struct vfile *f);
 void files_exec(struct proc *p); /* close the close-on-exec ones */
 /* Install the console as fds 0, 1, 2 of the first process. */
 int files_open_console(struct proc *p);
@@ -115,6 +140,8 @@ int dev_block_open(struct vfile *f);
 int pipe_create(struct vfile **rd, struct vfile **wr);
 /* A fifo's open: the pipe shared by every opener of vnode v. */
 int fifo_open(struct vfile *f);
+/* The pipe's number (1 up) if f is an end of a pipe or fifo, else 0. */
+uint32_t pipe_ino(const struct vfile *f);
 
 /* fs/procfs/procfs.c: the "proc" file system type. */
 int procfs_register(void);

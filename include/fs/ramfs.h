@@ -119,6 +119,9 @@ int ramfs_truncate(struct ramfs_node *n, uint64_t size);
  * or no memory with alloc, which fills a hole with a zeroed page). The
  * page is the file's: it stays valid until truncate or the node's end. */
 paddr_t ramfs_page(struct ramfs_node *n, uint32_t idx, bool alloc);
+/* Free data pages [first, last] of a regular file: a hole, read as zeros
+ * (the caller first unmaps them: mm_pager_punch). The size stays. */
+void ramfs_punch(struct ramfs_node *n, uint32_t first, uint32_t last);
 /* The entry at or after cookie (0 = ".", 1 = ".."): 0, -ENOENT at the
  * end, -ENOTDIR. */
 int ramfs_readdir(struct ramfs_node *dir, uint32_t cookie,

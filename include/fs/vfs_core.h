@@ -13,5 +13,6 @@
 #include <fs/vfs/namei.h>
 #include <fs/vfs/file.h>
 #include <fs/vfs/buf.h>
+#include <fs/vfs/filelock.h>
 
 #endif

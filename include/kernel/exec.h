@@ -17,7 +17,7 @@ struct mm_space;
 /* Where exec_build_stack put things: the initial stack pointer and the
  * argument strings [arg_start, arg_end) (/proc/PID/cmdline). */
 struct exec_stack {
-	uint32_t sp, arg_start, arg_end;
+	uint32_t sp, arg_start, arg_end, env_end; /* env: [arg_end, env_end) */
 };
 
 /* Map the stack of the new image and write argc, argv, envp and the

@@ -13,7 +13,7 @@
 #include <kernel/types.h>
 
 #define NPROC 1024
-#define NFILE 64
+#define NFILE 4096 /* descriptors at most: Linux's nr_open here */
 #define NSIG 65
 #define KSTACK_PAGES 4 /* struct proc at the bottom, stack above */
 
@@ -48,10 +48,17 @@ struct fs_info { /* CLONE_FS: root, working directory, umask */
 	uint32_t umask;
 };
 
-struct fd_table { /* CLONE_FILES: the descriptors (fs/sys/fdtable.c) */
+/* CLONE_FILES: the descriptors (fs/sys/fdtable.c). The first FD_INLINE
+ * live in the table; a process that needs more gets arrays of whole
+ * pages (Linux's expand_files), up to NFILE. */
+#define FD_INLINE 64
+struct fd_table {
 	int refs;
-	struct vfile *fd[NFILE];
-	uint64_t cloexec; /* bit per fd */
+	unsigned max;	   /* descriptors fd[] has room for */
+	struct vfile **fd; /* fd_inline or pages */
+	uint32_t *cloexec; /* bit per descriptor, after fd[] in the pages */
+	struct vfile *fd_inline[FD_INLINE];
+	uint32_t cloexec_inline[FD_INLINE / 32];
 };
 
 /*
@@ -74,10 +81,12 @@ struct proc {
 	uint32_t ycache_owner;
 	vaddr_t brk_start, brk;
 	vaddr_t arg_start, arg_end; /* argv strings (/proc/PID/cmdline) */
-	uint32_t clear_child_tid;   /* set_tid_address, CLONE_CHILD_CLEARTID */
+	vaddr_t env_end; /* envp strings: [arg_end, env_end) (environ) */
+	uint32_t clear_child_tid; /* set_tid_address, CLONE_CHILD_CLEARTID */
 	uint32_t robust_list, robust_len; /* set_robust_list */
 	struct fd_table *files;
 	struct fs_info *fs;
+	struct vfile *exe; /* the running image's file: written -ETXTBSY */
 	struct sighand *sighand;
 	bool group_exit;      /* leader: exit_group or a fatal signal... */
 	int group_status;     /* ... with this wait status for the group */
@@ -89,14 +98,19 @@ struct proc {
 	uint64_t sig_pending, sig_blocked;
 	struct ksiginfo siginfo[NSIG]; /* what each pending signal carries */
 	bool stopped;		       /* job control: not run until SIGCONT */
-	uint32_t wait_report;	 /* stop (0x7f | sig << 8) or continue (0xffff)
-				  * that wait4 has yet to report */
-	uint64_t saved_blocked;	 /* rt_sigsuspend's mask to restore */
-	bool restore_blocked;	 /* ... once a handler's frame is built */
-	int exit_signal;	 /* sent to the parent at exit (clone) */
-	int pdeath_signal;	 /* sent when the parent exits (prctl) */
-	bool undumpable;	 /* PR_SET_DUMPABLE 0, until exec */
-	uint32_t personality;	 /* personality(2): kept, not acted on */
+	uint32_t wait_report;	  /* stop (0x7f | sig << 8) or continue (0xffff)
+				   * that wait4 has yet to report */
+	uint64_t saved_blocked;	  /* rt_sigsuspend's mask to restore */
+	bool restore_blocked;	  /* ... once a handler's frame is built */
+	int exit_signal;	  /* sent to the parent at exit (clone) */
+	int pdeath_signal;	  /* sent when the parent exits (prctl) */
+	uint32_t coredump_filter; /* /proc/PID/coredump_filter bits */
+	bool undumpable;	  /* PR_SET_DUMPABLE 0, until exec */
+	uint32_t personality;	  /* personality(2): kept, not acted on */
+	/* PR_SET_TIMERSLACK: how late a timer may fire (ns; sleeps here end
+	 * on ticks, well within it), and what 0 sets it back to. */
+	uint32_t timer_slack_ns, default_slack_ns;
+	bool tsc_sigsegv;	 /* PR_SET_TSC: rdtsc in user mode faults */
 	uint32_t syscall_nr;	 /* the call in progress (for restarts) */
 	uint64_t alarm_tick;	 /* ITIMER_REAL: tick of the next SIGALRM */
 	uint64_t alarm_interval; /* ... and its reload, in ticks */
@@ -109,6 +123,7 @@ struct proc {
 	/* Ticks it ran in user and kernel mode, and those of its children
 	 * that were waited for. */
 	uint32_t utime, stime, child_utime, child_stime;
+	uint32_t group_ticks; /* the leader's: its group's CPU (RLIMIT_CPU) */
 	char name[32];
 	uint8_t fpu[512] __attribute__((aligned(16))); /* fxsave area */
 };
@@ -119,8 +134,14 @@ extern struct proc *current;
 int sleep_on(void *chan);
 void wakeup(void *chan);
 struct proc *proc_find(int pid);
-/* The process (thread group leader) with the smallest pid >= pid
- * (listing), or NULL. */
+/* pids: below pid_max (/proc/sys/kernel/pid_max, PID_MAX_LIMIT at most,
+ * more than RESERVED_PIDS), from RESERVED_PIDS again after the top. */
+#define PID_MAX_LIMIT 32768
+#define RESERVED_PIDS 300
+int proc_pid_max(void);
+int proc_set_pid_max(int max); /* 0 or -EINVAL */
+int proc_last_pid(void);       /* the pid given last */
+/* The live process with the smallest pid >= pid (listing), or NULL. */
 struct proc *proc_next(int pid);
 /* Deliver sig to p (SIGKILL ends it at its next return to user mode).
  * Init (pid 1) takes only signals it has a handler for, as on Linux;

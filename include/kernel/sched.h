@@ -18,10 +18,16 @@ void sched_init(void);
 /* Called by the timer interrupt, which came from user mode or not. */
 void sched_tick(bool user);
 uint64_t sched_ticks(void);
+/* Processes that are runnable now (the running one included). */
+unsigned sched_nr_running(void);
+/* The 1, 5 and 15 minute load averages, fixed point with shift bits of
+ * fraction (/proc/loadavg: 11, sysinfo: 16). */
+void sched_loadavg(unsigned long loads[3], unsigned shift);
 /* Ticks for a timespec (rounded up), or -EINVAL if it is malformed. */
 long sched_timespec_ticks(int64_t sec, int64_t nsec);
-/* Sleep at least ticks ticks (at least one); -EINTR on a signal. */
-int sched_sleep_ticks(uint64_t ticks);
+/* Sleep at least ticks ticks (at least one); -EINTR on a signal, with
+ * the ticks still to sleep in *left (if left is not NULL). */
+int sched_sleep_ticks(uint64_t ticks, uint64_t *left);
 /* Give up the CPU if another process should run (or must, when current
  * is not runnable). */
 void schedule(void);

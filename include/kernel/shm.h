@@ -15,6 +15,13 @@
 #define SHMSEG SHMMNI
 #define SHM_SEQ_MULT 32768 /* Linux's IPCMNI: id = index + seq * this */
 
+/* /proc/sys/kernel/shmmax, shmall (pages), shmmni (segments at most, up
+ * to IPCMNI as Linux)
+ * and shm_next_id (the id the next segment gets, -1: any; Linux's
+ * checkpoint/restore knob, back to -1 once used). */
+extern uint32_t shm_ctlmax, shm_ctlall, shm_ctlmni;
+extern int32_t shm_next_id;
+
 #define IPC_PRIVATE 0
 #define SHM_DEST 01000u	  /* mode: removed, goes at the last detach */
 #define SHM_LOCKED 02000u /* mode: SHM_LOCK */

@@ -7,6 +7,7 @@
 #define SIGQUIT 3
 #define SIGILL 4
 #define SIGTRAP 5
+#define SIGABRT 6
 #define SIGBUS 7
 #define SIGFPE 8
 #define SIGKILL 9
@@ -21,7 +22,10 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
 #define SIGWINCH 28
+#define SIGSYS 31
 
 /* sa_handler values that are not handlers. */
 #define SIG_DFL 0

@@ -42,6 +42,10 @@ struct avl_tree {
 void avl_init(struct avl_tree *t, avl_cmp_fn cmp);
 /* Returns 0, or -EEXIST (tree unchanged) if an equal key is present. */
 int avl_insert(struct avl_tree *t, struct avl_node *n);
+/* Insert n right after pred with no comparison (the caller knows n's key
+ * lies between pred's and its successor's: a sorted run). */
+void avl_insert_after(struct avl_tree *t, struct avl_node *pred,
+		      struct avl_node *n);
 void avl_remove(struct avl_tree *t, struct avl_node *n);
 /*
  * Put new (not in the tree, not overlapping old) in old's place: links are

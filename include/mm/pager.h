@@ -39,6 +39,10 @@ struct mm_pager_ops {
 	/* Optional: write pages [first, last] back to the disk now (msync,
 	 * MS_SYNC): 0 or -EIO. */
 	int (*writeback)(void *obj, uint32_t first, uint32_t last);
+	/* Optional: free pages [first, last] (a hole that reads as zeros;
+	 * madvise MADV_REMOVE), after mm_pager_punch. 0 or -errno; NULL:
+	 * the file system cannot punch holes (-EOPNOTSUPP). */
+	int (*punch)(void *obj, uint32_t first, uint32_t last);
 };
 
 struct mm_pager {
@@ -51,16 +55,23 @@ struct mm_pager {
  * reach the file, every process sees them) or private (copy-on-write over
  * the file's pages). Pages come on first touch; access at or past the
  * file's end fails the fault with -ENXIO (SIGBUS). The mapping takes a
- * reference on the object (ops->get). 0, -EINVAL, -EEXIST, -EOVERFLOW
- * (file offsets past 4 GiB) or -ENOMEM.
+ * reference on the object (ops->get). flags: 0 or REGION_NOMAYWRITE (a
+ * file not open for writing). 0, -EINVAL, -EEXIST, -EOVERFLOW (file
+ * offsets past 4 GiB) or -ENOMEM.
  */
 int mm_map_file(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
-		bool shared, const struct mm_pager *p, uint32_t pgoff);
+		bool shared, const struct mm_pager *p, uint32_t pgoff,
+		unsigned flags);
 
 /* obj shrinks to size bytes: unmap its pages at and past the new end
  * from every mapping (private copies of them too), so that the file
  * system may free them. Call before freeing. */
 void mm_pager_truncate(void *obj, uint64_t size);
+
+/* Pages [first, last] of obj are about to be freed (a hole punched):
+ * unmap them from every shared mapping and from the private mappings
+ * that have not copied them (private copies stay, as Linux's). */
+void mm_pager_punch(void *obj, uint32_t first, uint32_t last);
 
 /* msync: write back the file pages of the shared file mappings in
  * [start, +len) of s (the pager's writeback). 0, -ENOMEM if part of the

@@ -33,10 +33,15 @@
 #define REGION_LOCKONFAULT 0x4u /* mlock2 MLOCK_ONFAULT: locked as touched */
 #define REGION_DONTFORK 0x8u	/* madvise MADV_DONTFORK: not in a fork child */
 #define REGION_WIPEONFORK 0x10u /* MADV_WIPEONFORK: a fork child gets zeros */
+/* A shared mapping of a file not open for writing: mprotect may not add
+ * PROT_WRITE (-EACCES; Linux's missing VM_MAYWRITE). Given when the
+ * mapping is made (mm_map_file, mm_map_shared), never by user advice. */
+#define REGION_NOMAYWRITE 0x20u
+#define REGION_DONTDUMP 0x40u /* MADV_DONTDUMP: left out of core files */
 /* The flags a caller may set and clear on a range (mm_set_flags). */
 #define REGION_USER_FLAGS                                       \
 	(REGION_LOCKED | REGION_LOCKONFAULT | REGION_DONTFORK | \
-	 REGION_WIPEONFORK)
+	 REGION_WIPEONFORK | REGION_DONTDUMP)
 
 struct mm_space;
 struct region_ops;
@@ -83,6 +88,9 @@ uint32_t region_map_offset(const struct region *r);
 
 /* Reset the module (boot, and each host test). */
 void mm_region_init(void);
+/* /proc/sys/vm/max_map_count: a space with more regions gets no new
+ * mapping, and one with this many cannot split a region (-ENOMEM). */
+extern unsigned mm_max_map_count;
 
 /* Address spaces */
 struct mm_space *mm_space_new(void);
@@ -97,14 +105,16 @@ struct mm_space *mm_space_fork(struct mm_space *parent);
 
 /* Mapping. start/len must be page aligned and below USER_TOP; the range
  * must be free (-EEXIST otherwise). mm_map_anon takes no flags yet: any
- * is -EINVAL. */
+ * is -EINVAL; mm_map_shared takes REGION_NOMAYWRITE (a read-only
+ * /dev/zero mapping). */
 int mm_map_anon(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		unsigned flags);
 /* An anonymous REGION_GROWSDOWN region (a stack) that faults may extend
  * down to grow_limit. */
 int mm_map_stack(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
 		 vaddr_t grow_limit);
-int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot);
+int mm_map_shared(struct mm_space *s, vaddr_t start, size_t len, unsigned prot,
+		  unsigned flags);
 int mm_map_direct(struct mm_space *s, vaddr_t start, size_t len, paddr_t phys,
 		  unsigned prot);
 /* Map src's shared region covering [src_addr, +len) into dst (both see
@@ -190,9 +200,10 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write);
 
 /*
  * For the yielded-block cache. take: unmap the npages pages at addr (all
- * must be mapped, private after cloning shared blocks), store their
- * physical addresses in pages[] and map fresh zeroed pages in their place.
- * give: map pages[] at addr in place of the pages there (which are freed).
+ * must be mapped, private after cloning shared blocks) and store their
+ * physical addresses in pages[]; the range is left empty (it reads as
+ * zeros, a fresh page per first touch). give: map pages[] at addr in
+ * place of the pages there (which are freed).
  * Both need [addr, +npages) inside writable regions whose backend may
  * yield (anonymous memory); take also
  * needs every page present. 0, -EINVAL (alignment, npages 0, wrap, or a
@@ -217,6 +228,32 @@ size_t mm_mapped_bytes(struct mm_space *s);
 /* Pages of live physical blocks: private (anonymous and private copies
  * of file pages) or shared (MAP_SHARED anonymous memory). */
 size_t mm_block_pages(bool shared);
+
+/*
+ * What the present pages of a region are (/proc/PID/smaps, Linux's
+ * mem_size_stats): byte counts, and proportional set sizes in bytes
+ * << MM_PSS_SHIFT (a page mapped n times adds PAGE_SIZE / n). Shared
+ * means mapped more than once; anonymous pages are private memory with
+ * no file or shared memory behind them.
+ */
+#define MM_PSS_SHIFT 12
+struct region_usage {
+	size_t resident, referenced, anonymous;
+	size_t shared_clean, shared_dirty, private_clean, private_dirty;
+	uint64_t pss, pss_dirty, pss_anon, pss_file, pss_shmem, pss_locked;
+};
+void mm_region_usage(const struct region *r, struct region_usage *u);
+
+/* /proc/PID/pagemap (Linux's bits): the entries of the n pages from va
+ * of s into out: present, the page frame number only with show_pfn, a
+ * file or shared memory page, mapped by this PTE alone. 0 for a page
+ * not present or not mapped. */
+#define MM_PM_PRESENT (1ull << 63)
+#define MM_PM_SWAP (1ull << 62)
+#define MM_PM_FILE (1ull << 61)
+#define MM_PM_EXCLUSIVE (1ull << 56)
+void mm_pagemap(struct mm_space *s, vaddr_t va, size_t n, uint64_t *out,
+		bool show_pfn);
 
 /* Iterate spaces' regions (for /proc/PID/maps and GDB helpers). */
 void mm_space_walk(struct mm_space *s,

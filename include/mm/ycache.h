@@ -34,6 +34,20 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 	       enum phys_kind kind);
 /* Hand back the pages of (owner, id), now counted as kind, and drop the
  * entry. -ESRCH if not cached, -EINVAL (entry kept) if npages differs. */
+/*
+ * ycache_put in two steps, for a caller that must not be refused once it
+ * has gathered the pages (yield: they are out of the address space).
+ * reserve checks the arguments and -EEXIST and allocates the index
+ * memory (NULL with *err -EINVAL, -EEXIST or -ENOMEM; may evict other
+ * blocks); then exactly one of: commit (pages[], npages of them as
+ * reserved, counted as kind, are cached; cannot fail) or unreserve.
+ */
+struct yblock;
+struct yblock *ycache_reserve(uint32_t owner, uint64_t id, size_t npages,
+			      int *err);
+void ycache_commit(struct yblock *yb, const paddr_t *pages,
+		   enum phys_kind kind);
+void ycache_unreserve(struct yblock *yb);
 int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 		enum phys_kind kind);
 bool ycache_has(uint32_t owner, uint64_t id);
@@ -45,7 +59,6 @@ bool ycache_has(uint32_t owner, uint64_t id);
  * (the block is cached again, newest) or detach_done (the pages are the
  * caller's, counted as kind).
  */
-struct yblock;
 struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,
 			     size_t npages, int *err);
 void ycache_reattach(struct yblock *yb);
@@ -61,8 +74,9 @@ size_t ycache_forget_range(uint32_t owner, uint64_t first, uint64_t last);
 size_t ycache_owner_blocks(uint32_t owner);
 
 /*
- * The system call: yield the npages at addr in space under yield_id (fresh
- * zeroed pages are mapped in their place), then get get_id's pages into
+ * The system call: yield the npages at addr in space under yield_id (the
+ * range then reads as zeros, a fresh page per first touch), then get
+ * get_id's pages into
  * addr. Either id may be YCACHE_ID_NONE. A failed yield skips the get.
  */
 int mm_yield_get_block(uint32_t owner, struct mm_space *s, vaddr_t addr,

@@ -468,7 +468,7 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 	char name[64];
 	uint32_t rounds = npages >= 1024 ? 2 : npages >= 256 ? 4 : 32;
 	size_t len = (size_t)npages * PAGE;
-	uint64_t yg = NA, cp = NA, tch = NA;
+	uint64_t yg = NA, cp = NA, tch = NA, tchy = NA;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char *q = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -485,6 +485,15 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 				c = per_op(c, npages);
 				tch = c - min64(c, touch_base);
 			}
+			/* after a yield alone the range reads as zeros: each
+			 * page is a first-touch fault again (demand zero) */
+			if (yg != NA && vm_yield_get_block(1, VM_BLOCK_NONE, p,
+							   npages) == 0) {
+				uint64_t c = per_op(touch(p, npages), npages);
+
+				tchy = c - min64(c, touch_base);
+				vm_forget_block(1);
+			}
 		}
 		if (with_memcpy)
 			cp = bench_memcpy(p, q, npages, rounds);
@@ -500,6 +509,8 @@ static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 		report(name, cp);
 		snprintf(name, sizeof(name), "touch_after_get_%u", npages);
 		report(name, tch);
+		snprintf(name, sizeof(name), "touch_after_yield_%u", npages);
+		report(name, tchy);
 	}
 }
 

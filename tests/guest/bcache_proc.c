@@ -11,19 +11,6 @@ static const char *const names[] = {
     "l2_blocks",  "l2_evictions", "forgets",
 };
 
-static size_t slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	CHECK(fd >= 0, "open %s: %s", path, strerror(errno));
-	n = read(fd, buf, size - 1);
-	CHECK(n > 0, "read %s", path);
-	buf[n] = 0;
-	close(fd);
-	return (size_t)n;
-}
-
 /* The value of "name value" in text, or -1. */
 static long long counter(const char *text, const char *name)
 {
@@ -59,16 +46,16 @@ int main(void)
 	static char text[4096];
 
 	need_vmkernel();
-	slurp("/proc/fs/bcache", text, sizeof(text));
+	guest_slurp("/proc/fs/bcache", text, sizeof(text));
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		CHECK(counter(text, names[i]) >= 0, "no %s in: %.120s",
 		      names[i], text);
-	slurp("/proc/meminfo", text, sizeof(text));
+	guest_slurp("/proc/meminfo", text, sizeof(text));
 	CHECK(strstr(text, "Buffers:") && strstr(text, "Cached:"),
 	      "meminfo: %.120s", text);
 	drop("3\n", 0);
 	drop("x", EINVAL);
-	slurp("/proc/fs/bcache", text, sizeof(text));
+	guest_slurp("/proc/fs/bcache", text, sizeof(text));
 	CHECK(counter(text, "l2_blocks") == 0, "l2_blocks after drop: %lld",
 	      counter(text, "l2_blocks"));
 	return 0;

@@ -36,18 +36,7 @@ static long readonly_bytes(void)
 /* A /proc/meminfo field in kB. */
 static long meminfo(const char *name)
 {
-	static char text[4096];
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-	char *p;
-
-	if (fd >= 0)
-		close(fd);
-	CHECK(n > 0, "read /proc/meminfo");
-	text[n] = 0;
-	p = strstr(text, name);
-	CHECK(p != NULL, "no %s in /proc/meminfo", name);
-	return atol(p + strlen(name));
+	return (long)guest_proc_field("/proc/meminfo", name);
 }
 
 int main(void)

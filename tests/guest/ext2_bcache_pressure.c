@@ -11,24 +11,6 @@
 
 static unsigned char want[SIZE], got[SIZE];
 
-static long long proc_value(const char *path, const char *name)
-{
-	static char text[4096];
-	size_t len = strlen(name);
-	int fd = open(path, O_RDONLY);
-	ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
-
-	if (fd >= 0)
-		close(fd);
-	CHECK(n > 0, "read %s", path);
-	text[n] = 0;
-	for (char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
-		if (!strncmp(p, name, len))
-			return atoll(p + len);
-	fail("no %s in %s", name, path);
-	return -1;
-}
-
 static void read_back(const char *path, const char *when)
 {
 	int fd = open(path, O_RDONLY);
@@ -45,7 +27,7 @@ static void read_back(const char *path, const char *when)
 /* Map and touch all of MemAvailable but 3 MiB, in a child. */
 static void hog(void *arg)
 {
-	long long kib = proc_value("/proc/meminfo", "MemAvailable:");
+	long long kib = guest_proc_field("/proc/meminfo", "MemAvailable:");
 	size_t len = (size_t)(kib - 3072) * 1024;
 	unsigned char *p;
 
@@ -76,7 +58,7 @@ int main(void)
 	close(fd);
 	read_back(path, "first read");
 	/* File data is the page cache's: its level-2 pages. */
-	CHECK(proc_value("/proc/fs/bcache", "pc_l2_pages ") > 0,
+	CHECK(guest_proc_field("/proc/fs/bcache", "pc_l2_pages ") > 0,
 	      "nothing in level 2 after reading 8 MiB");
 	/* Rewrite the first 64 KiB (their blocks are in level 2 by now). */
 	memset(want, 0xA5, 65536);
@@ -86,9 +68,9 @@ int main(void)
 	CHECK_SYS(fsync(fd));
 	close(fd);
 	read_back(path, "after the rewrite");
-	ev0 = proc_value("/proc/fs/bcache", "pc_l2_pages ");
+	ev0 = guest_proc_field("/proc/fs/bcache", "pc_l2_pages ");
 	expect_ok(hog, NULL, "touching all available memory");
-	CHECK(proc_value("/proc/fs/bcache", "pc_l2_pages ") < ev0,
+	CHECK(guest_proc_field("/proc/fs/bcache", "pc_l2_pages ") < ev0,
 	      "level 2 gave nothing back");
 	read_back(path, "after the memory pressure");
 	CHECK_SYS(unlink(path));

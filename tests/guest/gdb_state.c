@@ -13,8 +13,8 @@
  *   0x30020000  3 pages shared rw- (all 3 present: shared memory is
  *               allocated by mmap), pages 0 and 1 written
  *   0x30030000  8 pages anonymous rw-, all written, then yielded as block
- *               GDB_STATE_BLOCK (8 cached pages; the range holds 8 fresh
- *               zero pages)
+ *               GDB_STATE_BLOCK (8 cached pages; the range is left
+ *               empty, 0 present: it reads as zeros by demand zero)
  */
 #include "guest.h"
 

@@ -257,4 +257,58 @@ static inline void *map_anon(size_t bytes)
 	return (void *)r;
 }
 
+/* The whole text of a (small) file such as a /proc file, NUL-terminated,
+ * into buf: its length. Fails the test when it cannot be opened. */
+static inline size_t guest_slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	size_t n = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		fail("open %s: %s", path, strerror(errno));
+	while (n < size - 1 && (r = read(fd, buf + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = '\0';
+	close(fd);
+	return n;
+}
+
+/* The number in a file of one number (a /proc/sys setting). */
+static inline long long guest_read_number(const char *path)
+{
+	char buf[32];
+
+	guest_slurp(path, buf, sizeof buf);
+	return atoll(buf);
+}
+
+/* Write text to path, truncating it: 0, or the errno of the open or of
+ * the write. */
+static inline int guest_write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+/* The number after name at the start of a line of path ("MemFree:" of
+ * /proc/meminfo). Fails the test when there is no such line. */
+static inline long long guest_proc_field(const char *path, const char *name)
+{
+	static char text[8192];
+	size_t len = strlen(name);
+
+	guest_slurp(path, text, sizeof text);
+	for (char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, name, len))
+			return atoll(p + len);
+	fail("no %s in %s", name, path);
+}
+
 #endif

@@ -9,22 +9,10 @@
 #include <sys/resource.h>
 #include "guest.h"
 
-/* The Mlocked line of /proc/meminfo in kB, or -1 without /proc. */
+/* The Mlocked line of /proc/meminfo in kB. */
 static long mlocked_kb(void)
 {
-	char buf[4096];
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *l = strstr(buf, "Mlocked:");
-	return l ? atol(l + 8) : -1;
+	return (long)guest_proc_field("/proc/meminfo", "Mlocked:");
 }
 
 static void all_resident(char *p, size_t pages, const char *what)

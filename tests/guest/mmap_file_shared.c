@@ -1,8 +1,11 @@
 /* mmap_file_shared - a MAP_SHARED mapping of a /dev/shm (tmpfs) file is
  * the file's data itself: write() is seen through the mapping and stores
  * through it are seen by read(), in a fork child too, and after close and
- * unlink; access past the file's end is SIGBUS, also after a truncate. */
+ * unlink; access past the file's end is SIGBUS, also after a truncate,
+ * and a SIGBUS handler catches it (BUS_ADRERR, si_addr the address). */
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include "guest.h"
 
 #define PATH "/dev/shm/mmap_file_shared"
@@ -66,6 +69,36 @@ static void across_fork(int fd)
 	      "the child's store is not in the file");
 }
 
+static sigjmp_buf bus_env;
+static siginfo_t bus_info;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	bus_info = *si;
+	siglongjmp(bus_env, 1);
+}
+
+/* A handler, not death: the fault past the end is caught and named. */
+static void sigbus_caught(volatile char *addr)
+{
+	struct sigaction sa = {0}, old;
+
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	CHECK_SYS(sigaction(SIGBUS, &sa, &old));
+	if (sigsetjmp(bus_env, 1) == 0) {
+		(void)*addr;
+		CHECK(0, "read past the end did not fault");
+	}
+	CHECK(bus_info.si_signo == SIGBUS && bus_info.si_code == BUS_ADRERR &&
+		  bus_info.si_addr == (void *)addr,
+	      "SIGBUS info: signo %d code %d addr %p", bus_info.si_signo,
+	      bus_info.si_code, bus_info.si_addr);
+	CHECK_SYS(sigaction(SIGBUS, &old, NULL));
+}
+
 int main(void)
 {
 	guest_cleanup = cleanup;
@@ -80,6 +113,7 @@ int main(void)
 	coherence(fd);
 	across_fork(fd);
 	expect_signal(touch_page, m + 3 * PAGE, SIGBUS, "past the end");
+	sigbus_caught(m + 3 * PAGE + 5);
 
 	/* A second mapping at an offset is the same memory. */
 	char *m2 = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);

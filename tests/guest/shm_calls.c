@@ -20,22 +20,10 @@ static void cleanup(void)
 		shmctl(id, IPC_RMID, NULL);
 }
 
-/* A /proc/meminfo field in kB, or -1. */
+/* A /proc/meminfo field in kB. */
 static long meminfo(const char *field)
 {
-	char buf[4096];
-	int fd = open("/proc/meminfo", O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *l = strstr(buf, field);
-	return l ? atol(l + strlen(field)) : -1;
+	return (long)guest_proc_field("/proc/meminfo", field);
 }
 
 static void as_nobody(void *arg)

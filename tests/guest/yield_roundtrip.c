@@ -1,5 +1,7 @@
 /* yield_roundtrip - vm_yield_get_block(id, NONE) takes a block of pages
- * into the cache (the range then reads zero), vm_yield_get_block(NONE, id)
+ * into the cache (the range then reads zero by demand zero: no page is
+ * mapped in place, each first touch faults in a fresh one),
+ * vm_yield_get_block(NONE, id)
  * puts them back with their contents; for 1, 3 and 64 pages, for a block
  * in the middle of a larger mapping, and a swap (yield A + get B in one
  * call). The cache's page count follows. */
@@ -44,7 +46,18 @@ static void roundtrip(size_t n)
 	CHECK(s1.cache_blocks == s0.cache_blocks + 1,
 	      "%zu pages: cache_blocks %u -> %u after yield", n,
 	      s0.cache_blocks, s1.cache_blocks);
+	/* Demand zero: the pages left, none came in their place ... */
+	CHECK(s1.user == s0.user - n,
+	      "%zu pages: user pages %u -> %u after "
+	      "yield (fresh pages mapped in place?)",
+	      n, s0.user, s1.user);
 	verify_zero(p, n, "after yield", n);
+	/* ... until touched: one fresh page per page read. */
+	s1 = get_stats();
+	CHECK(s1.user == s0.user,
+	      "%zu pages: user pages %u -> %u after "
+	      "reading the yielded range",
+	      n, s0.user, s1.user);
 	/* Dirty the fresh pages: the get must replace (and free) them. */
 	memset(p, 0xee, n * PAGE);
 	CHECK(vm_yield_get_block(VM_BLOCK_NONE, id, p, n) == 0,

@@ -31,7 +31,7 @@ static struct mm_space *setup(void)
 	struct mm_space *s = mm_space_new();
 
 	if (!s || mm_map_anon(s, A, NPAGES * PAGE_SIZE, RW, 0) ||
-	    mm_map_shared(s, SH, 4 * PAGE_SIZE, RW) ||
+	    mm_map_shared(s, SH, 4 * PAGE_SIZE, RW, 0) ||
 	    mm_map_stack(s, ST, 4 * PAGE_SIZE, RW, ST - 16 * PAGE_SIZE) ||
 	    mm_map_direct(s, DI, 2 * PAGE_SIZE, 4 * PAGE_SIZE, PROT_READ) ||
 	    fill(s, A, NPAGES, 1) || fill(s, SH, 4, 100) || fill(s, ST, 4, 150))

@@ -239,7 +239,7 @@ TEST(fault_enomem)
 	CHECK(pte(b, va, NULL, &fl) && !(fl & PTE_W));
 	CHECK_EQ(mm_space_write(b, va, "B", 1), -ENOMEM);
 	CHECK_EQ(mm_populate(a, va, 4 * PAGE_SIZE, false), -ENOMEM);
-	CHECK_EQ(mm_map_shared(a, 0x30000000u, PAGE_SIZE, RW), -ENOMEM);
+	CHECK_EQ(mm_map_shared(a, 0x30000000u, PAGE_SIZE, RW, 0), -ENOMEM);
 	CHECK_EQ(mm_find_region(a, 0x30000000u), NULL);
 	CHECK_EQ(mm_space_fork(a), NULL);
 	for (size_t i = 0; i < n; i++)

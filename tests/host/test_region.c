@@ -126,7 +126,7 @@ static bool op_map(uint64_t *rng, int s, bool shared)
 
 	random_range(rng, 12, &p, &n);
 	busy = any_mapped(s, p, n);
-	rc = shared ? mm_map_shared(sp[s], VA(p), n * PAGE_SIZE, prot)
+	rc = shared ? mm_map_shared(sp[s], VA(p), n * PAGE_SIZE, prot, 0)
 		    : mm_map_anon(sp[s], VA(p), n * PAGE_SIZE, prot, 0);
 	if (rc != (busy ? -EEXIST : 0))
 		return false;
@@ -436,7 +436,7 @@ TEST(region_bad_args)
 	CHECK_EQ(mm_map_anon(s, USER_TOP - PAGE_SIZE, PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_map_anon(s, 0x10000000u, 4 * PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_map_anon(s, 0x10003000u, PAGE_SIZE, rw, 0), -EEXIST);
-	CHECK_EQ(mm_map_shared(s, 0x0FFFF000u, 2 * PAGE_SIZE, rw), -EEXIST);
+	CHECK_EQ(mm_map_shared(s, 0x0FFFF000u, 2 * PAGE_SIZE, rw, 0), -EEXIST);
 	CHECK_EQ(mm_map_direct(s, 0x0FFFF000u, 2 * PAGE_SIZE, 0x1000, rw),
 		 -EEXIST);
 	CHECK_EQ(mm_map_direct(s, 0x20000000u, PAGE_SIZE, 0x1001, rw), -EINVAL);
@@ -490,8 +490,8 @@ TEST(region_unmap_splits_shared_block)
 	size_t user0 = user_pages();
 	struct region *r;
 
-	CHECK_EQ(mm_map_shared(a, va, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE),
-		 0);
+	CHECK_EQ(
+	    mm_map_shared(a, va, 16 * PAGE_SIZE, PROT_READ | PROT_WRITE, 0), 0);
 	CHECK_EQ(mm_find_region(a, va)->entries.count, 1); /* one block */
 	CHECK_EQ(fill(a, va, 16, 10), 0);
 	CHECK((b = mm_space_fork(a)) != NULL);
@@ -522,7 +522,7 @@ TEST(region_remap_shared)
 	const unsigned rw = PROT_READ | PROT_WRITE;
 	size_t user0 = user_pages();
 
-	CHECK_EQ(mm_map_shared(a, 0x20000000u, 4 * PAGE_SIZE, rw), 0);
+	CHECK_EQ(mm_map_shared(a, 0x20000000u, 4 * PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_map_anon(a, 0x30000000u, 4 * PAGE_SIZE, rw, 0), 0);
 	CHECK_EQ(mm_remap(b, 0x50000000u, a, 0x30000000u, 4 * PAGE_SIZE),
 		 -EINVAL); /* not shared */
@@ -649,7 +649,7 @@ TEST(region_fork_enomem)
 
 	CHECK_EQ(mm_map_anon(a, va, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE, 0),
 		 0);
-	CHECK_EQ(mm_map_shared(a, 0x30000000u, 2 * PAGE_SIZE, PROT_READ), 0);
+	CHECK_EQ(mm_map_shared(a, 0x30000000u, 2 * PAGE_SIZE, PROT_READ, 0), 0);
 	CHECK_EQ(mm_map_anon(a, 0x70000000u, 4 * PAGE_SIZE, PROT_READ, 0), 0);
 	CHECK_EQ(fill(a, va, 8, 40), 0);
 	CHECK_EQ(mm_populate(a, 0x70000000u, 4 * PAGE_SIZE, false), 0);

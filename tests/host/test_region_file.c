@@ -128,7 +128,7 @@ TEST(region_file_shared_is_the_file)
 	ff_new(2 * PAGE_SIZE + 100);
 	a = mm_space_new();
 	CHECK_EQ(mm_map_file(a, va, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, true,
-			     &ff_pager, 1),
+			     &ff_pager, 1, 0),
 		 0);
 	CHECK_EQ(ff.refs, 1);
 	CHECK_EQ(mm_space_read(a, va, &c, 1), 0); /* file page 1 */
@@ -170,7 +170,7 @@ TEST(region_file_private_copies_on_write)
 	ff_new(3 * PAGE_SIZE);
 	a = mm_space_new();
 	CHECK_EQ(mm_map_file(a, va, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     false, &ff_pager, 0),
+			     false, &ff_pager, 0, 0),
 		 0);
 	CHECK_EQ(mm_space_read(a, va + PAGE_SIZE, &c, 1), 0);
 	CHECK_EQ(pte_pa(a, va + PAGE_SIZE), ff.pages[1]);
@@ -208,7 +208,7 @@ TEST(region_file_sanity_checks_ptes)
 	ff_new(2 * PAGE_SIZE);
 	s = mm_space_new();
 	CHECK_EQ(
-	    mm_map_file(s, va, 2 * PAGE_SIZE, PROT_READ, true, &ff_pager, 0),
+	    mm_map_file(s, va, 2 * PAGE_SIZE, PROT_READ, true, &ff_pager, 0, 0),
 	    0);
 	CHECK_EQ(mm_handle_fault(s, va, false), 0);
 	mm_sanity_check();
@@ -219,7 +219,7 @@ TEST(region_file_sanity_checks_ptes)
 	pt_map(s->pgdir, va, ff.pages[0], PTE_U);
 	mm_sanity_check();
 	CHECK_EQ(mm_map_file(s, 0x50000000u, PAGE_SIZE, PROT_READ, true,
-			     &ff_pager, (1u << 20) - 0),
+			     &ff_pager, (1u << 20) - 0, 0),
 		 -EOVERFLOW);
 	CHECK_EQ(ff.refs, 1);
 	mm_space_destroy(s);
@@ -263,7 +263,7 @@ TEST(region_file_populate_and_unmap_pins)
 	ff_cached_calls = ff_cached_hits = 0;
 	a = mm_space_new();
 	CHECK_EQ(mm_map_file(a, va, FPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     false, &ff_cached_pager, 0),
+			     false, &ff_cached_pager, 0, 0),
 		 0);
 	CHECK_EQ(mm_space_write(a, va + 2 * PAGE_SIZE + 9, "P", 1), 0);
 	CHECK_EQ(ff_pins[2], 0); /* page 2 is a private copy */
@@ -299,5 +299,31 @@ TEST(region_file_populate_and_unmap_pins)
 	mm_sanity_check();
 	mm_space_destroy(a);
 	CHECK_EQ(ff.refs, 0);
+	ff_free();
+}
+
+/* A shared mapping of a file not open for writing (REGION_NOMAYWRITE)
+ * never gains PROT_WRITE (-EACCES, nothing changed); reading and other
+ * protections stay allowed; flags other than that one are -EINVAL. */
+TEST(region_file_nomaywrite)
+{
+	const vaddr_t va = 0x40000000u;
+	struct mm_space *s;
+
+	ff_new(2 * PAGE_SIZE);
+	s = mm_space_new();
+	CHECK_EQ(mm_map_file(s, va, PAGE_SIZE, PROT_READ, true, &ff_pager, 0,
+			     REGION_GROWSDOWN),
+		 -EINVAL);
+	CHECK_EQ(mm_map_file(s, va, 2 * PAGE_SIZE, PROT_READ, true, &ff_pager,
+			     0, REGION_NOMAYWRITE),
+		 0);
+	CHECK_EQ(mm_protect(s, va, PAGE_SIZE, PROT_READ | PROT_WRITE), -EACCES);
+	CHECK_EQ(mm_find_region(s, va)->len, 2 * PAGE_SIZE); /* not split */
+	CHECK_EQ(mm_protect(s, va, PAGE_SIZE, PROT_NONE), 0);
+	CHECK_EQ(mm_protect(s, va, PAGE_SIZE, PROT_READ), 0);
+	CHECK_EQ(mm_handle_fault(s, va, false), 0);
+	mm_sanity_check();
+	mm_space_destroy(s);
 	ff_free();
 }

@@ -45,7 +45,7 @@ TEST(space_merge_brk_steps)
 	for (int i = 0; i < 1000; i += 97)
 		CHECK(holds(s, heap + P(i), 1, (uint8_t)i));
 	/* Shared memory and stacks never merge with their neighbours. */
-	CHECK_EQ(mm_map_shared(s, heap + P(1000), PAGE_SIZE, RW), 0);
+	CHECK_EQ(mm_map_shared(s, heap + P(1000), PAGE_SIZE, RW, 0), 0);
 	CHECK_EQ(mm_map_anon(s, heap + P(1001), PAGE_SIZE, RW, 0), 0);
 	CHECK_EQ(regions(s), 3);
 	CHECK_EQ(mm_map_stack(s, heap + P(1003), PAGE_SIZE, RW, heap + P(1002)),
@@ -179,7 +179,7 @@ TEST(space_discard_and_mincore)
 	CHECK(holds(s, va + P(5), 3, 45));
 	CHECK(holds(s, va, 2, 40));
 	/* Shared memory keeps its data. */
-	CHECK_EQ(mm_map_shared(s, sh, P(2), RW), 0);
+	CHECK_EQ(mm_map_shared(s, sh, P(2), RW, 0), 0);
 	CHECK_EQ(fill(s, sh, 2, 60), 0);
 	CHECK_EQ(mm_discard(s, sh, P(2), false), 0);
 	CHECK(holds(s, sh, 2, 60));

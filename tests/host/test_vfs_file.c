@@ -80,8 +80,8 @@ TEST(vfs_file_append_truncate)
 
 TEST(vfs_file_owners_and_sticky)
 {
-	struct vfs_ctx alice = {{1000, 100}, NULL, NULL};
-	struct vfs_ctx bob = {{1001, 100}, NULL, NULL};
+	struct vfs_ctx alice = {{1000, 100, 0, NULL}, NULL, NULL};
+	struct vfs_ctx bob = {{1001, 100, 0, NULL}, NULL, NULL};
 	struct vattr va = {.mode = 01777};
 	struct vnode *tmp;
 	struct vfile *f;
@@ -162,7 +162,7 @@ static int fake_dev_open(struct vfile *f)
 
 TEST(vfs_file_special_open)
 {
-	struct vfs_ctx user = {{1000, 1000}, NULL, NULL};
+	struct vfs_ctx user = {{1000, 1000, 0, NULL}, NULL, NULL};
 	struct vfile *f;
 	char buf[4];
 
@@ -191,5 +191,39 @@ TEST(vfs_file_special_open)
 	CHECK_EQ(vfs_write(f, buf, 1), -EBADF);
 	vfile_put(f);
 	CHECK_EQ(zero_opens, 0);
+	CHECK_EQ(vfs_unmount_all(), 0);
+}
+
+/* An open file's name (fs/vfs/file_name.c): the start directory's path
+ * now, then the path as given with "." and ".." and extra slashes gone;
+ * no name without one; longer than kept: none. */
+TEST(vfs_file_name)
+{
+	struct vfile *f;
+	struct vnode *d;
+	char buf[64];
+
+	CHECK_EQ(vt_setup(), 0);
+	CHECK_EQ(vt_mkdir("/a"), 0);
+	CHECK_EQ(vt_mkdir("/a/b"), 0);
+	CHECK_EQ(vt_put("/a/b/f", "x"), 0);
+	CHECK_EQ(vfs_lookup(&root_ctx, NULL, "/a", 0, &d), 0);
+	CHECK_EQ(vfs_openat(&root_ctx, d, "b//./f", 0, 0, &f), 0);
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), -ENOENT);
+	CHECK_EQ(vfile_set_name(f, d, ".//b/../b/./f"), 0);
+	CHECK_EQ(vfile_set_name(f, d, "b/f"), -ENAMETOOLONG); /* named */
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/a/b/f"));
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, 6), -ENAMETOOLONG);
+	CHECK_EQ(vfs_rename(&root_ctx, NULL, "/a", NULL, "/z", 0), 0);
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/z/b/f"));
+	vfile_put(f);
+	CHECK_EQ(vfs_openat(&root_ctx, NULL, "/z/b/f", 0, 0, &f), 0);
+	CHECK_EQ(vfile_set_name(f, d, "/../z//b/f/.."), 0);
+	CHECK_EQ(vfile_path(f, &root_ctx, buf, sizeof(buf)), 0);
+	CHECK(!strcmp(buf, "/z/b"));
+	vfile_put(f);
+	vnode_put(d);
 	CHECK_EQ(vfs_unmount_all(), 0);
 }

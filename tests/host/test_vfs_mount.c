@@ -48,7 +48,7 @@ TEST(vfs_mount_second_ramfs)
 
 TEST(vfs_mount_errors)
 {
-	struct vfs_ctx user = {{1000, 1000}, NULL, NULL};
+	struct vfs_ctx user = {{1000, 1000, 0, NULL}, NULL, NULL};
 	struct vnode *d;
 
 	CHECK_EQ(vt_setup(), 0);

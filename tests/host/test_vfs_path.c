@@ -183,7 +183,7 @@ TEST(vfs_path_lookup_parent)
 
 TEST(vfs_path_search_permission)
 {
-	struct vfs_ctx user = {{1000, 1000}, NULL, NULL};
+	struct vfs_ctx user = {{1000, 1000, 0, NULL}, NULL, NULL};
 	struct vnode *v;
 	struct vattr va = {.mode = 0700};
 

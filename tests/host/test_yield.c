@@ -211,6 +211,53 @@ TEST(yield_untouched_pages)
 	mm_sanity_check();
 }
 
+static size_t user(void)
+{
+	struct phys_stats ps;
+
+	phys_get_stats(&ps);
+	return ps.user;
+}
+
+/* A yield leaves the range empty (demand zero): no page is allocated in
+ * place, no PTE is present, and each first touch faults in one fresh
+ * zeroed page, which a get frees again. Give maps contiguous pages as
+ * one block. */
+TEST(yield_leaves_demand_zero)
+{
+	struct mm_space *s = mm_space_new();
+	uint32_t o = ycache_owner_new();
+	paddr_t before[8], during[8];
+	size_t user0;
+
+	CHECK_EQ(mm_map_anon(s, BASE, 8 * PAGE_SIZE, RW, 0), 0);
+	CHECK_EQ(mm_populate(s, BASE, 8 * PAGE_SIZE, true), 0); /* 1 block */
+	CHECK_EQ(fill(s, BASE, 8, 0x77), 0);
+	lookup_pages(s, BASE, 8, before);
+	user0 = user();
+	CHECK_EQ(mm_yield_get_block(o, s, BASE, 8, 4, NONE), 0);
+	lookup_pages(s, BASE, 8, during);
+	for (int i = 0; i < 8; i++)
+		CHECK_EQ(during[i], PHYS_NONE);
+	CHECK_EQ(mm_find_region(s, BASE)->entries.count, 0);
+	CHECK_EQ(user(), user0 - 8);
+	CHECK(holds(s, BASE + 5 * PAGE_SIZE, 1, 0)); /* one read fault */
+	CHECK_EQ(user(), user0 - 7);
+	lookup_pages(s, BASE, 8, during);
+	CHECK(none_shared(before, during, 8));
+	CHECK(during[5] != PHYS_NONE && during[4] == PHYS_NONE);
+	mm_sanity_check();
+	CHECK_EQ(mm_yield_get_block(o, s, BASE, 8, NONE, 4), 0);
+	CHECK_EQ(user(), user0); /* the fresh page went */
+	lookup_pages(s, BASE, 8, during);
+	CHECK_EQ(memcmp(before, during, sizeof(before)), 0);
+	CHECK(holds(s, BASE, 8, 0x77));
+	/* Physically contiguous pages come back as one block. */
+	CHECK_EQ(mm_find_region(s, BASE)->entries.count, 1);
+	mm_sanity_check();
+	mm_space_destroy(s);
+}
+
 /* Every failure is reported, and a refused call changes nothing. */
 TEST(yield_errors)
 {

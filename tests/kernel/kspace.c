@@ -15,6 +15,7 @@ void kspace_enter(struct mm_space *s)
 	strlcpy(test_proc.name, "ktest", sizeof(test_proc.name));
 	test_proc.state = PROC_RUNNABLE;
 	test_proc.space = s;
+	test_proc.leader = &test_proc; /* a group of one, as proc_alloc */
 	current = &test_proc;
 	arch_switch_pgdir(s->pgdir);
 }

@@ -26,6 +26,9 @@
 #define VFS_O_APPEND 02000u
 #define VFS_O_DIRECTORY 0200000u
 #define VFS_O_NOFOLLOW 0400000u
+#define VFS_O_NOATIME 01000000u
+/* A handle on the name only: no I/O, no permission on the file itself. */
+#define VFS_O_PATH 010000000u
 
 #define VFS_SEEK_SET 0
 #define VFS_SEEK_CUR 1
@@ -42,6 +45,13 @@ struct vfile_ops {
 	/* Where SEEK_END is (devices, generated files); NULL: no end. */
 	uint64_t (*size)(struct vfile *f);
 	void (*release)(struct vfile *f);
+	/* O_ASYNC set (on) or cleared by F_SETFL through descriptor fd:
+	 * the file signals its owner of I/O from then on. NULL: no
+	 * signals (the flag is kept all the same, as on Linux). */
+	int (*fasync)(struct vfile *f, int fd, bool on);
+	/* poll(2)'s mask of f now (POLLIN, POLLOUT, POLLHUP, ...). NULL:
+	 * always ready for reading and writing (Linux's DEFAULT_POLLMASK). */
+	unsigned (*poll)(struct vfile *f);
 	bool seekable;
 };
 
@@ -53,6 +63,18 @@ struct vfile {
 	uint32_t flags; /* access mode, O_APPEND, O_NONBLOCK */
 	uint32_t refs;
 	uint32_t rdev; /* device files */
+	/* Who gets SIGIO (O_ASYNC, leases): F_SETOWN / F_SETOWN_EX's type
+	 * and pid (0: nobody), and F_SETSIG's signal (0: SIGIO). */
+	int32_t owner_pid;
+	uint8_t owner_type, sig;
+	bool sb_writer; /* counted in vn->sb->writers */
+	/* Streams: Linux's f_version (a fifo reader's count of the fifo's
+	 * writer opens when it opened: poll's POLLHUP is for later ones). */
+	uint32_t version;
+	/* The path it was opened by and the directory that path started
+	 * from (fs/vfs/file_name.c); NULL: opened without a path. */
+	char *name;
+	struct vnode *name_at;
 };
 
 /*
@@ -62,6 +84,10 @@ struct vfile {
  */
 typedef int (*vfs_special_open_t)(struct vfile *f);
 void vfs_set_special_open(vfs_special_open_t fn);
+/* Called at the last vfile_put() of every file, before its release
+ * (the kernel drops the file's leases there). */
+typedef void (*vfs_last_put_t)(struct vfile *f);
+void vfs_set_last_put(vfs_last_put_t fn);
 /* For the hook: the operations and private data of f. */
 void vfile_set_ops(struct vfile *f, const struct vfile_ops *ops, void *priv);
 
@@ -79,6 +105,18 @@ struct vfile *vfile_get(struct vfile *f);
  * objects: every change goes through the VFS). */
 void vfile_set_pos(struct vfile *f, uint64_t pos);
 void vfile_set_flags(struct vfile *f, uint32_t flags);
+/* F_SETOWN / F_SETOWN_EX and F_SETSIG. */
+void vfile_set_owner(struct vfile *f, uint8_t type, int32_t pid);
+void vfile_set_sig(struct vfile *f, uint8_t sig);
+void vfile_set_version(struct vfile *f, uint32_t version);
+/* fs/vfs/file_name.c: remember that f was opened by path from directory
+ * at (NULL or an absolute path: the root): 0, -ENAMETOOLONG, -ENOMEM.
+ * Forget it (the last put does). The absolute name now, as seen from
+ * ctx's root, into buf: 0, -ENOENT (no name), -ERANGE, -ENAMETOOLONG. */
+int vfile_set_name(struct vfile *f, struct vnode *at, const char *path);
+void vfile_forget_name(struct vfile *f);
+int vfile_path(struct vfile *f, const struct vfs_ctx *ctx, char *buf,
+	       size_t size);
 void vfile_put(struct vfile *f);
 
 /* Opened for reading / for writing; positioned (not a pipe or tty). */

@@ -18,6 +18,8 @@
 struct blockdev;
 struct vsuper;
 
+#define VFS_ST_RDONLY 0x1u /* statfs f_flags: mounted read-only */
+
 /* statfs64 as Linux reports it. */
 struct vstatfs {
 	uint32_t type; /* f_type: the magic number */
@@ -33,6 +35,9 @@ struct vsuper_ops {
 	int (*statfs)(struct vsuper *sb, struct vstatfs *st);
 	/* Optional: free what the instance caches and can read again. */
 	void (*shrink)(struct vsuper *sb);
+	/* Optional: mount read-only or read-write from now on (after the
+	 * VFS's sync): 0 or -errno (the mount stays as it was). */
+	int (*remount)(struct vsuper *sb, bool rdonly);
 	/* Called after the root vnode is released: free the instance. */
 	void (*unmount)(struct vsuper *sb);
 };
@@ -61,6 +66,8 @@ struct vsuper {
 	struct vmount *mount; /* where it is mounted */
 	uint32_t dev_id;      /* st_dev of its files */
 	uint32_t nvnodes;     /* live vnodes */
+	uint32_t writers;     /* regular files open for writing */
+	bool rdonly;	      /* mounted or remounted "ro": -EROFS */
 	struct vnode *hash[VSUPER_HASH];
 };
 
@@ -94,6 +101,8 @@ int vfs_mounts_each(int (*fn)(void *arg, const struct vfs_mount_info *mi),
 int vfs_statfs(struct vnode *v, struct vstatfs *st);
 /* drop_caches: every mounted file system frees what it can read again. */
 void vfs_drop_caches(void);
+/* -EROFS if v's file system is mounted read-only, else 0. */
+int vfs_sb_writable(const struct vnode *v);
 /* Sync the file system v lives on. */
 int vfs_syncfs(struct vnode *v);
 /* Sync every mounted file system: 0 or the first error. */

@@ -100,5 +100,10 @@ int vfs_mount(const struct vfs_ctx *ctx, const char *source,
 	      struct blockdev *dev, const char *target, const char *type,
 	      const char *options);
 int vfs_umount(const struct vfs_ctx *ctx, const char *target);
+/* MS_REMOUNT: target must be the root of a mount; rdonly makes it read-
+ * only (synced first; -EBUSY while a regular file on it is open for
+ * writing) or writable again. The backend keeps what its own mount
+ * options said: an ext2 mounted "ro" stays read-only underneath. */
+int vfs_remount(const struct vfs_ctx *ctx, const char *target, bool rdonly);
 
 #endif

@@ -54,11 +54,18 @@
 struct vnode;
 struct vsuper;
 struct mm_pager;
+struct flock_ctx;
 
-/* Who is asking: the caller's credentials (supplementary groups later). */
+/* Who is asking: the caller's file-system ids and its supplementary
+ * groups (borrowed from the caller, ngroups of them). */
 struct vcred {
 	uint32_t uid, gid;
+	uint32_t ngroups;
+	const uint32_t *groups;
 };
+
+/* Is gid c's group or one of its supplementary groups? */
+bool vcred_in_group(const struct vcred *c, uint32_t gid);
 
 struct vtimespec {
 	int64_t sec;
@@ -154,6 +161,13 @@ struct vnode {
 	uint32_t refs;
 	struct vmount *mounted;	 /* the mount covering this directory */
 	struct vnode *hash_next; /* sb's table of live vnodes */
+	struct flock_ctx *flc;	 /* byte-range locks (filelock.h) or NULL */
+	/* vfiles open on it, and those of them open for writing: what
+	 * leases ask ("is anybody else using this file?"). */
+	uint32_t opens, writers;
+	/* Running programs whose image this file is (exec): while any, it
+	 * cannot be opened for writing or truncated (-ETXTBSY). */
+	uint32_t deny_writes;
 };
 
 /* The live vnode of inode ino of sb with one more reference, or NULL. */
@@ -164,6 +178,10 @@ struct vnode *vnode_new(struct vsuper *sb, uint64_t ino,
 			const struct vnode_ops *ops, void *priv, uint32_t mode);
 struct vnode *vnode_get(struct vnode *v);
 void vnode_put(struct vnode *v);
+/* A running image of v begins: -ETXTBSY while v is open for writing.
+ * And ends. The caller holds v (exec's open file of the image). */
+int vnode_deny_write(struct vnode *v);
+void vnode_allow_write(struct vnode *v);
 /* The pager get/put of a backend whose pager object is its vnode: a
  * mapping holds the vnode, so the file and its pages outlive close and
  * unlink, and its mount stays busy. */
@@ -171,7 +189,8 @@ void vnode_pager_get(void *vnode);
 void vnode_pager_put(void *vnode);
 /* stat data; dev comes from the super block. */
 int vnode_getattr(struct vnode *v, struct vattr *va);
-/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES. Root passes any
+/* May c access v as mask (VFS_MAY_*)? 0 or -EACCES; -EROFS to write
+ * a file, directory or link of a read-only mount. Root passes any
  * check but executing a non-directory no one may execute. */
 int vnode_permission(const struct vcred *c, struct vnode *v, int mask);
 /* The DT_* type of a mode. */
