@@ -52,7 +52,7 @@ static void reparent_children(struct proc *p)
 {
 	struct ksiginfo info = siginfo_sender(SI_USER, p->pid, p->cred.uid);
 
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *c = procs[i];
 
 		if (!c || c->ppid != p->pid)

@@ -83,7 +83,7 @@ static bool nproc_over(void)
 
 	if (c->uid == 0 || c->euid == 0)
 		return false;
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i] && procs[i]->state != PROC_UNUSED &&
 		    !procs[i]->autoreap && procs[i]->cred.uid == c->uid)
 			n++;

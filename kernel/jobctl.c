@@ -75,7 +75,7 @@ void jobctl_prepare(struct proc *p, int sig)
  * there to continue it. */
 static bool pgrp_orphaned(int pgid, const struct proc *ignored)
 {
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i], *parent;
 
 		if (!p || p == ignored || p->pgid != pgid ||
@@ -125,7 +125,7 @@ void jobctl_stop_self(int sig)
 
 static bool has_stopped(int pgid)
 {
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i] && procs[i]->pgid == pgid && procs[i]->stopped)
 			return true;
 	return false;

@@ -52,7 +52,7 @@ static long kill_info(int pid, int sig, const struct ksiginfo *info)
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH; /* no group -INT_MIN */
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i];
 
 		if (!p || p->state == PROC_UNUSED || p->autoreap ||
@@ -155,7 +155,7 @@ int signal_pgrp(int pgid, int sig)
 {
 	int hits = 0;
 
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i];
 
 		if (!p || p->state == PROC_UNUSED || p->leader != p ||

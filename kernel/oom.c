@@ -23,7 +23,7 @@ static struct proc *oom_pick(void)
 	struct proc *best = NULL;
 	size_t most = 0;
 
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i];
 		size_t n;
 

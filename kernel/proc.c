@@ -18,12 +18,13 @@
 #include <mm/ycache.h>
 
 struct proc *procs[NPROC];
+int proc_slots;
 static int next_pid = 1, last_pid;
 static int pid_max = PID_MAX_LIMIT; /* /proc/sys/kernel/pid_max */
 
 static void walk_procs(struct sanity *s)
 {
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i])
 			sanity_mark(s, arch_virt_to_phys(procs[i]),
 				    KSTACK_PAGES, "process");
@@ -111,14 +112,17 @@ struct proc *proc_alloc(void)
 	p->kesp =
 	    arch_kstack_init((char *)p + KSTACK_PAGES * PAGE_SIZE, &p->tf);
 	procs[slot] = p;
+	proc_slots = MAX(proc_slots, slot + 1);
 	return p;
 }
 
 void proc_free(struct proc *p)
 {
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i] == p)
 			procs[i] = NULL;
+	while (proc_slots > 0 && !procs[proc_slots - 1])
+		proc_slots--;
 	/* proc_exit already let go of what a process that ran held; a child
 	 * that never ran holds what clone gave it, and caches nothing. */
 	if (p->space)
@@ -130,7 +134,7 @@ void proc_free(struct proc *p)
 
 struct proc *proc_find(int pid)
 {
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i] && procs[i]->pid == pid &&
 		    procs[i]->state != PROC_UNUSED && !procs[i]->autoreap)
 			return procs[i];
@@ -141,7 +145,7 @@ struct proc *proc_next(int pid)
 {
 	struct proc *best = NULL;
 
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i];
 
 		if (p && p->state != PROC_UNUSED && p->leader == p &&

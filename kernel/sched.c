@@ -131,7 +131,7 @@ void proc_activate(struct proc *p)
 /* Sleeps and interval timers that are due (one pass over the table). */
 static void wake_sleepers(void)
 {
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i];
 		if (p && p->alarm_tick && p->alarm_tick <= ticks)
 			signal_alarm(p, ticks);
@@ -149,11 +149,11 @@ static struct proc *pick_next(void)
 {
 	int start = 0;
 
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i] == current)
 			start = i + 1;
-	for (int n = 0; n < NPROC; n++) {
-		struct proc *p = procs[(start + n) % NPROC];
+	for (int n = 0; n < proc_slots; n++) {
+		struct proc *p = procs[(start + n) % proc_slots];
 		if (p && p->state == PROC_RUNNABLE && !p->stopped)
 			return p;
 	}
@@ -208,7 +208,7 @@ int sleep_on(void *chan)
  * wait for the end of whoever's time slice was interrupted. */
 void wakeup(void *chan)
 {
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *p = procs[i];
 		if (p && p->state == PROC_SLEEPING && p->wait_chan == chan) {
 			p->state = PROC_RUNNABLE;

@@ -388,7 +388,7 @@ SYSCALL_DEFINE1(sysinfo, void *, ui)
 
 	phys_get_stats(&ps);
 	bcache_get_stats(&bs);
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		nproc += procs[i] != NULL;
 	memset(&si, 0, sizeof(si));
 	si.uptime = (int32_t)(sched_ticks() / HZ);

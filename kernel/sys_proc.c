@@ -61,7 +61,7 @@ SYSCALL_DEFINE0(getpgrp)
  * (a group with the caller's id exists): EPERM, as on Linux. */
 SYSCALL_DEFINE0(setsid)
 {
-	for (int i = 0; i < NPROC; i++)
+	for (int i = 0; i < proc_slots; i++)
 		if (procs[i] && procs[i]->state != PROC_UNUSED &&
 		    procs[i]->pgid == current->tgid)
 			return -EPERM;

@@ -30,7 +30,7 @@ static bool alive(const struct proc *p)
 
 bool group_alive(const struct proc *leader, const struct proc *except)
 {
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *t = procs[i];
 
 		if (t && t != except && t->leader == leader && alive(t))
@@ -45,7 +45,7 @@ struct proc *group_signal_target(struct proc *p, int sig)
 
 	if (alive(p) && (sig < 1 || sig >= NSIG || !blocks(p, sig)))
 		return p;
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *t = procs[i];
 
 		if (!t || t == p || t->leader != p->leader || !alive(t))
@@ -61,7 +61,7 @@ struct proc *group_signal_target(struct proc *p, int sig)
 /* SIGKILL to every other live thread of current's group. */
 static void kill_others(void)
 {
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *t = procs[i];
 
 		if (t && t != current && t->leader == current->leader &&
@@ -84,7 +84,7 @@ void group_exit(int status)
 
 void group_reap_dead(void)
 {
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *t = procs[i];
 
 		if (t && t != current && t->autoreap && t->state == PROC_ZOMBIE)
@@ -125,7 +125,7 @@ int group_exec_alone(void)
 	}
 	if (leader != current) {
 		take_over_leader();
-		for (int i = 0; i < NPROC; i++)
+		for (int i = 0; i < proc_slots; i++)
 			if (procs[i] && procs[i]->leader == leader)
 				procs[i]->leader = procs[i];
 	}

@@ -84,7 +84,7 @@ static bool reportable(const struct proc *c, unsigned options)
 static struct proc *find_child(const struct waiter *w, bool *any)
 {
 	*any = false;
-	for (int i = 0; i < NPROC; i++) {
+	for (int i = 0; i < proc_slots; i++) {
 		struct proc *c = procs[i];
 
 		if (!c || !matches(c, w))

@@ -63,8 +63,9 @@ struct region_entry *entry_new(struct phys_block *b)
 	struct region_entry *e = slab_alloc(sizeof(*e));
 
 	if (e)
-		USE(e, memset(&e->node, 0, sizeof(e->node)); e->offset = 0;
-		    e->region = NULL; e->block = b; e->next_ref = NULL);
+		USE(e, e->node.left = e->node.right = e->node.parent = NULL;
+		    e->node.height = 0; e->offset = 0; e->region = NULL;
+		    e->block = b; e->next_ref = NULL);
 	return e;
 }
 
@@ -201,6 +202,25 @@ static struct phys_block *entry_unref(struct region_entry *e)
 	USE(b, b->refcount--);
 	SLAB_FREE(e);
 	return b;
+}
+
+/* Move e, which stays where it is in its tree, from its block (which
+ * keeps at least one other reference) to nb, which has none yet; no PTE
+ * change (the caller syncs). */
+void entry_rebind(struct region_entry *e, struct phys_block *nb)
+{
+	struct phys_block *b = e->block;
+	struct region_entry **pp = &b->refs;
+
+	BUG_ON(b->refcount < 2 || nb->refcount || nb->npages != b->npages);
+	while (*pp != e) {
+		BUG_ON(!*pp);
+		pp = &(*pp)->next_ref;
+	}
+	set_link(pp, e->next_ref);
+	USE(b, b->refcount--);
+	USE(e, e->block = nb; e->next_ref = NULL);
+	USE(nb, nb->refs = e; nb->refcount = 1);
 }
 
 /* Unmap e, take it out of its tree and its block's list, free it; the

@@ -5,7 +5,8 @@
  * access just below a REGION_GROWSDOWN region grows it (down to its
  * grow_limit); a missing page goes to the backend (demand zero for
  * anonymous memory); a write to a read-only page of a copy-on-write block
- * breaks the sharing (cow_break, Linux's do_wp_page); anything else that
+ * breaks the sharing (cow_break_page, Linux's do_wp_page); anything
+ * else that
  * the region allows is a stale TLB entry and just rewrites the PTE.
  *
  * Invariant kept: a fault never changes what any space reads; it only
@@ -15,6 +16,7 @@
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <mm/pagetable.h>
+#include <mm/phys.h>
 #include "region_internal.h"
 
 /* Linux's stack_guard_gap: a stack never grows closer than this to an
@@ -66,7 +68,7 @@ int mm_handle_fault(struct mm_space *s, vaddr_t addr, bool write)
 	if (!e)
 		return r->ops->fault(r, va, write);
 	if (write && !(entry_pte_flags(e) & PTE_W))
-		return cow_break(e);
+		return cow_break_page(e);
 	entry_sync(e); /* spurious (stale TLB): the PTE is already right */
 	return 0;
 }
@@ -104,5 +106,42 @@ int cow_break(struct region_entry *e)
 	copy_runs(list, old);
 	entry_detach(e);
 	entry_attach_list(r, list, off);
+	return 0;
+}
+
+/*
+ * Copy-on-write of one page (the fault path). A single-page block's copy
+ * becomes the faulting entry's own block in place: e stays in its tree
+ * (no removal, no insertion), leaves the old block's reference list and
+ * takes the new one's; the old block's last sharer may write again at
+ * once. A larger block (exec's populate makes them) is copied whole by
+ * cow_break: splitting one page off would leave every sharer with more
+ * block and entry objects for good (tried: the leak checks count them).
+ */
+int cow_break_page(struct region_entry *e)
+{
+	struct phys_block *old, *nb;
+	paddr_t pa;
+
+	if (e->block->refcount == 1) {
+		entry_sync(e); /* already private */
+		return 0;
+	}
+	if (e->block->npages > 1)
+		return cow_break(e);
+	pa = phys_alloc(1, PHYS_ANY, PHYS_USER);
+	if (pa == PHYS_NONE)
+		return -ENOMEM;
+	nb = block_new(pa, 1, BLOCK_COW);
+	if (!nb) {
+		phys_free(pa, 1, PHYS_USER);
+		return -ENOMEM;
+	}
+	old = e->block;
+	memcpy(arch_phys_to_virt(pa), arch_phys_to_virt(old->pa), PAGE_SIZE);
+	entry_rebind(e, nb);
+	entry_sync(e);
+	if (old->refcount == 1)
+		block_sync(old);
 	return 0;
 }

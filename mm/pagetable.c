@@ -46,26 +46,43 @@ static paddr_t pt_alloc_zeroed(void)
 	return pa;
 }
 
+/* The user half zeroed, the kernel half the kernel directory's (zeros
+ * before pt_set_kernel_dir: host tests). */
 paddr_t pt_new_dir(void)
 {
-	paddr_t dir = pt_alloc_zeroed();
+	paddr_t dir = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
 	uint32_t *d;
 
-	if (dir == PHYS_NONE || kernel_dir == PHYS_NONE)
+	if (dir == PHYS_NONE)
 		return dir;
 	d = pt_page(dir);
-	memcpy(d + PDE_KERNEL_FIRST, pt_page(kernel_dir) + PDE_KERNEL_FIRST,
-	       (PT_ENTRIES - PDE_KERNEL_FIRST) * sizeof(uint32_t));
+	memset(d, 0, PDE_KERNEL_FIRST * sizeof(uint32_t));
+	if (kernel_dir == PHYS_NONE)
+		memset(d + PDE_KERNEL_FIRST, 0,
+		       (PT_ENTRIES - PDE_KERNEL_FIRST) * sizeof(uint32_t));
+	else
+		memcpy(d + PDE_KERNEL_FIRST,
+		       pt_page(kernel_dir) + PDE_KERNEL_FIRST,
+		       (PT_ENTRIES - PDE_KERNEL_FIRST) * sizeof(uint32_t));
 	return dir;
 }
 
+/* Free the user page tables, eight directory entries tested at once
+ * (most are empty: exit and exec come here). */
 void pt_free_dir(paddr_t dir)
 {
 	uint32_t *d = pt_page(dir);
 
-	for (unsigned i = 0; i < PDE_KERNEL_FIRST; i++)
-		if (d[i] & PTE_P)
-			phys_free(d[i] & PAGE_MASK, 1, PHYS_KERNEL);
+	_Static_assert(PDE_KERNEL_FIRST % 8 == 0, "scan in eights");
+	for (unsigned i = 0; i < PDE_KERNEL_FIRST; i += 8) {
+		if (!((d[i] | d[i + 1] | d[i + 2] | d[i + 3] | d[i + 4] |
+		       d[i + 5] | d[i + 6] | d[i + 7]) &
+		      PTE_P))
+			continue;
+		for (unsigned j = i; j < i + 8; j++)
+			if (d[j] & PTE_P)
+				phys_free(d[j] & PAGE_MASK, 1, PHYS_KERNEL);
+	}
 	phys_free(dir, 1, PHYS_KERNEL);
 }
 

@@ -199,31 +199,84 @@ static int file_fault(struct region *r, vaddr_t va, bool write)
 /* Unmap the file pages of [off, stop) of r (offsets) that no entry
  * covers (each PTE's pin goes back to the pager; a PTE that is not the
  * file's page is a private copy whose entry is being dropped by the
- * caller); with drop_entries, private copies there go too (truncate). */
+ * caller); with drop_entries, private copies there go too (truncate).
+ * One walk of the PTEs with a cursor, in step with the entries; missing
+ * tables are skipped whole; one TLB flush at the end. */
 static void file_unmap_range(struct region *r, vaddr_t off, vaddr_t stop,
 			     bool drop_entries)
 {
 	struct file_map *m = map_of(r);
-	struct region_entry *e;
+	paddr_t dir = region_pgdir(r);
+	struct region_entry *e = entry_find(r, off);
+	vaddr_t va = r->start + off, end = r->start + stop, first = end,
+		last = 0;
+	struct pt_cursor c;
 
-	for (; off < stop; off += PAGE_SIZE) {
-		vaddr_t va = r->start + off;
-		uint32_t idx = page_idx(m, va);
-		paddr_t pa;
-		unsigned flags;
+	if (!e)
+		e = entry_first_from(r, off);
+	while (drop_entries && e && entry_va(e) < end) {
+		struct region_entry *next = entry_next(e);
 
-		e = entry_find(r, off);
-		if (e) {
-			if (drop_entries)
-				entry_detach(e);
+		entry_detach(e);
+		e = next;
+	}
+	pt_cursor_init(&c, dir);
+	for (; va < end && va >= r->start; va += PAGE_SIZE) {
+		uint32_t *slot = pt_cursor_slot(&c, va, false), pte;
+
+		if (!slot) { /* no table: on to the next one's range */
+			va = (va | (PT_SPAN - 1)) - PAGE_SIZE + 1;
 			continue;
 		}
-		if (!pt_lookup(region_pgdir(r), va, &pa, &flags))
+		pte = *slot;
+		if (!(pte & PTE_P))
 			continue;
-		pt_unmap(region_pgdir(r), va);
-		if (pa == m->pager.ops->peek(m->pager.obj, idx))
-			m->pager.ops->unmap(m->pager.obj, idx, flags & PTE_W);
+		while (e && entry_va(e) + entry_bytes(e) <= va)
+			e = entry_next(e);
+		if (e && entry_va(e) <= va)
+			continue; /* a private copy */
+		*slot = 0;
+		first = MIN(first, va);
+		last = va;
+		if ((pte & PAGE_MASK) ==
+		    m->pager.ops->peek(m->pager.obj, page_idx(m, va)))
+			m->pager.ops->unmap(m->pager.obj, page_idx(m, va),
+					    pte & PTE_W);
 	}
+	if (first <= last)
+		pt_flush_run(dir, first, (last - first) / PAGE_SIZE + 1);
+}
+
+/* Populate: map the file's pages that are in memory and need no sleep
+ * to pin (map_cached), with a cursor over the PTEs; the rest is left to
+ * faults (mm_populate faults in whatever is still missing). */
+static int file_populate(struct region *r, vaddr_t start, vaddr_t end)
+{
+	struct file_map *m = map_of(r);
+	const struct mm_pager_ops *ops = m->pager.ops;
+	unsigned flags = file_pte_flags(r);
+	uint64_t size = ops->size(m->pager.obj);
+	struct pt_cursor c;
+
+	if (!ops->map_cached)
+		return 0;
+	pt_cursor_init(&c, region_pgdir(r));
+	for (vaddr_t va = start; va < end; va += PAGE_SIZE) {
+		uint32_t idx = page_idx(m, va), *slot;
+		paddr_t pa;
+
+		if ((uint64_t)idx * PAGE_SIZE >= size)
+			break; /* past the end: the fault says SIGBUS */
+		slot = pt_cursor_slot(&c, va, true);
+		if (!slot)
+			return -ENOMEM;
+		if (*slot & PTE_P)
+			continue; /* mapped, or a private copy */
+		if (ops->map_cached(m->pager.obj, idx, flags & PTE_W, &pa))
+			continue;
+		*slot = pt_make_pte(pa, flags); /* was not present: no flush */
+	}
+	return 0;
 }
 
 /* The same from offset off to the region's end. */
@@ -349,10 +402,10 @@ static int file_punch(struct region *r, vaddr_t start, vaddr_t end)
 	{                                                                  \
 		.name = "file", .flags = (ops_flags), .join = file_join,   \
 		.move = file_move, .fault = file_fault, .copy = file_copy, \
-		.release = file_release, .sync = file_sync,                \
-		.split = file_split, .map_offset = file_map_offset,        \
-		.resident = file_resident, .punch = file_punch,            \
-		.sanity = file_sanity,                                     \
+		.populate = file_populate, .release = file_release,        \
+		.sync = file_sync, .split = file_split,                    \
+		.map_offset = file_map_offset, .resident = file_resident,  \
+		.punch = file_punch, .sanity = file_sanity,                \
 	}
 
 static const struct region_ops file_shared_ops =

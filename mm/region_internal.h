@@ -253,6 +253,9 @@ void entry_attach(struct region *r, struct region_entry *e, vaddr_t offset);
 /* Attach a chain from block_alloc_runs at consecutive offsets. */
 void entry_attach_list(struct region *r, struct region_entry *list,
 		       vaddr_t offset);
+/* Move e (staying in its tree) from its shared block to the unused nb
+ * of the same size; no PTE change. */
+void entry_rebind(struct region_entry *e, struct phys_block *nb);
 /* Unmap and free e; drop its block's reference (pages freed at zero). */
 void entry_detach(struct region_entry *e);
 /* Free e without touching its PTEs or its region's tree (both are
@@ -292,5 +295,9 @@ void region_sanity_entries(struct sanity *s, struct region *r);
  * (nothing changed).
  */
 int cow_break(struct region_entry *e);
+/* The fault's copy-on-write: a single-page block is copied into a new
+ * block that e (kept in its tree) moves to; a larger one goes through
+ * cow_break. 0 or -ENOMEM (nothing changed). */
+int cow_break_page(struct region_entry *e);
 
 #endif

@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench-linux.sh - `make bench-linux`: the same benchmark program
-# (tests/bench/guest_bench.c) on our kernel and on Debian's i386 Linux, in
+# (tests/bench/guest_bench.c, guest_ycache.c) on our kernel and on Debian's i386 Linux, in
 # the same QEMU with the same memory, both under -icount shift=0 (the guest
 # TSC advances one tick per guest instruction, so the figures are exact,
 # repeatable instruction counts), and one table of the two.
@@ -50,11 +50,15 @@ linux=$BUILD/linux/vmlinuz
 
 # The program.
 bin=$out/guest_bench
-if [ ! -e "$bin" ] || [ tests/bench/guest_bench.c -nt "$bin" ] ||
-   [ user/include/vmkernel.h -nt "$bin" ]; then
+src="tests/bench/guest_bench.c tests/bench/guest_ycache.c"
+stale=0
+for f in $src tests/bench/guest_bench.h user/include/vmkernel.h; do
+	[ "$f" -nt "$bin" ] && stale=1
+done
+if [ ! -e "$bin" ] || [ $stale = 1 ]; then
 	${CC:-gcc} -m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror \
-		-Iuser/include -Iinclude/uapi tests/bench/guest_bench.c -o "$bin" ||
-		die "cannot build tests/bench/guest_bench.c"
+		-Iuser/include -Iinclude/uapi $src -o "$bin" ||
+		die "cannot build $src"
 fi
 
 fsbin=$out/fs_ops

@@ -58,11 +58,6 @@ void arch_paging_init(paddr_t mem_top)
 	pt_set_kernel_dir(kphys(kernel_pgdir));
 }
 
-void *arch_phys_to_virt(paddr_t pa)
-{
-	return (void *)(uintptr_t)(pa + KERNEL_BASE);
-}
-
 static uint32_t *slab_pte(uintptr_t va)
 {
 	unsigned slot = (va - SLAB_WINDOW) >> PAGE_SHIFT;

@@ -442,6 +442,22 @@ static int pager_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 	return err;
 }
 
+/* Pin a cached page with no wait for the lock or the disk. */
+static int pager_map_cached(void *obj, uint32_t idx, bool writable, paddr_t *pa)
+{
+	struct vnode *v = obj;
+	struct pcache *pc = ext2_pagecache(inode_of(v), false);
+	int err;
+
+	if (!pc || vlock_held(&inst_of(v->sb)->lock) ||
+	    pcache_peek(pc, idx) == PHYS_NONE)
+		return -EAGAIN;
+	enter(v); /* free: takes it at once */
+	err = pcache_map(pc, idx, writable, pa);
+	leave(v);
+	return err;
+}
+
 /* Unpinning never sleeps: no lock (it may come from any unmap). */
 static void pager_unmap(void *obj, uint32_t idx, bool writable)
 {
@@ -481,6 +497,7 @@ static int pager_writeback(void *obj, uint32_t first, uint32_t last)
 
 static const struct mm_pager_ops ext2_pager_ops = {
     .map = pager_map,
+    .map_cached = pager_map_cached,
     .unmap = pager_unmap,
     .peek = pager_peek,
     .size = pager_size,

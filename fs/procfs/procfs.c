@@ -283,7 +283,7 @@ static int lookup_task(struct vnode *dir, const char *name, size_t len,
  * of the process table. */
 static int readdir_tasks(int tgid, uint64_t *pos, vfs_filldir_t fill, void *arg)
 {
-	for (; *pos < 2 + NPROC; (*pos)++) {
+	for (; *pos < 2 + (uint64_t)proc_slots; (*pos)++) {
 		struct proc *t = procs[*pos - 2];
 		char name[12];
 

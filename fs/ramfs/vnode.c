@@ -303,6 +303,14 @@ static int pager_map(void *obj, uint32_t idx, bool writable, paddr_t *pa)
 	return *pa == PHYS_NONE ? -ENOMEM : 0;
 }
 
+/* A page the file has (holes get theirs from pager_map). */
+static int pager_map_cached(void *obj, uint32_t idx, bool writable, paddr_t *pa)
+{
+	if (ramfs_page(node_of(obj), idx, false) == PHYS_NONE)
+		return -EAGAIN;
+	return pager_map(obj, idx, writable, pa);
+}
+
 static void pager_unmap(void *obj, uint32_t idx, bool writable)
 {
 	(void)obj;
@@ -330,6 +338,7 @@ static int pager_punch(void *obj, uint32_t first, uint32_t last)
 
 static const struct mm_pager_ops ramfs_pager_ops = {
     .map = pager_map,
+    .map_cached = pager_map_cached,
     .unmap = pager_unmap,
     .peek = pager_peek,
     .size = pager_size,

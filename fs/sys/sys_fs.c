@@ -1,8 +1,9 @@
 /*
  * sys_fs.c - system calls on descriptors: open, close, read, write,
  * readv, writev, lseek, dup, pipe, ioctl (fcntl: sys_fcntl.c). Data is bounced
- * through a kernel page a chunk at a time, so a bad user pointer is -EFAULT and
- * a partial transfer returns what was done.
+ * through a kernel page (up to 128 bytes: a buffer on the kernel stack) a chunk
+ * at a time, so a bad user pointer is -EFAULT and a partial transfer returns
+ * what was done.
  */
 #include <kernel/errno.h>
 #include <fs/file.h>
@@ -19,12 +20,28 @@
 #define SEEK_END 2
 #define IOV_MAX 1024
 #define MAX_RW 0x7ffff000u /* Linux's cap on one transfer */
+#define SMALL_RW 128	   /* transfers bounced through the stack */
 
 /* Bytes from uaddr to the end of its page, at most n: transfers go a user
  * page at a time, so a bad page ends one with what came before it. */
 static size_t user_chunk(uint32_t uaddr, size_t n)
 {
 	return MIN(n, PAGE_SIZE - (uaddr & ~PAGE_MASK));
+}
+
+/* The bounce buffer of a transfer of count bytes: small ones use the
+ * caller's stack buffer small (a pipe's byte costs no page allocation and
+ * free), the rest a kernel page; NULL without memory. */
+static char *bounce_get(size_t count, char *small)
+{
+	return count <= SMALL_RW ? small : vfs_page_alloc();
+}
+
+/* Give back what bounce_get gave. */
+static void bounce_put(char *kbuf, const char *small)
+{
+	if (kbuf != small)
+		vfs_page_free(kbuf);
 }
 
 /* Once some bytes are in, a read takes only what is there: later pieces
@@ -48,7 +65,7 @@ static long read_more(struct vfile *f, void *kbuf, size_t n)
  */
 static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 {
-	char *kbuf;
+	char small[SMALL_RW], *kbuf;
 	size_t done = 0;
 	long r = 0;
 
@@ -57,7 +74,7 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	kbuf = vfs_page_alloc();
+	kbuf = bounce_get(count, small);
 	if (!kbuf)
 		return -ENOMEM;
 	while (done < count) {
@@ -80,7 +97,7 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 		if ((size_t)r < chunk)
 			break;
 	}
-	vfs_page_free(kbuf);
+	bounce_put(kbuf, small);
 	return done ? (long)done : r;
 }
 
@@ -88,7 +105,7 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
  * with the bytes before it (-EFAULT if it is the first), as Linux. */
 static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 {
-	char *kbuf;
+	char small[SMALL_RW], *kbuf;
 	size_t done = 0;
 	long r = 0;
 
@@ -97,7 +114,7 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	kbuf = vfs_page_alloc();
+	kbuf = bounce_get(count, small);
 	if (!kbuf)
 		return -ENOMEM;
 	if ((f->flags & O_APPEND) && f->vn && VFS_ISREG(f->vn->mode))
@@ -106,7 +123,7 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		uint64_t limit = rlimit_cur(current, RLIMIT_FSIZE);
 
 		if (f->pos >= limit) { /* RLIMIT_FSIZE: SIGXFSZ and EFBIG */
-			vfs_page_free(kbuf);
+			bounce_put(kbuf, small);
 			proc_signal(current, SIGXFSZ);
 			return -EFBIG;
 		}
@@ -127,7 +144,7 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		if ((size_t)r < chunk)
 			break;
 	}
-	vfs_page_free(kbuf);
+	bounce_put(kbuf, small);
 	return done ? (long)done : r;
 }
 

@@ -11,8 +11,16 @@
 
 #include <kernel/types.h>
 
-/* Direct mapping of low physical memory (kernel: pa + 0xC0000000). */
+/* Direct mapping of low physical memory (kernel: pa + 0xC0000000; inline
+ * there, being on every page-table walk). */
+#ifdef HOST
 void *arch_phys_to_virt(paddr_t pa);
+#else
+static inline void *arch_phys_to_virt(paddr_t pa)
+{
+	return (void *)(uintptr_t)(pa + 0xC0000000u);
+}
+#endif
 paddr_t arch_virt_to_phys(const void *va);
 /* Physical memory at or above this address is not directly mapped. */
 paddr_t arch_direct_map_limit(void);

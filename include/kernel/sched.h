@@ -9,7 +9,10 @@
 #define NSEC_PER_SEC 1000000000
 #define USEC_PER_SEC 1000000
 
+/* The process table; slots from proc_slots on are all empty (scans stop
+ * there: one past the highest slot in use). */
 extern struct proc *procs[NPROC];
+extern int proc_slots;
 
 void sched_init(void);
 /* Called by the timer interrupt, which came from user mode or not. */

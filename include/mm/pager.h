@@ -21,6 +21,10 @@ struct mm_pager_ops {
 	 * system counts the page as dirty while so mapped). May sleep (disk
 	 * I/O). 0, -ENOMEM or -EIO. */
 	int (*map)(void *obj, uint32_t idx, bool writable, paddr_t *pa);
+	/* Optional: map without sleeping, for populating many pages at once:
+	 * 0 and the pinned page as map gives it, or -EAGAIN when that would
+	 * need a sleep (not in memory, a lock to wait for); then map. */
+	int (*map_cached)(void *obj, uint32_t idx, bool writable, paddr_t *pa);
 	/* A PTE of page idx went away (writable as it was mapped). Never
 	 * sleeps. */
 	void (*unmap)(void *obj, uint32_t idx, bool writable);

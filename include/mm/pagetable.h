@@ -28,6 +28,7 @@
 /* One past the last 32-bit address (4 GiB), for 64-bit range checks. */
 #define ADDR_SPACE_END 0x100000000ull
 #define PDE_KERNEL_FIRST (KERNEL_BASE >> 22) /* 768 */
+#define PT_SPAN 0x400000u /* bytes one page table maps (4 MiB) */
 #define PD_INDEX(va) ((va) >> 22)
 #define PT_INDEX(va) (((va) >> 12) & 0x3FFu)
 

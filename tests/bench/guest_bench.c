@@ -33,32 +33,10 @@
 #include <unistd.h>
 #include "vmkernel.h"
 
-#define PAGE 4096u
-#define REPS 5
-#define NA (~(uint64_t)0) /* the operation failed: print n/a */
+#include "guest_bench.h"
 
 static const char *self = "/bench";
-static uint64_t tsc_cost; /* rdtsc; rdtsc */
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-	return ((uint64_t)hi << 32) | lo;
-}
-
-/* A system call through int $0x80 whatever the libc would use. */
-static inline long sys3(long nr, long a, long b, long c)
-{
-	long r;
-
-	__asm__ volatile("int $0x80"
-			 : "=a"(r)
-			 : "a"(nr), "b"(a), "c"(b), "d"(c)
-			 : "memory");
-	return r;
-}
+uint64_t tsc_cost;
 
 static void raw_exit(int code)
 {
@@ -66,7 +44,7 @@ static void raw_exit(int code)
 		sys3(SYS_exit_group, code, 0, 0);
 }
 
-static void report(const char *name, uint64_t v)
+void report(const char *name, uint64_t v)
 {
 	if (v == NA)
 		printf("BENCH %s n/a\n", name);
@@ -75,16 +53,10 @@ static void report(const char *name, uint64_t v)
 	fflush(stdout);
 }
 
-/* cycles (a loop of n operations) -> per operation, rounded. */
-static uint64_t per_op(uint64_t cycles, uint64_t n)
+uint64_t per_op(uint64_t cycles, uint64_t n)
 {
 	cycles = cycles > tsc_cost ? cycles - tsc_cost : 0;
 	return (cycles + n / 2) / n;
-}
-
-static uint64_t min64(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
 }
 
 /* ---- null system call ---- */
@@ -131,10 +103,8 @@ static uint64_t bench_null_syscall(void)
 
 /* ---- page touching ---- */
 
-/* Write one byte in each of npages pages at p; cycles for it all. The
- * loop is the same whether or not the pages fault. */
-static __attribute__((noinline)) uint64_t touch(volatile char *p,
-						uint32_t npages)
+/* touch(): the loop is the same whether or not the pages fault. */
+__attribute__((noinline)) uint64_t touch(volatile char *p, uint32_t npages)
 {
 	uint64_t t0 = rdtsc();
 
@@ -144,7 +114,7 @@ static __attribute__((noinline)) uint64_t touch(volatile char *p,
 }
 
 /* Overhead of touch() per page, with the pages already mapped. */
-static uint64_t touch_base;
+uint64_t touch_base;
 
 static void calibrate(void)
 {
@@ -270,6 +240,24 @@ static uint64_t bench_fork(uint32_t mib, uint32_t n)
 	return best;
 }
 
+/* One fork + exec of this program with -x + wait: 0, or -1. */
+static int fork_exec_wait(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		char *argv[] = {(char *)self, "-x", NULL};
+		char *envp[] = {NULL};
+		execve(self, argv, envp);
+		raw_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0)
+		return -1;
+	return 0;
+}
+
 static uint64_t bench_fork_exec(void)
 {
 	const uint32_t n = 4;
@@ -277,20 +265,9 @@ static uint64_t bench_fork_exec(void)
 
 	for (int r = 0; r < REPS; r++) {
 		uint64_t t0 = rdtsc();
-		for (uint32_t i = 0; i < n; i++) {
-			pid_t pid = fork();
-			int st;
-
-			if (pid == 0) {
-				char *argv[] = {(char *)self, "-x", NULL};
-				char *envp[] = {NULL};
-				execve(self, argv, envp);
-				raw_exit(127);
-			}
-			if (pid < 0 || waitpid(pid, &st, 0) != pid ||
-			    !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		for (uint32_t i = 0; i < n; i++)
+			if (fork_exec_wait())
 				return NA;
-		}
 		best = min64(best, per_op(rdtsc() - t0, n));
 	}
 	return best;
@@ -415,98 +392,6 @@ static void bench_regions(uint32_t nreg)
 	report(name, m);
 }
 
-/* ---- the yielded-block cache (ours only) ---- */
-
-static int have_ycache(void)
-{
-	struct vm_stats st;
-
-	return sys3(SYS_vm_stats, (long)&st, 0, 0) == 0;
-}
-
-/* yield+get rounds of npages: yield the range under id 1 (fresh pages
- * replace it), then get block 1 back into it. Per round. */
-static uint64_t bench_yield_get(char *p, uint32_t npages, uint32_t rounds)
-{
-	uint64_t best = NA;
-
-	for (int r = 0; r < REPS; r++) {
-		uint64_t t0 = rdtsc();
-		for (uint32_t i = 0; i < rounds; i++)
-			if (vm_yield_get_block(1, VM_BLOCK_NONE, p, npages) ||
-			    vm_yield_get_block(VM_BLOCK_NONE, 1, p, npages))
-				return NA;
-		best = min64(best, per_op(rdtsc() - t0, rounds));
-	}
-	return best;
-}
-
-static uint64_t bench_memcpy(char *a, char *b, uint32_t npages, uint32_t rounds)
-{
-	uint64_t best = NA;
-
-	for (int r = 0; r < REPS; r++) {
-		uint64_t t0 = rdtsc();
-		for (uint32_t i = 0; i < rounds; i++) {
-			memcpy(a, b, (size_t)npages * PAGE);
-			__asm__ volatile("" ::"r"(a) : "memory");
-		}
-		best = min64(best, per_op(rdtsc() - t0, rounds));
-	}
-	return best;
-}
-
-static void bench_ycache(int ours, int with_memcpy, uint32_t npages)
-{
-	char name[64];
-	uint32_t rounds = npages >= 1024 ? 2 : npages >= 256 ? 4 : 32;
-	size_t len = (size_t)npages * PAGE;
-	uint64_t yg = NA, cp = NA, tch = NA, tchy = NA;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char *q = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p != MAP_FAILED && q != MAP_FAILED) {
-		touch(p, npages);
-		touch(q, npages);
-		if (ours) {
-			yg = bench_yield_get(p, npages, rounds);
-			/* the range after a yield+get: touch each page */
-			if (yg != NA) {
-				uint64_t c = touch(p, npages);
-				c = per_op(c, npages);
-				tch = c - min64(c, touch_base);
-			}
-			/* after a yield alone the range reads as zeros: each
-			 * page is a first-touch fault again (demand zero) */
-			if (yg != NA && vm_yield_get_block(1, VM_BLOCK_NONE, p,
-							   npages) == 0) {
-				uint64_t c = per_op(touch(p, npages), npages);
-
-				tchy = c - min64(c, touch_base);
-				vm_forget_block(1);
-			}
-		}
-		if (with_memcpy)
-			cp = bench_memcpy(p, q, npages, rounds);
-	}
-	if (p != MAP_FAILED)
-		munmap(p, len);
-	if (q != MAP_FAILED)
-		munmap(q, len);
-	snprintf(name, sizeof(name), "yield_get_%u", npages);
-	report(name, yg);
-	if (with_memcpy) {
-		snprintf(name, sizeof(name), "memcpy_%u", npages);
-		report(name, cp);
-		snprintf(name, sizeof(name), "touch_after_get_%u", npages);
-		report(name, tch);
-		snprintf(name, sizeof(name), "touch_after_yield_%u", npages);
-		report(name, tchy);
-	}
-}
-
 /* The file system rows: /fs_ops (tests/bench/fs_ops.c) on the disk the
  * harness attached, when it is there. */
 static void run_fs_ops(void)
@@ -525,6 +410,54 @@ static void run_fs_ops(void)
 		waitpid(pid, NULL, 0);
 }
 
+/* ---- profiling (scripts/profile-guest.sh) ---- */
+
+/* The start and end of the profiled stretch: the profiler finds these
+ * functions' addresses in the unstripped program. */
+#define PROF_MARK(name)                           \
+	__attribute__((noinline)) void name(void) \
+	{                                         \
+		__asm__ volatile("");             \
+	}
+PROF_MARK(prof_begin)
+PROF_MARK(prof_end)
+
+/* "-p OP N": N operations of one kind between the two marks, after the
+ * same set-up as the benchmark (fork, fork1m, exec, fault, cow). */
+static int profile(const char *op, uint32_t n)
+{
+	const uint32_t np = 256;
+	char *p = mmap(NULL, np * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return 1;
+	if (strcmp(op, "fork1m") == 0 || strcmp(op, "cow") == 0)
+		touch(p, np); /* 1 MiB */
+	fork_exit_wait(1);
+	fork_exec_wait(); /* warm: the program's pages are in memory */
+	prof_begin();
+	if (strncmp(op, "fork", 4) == 0) {
+		fork_exit_wait(n);
+	} else if (strcmp(op, "exec") == 0) {
+		for (uint32_t i = 0; i < n; i++)
+			fork_exec_wait();
+	} else if (strcmp(op, "fault") == 0) {
+		touch(p, np);
+	} else if (strcmp(op, "cow") == 0) {
+		prof_end();
+		if (fork() == 0) {
+			prof_begin();
+			touch(p, np);
+		} else {
+			wait(NULL);
+			return 0;
+		}
+	}
+	prof_end();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct utsname u;
@@ -532,6 +465,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "-x") == 0)
 		raw_exit(0);
+	if (argc > 3 && strcmp(argv[1], "-p") == 0)
+		return profile(argv[2], (uint32_t)atoi(argv[3]));
 	if (argc > 0 && argv[0] && argv[0][0] == '/')
 		self = argv[0];
 	setvbuf(stdout, NULL, _IOLBF, 0);

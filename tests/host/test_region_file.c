@@ -226,6 +226,82 @@ TEST(region_file_sanity_checks_ptes)
 	ff_free();
 }
 
+/* Pages 0 and 2 are "in memory" for map_cached; 1 and 3 need map. */
+static int ff_cached_calls, ff_cached_hits;
+
+static int ff_map_cached(void *obj, uint32_t idx, bool writable, paddr_t *pa)
+{
+	ff_cached_calls++;
+	if (idx % 2)
+		return -EAGAIN;
+	ff_cached_hits++;
+	return ff_map(obj, idx, writable, pa);
+}
+
+static const struct mm_pager_ops ff_cached_ops = {
+    .map = ff_map,
+    .map_cached = ff_map_cached,
+    .unmap = ff_unmap,
+    .peek = ff_peek,
+    .size = ff_size,
+    .get = ff_get,
+    .put = ff_put,
+};
+static const struct mm_pager ff_cached_pager = {&ff_cached_ops, &ff};
+
+/* Populate maps what map_cached gives in one walk and faults in the rest
+ * (each PTE one pin); a private copy in the range stays; unmap, munmap
+ * of part, fork's teardown and exit give every pin back once. */
+TEST(region_file_populate_and_unmap_pins)
+{
+	const vaddr_t va = 0x403FE000u; /* the mapping crosses a table */
+	struct mm_space *a, *b;
+	size_t user0 = user_pages();
+	char c;
+
+	ff_new(FPAGES * PAGE_SIZE);
+	ff_cached_calls = ff_cached_hits = 0;
+	a = mm_space_new();
+	CHECK_EQ(mm_map_file(a, va, FPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			     false, &ff_cached_pager, 0, 0),
+		 0);
+	CHECK_EQ(mm_space_write(a, va + 2 * PAGE_SIZE + 9, "P", 1), 0);
+	CHECK_EQ(ff_pins[2], 0); /* page 2 is a private copy */
+	CHECK_EQ(mm_populate(a, va, FPAGES * PAGE_SIZE, false), 0);
+	CHECK_EQ(ff_cached_calls, 3); /* not for the copy's page */
+	CHECK_EQ(ff_cached_hits, 1);
+	for (int i = 0; i < FPAGES; i++) {
+		CHECK_EQ(ff_pins[i], i == 2 ? 0 : 1);
+		CHECK(i == 2 ? pte_pa(a, va + i * PAGE_SIZE) != ff.pages[2]
+			     : pte_pa(a, va + i * PAGE_SIZE) == ff.pages[i]);
+		CHECK_EQ(pte_flags(a, va + i * PAGE_SIZE) & PTE_W,
+			 i == 2 ? PTE_W : 0u);
+	}
+	CHECK_EQ(mm_space_read(a, va + 2 * PAGE_SIZE + 9, &c, 1), 0);
+	CHECK_EQ(c, 'P');
+	mm_sanity_check();
+	CHECK((b = mm_space_fork(a)) != NULL);
+	CHECK_EQ(mm_populate(b, va, FPAGES * PAGE_SIZE, false), 0);
+	CHECK_EQ(ff_pins[0], 2);
+	mm_sanity_check();
+	mm_space_destroy(b); /* teardown: b's pins go, a's stay */
+	CHECK_EQ(ff_pins[0], 1);
+	CHECK_EQ(ff_pins[3], 1);
+	CHECK_EQ(mm_protect(a, va, FPAGES * PAGE_SIZE, PROT_READ), 0);
+	for (int i = 0; i < FPAGES; i++) /* file PTEs go, the copy stays */
+		CHECK_EQ(ff_pins[i], 0);
+	CHECK(pte_pa(a, va + 2 * PAGE_SIZE) != PHYS_NONE);
+	CHECK_EQ(mm_populate(a, va, FPAGES * PAGE_SIZE, false), 0);
+	CHECK_EQ(mm_unmap(a, va + PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	CHECK_EQ(ff_pins[1], 0);
+	CHECK_EQ(ff_pins[0] + ff_pins[3], 2);
+	CHECK_EQ(user_pages(), user0);
+	mm_sanity_check();
+	mm_space_destroy(a);
+	CHECK_EQ(ff.refs, 0);
+	ff_free();
+}
+
 /* A shared mapping of a file not open for writing (REGION_NOMAYWRITE)
  * never gains PROT_WRITE (-EACCES, nothing changed); reading and other
  * protections stay allowed; flags other than that one are -EINVAL. */

@@ -1,0 +1,32 @@
+#!/bin/bash
+# profile-guest.sh - where the guest instructions of one benchmark
+# operation go: boots the release kernel (build/bench/kernel.elf) with
+# tests/bench/guest_bench.c as init running "-p OP N" under -icount shift=0
+# with QEMU's in_asm and exec logs (nochain: every translation block run is
+# logged), and counts the instructions run between the program's
+# prof_begin() and prof_end() by function (kernel and user symbols).
+#
+#   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault cow
+#
+# Output: total instructions, per operation, and the functions by
+# instructions. Logs in build/profile/ (large: removed after parsing
+# unless KEEP=1).
+set -eu
+cd "$(dirname "$0")/.."
+op=${1:?usage: profile-guest.sh OP [N]}
+n=${2:-4}
+out=build/profile
+KERNEL=build/bench/kernel.elf
+mkdir -p "$out/root/dev" "$out/root/tmp"
+[ -f "$KERNEL" ] || { echo "no $KERNEL (make BUILD=build/bench SANITY=0 kernel)" >&2; exit 1; }
+gcc -m32 -static -O2 -std=gnu11 -Wall -Wextra -Werror -Iuser/include \
+	-Iinclude/uapi tests/bench/guest_bench.c tests/bench/guest_ycache.c \
+	-o "$out/bench"
+cp "$out/bench" "$out/root/bench"
+(cd "$out/root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
+	cpio -o -H newc -R 0:0 --quiet) > "$out/root.cpio"
+INITRD=$out/root.cpio MEM=256 timeout 600 scripts/qemu.sh kernel "$KERNEL" \
+	"init=/bench -- -p $op $n" -icount shift=0 \
+	-d in_asm,exec,nochain -D "$out/qemu.log" < /dev/null > "$out/console.txt" 2>&1 || true
+python3 scripts/profile-tb.py "$out/qemu.log" "$KERNEL" "$out/bench" "$n"
+[ "${KEEP:-0}" = 1 ] || rm -f "$out/qemu.log"
