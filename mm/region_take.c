@@ -317,3 +317,105 @@ int region_give_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		pt_flush_run(s->pgdir, addr, npages);
 	return 0;
 }
+
+/* ---- whole trees: the cache keeps the entries and blocks ---- */
+
+/* The region holding all of [addr, +npages) after tg_check, or NULL
+ * with *rc -EXDEV when the range spans regions (the page-list path). */
+static struct region *tree_region(struct mm_space *s, vaddr_t addr,
+				  size_t npages, int *rc)
+{
+	struct region *r;
+
+	*rc = tg_check(s, addr, npages, &r);
+	if (!*rc && addr + npages * PAGE_SIZE > region_end(r))
+		*rc = -EXDEV;
+	return *rc ? NULL : r;
+}
+
+/* Yield's half, keeping the objects: the range's entries leave r's tree
+ * as one tree (avl_cut_run), offsets rebased to the range's start and
+ * region NULL; their blocks stay whole. */
+int region_take_tree(struct mm_space *s, vaddr_t addr, size_t npages,
+		     struct avl_tree *out)
+{
+	struct region_entry *first, *last = NULL, *e, *next;
+	vaddr_t base, stop;
+	size_t count = 0;
+	int rc;
+	struct region *r = tree_region(s, addr, npages, &rc);
+
+	if (!rc)
+		rc = take_prepare(r, addr, addr + npages * PAGE_SIZE);
+	if (rc)
+		return rc;
+	base = addr - r->start;
+	stop = base + npages * PAGE_SIZE;
+	first = entry_find(r, base);
+	/* Nothing compares keys until the cut: rebasing in place is safe. */
+	for (e = first; e && e->offset < stop; e = next) {
+		next = entry_next(e);
+		USE(e, e->offset -= base; e->region = NULL);
+		last = e;
+		count++;
+	}
+	avl_cut_run(&r->entries, &first->node, &last->node, count, out);
+	block_count_cached(npages, true);
+	if (pt_set_run(s->pgdir, addr, 0, (uint32_t)npages, 0))
+		pt_flush_run(s->pgdir, addr, (uint32_t)npages);
+	return 0;
+}
+
+/* Rebase in's entries into r from base and write their PTEs; true if a
+ * present PTE changed. */
+static bool give_tree_map(struct region *r, vaddr_t base, struct avl_tree *in)
+{
+	struct region_entry *e =
+	    avl_entry(avl_first(in), struct region_entry, node);
+	/* Every cached block is private (refcount 1, BLOCK_COW). */
+	unsigned flags = block_pte_flags(r, e->block, 1);
+	paddr_t dir = region_pgdir(r);
+	bool stale = false;
+
+	for (; e; e = entry_next(e)) {
+		struct phys_block *b = e->block;
+
+		USE(e, e->offset += base; e->region = r);
+		stale |= pt_set_run(dir, r->start + e->offset, b->pa, b->npages,
+				    flags);
+	}
+	return stale;
+}
+
+/* Get's half for a tree from region_take_tree (npages pages): map it at
+ * addr, freeing what was there, and paste it into r's tree. */
+int region_give_tree(struct mm_space *s, vaddr_t addr, size_t npages,
+		     struct avl_tree *in)
+{
+	vaddr_t end = addr + npages * PAGE_SIZE, base;
+	struct region_entry *pred;
+	int rc;
+	struct region *r = tree_region(s, addr, npages, &rc);
+
+	if (rc)
+		return rc;
+	if (range_has_entries(r, addr, end)) {
+		rc = split_edge(s, addr);
+		if (!rc)
+			rc = split_edge(s, end);
+		if (!rc && pt_prepare(s->pgdir, addr, npages))
+			rc = -ENOMEM;
+		if (rc)
+			return rc;
+		give_clear(r, addr, end);
+	} else if (pt_prepare(s->pgdir, addr, npages)) {
+		return -ENOMEM;
+	}
+	base = addr - r->start;
+	pred = base ? entry_last_at(r, base - PAGE_SIZE) : NULL;
+	block_count_cached(npages, false);
+	if (give_tree_map(r, base, in))
+		pt_flush_run(s->pgdir, addr, (uint32_t)npages);
+	avl_paste_after(&r->entries, pred ? &pred->node : NULL, in);
+	return 0;
+}

@@ -89,6 +89,7 @@ static int round_trip(size_t n)
 	paddr_t *during = calloc(n, sizeof(paddr_t));
 	paddr_t *after = calloc(n, sizeof(paddr_t));
 	struct ycache_stats st0, st;
+	size_t anon0 = mm_block_pages(false);
 	int bad = 0;
 
 	ycache_get_stats(&st0);
@@ -99,6 +100,9 @@ static int round_trip(size_t n)
 	lookup_pages(s, BASE, n, before);
 	if (!bad && mm_yield_get_block(owner, s, BASE, n, 7, NONE))
 		bad = 2;
+	/* Cached pages are not anonymous memory (reading faults some in). */
+	if (!bad && mm_block_pages(false) != anon0)
+		bad = 6;
 	lookup_pages(s, BASE, n, during);
 	if (!bad && (!holds(s, BASE, n, 0) || cached() != n ||
 		     !none_shared(before, during, n) || !ycache_has(owner, 7)))
@@ -108,10 +112,11 @@ static int round_trip(size_t n)
 		bad = 4;
 	lookup_pages(s, BASE, n, after);
 	ycache_get_stats(&st);
-	if (!bad && (!holds(s, BASE, n, 0xabc0000000000000ull + n) ||
-		     memcmp(before, after, n * sizeof(paddr_t)) || cached() ||
-		     st.hits != st0.hits + 1 || st.yields != st0.yields + 1 ||
-		     ycache_has(owner, 7)))
+	if (!bad &&
+	    (!holds(s, BASE, n, 0xabc0000000000000ull + n) ||
+	     memcmp(before, after, n * sizeof(paddr_t)) || cached() ||
+	     st.hits != st0.hits + 1 || st.yields != st0.yields + 1 ||
+	     ycache_has(owner, 7) || mm_block_pages(false) != anon0 + n))
 		bad = 5;
 	mm_sanity_check();
 	mm_space_destroy(s);
@@ -470,7 +475,18 @@ TEST(yield_memory_pressure)
 #define RY_IDS 12
 #define RY_MAX 256
 
-static const size_t slot_pages[RY_SLOTS] = {1, 2, 3, 5, 8, 13};
+/*
+ * Spread: each slot its own region, 1 MiB apart. Packed: the slots side
+ * by side in one region (sizes repeat, so a block is got back at another
+ * offset than it was yielded from), the last one straddling a second
+ * region (the page-list path, and a cached tree flattened to get there).
+ */
+static const size_t spread_pages[RY_SLOTS] = {1, 2, 3, 5, 8, 13};
+static const size_t packed_pages[RY_SLOTS] = {3, 5, 3, 5, 8, 5};
+static const size_t *slot_pages = spread_pages;
+static bool ry_packed;
+#define RY_PACKED_LEN (32 * PAGE_SIZE)
+#define RY_PACKED_CUT (26 * PAGE_SIZE) /* inside the last slot */
 
 struct ry_block {
 	uint32_t owner;
@@ -489,7 +505,30 @@ struct ry {
 
 static vaddr_t slot_va(int k)
 {
-	return BASE + (vaddr_t)k * 0x100000;
+	vaddr_t va = BASE;
+
+	if (!ry_packed)
+		return BASE + (vaddr_t)k * 0x100000;
+	for (int i = 0; i < k; i++)
+		va += slot_pages[i] * PAGE_SIZE;
+	return va;
+}
+
+/* The slots' regions in a fresh space: 0 or -1. */
+static int ry_map(struct mm_space *s)
+{
+	if (ry_packed)
+		return mm_map_anon(s, BASE, RY_PACKED_LEN, RW, 0) ||
+			       mm_set_flags(s, BASE + RY_PACKED_CUT,
+					    RY_PACKED_LEN - RY_PACKED_CUT,
+					    REGION_DONTFORK, 0)
+			   ? -1
+			   : 0;
+	for (int k = 0; k < RY_SLOTS; k++)
+		if (mm_map_anon(s, slot_va(k), slot_pages[k] * PAGE_SIZE, RW,
+				0))
+			return -1;
+	return 0;
 }
 
 static long ry_find(struct ry *m, uint32_t owner, uint64_t id)
@@ -629,10 +668,8 @@ static int ry_run(uint64_t seed, int nops)
 	for (int o = 0; o < RY_OWNERS; o++) {
 		m.space[o] = mm_space_new();
 		m.owner[o] = ycache_owner_new();
-		for (int k = 0; k < RY_SLOTS; k++)
-			if (mm_map_anon(m.space[o], slot_va(k),
-					slot_pages[k] * PAGE_SIZE, RW, 0))
-				return -1;
+		if (ry_map(m.space[o]))
+			return -1;
 	}
 	for (int i = 0; i < nops; i++) {
 		if (ry_op(&m) || !ry_sync(&m) || cached() != ry_pages(&m))
@@ -655,8 +692,26 @@ TEST(yield_random)
 {
 	static const uint64_t seeds[] = {7, 0xfeedface, 123456789};
 
+	slot_pages = spread_pages;
+	ry_packed = false;
 	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++) {
 		CHECK_EQ(ry_run(seeds[i], 3000), 0);
 		mm_sanity_check();
 	}
+}
+
+/* The same with the slots packed into two regions: yields and gets of
+ * parts of a region, at other offsets, and across a region boundary. */
+TEST(yield_random_packed)
+{
+	static const uint64_t seeds[] = {11, 0xabcdef, 987654321};
+
+	slot_pages = packed_pages;
+	ry_packed = true;
+	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++) {
+		CHECK_EQ(ry_run(seeds[i], 3000), 0);
+		mm_sanity_check();
+	}
+	slot_pages = spread_pages;
+	ry_packed = false;
 }
