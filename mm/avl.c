@@ -412,63 +412,148 @@ struct avl_node *avl_next(const struct avl_node *n)
 	return n->parent;
 }
 
-struct check_state {
-	const struct avl_tree *t;
-	const struct avl_node *prev; /* previous node in order */
-	size_t seen;
-};
+/* ---- bulk moves: cutting a run out, pasting a tree in ---- */
 
-/* An AVL tree of 2^32 nodes is below 48 high; deeper means a cycle. */
-#define AVL_MAX_DEPTH 64
+/*
+ * These work on detached subtrees (root's parent NULL). The rotations
+ * they make may store into t->root in passing; the callers set it last.
+ */
 
-/* Checks the subtree at n; returns its height, or -1 after printing why. */
-static int check_sub(struct check_state *cs, const struct avl_node *n,
-		     const struct avl_node *parent, int depth)
+/* Detach n (may be NULL) from its parent: a subtree root. */
+static struct avl_node *detach(struct avl_tree *t, struct avl_node *n)
 {
-	int hl, hr;
-
-	if (!n)
-		return 0;
-	if (depth > AVL_MAX_DEPTH || ++cs->seen > cs->t->count) {
-		printk("avl_check: tree deeper or larger than count %u\n",
-		       (unsigned)cs->t->count);
-		return -1;
-	}
-	if (n->parent != parent) {
-		printk("avl_check: node %p has parent %p, expected %p\n",
-		       (const void *)n, (const void *)n->parent,
-		       (const void *)parent);
-		return -1;
-	}
-	hl = check_sub(cs, n->left, n, depth + 1);
-	if (hl < 0)
-		return -1;
-	if (cs->prev && cs->t->cmp(cs->prev, n) >= 0) {
-		printk("avl_check: node %p out of order\n", (const void *)n);
-		return -1;
-	}
-	cs->prev = n;
-	hr = check_sub(cs, n->right, n, depth + 1);
-	if (hr < 0)
-		return -1;
-	if (n->height != 1 + MAX(hl, hr) || hl - hr > 1 || hr - hl > 1) {
-		printk("avl_check: node %p height %d, children %d/%d\n",
-		       (const void *)n, n->height, hl, hr);
-		return -1;
-	}
-	return n->height;
+	set_parent(t, n, NULL);
+	return n;
 }
 
-bool avl_check(const struct avl_tree *t)
+/* Make k the root of l, k, r (l's keys below k's, r's above), as heights
+ * allow; returns k. */
+static struct avl_node *hang(struct avl_tree *t, struct avl_node *l,
+			     struct avl_node *k, struct avl_node *r,
+			     struct avl_node *p)
 {
-	struct check_state cs = {t, NULL, 0};
+	wbegin(t, k);
+	k->left = l;
+	k->right = r;
+	k->parent = p;
+	k->height = 0;
+	wend(t, k);
+	set_parent(t, l, k);
+	set_parent(t, r, k);
+	fix_node(t, k);
+	return k;
+}
 
-	if (check_sub(&cs, t->root, NULL, 0) < 0)
-		return false;
-	if (cs.seen != t->count) {
-		printk("avl_check: %u nodes, count says %u\n",
-		       (unsigned)cs.seen, (unsigned)t->count);
-		return false;
+/* The root of the subtree holding n. */
+static struct avl_node *root_of(struct avl_node *n)
+{
+	while (n->parent)
+		n = n->parent;
+	return n;
+}
+
+/*
+ * Join the detached subtrees l and r through k (keys l < k < r) into one
+ * balanced subtree; returns its root. O(|height(l) - height(r)| + 1):
+ * k goes down the taller tree's inner spine to a subtree as high as the
+ * other tree, and the path above is rebalanced.
+ */
+static struct avl_node *join3(struct avl_tree *t, struct avl_node *l,
+			      struct avl_node *k, struct avl_node *r)
+{
+	int hl = height(l), hr = height(r);
+	struct avl_node *c, *p = NULL;
+
+	if (hl > hr + 1) {
+		for (c = l; height(c) > hr + 1; c = c->right)
+			p = c;
+		set_right(t, p, hang(t, c, k, r, p));
+	} else if (hr > hl + 1) {
+		for (c = r; height(c) > hl + 1; c = c->left)
+			p = c;
+		set_left(t, p, hang(t, l, k, c, p));
+	} else {
+		return hang(t, l, k, r, NULL);
 	}
-	return true;
+	retrace(t, p);
+	return root_of(k);
+}
+
+/*
+ * Split the detached subtree holding x into the nodes before x (*lo) and
+ * after it (*hi), both detached; x is left in neither. Bottom up: each
+ * ancestor joins the side x is not on. O(log n) in all.
+ */
+static void split_at(struct avl_tree *t, struct avl_node *x,
+		     struct avl_node **lo, struct avl_node **hi)
+{
+	struct avl_node *l = detach(t, x->left), *r = detach(t, x->right);
+	struct avl_node *n = x, *p = x->parent;
+
+	while (p) {
+		struct avl_node *up = p->parent;
+
+		if (p->left == n)
+			r = join3(t, r, p, detach(t, p->right));
+		else
+			l = join3(t, detach(t, p->left), p, l);
+		n = p;
+		p = up;
+	}
+	*lo = l;
+	*hi = r;
+}
+
+/* Join detached subtrees l and r (keys l < r) with no pivot: r's first
+ * node is split off and used as one. */
+static struct avl_node *join2(struct avl_tree *t, struct avl_node *l,
+			      struct avl_node *r)
+{
+	struct avl_node *m, *none, *rest;
+
+	if (!l || !r)
+		return l ? l : r;
+	m = leftmost(r);
+	split_at(t, m, &none, &rest);
+	return join3(t, l, m, rest);
+}
+
+void avl_cut_run(struct avl_tree *t, struct avl_node *first,
+		 struct avl_node *last, size_t count, struct avl_tree *dst)
+{
+	struct avl_node *before, *after, *mid, *tail;
+
+	BUG_ON(dst->root || count == 0 || count > t->count);
+	split_at(t, first, &before, &after);
+	if (last == first) {
+		mid = hang(t, NULL, first, NULL, NULL);
+	} else {
+		split_at(t, last, &mid, &tail);
+		mid = join3(t, join3(t, NULL, first, mid), last, NULL);
+		after = tail;
+	}
+	set_root(t, join2(t, before, after));
+	add_count(t, -(int)count);
+	set_root(dst, mid);
+	add_count(dst, (int)count);
+}
+
+void avl_paste_after(struct avl_tree *t, struct avl_node *pred,
+		     struct avl_tree *src)
+{
+	struct avl_node *in = src->root, *root = t->root, *lo, *hi;
+	size_t count = src->count;
+
+	if (!in)
+		return;
+	set_root(src, NULL);
+	add_count(src, -(int)count);
+	if (pred) {
+		split_at(t, pred, &lo, &hi);
+		root = join3(t, lo, pred, join2(t, in, hi));
+	} else {
+		root = join2(t, in, root);
+	}
+	set_root(t, root);
+	add_count(t, (int)count);
 }

@@ -53,6 +53,16 @@ void block_free_obj(struct phys_block *b)
 	SLAB_FREE(b);
 }
 
+/* npages of blocks leave address spaces for the yielded-block cache
+ * (cached) or come back: cached pages are not AnonPages. */
+void block_count_cached(size_t npages, bool cached)
+{
+	if (cached)
+		block_pages[BLOCK_COW] -= npages;
+	else
+		block_pages[BLOCK_COW] += npages;
+}
+
 /* Rewrite every user's PTEs: b's reference count decides writability. */
 void block_sync(struct phys_block *b)
 {

@@ -221,6 +221,9 @@ struct phys_block *block_new(paddr_t pa, uint32_t npages,
 			     enum block_share share);
 /* Free a block object with no references (not its pages). */
 void block_free_obj(struct phys_block *b);
+/* Blocks of npages pages go into the yielded-block cache (cached) or
+ * come back out (the AnonPages count). */
+void block_count_cached(size_t npages, bool cached);
 /* Rewrite the PTEs of every entry using b. */
 void block_sync(struct phys_block *b);
 /* Split b after its first k pages, and every entry using it: 0 / -ENOMEM. */

@@ -109,13 +109,17 @@ static int split_at(struct region_entry *e, vaddr_t va)
 /*
  * Take's first pass, changing no meaning: split the blocks straddling
  * the edges, make shared blocks private, and check that every page is
- * present. 0, -EFAULT (a page not present) or -ENOMEM.
+ * present; *count: the range's entries, 0 if unknown (cow_break may
+ * put several in place of one). 0, -EFAULT (a page not present) or
+ * -ENOMEM.
  */
-static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end)
+static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
+			size_t *count)
 {
 	struct region_entry *e = entry_find(r, addr - r->start);
 	struct range_cursor c;
 	vaddr_t want = addr;
+	bool unknown = false;
 	int rc;
 
 	if (!e)
@@ -126,7 +130,9 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end)
 			return rc;
 		e = entry_next(e); /* the part from addr */
 	}
+	*count = 0;
 	for (e = cursor_from(&c, r, e, end); e; e = cursor_next(&c)) {
+		++*count;
 		if (entry_va(e) != want)
 			return -EFAULT; /* a hole */
 		want = entry_va(e) + entry_bytes(e);
@@ -140,8 +146,11 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end)
 			rc = cow_break(e);
 			if (rc)
 				return rc;
+			unknown = true;
 		}
 	}
+	if (unknown)
+		*count = 0;
 	return want < end ? -EFAULT : 0;
 }
 
@@ -154,11 +163,11 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 	struct region_entry *e;
 	struct range_cursor c;
 	struct region *r;
-	size_t k = 0;
+	size_t k = 0, count;
 	int rc = tg_check(s, addr, npages, &r);
 
 	if (!rc)
-		rc = take_prepare(r, addr, end);
+		rc = take_prepare(r, addr, end, &count);
 	if (rc)
 		return rc;
 	for (e = cursor_start(&c, r, addr, end); e; e = cursor_next(&c)) {
@@ -315,5 +324,144 @@ int region_give_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		give_clear(r, addr, end);
 	if (give_attach(r, addr, list))
 		pt_flush_run(s->pgdir, addr, npages);
+	return 0;
+}
+
+/* ---- whole trees: the cache keeps the entries and blocks ---- */
+
+/* The region holding all of [addr, +npages) after tg_check, or NULL
+ * with *rc -EXDEV when the range spans regions (the page-list path). */
+static struct region *tree_region(struct mm_space *s, vaddr_t addr,
+				  size_t npages, int *rc)
+{
+	struct region *r;
+
+	*rc = tg_check(s, addr, npages, &r);
+	if (!*rc && addr + npages * PAGE_SIZE > region_end(r))
+		*rc = -EXDEV;
+	return *rc ? NULL : r;
+}
+
+/* Rebase the detached subtree n's entries by -base into no region, in
+ * no particular order (no successor walks). */
+static void take_tree_rebase(struct avl_node *n, vaddr_t base)
+{
+	for (; n; n = n->right) {
+		struct region_entry *e =
+		    container_of(n, struct region_entry, node);
+
+		USE(e, e->offset -= base; e->region = NULL);
+		take_tree_rebase(n->left, base);
+	}
+}
+
+/* Yield's half, keeping the objects: the range's entries leave r's tree
+ * as one tree (avl_cut_run), offsets rebased to the range's start and
+ * region NULL; their blocks stay whole. */
+int region_take_tree(struct mm_space *s, vaddr_t addr, size_t npages,
+		     struct avl_tree *out)
+{
+	struct region_entry *first, *last;
+	vaddr_t base, stop;
+	size_t count = 0;
+	int rc;
+	struct region *r = tree_region(s, addr, npages, &rc);
+
+	if (!rc)
+		rc = take_prepare(r, addr, addr + npages * PAGE_SIZE, &count);
+	if (rc)
+		return rc;
+	base = addr - r->start;
+	stop = base + npages * PAGE_SIZE;
+	first = entry_find(r, base);
+	last = entry_last_at(r, stop - PAGE_SIZE);
+	if (!count) /* cow_break made it unknown: count them */
+		for (struct region_entry *e = (count = 1, first); e != last;
+		     e = entry_next(e))
+			count++;
+	avl_cut_run(&r->entries, &first->node, &last->node, count, out);
+	take_tree_rebase(out->root, base);
+	block_count_cached(npages, true);
+	if (pt_set_run(s->pgdir, addr, 0, (uint32_t)npages, 0))
+		pt_flush_run(s->pgdir, addr, (uint32_t)npages);
+	return 0;
+}
+
+/* What give_tree_map carries down the tree. */
+struct give_walk {
+	struct region *r;
+	vaddr_t base;
+	unsigned flags;
+	bool stale; /* a present PTE was replaced */
+	struct pt_cursor pc;
+};
+
+/* Rebase the subtree n's entries into w->r from w->base and write their
+ * PTEs (the tables exist), in no particular order. */
+static void give_tree_visit(struct avl_node *n, struct give_walk *w)
+{
+	for (; n; n = n->right) {
+		struct region_entry *e =
+		    container_of(n, struct region_entry, node);
+		struct phys_block *b = e->block;
+		vaddr_t va = w->r->start + e->offset + w->base;
+
+		USE(e, e->offset += w->base; e->region = w->r);
+		for (uint32_t i = 0; i < b->npages; i++, va += PAGE_SIZE) {
+			uint32_t *slot = pt_cursor_slot(&w->pc, va, false);
+
+			BUG_ON(!slot);
+			w->stale |= (*slot & PTE_P) != 0;
+			*slot = pt_make_pte(b->pa + i * PAGE_SIZE, w->flags);
+		}
+		give_tree_visit(n->left, w);
+	}
+}
+
+/* Rebase in's entries into r from base and write their PTEs; true if a
+ * present PTE changed. */
+static bool give_tree_map(struct region *r, vaddr_t base, struct avl_tree *in)
+{
+	struct region_entry *e =
+	    container_of(in->root, struct region_entry, node);
+	/* Every cached block is private (refcount 1, BLOCK_COW). */
+	struct give_walk w = {
+	    r, base, block_pte_flags(r, e->block, 1), false, {0, 0, NULL}};
+
+	pt_cursor_init(&w.pc, region_pgdir(r));
+	give_tree_visit(in->root, &w);
+	return w.stale;
+}
+
+/* Get's half for a tree from region_take_tree (npages pages): map it at
+ * addr, freeing what was there, and paste it into r's tree. */
+int region_give_tree(struct mm_space *s, vaddr_t addr, size_t npages,
+		     struct avl_tree *in)
+{
+	vaddr_t end = addr + npages * PAGE_SIZE, base;
+	struct region_entry *pred;
+	int rc;
+	struct region *r = tree_region(s, addr, npages, &rc);
+
+	if (rc)
+		return rc;
+	if (range_has_entries(r, addr, end)) {
+		rc = split_edge(s, addr);
+		if (!rc)
+			rc = split_edge(s, end);
+		if (!rc && pt_prepare(s->pgdir, addr, npages))
+			rc = -ENOMEM;
+		if (rc)
+			return rc;
+		give_clear(r, addr, end);
+	} else if (pt_prepare(s->pgdir, addr, npages)) {
+		return -ENOMEM;
+	}
+	base = addr - r->start;
+	pred = base ? entry_last_at(r, base - PAGE_SIZE) : NULL;
+	block_count_cached(npages, false);
+	if (give_tree_map(r, base, in))
+		pt_flush_run(s->pgdir, addr, (uint32_t)npages);
+	avl_paste_after(&r->entries, pred ? &pred->node : NULL, in);
 	return 0;
 }

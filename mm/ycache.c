@@ -5,10 +5,14 @@
  *
  * Index: an AVL tree keyed by (owner, id) plus one doubly linked list of
  * the same blocks in yield order, oldest at the head (the eviction order).
- * Blocks (struct yblock) are slab objects. A block's page list (npages
- * physical addresses) is a slab object when it fits in SLAB_MAX_OBJ bytes,
- * otherwise a contiguous run of PHYS_KERNEL pages reached through the
- * direct mapping.
+ * Blocks (struct yblock) are slab objects. A block holds its pages in one
+ * of two forms. A page list (npages physical addresses: ycache_put, and
+ * a yield spanning regions) is a slab object when it fits in SLAB_MAX_OBJ
+ * bytes, otherwise a contiguous run of PHYS_KERNEL pages reached through
+ * the direct mapping. A tree (a yield inside one region) is the region
+ * entries and blocks that mapped the pages, kept as they were
+ * (mm/yield_tree.c): yield and get move them without allocating or
+ * freeing an object per page.
  *
  * Reentrancy: phys_alloc() may call ycache_reclaim() from inside any
  * allocation, including the ones ycache_put() makes. So every piece of index
@@ -22,6 +26,7 @@
 #include <kernel/string.h>
 #include <mm/avl.h>
 #include <mm/phys.h>
+#include <mm/region.h>
 #include <mm/sanity.h>
 #include <mm/slab.h>
 #include <mm/ycache.h>
@@ -32,8 +37,9 @@ struct yblock {
 	uint64_t id;
 	uint32_t owner;
 	uint32_t npages;
-	paddr_t *list;	 /* the block's npages physical page addresses */
+	paddr_t *list;	 /* the block's npages physical page addresses, */
 	paddr_t list_pa; /* first page of a page-run list; PHYS_NONE: slab */
+	struct avl_tree tree; /* or (list NULL) its entries (yield_tree.c) */
 };
 
 struct ykey {
@@ -233,7 +239,9 @@ static void yblock_unlink(struct yblock *yb)
 /* Free an unlinked block's index memory (not its data pages). */
 static void yblock_free(struct yblock *yb)
 {
-	list_free(yb->list, yb->list_pa, yb->npages);
+	BUG_ON(yb->tree.root);
+	if (yb->list)
+		list_free(yb->list, yb->list_pa, yb->npages);
 	slab_free(yb, sizeof(*yb));
 }
 
@@ -244,7 +252,10 @@ static size_t yblock_drop(struct yblock *yb)
 	size_t index_pages = yb->list_pa == PHYS_NONE ? 0 : list_run(n);
 
 	yblock_unlink(yb);
-	free_data_pages(yb->list, n);
+	if (yb->list)
+		free_data_pages(yb->list, n);
+	else
+		region_tree_free(&yb->tree, PHYS_CACHED);
 	yblock_free(yb);
 	return n + index_pages;
 }
@@ -264,28 +275,59 @@ struct yblock *ycache_reserve(uint32_t owner, uint64_t id, size_t npages,
 			      int *err)
 {
 	struct yblock *yb;
-	paddr_t *list, run_pa;
-
 	*err = -EINVAL;
 	if (id == YCACHE_ID_NONE || npages == 0 || npages > YCACHE_MAX_PAGES)
 		return NULL;
 	*err = -EEXIST;
 	if (lookup(owner, id))
 		return NULL;
-	/* Both allocations may evict blocks; the index is not touched yet. */
+	/* May evict blocks; the index is not touched yet. */
 	*err = -ENOMEM;
 	yb = slab_alloc(sizeof(*yb));
 	if (!yb)
 		return NULL;
-	list = list_alloc(npages, &run_pa);
-	if (!list) {
-		slab_free(yb, sizeof(*yb));
-		return NULL;
-	}
 	USE(yb, yb->id = id; yb->owner = owner; yb->npages = (uint32_t)npages;
-	    yb->list = list; yb->list_pa = run_pa; yb->prev = yb->next = NULL);
+	    yb->list = NULL; yb->list_pa = PHYS_NONE;
+	    yb->prev = yb->next = NULL; region_tree_init(&yb->tree));
 	*err = 0;
 	return yb;
+}
+
+int ycache_reserve_list(struct yblock *yb)
+{
+	paddr_t run_pa;
+	paddr_t *list = list_alloc(yb->npages, &run_pa);
+
+	if (!list)
+		return -ENOMEM;
+	USE(yb, yb->list = list; yb->list_pa = run_pa);
+	return 0;
+}
+
+struct avl_tree *ycache_tree(struct yblock *yb)
+{
+	return &yb->tree;
+}
+
+const paddr_t *ycache_pages(const struct yblock *yb)
+{
+	return yb->list;
+}
+
+int ycache_flatten(struct yblock *yb)
+{
+	int rc;
+
+	if (yb->list)
+		return 0;
+	rc = ycache_reserve_list(yb);
+	if (rc)
+		return rc;
+	if (yb->list_pa == PHYS_NONE)
+		USE(yb->list, region_tree_flatten(&yb->tree, yb->list));
+	else
+		region_tree_flatten(&yb->tree, yb->list);
+	return 0;
 }
 
 void ycache_unreserve(struct yblock *yb)
@@ -296,7 +338,9 @@ void ycache_unreserve(struct yblock *yb)
 void ycache_commit(struct yblock *yb, const paddr_t *pages, enum phys_kind kind)
 {
 	BUG_ON(kind != PHYS_USER && kind != PHYS_KERNEL);
-	list_fill(yb->list, yb->list_pa, pages, yb->npages);
+	BUG_ON(!yb->list != !pages);
+	if (pages)
+		list_fill(yb->list, yb->list_pa, pages, yb->npages);
 	/* Reclaim only removes, and only the owner puts its ids. */
 	BUG_ON(yblock_link(yb) != 0);
 	ystats.yields++;
@@ -313,13 +357,18 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 	    npages > YCACHE_MAX_PAGES || !pages_ok(pages, npages))
 		return -EINVAL;
 	yb = ycache_reserve(owner, id, npages, &rc);
-	if (yb)
+	if (!yb)
+		return rc;
+	rc = ycache_reserve_list(yb);
+	if (rc)
+		ycache_unreserve(yb);
+	else
 		ycache_commit(yb, pages, kind);
 	return rc;
 }
 
-struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,
-			     size_t npages, int *err)
+struct yblock *ycache_detach(uint32_t owner, uint64_t id, size_t npages,
+			     int *err)
 {
 	struct yblock *yb = lookup(owner, id);
 
@@ -332,7 +381,6 @@ struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,
 		*err = -EINVAL;
 		return NULL;
 	}
-	memcpy(pages, yb->list, list_bytes(npages));
 	yblock_unlink(yb);
 	*err = 0;
 	return yb;
@@ -362,10 +410,17 @@ int ycache_take(uint32_t owner, uint64_t id, paddr_t *pages, size_t npages,
 
 	if (kind != PHYS_USER && kind != PHYS_KERNEL)
 		return -EINVAL;
-	yb = ycache_detach(owner, id, pages, npages, &err);
-	if (yb)
-		ycache_detach_done(yb, kind);
-	return err;
+	yb = ycache_detach(owner, id, npages, &err);
+	if (!yb)
+		return err;
+	err = ycache_flatten(yb); /* may evict others: yb is detached */
+	if (err) {
+		ycache_reattach(yb);
+		return err;
+	}
+	memcpy(pages, yb->list, list_bytes(npages));
+	ycache_detach_done(yb, kind);
+	return 0;
 }
 
 int ycache_forget(uint32_t owner, uint64_t id)
@@ -450,6 +505,10 @@ static void yblock_sanity(struct sanity *s, const struct yblock *yb)
 	if (yb->npages == 0)
 		sanity_fail(s, "ycache: empty block (%u, %#llx)",
 			    (unsigned)yb->owner, (unsigned long long)yb->id);
+	if (!yb->list) {
+		region_tree_sanity(s, &yb->tree, yb->npages);
+		return;
+	}
 	for (size_t i = 0; i < yb->npages; i++)
 		sanity_mark(s, yb->list[i], 1, "cached block");
 	if (yb->list_pa != PHYS_NONE)

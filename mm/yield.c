@@ -2,13 +2,16 @@
  * yield.c - vm_yield_get_block (SPEC §9): move pages between an address
  * space and the yielded-block cache without copying them.
  *
- * Yield: ycache_reserve() finds -EEXIST and allocates the index memory,
- * region_take_pages() unmaps the pages at addr (the range then reads as
- * zeros by demand zero: no page is allocated in their place) and
- * ycache_commit() files them under (owner, yield_id), which cannot fail.
- * Get: ycache_take() hands back (owner, get_id)'s pages and
- * region_give_pages() maps them at addr, freeing what was there. Every
- * failure is reported; no step loses pages.
+ * Yield: ycache_reserve() finds -EEXIST and allocates the block,
+ * region_take_tree() moves the range's region entries and blocks out of
+ * the space as one tree (the range then reads as zeros by demand zero:
+ * no page is allocated in their place) and ycache_commit() files them
+ * under (owner, yield_id), which cannot fail. Get: ycache_detach() hands
+ * back (owner, get_id)'s tree and region_give_tree() maps and pastes it
+ * at addr, freeing what was there. No object is allocated or freed per
+ * page. A range spanning regions moves as a page list instead
+ * (region_take_pages, region_give_pages). Every failure is reported; no
+ * step loses pages.
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
@@ -76,37 +79,82 @@ static int yield_check(struct mm_space *s, vaddr_t addr, size_t npages,
 	return 0;
 }
 
-/* Yield into the reservation yb: take the range's pages out (it is left
- * empty, demand zero) and file them; once out, they always find a place
- * (the reservation holds the index memory). */
-static int do_yield(struct yblock *yb, struct mm_space *s, vaddr_t addr,
-		    size_t npages, paddr_t *pages)
+/*
+ * Holes in the range (take refuses them) are yielded as the zeros they
+ * read as: after take's -EFAULT the range is faulted in (which fails the
+ * same way for a range that is not writable anonymous memory) and take
+ * is tried again. True if it was.
+ */
+static bool populated(int rc, struct mm_space *s, vaddr_t addr, size_t npages)
 {
-	int rc = region_take_pages(s, addr, npages, pages);
+	return rc == -EFAULT && !mm_populate(s, addr, npages * PAGE_SIZE, true);
+}
 
-	/* Untouched pages (take refuses holes) are yielded as the zeros
-	 * they read as: fault them in (this fails the same way for a
-	 * range that is not writable anonymous memory) and try again. */
-	if (rc == -EFAULT && !mm_populate(s, addr, npages * PAGE_SIZE, true))
-		rc = region_take_pages(s, addr, npages, pages);
+/* Yield of a range spanning regions, as a page list: its memory is
+ * allocated before the pages leave, so once out they always find a
+ * place. Commits yb on success. */
+static int yield_pages(struct yblock *yb, struct mm_space *s, vaddr_t addr,
+		       size_t npages)
+{
+	struct yield_buf buf;
+	int rc = ycache_reserve_list(yb);
+
+	if (!rc)
+		rc = buf_get(&buf, npages); /* may evict, never yb */
 	if (rc)
-		ycache_unreserve(yb);
-	else
-		ycache_commit(yb, pages, PHYS_USER);
+		return rc;
+	rc = region_take_pages(s, addr, npages, buf.pages);
+	if (populated(rc, s, addr, npages))
+		rc = region_take_pages(s, addr, npages, buf.pages);
+	if (!rc)
+		ycache_commit(yb, buf.pages, PHYS_USER);
+	buf_put(&buf);
 	return rc;
 }
 
-/* Get: take the block from the cache and map it at addr; if it cannot be
- * mapped it goes back into the cache. */
-static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
-		  size_t npages, uint64_t id, paddr_t *pages)
+/* Yield: reserve (owner, id), take the range out (it is left empty,
+ * demand zero) and file it. Inside one region the entries and blocks go
+ * into the cache as they are (a tree); else as a page list. */
+static int do_yield(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		    size_t npages, uint64_t id)
 {
 	int rc;
-	struct yblock *yb = ycache_detach(owner, id, pages, npages, &rc);
+	struct yblock *yb = ycache_reserve(owner, id, npages, &rc);
+
+	if (!yb)
+		return rc;
+	rc = region_take_tree(s, addr, npages, ycache_tree(yb));
+	if (populated(rc, s, addr, npages))
+		rc = region_take_tree(s, addr, npages, ycache_tree(yb));
+	if (!rc)
+		ycache_commit(yb, NULL, PHYS_USER);
+	else if (rc == -EXDEV)
+		rc = yield_pages(yb, s, addr, npages);
+	if (rc)
+		ycache_unreserve(yb);
+	return rc;
+}
+
+/* Get: take the block from the cache and map it at addr (a tree pasted
+ * in whole when the range is inside one region, else a page list); if
+ * it cannot be mapped it goes back into the cache. */
+static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
+		  size_t npages, uint64_t id)
+{
+	int rc;
+	struct yblock *yb = ycache_detach(owner, id, npages, &rc);
 
 	if (!yb)
 		return rc; /* -ESRCH was counted as a miss */
-	rc = region_give_pages(s, addr, npages, pages);
+	rc = -EXDEV;
+	if (!ycache_pages(yb))
+		rc = region_give_tree(s, addr, npages, ycache_tree(yb));
+	if (rc == -EXDEV) {
+		rc = ycache_flatten(yb);
+		if (!rc)
+			rc = region_give_pages(s, addr, npages,
+					       ycache_pages(yb));
+	}
 	/* A block that cannot be mapped stays cached (as the newest): going
 	 * back needs no memory, so it is never lost. */
 	if (rc)
@@ -116,33 +164,16 @@ static int do_get(uint32_t owner, struct mm_space *s, vaddr_t addr,
 	return rc;
 }
 
-/* The system call: check everything first (-EEXIST and the cache's
- * index memory with the reservation), then yield, then get; the page
- * list is shared by both steps. */
+/* The system call: check the arguments first, then yield (a failed
+ * yield skips the get), then get. */
 int mm_yield_get_block(uint32_t owner, struct mm_space *s, vaddr_t addr,
 		       size_t npages, uint64_t yield_id, uint64_t get_id)
 {
-	struct yblock *yb = NULL;
-	struct yield_buf buf;
 	int rc = yield_check(s, addr, npages, yield_id, get_id);
 
-	if (rc || (yield_id == YCACHE_ID_NONE && get_id == YCACHE_ID_NONE))
-		return rc;
-	if (yield_id != YCACHE_ID_NONE) {
-		yb = ycache_reserve(owner, yield_id, npages, &rc);
-		if (!yb)
-			return rc;
-	}
-	rc = buf_get(&buf, npages); /* may evict blocks, never yield_id */
-	if (rc) {
-		if (yb)
-			ycache_unreserve(yb);
-		return rc;
-	}
-	if (yb)
-		rc = do_yield(yb, s, addr, npages, buf.pages);
+	if (!rc && yield_id != YCACHE_ID_NONE)
+		rc = do_yield(owner, s, addr, npages, yield_id);
 	if (!rc && get_id != YCACHE_ID_NONE)
-		rc = do_get(owner, s, addr, npages, get_id, buf.pages);
-	buf_put(&buf);
+		rc = do_get(owner, s, addr, npages, get_id);
 	return rc;
 }

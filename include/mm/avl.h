@@ -70,6 +70,19 @@ typedef struct avl_node *(*avl_copy_fn)(const struct avl_node *n, void *ctx);
 void avl_clone(struct avl_tree *dst, const struct avl_tree *src,
 	       avl_copy_fn copy, void *ctx);
 
+/*
+ * Bulk moves in O(log n) rotations, no comparison (trees with the same
+ * hooks and order). avl_cut_run: move the count nodes from first to last
+ * (a run in order, both in t) out of t into the empty tree dst.
+ * avl_paste_after: move every node of src into t right after pred (NULL:
+ * before all), src's keys all lying between pred's and its successor's;
+ * src is left empty.
+ */
+void avl_cut_run(struct avl_tree *t, struct avl_node *first,
+		 struct avl_node *last, size_t count, struct avl_tree *dst);
+void avl_paste_after(struct avl_tree *t, struct avl_node *pred,
+		     struct avl_tree *src);
+
 typedef void (*avl_visit_fn)(struct avl_node *n, void *ctx);
 /* Empty t and hand every node to fn, children before their parent (fn
  * may free the node), in O(n) with no rebalancing. */

@@ -15,6 +15,7 @@
 
 #include <kernel/types.h>
 #include <mm/avl.h>
+#include <mm/phys.h>
 
 #define PROT_NONE 0x0u
 #define PROT_READ 0x1u
@@ -214,6 +215,29 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		      paddr_t *pages);
 int region_give_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 		      const paddr_t *pages);
+
+/*
+ * The cache's fast path, for a range inside one region (-EXDEV if it
+ * spans regions: use the page-list calls above). take: as
+ * region_take_pages, but the range's entries and their blocks leave the
+ * region as one tree, out (empty, from region_tree_init), in O(log n)
+ * tree work. give: map such a tree of npages pages at addr (what was
+ * there is freed) and paste it in; in is left empty. Same errors; on
+ * any error nothing changed.
+ */
+int region_take_tree(struct mm_space *s, vaddr_t addr, size_t npages,
+		     struct avl_tree *out);
+int region_give_tree(struct mm_space *s, vaddr_t addr, size_t npages,
+		     struct avl_tree *in);
+/* Such trees outside spaces (mm/yield_tree.c): init, free pages (counted
+ * as kind), blocks and entries; flatten into a page list (pages kept,
+ * objects freed); sanity (npages pages, marked as cached). */
+void region_tree_init(struct avl_tree *t);
+void region_tree_free(struct avl_tree *t, enum phys_kind kind);
+void region_tree_flatten(struct avl_tree *t, paddr_t *pages);
+struct sanity;
+void region_tree_sanity(struct sanity *s, const struct avl_tree *t,
+			size_t npages);
 
 struct sanity;
 /* Mark every space's page tables and blocks; check refcounts and order. */

@@ -35,16 +35,22 @@ int ycache_put(uint32_t owner, uint64_t id, const paddr_t *pages, size_t npages,
 /* Hand back the pages of (owner, id), now counted as kind, and drop the
  * entry. -ESRCH if not cached, -EINVAL (entry kept) if npages differs. */
 /*
- * ycache_put in two steps, for a caller that must not be refused once it
- * has gathered the pages (yield: they are out of the address space).
- * reserve checks the arguments and -EEXIST and allocates the index
- * memory (NULL with *err -EINVAL, -EEXIST or -ENOMEM; may evict other
- * blocks); then exactly one of: commit (pages[], npages of them as
- * reserved, counted as kind, are cached; cannot fail) or unreserve.
+ * ycache_put in steps, for a caller that must not be refused once it has
+ * gathered the pages (yield: they are out of the address space).
+ * reserve checks the arguments and -EEXIST and allocates the block
+ * (NULL with *err -EINVAL, -EEXIST or -ENOMEM; may evict other blocks).
+ * The pages then go in one of two forms: a page list, whose memory
+ * reserve_list allocates (-ENOMEM; may evict), or a tree of region
+ * entries moved into ycache_tree(yb) (region_take_tree). Then exactly
+ * one of: commit (pages[], npages of them, counted as kind, are cached;
+ * NULL for a tree; cannot fail) or unreserve (the tree must be empty).
  */
 struct yblock;
+struct avl_tree;
 struct yblock *ycache_reserve(uint32_t owner, uint64_t id, size_t npages,
 			      int *err);
+int ycache_reserve_list(struct yblock *yb);
+struct avl_tree *ycache_tree(struct yblock *yb);
 void ycache_commit(struct yblock *yb, const paddr_t *pages,
 		   enum phys_kind kind);
 void ycache_unreserve(struct yblock *yb);
@@ -55,12 +61,16 @@ bool ycache_has(uint32_t owner, uint64_t id);
  * For a caller whose next step may fail (mapping the pages): take (owner,
  * id) out of the cache, its record kept, so that putting it back cannot
  * fail for want of memory; reclaim cannot see it meanwhile. NULL with
- * *err -ESRCH / -EINVAL as ycache_take. Then exactly one of: reattach
- * (the block is cached again, newest) or detach_done (the pages are the
- * caller's, counted as kind).
+ * *err -ESRCH / -EINVAL as ycache_take. Its pages: ycache_pages (a list)
+ * or, if that is NULL, ycache_tree; ycache_flatten turns a tree into a
+ * list (-ENOMEM: unchanged). Then exactly one of: reattach (the block is
+ * cached again, newest) or detach_done (the pages are the caller's,
+ * counted as kind; a tree must have been emptied).
  */
-struct yblock *ycache_detach(uint32_t owner, uint64_t id, paddr_t *pages,
-			     size_t npages, int *err);
+struct yblock *ycache_detach(uint32_t owner, uint64_t id, size_t npages,
+			     int *err);
+const paddr_t *ycache_pages(const struct yblock *yb);
+int ycache_flatten(struct yblock *yb);
 void ycache_reattach(struct yblock *yb);
 void ycache_detach_done(struct yblock *yb, enum phys_kind kind);
 /* Drop (owner, id) and free its pages: 0 or -ESRCH. */

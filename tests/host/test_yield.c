@@ -12,39 +12,7 @@
 #include <mm/slab.h>
 #include <mm/ycache.h>
 #include "host.h"
-
-#define BASE 0x10000000u
-#define RW (PROT_READ | PROT_WRITE)
-#define NONE YCACHE_ID_NONE
-
-/* Fill [va, +npages) of s with words derived from tag (0: zeros). */
-static int fill(struct mm_space *s, vaddr_t va, size_t npages, uint64_t tag)
-{
-	static uint64_t page[PAGE_SIZE / 8];
-
-	for (size_t p = 0; p < npages; p++) {
-		for (size_t w = 0; w < ARRAY_SIZE(page); w++)
-			page[w] = tag ? tag ^ (p << 32 | w) : 0;
-		if (mm_space_write(s, va + p * PAGE_SIZE, page, PAGE_SIZE))
-			return -1;
-	}
-	return 0;
-}
-
-/* Does [va, +npages) of s hold what fill(tag) wrote? */
-static bool holds(struct mm_space *s, vaddr_t va, size_t npages, uint64_t tag)
-{
-	static uint64_t page[PAGE_SIZE / 8];
-
-	for (size_t p = 0; p < npages; p++) {
-		if (mm_space_read(s, va + p * PAGE_SIZE, page, PAGE_SIZE))
-			return false;
-		for (size_t w = 0; w < ARRAY_SIZE(page); w++)
-			if (page[w] != (tag ? tag ^ (p << 32 | w) : 0))
-				return false;
-	}
-	return true;
-}
+#include "yield_test.h"
 
 /* Physical pages mapped at [va, +npages) (PHYS_NONE where none). */
 static void lookup_pages(struct mm_space *s, vaddr_t va, size_t npages,
@@ -64,22 +32,6 @@ static bool none_shared(const paddr_t *a, const paddr_t *b, size_t n)
 	return true;
 }
 
-static bool conserved(void)
-{
-	struct phys_stats ps;
-
-	phys_get_stats(&ps);
-	return ps.free + ps.kernel + ps.user + ps.cached == ps.total;
-}
-
-static size_t cached(void)
-{
-	struct phys_stats ps;
-
-	phys_get_stats(&ps);
-	return ps.cached;
-}
-
 /* Yield, check zeros and accounting, get back: data and pages come home. */
 static int round_trip(size_t n)
 {
@@ -89,6 +41,7 @@ static int round_trip(size_t n)
 	paddr_t *during = calloc(n, sizeof(paddr_t));
 	paddr_t *after = calloc(n, sizeof(paddr_t));
 	struct ycache_stats st0, st;
+	size_t anon0 = mm_block_pages(false);
 	int bad = 0;
 
 	ycache_get_stats(&st0);
@@ -99,6 +52,9 @@ static int round_trip(size_t n)
 	lookup_pages(s, BASE, n, before);
 	if (!bad && mm_yield_get_block(owner, s, BASE, n, 7, NONE))
 		bad = 2;
+	/* Cached pages are not anonymous memory (reading faults some in). */
+	if (!bad && mm_block_pages(false) != anon0)
+		bad = 6;
 	lookup_pages(s, BASE, n, during);
 	if (!bad && (!holds(s, BASE, n, 0) || cached() != n ||
 		     !none_shared(before, during, n) || !ycache_has(owner, 7)))
@@ -108,10 +64,11 @@ static int round_trip(size_t n)
 		bad = 4;
 	lookup_pages(s, BASE, n, after);
 	ycache_get_stats(&st);
-	if (!bad && (!holds(s, BASE, n, 0xabc0000000000000ull + n) ||
-		     memcmp(before, after, n * sizeof(paddr_t)) || cached() ||
-		     st.hits != st0.hits + 1 || st.yields != st0.yields + 1 ||
-		     ycache_has(owner, 7)))
+	if (!bad &&
+	    (!holds(s, BASE, n, 0xabc0000000000000ull + n) ||
+	     memcmp(before, after, n * sizeof(paddr_t)) || cached() ||
+	     st.hits != st0.hits + 1 || st.yields != st0.yields + 1 ||
+	     ycache_has(owner, 7) || mm_block_pages(false) != anon0 + n))
 		bad = 5;
 	mm_sanity_check();
 	mm_space_destroy(s);
@@ -461,202 +418,4 @@ TEST(yield_memory_pressure)
 	mm_space_destroy(s);
 	CHECK(conserved());
 	mm_sanity_check();
-}
-
-/* --- randomized: spaces, slots and the cache against a model --------- */
-
-#define RY_OWNERS 3
-#define RY_SLOTS 6
-#define RY_IDS 12
-#define RY_MAX 256
-
-static const size_t slot_pages[RY_SLOTS] = {1, 2, 3, 5, 8, 13};
-
-struct ry_block {
-	uint32_t owner;
-	uint64_t id, tag;
-	size_t npages;
-};
-
-struct ry {
-	uint64_t seed, next_tag, evictions;
-	struct mm_space *space[RY_OWNERS];
-	uint32_t owner[RY_OWNERS];
-	uint64_t slot_tag[RY_OWNERS][RY_SLOTS]; /* 0: zeros */
-	struct ry_block blocks[RY_MAX];		/* yield order */
-	size_t nblocks;
-};
-
-static vaddr_t slot_va(int k)
-{
-	return BASE + (vaddr_t)k * 0x100000;
-}
-
-static long ry_find(struct ry *m, uint32_t owner, uint64_t id)
-{
-	for (size_t i = 0; i < m->nblocks; i++)
-		if (m->blocks[i].owner == owner && m->blocks[i].id == id)
-			return (long)i;
-	return -1;
-}
-
-static void ry_remove(struct ry *m, size_t i)
-{
-	memmove(&m->blocks[i], &m->blocks[i + 1],
-		(m->nblocks - i - 1) * sizeof(m->blocks[0]));
-	m->nblocks--;
-}
-
-/* Evictions since the last sync were the oldest blocks. */
-static bool ry_sync(struct ry *m)
-{
-	struct ycache_stats st;
-
-	ycache_get_stats(&st);
-	for (; m->evictions < st.evictions; m->evictions++) {
-		if (!m->nblocks ||
-		    ycache_has(m->blocks[0].owner, m->blocks[0].id))
-			return false;
-		ry_remove(m, 0);
-	}
-	return st.blocks == m->nblocks;
-}
-
-static size_t ry_pages(const struct ry *m)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < m->nblocks; i++)
-		n += m->blocks[i].npages;
-	return n;
-}
-
-static uint64_t ry_id(struct ry *m)
-{
-	uint32_t x = host_rand(&m->seed) % (RY_IDS + 1);
-
-	return x == RY_IDS ? NONE : x;
-}
-
-/* What mm_yield_get_block should return; applies it to the model. */
-static int ry_expect(struct ry *m, int o, int k, uint64_t yid, uint64_t gid)
-{
-	uint32_t owner = m->owner[o];
-	long g;
-
-	if (yid == gid && yid != NONE)
-		return -EINVAL;
-	if (yid != NONE) {
-		if (ry_find(m, owner, yid) >= 0)
-			return -EEXIST;
-		m->blocks[m->nblocks++] = (struct ry_block){
-		    owner, yid, m->slot_tag[o][k], slot_pages[k]};
-		m->slot_tag[o][k] = 0;
-	}
-	if (gid == NONE)
-		return 0;
-	g = ry_find(m, owner, gid);
-	if (g < 0)
-		return -ESRCH;
-	if (m->blocks[g].npages != slot_pages[k])
-		return -EINVAL;
-	m->slot_tag[o][k] = m->blocks[g].tag;
-	ry_remove(m, g);
-	return 0;
-}
-
-/* An id of owner's whose block fits the slot, if any (else dflt). */
-static uint64_t ry_fitting(struct ry *m, uint32_t owner, size_t npages,
-			   uint64_t dflt)
-{
-	for (size_t i = 0; i < m->nblocks; i++)
-		if (m->blocks[i].owner == owner &&
-		    m->blocks[i].npages == npages)
-			return m->blocks[i].id;
-	return dflt;
-}
-
-static int ry_op(struct ry *m)
-{
-	int o = host_rand(&m->seed) % RY_OWNERS;
-	int k = host_rand(&m->seed) % RY_SLOTS;
-	uint32_t x = host_rand(&m->seed) % 100;
-	uint64_t yid = ry_id(m), gid = ry_id(m);
-
-	if (x < 20) {
-		m->slot_tag[o][k] = ++m->next_tag << 20;
-		return fill(m->space[o], slot_va(k), slot_pages[k],
-			    m->slot_tag[o][k]);
-	}
-	if (x < 30)
-		return holds(m->space[o], slot_va(k), slot_pages[k],
-			     m->slot_tag[o][k])
-			   ? 0
-			   : -1;
-	if (x < 35) {
-		long i = ry_find(m, m->owner[o], yid);
-
-		if (i >= 0)
-			ry_remove(m, i);
-		return ycache_forget(m->owner[o], yid) == (i < 0 ? -ESRCH : 0)
-			   ? 0
-			   : -1;
-	}
-	if (x < 37) {
-		ycache_reclaim(host_rand(&m->seed) % 16);
-		return ry_sync(m) ? 0 : -1;
-	}
-	if (x < 60)
-		gid = NONE;
-	else if (x < 75)
-		yid = NONE;
-	if (gid != NONE && host_rand(&m->seed) % 2)
-		gid = ry_fitting(m, m->owner[o], slot_pages[k], gid);
-	return mm_yield_get_block(m->owner[o], m->space[o], slot_va(k),
-				  slot_pages[k], yid,
-				  gid) == ry_expect(m, o, k, yid, gid)
-		   ? 0
-		   : -1;
-}
-
-static int ry_run(uint64_t seed, int nops)
-{
-	static struct ry m;
-
-	host_mm_reset(16, HOST_MEM_BYTES / PAGE_SIZE - 16);
-	memset(&m, 0, sizeof(m));
-	m.seed = seed;
-	for (int o = 0; o < RY_OWNERS; o++) {
-		m.space[o] = mm_space_new();
-		m.owner[o] = ycache_owner_new();
-		for (int k = 0; k < RY_SLOTS; k++)
-			if (mm_map_anon(m.space[o], slot_va(k),
-					slot_pages[k] * PAGE_SIZE, RW, 0))
-				return -1;
-	}
-	for (int i = 0; i < nops; i++) {
-		if (ry_op(&m) || !ry_sync(&m) || cached() != ry_pages(&m))
-			return i + 1;
-		if (i % 400 == 0)
-			mm_sanity_check();
-	}
-	for (int o = 0; o < RY_OWNERS; o++) {
-		for (int k = 0; k < RY_SLOTS; k++)
-			if (!holds(m.space[o], slot_va(k), slot_pages[k],
-				   m.slot_tag[o][k]))
-				return -2;
-		mm_space_destroy(m.space[o]);
-		ycache_forget_all(m.owner[o]);
-	}
-	return cached() == 0 && conserved() ? 0 : -3;
-}
-
-TEST(yield_random)
-{
-	static const uint64_t seeds[] = {7, 0xfeedface, 123456789};
-
-	for (size_t i = 0; i < ARRAY_SIZE(seeds); i++) {
-		CHECK_EQ(ry_run(seeds[i], 3000), 0);
-		mm_sanity_check();
-	}
 }

@@ -48,9 +48,17 @@ def cache_blocks():
 
 
 def block_pages(yb):
-    """The physical pages of a cached block."""
+    """The physical pages of a cached block: its page list, or (list NULL)
+    the blocks of its tree of region entries (mm/yield_tree.c)."""
     import struct
     n = int(yb["npages"])
+    if not int(yb["list"]):
+        pages = []
+        for e in k.avl_entries(yb["tree"], "struct region_entry"):
+            b = e["block"]
+            pages += [int(b["pa"]) + i * k.page_size()
+                      for i in range(int(b["npages"]))]
+        return pages
     raw = bytes(gdb.selected_inferior().read_memory(int(yb["list"]), 4 * n))
     return struct.unpack("<%dI" % n, raw)
 
