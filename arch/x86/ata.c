@@ -199,51 +199,44 @@ static int check_status(bool want_drq)
 	return 0;
 }
 
-/* Read n sectors: an interrupt, then a block of up to d->mult sectors. */
-static int pio_read(struct ata_drive *d, uint64_t lba, uint32_t n, void *buf)
+/* One PIO block of k sectors at buf: a read waits for the drive's
+ * interrupt, then takes the data; a write hands the data over when the
+ * drive asks (DRQ), then waits for the interrupt saying it was taken. */
+static int pio_block(char *buf, uint32_t k, bool write)
 {
 	int err;
 
-	if (d->mult > 1)
-		issue(d, lba, n, CMD_READ_MULTIPLE, CMD_READ_MULTIPLE_EXT);
-	else
-		issue(d, lba, n, CMD_READ, CMD_READ_EXT);
-	for (uint32_t i = 0; i < n;) {
-		uint32_t k = MIN(n - i, d->mult);
-
-		err = wait_irq();
-		if (!err)
-			err = check_status(true);
-		if (err)
-			return err;
-		insw(ATA_DATA, (char *)buf + i * BLOCKDEV_SECTOR,
-		     k * BLOCKDEV_SECTOR / 2);
-		i += k;
-	}
-	return 0;
-}
-
-static int pio_write(struct ata_drive *d, uint64_t lba, uint32_t n,
-		     const void *buf)
-{
-	int err;
-
-	if (d->mult > 1)
-		issue(d, lba, n, CMD_WRITE_MULTIPLE, CMD_WRITE_MULTIPLE_EXT);
-	else
-		issue(d, lba, n, CMD_WRITE, CMD_WRITE_EXT);
-	for (uint32_t i = 0; i < n;) {
-		uint32_t k = MIN(n - i, d->mult);
-
-		/* The drive asks for each block with DRQ; the interrupt
-		 * after a block says it was taken. */
+	if (write) {
 		if (wait_not_busy() || !(inb(ATA_ALTSTATUS) & ST_DRQ))
 			return -EIO;
-		outsw(ATA_DATA, (const char *)buf + i * BLOCKDEV_SECTOR,
-		      k * BLOCKDEV_SECTOR / 2);
-		err = wait_irq();
-		if (!err)
-			err = check_status(false);
+		outsw(ATA_DATA, buf, k * BLOCKDEV_SECTOR / 2);
+	}
+	err = wait_irq();
+	if (!err)
+		err = check_status(!write);
+	if (!err && !write)
+		insw(ATA_DATA, buf, k * BLOCKDEV_SECTOR / 2);
+	return err;
+}
+
+/* n sectors by PIO, a block of up to d->mult sectors per interrupt. */
+static int pio_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
+			void *buf, bool write)
+{
+	static const uint8_t cmds[2][2][2] = {
+	    {{CMD_READ, CMD_READ_EXT},
+	     {CMD_READ_MULTIPLE, CMD_READ_MULTIPLE_EXT}},
+	    {{CMD_WRITE, CMD_WRITE_EXT},
+	     {CMD_WRITE_MULTIPLE, CMD_WRITE_MULTIPLE_EXT}},
+	};
+	const uint8_t *cmd = cmds[write][d->mult > 1];
+
+	issue(d, lba, n, cmd[0], cmd[1]);
+	for (uint32_t i = 0; i < n;) {
+		uint32_t k = MIN(n - i, d->mult);
+		int err =
+		    pio_block((char *)buf + i * BLOCKDEV_SECTOR, k, write);
+
 		if (err)
 			return err;
 		i += k;
@@ -280,8 +273,7 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
 	int err;
 
 	if (!prd_fill(buf, n * BLOCKDEV_SECTOR))
-		return write ? pio_write(d, lba, n, buf)
-			     : pio_read(d, lba, n, buf);
+		return pio_transfer(d, lba, n, buf, write);
 	outb(bm_base + BM_CMD, 0);
 	outl(bm_base + BM_PRD, (uint32_t)(arch_virt_to_phys(prd_table)));
 	outb(bm_base + BM_STATUS, BM_ST_ERR | BM_ST_IRQ);
@@ -313,8 +305,7 @@ static int ata_transfer(struct blockdev *bd, uint64_t sector, uint32_t count,
 		if (bm_base)
 			err = dma_transfer(d, sector, n, buf, write);
 		else
-			err = write ? pio_write(d, sector, n, buf)
-				    : pio_read(d, sector, n, buf);
+			err = pio_transfer(d, sector, n, buf, write);
 		sector += n;
 		count -= n;
 		buf = (char *)buf + n * BLOCKDEV_SECTOR;
