@@ -59,7 +59,6 @@ void mm_region_usage(const struct region *cr, struct region_usage *u)
 	struct region *r = (struct region *)cr; /* only read: entry_find */
 	struct pt_cursor c;
 
-	memset(u, 0, sizeof(*u));
 	if (r->ops->flags & REGION_OPS_PFNMAP)
 		return;
 	pt_cursor_init(&c, region_pgdir(r));

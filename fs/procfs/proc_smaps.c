@@ -83,7 +83,7 @@ static void vmflags_line(struct text *t, const struct region *r)
 static void smap_text(struct text *t, const struct region *r,
 		      const struct proc *p)
 {
-	struct region_usage u;
+	struct region_usage u = {0};
 
 	mm_region_usage(r, &u);
 	proc_maps_line(t, r, p);
@@ -141,25 +141,11 @@ struct rollup {
 static void rollup_region(const struct region *r, void *arg)
 {
 	struct rollup *a = arg;
-	struct region_usage u;
 
-	mm_region_usage(r, &u);
+	mm_region_usage(r, &a->sum);
 	if (!a->end)
 		a->start = r->start;
 	a->end = r->start + r->len;
-	a->sum.resident += u.resident;
-	a->sum.referenced += u.referenced;
-	a->sum.anonymous += u.anonymous;
-	a->sum.shared_clean += u.shared_clean;
-	a->sum.shared_dirty += u.shared_dirty;
-	a->sum.private_clean += u.private_clean;
-	a->sum.private_dirty += u.private_dirty;
-	a->sum.pss += u.pss;
-	a->sum.pss_dirty += u.pss_dirty;
-	a->sum.pss_anon += u.pss_anon;
-	a->sum.pss_file += u.pss_file;
-	a->sum.pss_shmem += u.pss_shmem;
-	a->sum.pss_locked += u.pss_locked;
 }
 
 /* Linux's smaps_rollup: the first region's start to the last one's end,

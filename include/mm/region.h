@@ -258,7 +258,8 @@ size_t mm_block_pages(bool shared);
  * mem_size_stats): byte counts, and proportional set sizes in bytes
  * << MM_PSS_SHIFT (a page mapped n times adds PAGE_SIZE / n). Shared
  * means mapped more than once; anonymous pages are private memory with
- * no file or shared memory behind them.
+ * no file or shared memory behind them. mm_region_usage adds r's pages
+ * to *u (zero it first; several regions sum, as smaps_rollup does).
  */
 #define MM_PSS_SHIFT 12
 struct region_usage {
