@@ -348,6 +348,7 @@ static const struct mm_pager_ops ramfs_pager_ops = {
 
 static const struct mm_pager_ops tmpfs_pager_ops = {
     .map = pager_map,
+    .map_cached = pager_map_cached,
     .unmap = pager_unmap,
     .peek = pager_peek,
     .size = pager_size,
