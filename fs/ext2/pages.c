@@ -28,6 +28,20 @@ static uint32_t spb(const struct ext2_fs *fs)
 	return fs->bsize / BLOCKDEV_SECTOR_SIZE;
 }
 
+/* How many blocks from logical block lblk (at pblk on the disk) follow
+ * each other on the disk, up to max. */
+static uint32_t disk_run(struct ext2_inode *ip, uint32_t lblk, uint32_t pblk,
+			 uint32_t max)
+{
+	uint32_t n = 1, next;
+	unsigned flags;
+
+	while (n < max && !ext2_bmap(ip, lblk + n, false, &next, &flags) &&
+	       next == pblk + n)
+		n++;
+	return n;
+}
+
 /* Fill data with page idx of ip: runs of consecutive blocks in one
  * transfer, holes and bytes past the end zero. */
 static int ext2_readpage(void *file, uint32_t idx, void *data)
@@ -39,14 +53,14 @@ static int ext2_readpage(void *file, uint32_t idx, void *data)
 	char *dst = data;
 
 	for (uint32_t j = 0; j < bpp;) {
-		uint32_t pblk, n = 1, next;
+		uint64_t at = base + (uint64_t)j * fs->bsize;
+		uint32_t pblk, n;
 		unsigned flags;
 		int err = 0;
 
-		if (base + (uint64_t)j * fs->bsize < size)
-			err =
-			    ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize) + j,
-				      false, &pblk, &flags);
+		if (at < size)
+			err = ext2_bmap(ip, (uint32_t)(at >> fs->log_bsize),
+					false, &pblk, &flags);
 		else
 			pblk = 0;
 		if (err)
@@ -56,12 +70,11 @@ static int ext2_readpage(void *file, uint32_t idx, void *data)
 			j++;
 			continue;
 		}
-		while (j + n < bpp &&
-		       base + (uint64_t)(j + n) * fs->bsize < size &&
-		       !ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize) + j + n,
-				  false, &next, &flags) &&
-		       next == pblk + n)
-			n++;
+		/* The blocks of this page below the end, as one run. */
+		n = disk_run(ip, (uint32_t)(at >> fs->log_bsize), pblk,
+			     (uint32_t)MIN((uint64_t)(bpp - j),
+					   (size - at + fs->bsize - 1) >>
+					       fs->log_bsize));
 		if (blockdev_read(fs->dev, (uint64_t)pblk * spb(fs),
 				  n * spb(fs), dst + j * fs->bsize))
 			return -EIO;
@@ -84,8 +97,8 @@ static int ext2_readpages(void *file, uint32_t idx, uint32_t n, void *data)
 	struct ext2_inode *ip = file;
 	struct ext2_fs *fs = ip->fs;
 	uint64_t base = (uint64_t)idx << PAGE_SHIFT, size = ext2_isize(ip);
-	uint32_t first = (uint32_t)(base >> fs->log_bsize), bpp, pblk, next;
-	uint32_t nblk = 1, max, pages;
+	uint32_t first = (uint32_t)(base >> fs->log_bsize), bpp, pblk;
+	uint32_t nblk, max, pages;
 	unsigned flags;
 
 	bpp = PAGE_SIZE >> fs->log_bsize;
@@ -94,10 +107,7 @@ static int ext2_readpages(void *file, uint32_t idx, uint32_t n, void *data)
 	max = (uint32_t)((MIN(size - base, (uint64_t)n * PAGE_SIZE) +
 			  fs->bsize - 1) >>
 			 fs->log_bsize);
-	while (nblk < max &&
-	       !ext2_bmap(ip, first + nblk, false, &next, &flags) &&
-	       next == pblk + nblk)
-		nblk++;
+	nblk = disk_run(ip, first, pblk, max);
 	/* Whole pages, or up to the end when the run reaches it. */
 	pages = nblk == max ? (nblk + bpp - 1) / bpp : nblk / bpp;
 	if (pages == 0)
