@@ -21,8 +21,9 @@
 # column shows ?), for measuring a change quickly.
 # LINUX_ARGS='...' adds to Linux's command line (e.g. norandmaps, to see
 # what address-space randomization costs). MEM (default 256) is -m for both.
-# The file system rows (tests/bench/fs_ops.c, run by the benchmark as
-# /fs_ops): each kernel gets a fresh copy of the same 64 MiB ext2 image
+# The file system rows (tests/bench/fs_bench.c, make bench's program, run by
+# the benchmark as /fs_bench): each kernel gets a fresh copy of the same
+# 128 MiB ext2 image
 # (mke2fs -t ext2 -b 4096) as its first IDE disk; Linux loads the disk and
 # ext4 modules fetched with its kernel (ext4 serves ext2), ours boots with
 # root=initrd so the disk is not its root.
@@ -61,17 +62,17 @@ if [ ! -e "$bin" ] || [ $stale = 1 ]; then
 		die "cannot build $src"
 fi
 
-fsbin=$out/fs_ops
-if [ ! -e "$fsbin" ] || [ tests/bench/fs_ops.c -nt "$fsbin" ]; then
+fsbin=$out/fs_bench
+if [ ! -e "$fsbin" ] || [ tests/bench/fs_bench.c -nt "$fsbin" ]; then
 	${CC:-gcc} -m32 -static -O2 -s -std=gnu11 -Wall -Wextra -Werror \
-		tests/bench/fs_ops.c -o "$fsbin" ||
-		die "cannot build tests/bench/fs_ops.c"
+		tests/bench/fs_bench.c -o "$fsbin" ||
+		die "cannot build tests/bench/fs_bench.c"
 fi
 
 # fresh_disk NAME: a new empty ext2 image $out/NAME.img (same for both).
 fresh_disk() {
 	rm -f "$out/$1.img"
-	mke2fs -q -F -t ext2 -b 4096 -L bench "$out/$1.img" 64M &> /dev/null ||
+	mke2fs -q -F -t ext2 -b 4096 -L bench "$out/$1.img" 128M &> /dev/null ||
 		die "mke2fs failed"
 	echo "-drive file=$out/$1.img,format=raw,if=ide,index=0"
 }
@@ -88,7 +89,7 @@ rm -rf "$root"
 mkdir -p "$root"/{dev,tmp,mnt}
 chmod 1777 "$root/tmp"
 install -m 755 "$bin" "$root/bench"
-install -m 755 "$fsbin" "$root/fs_ops"
+install -m 755 "$fsbin" "$root/fs_bench"
 pack "$root" > "$out/ours.cpio" || die "cannot pack $out/ours.cpio"
 
 # run_linux: Linux opens /dev/console for init from the initramfs itself.
@@ -98,7 +99,7 @@ rm -rf "$root"
 mkdir -p "$root"/{dev,proc,sys,tmp,bin,mnt,modules}
 chmod 1777 "$root/tmp"
 install -m 755 "$bin" "$root/bench"
-install -m 755 "$fsbin" "$root/fs_ops"
+install -m 755 "$fsbin" "$root/fs_bench"
 for m in $(cat "$BUILD/linux/modules/order"); do
 	cp "$BUILD/linux/modules/$m" "$root/modules/"
 	echo "/modules/$m" >> "$root/modules.list"
@@ -147,7 +148,13 @@ lver="(not run)"
 awk -v lver="$lver" -v qemu="$qemu" -v mem="$MEM" '
 FNR == 1 { side = (FILENAME ~ /ours\.txt$/) ? "o" : "l" }
 { sub(/\r$/, "") }
-$1 == "BENCH" && NF >= 3 { v[side, $2] = $3 }
+# "BENCH name value": the name may have spaces (the fs_bench rows).
+$1 == "BENCH" && NF >= 3 {
+	name = $0
+	sub(/^BENCH +/, "", name)
+	sub(/ +[^ ]+$/, "", name)
+	v[side, name] = $NF
+}
 $1 == "BENCH" && $2 == "uname" { un[side] = $3 " " $4 }
 function cell(s, k) { return ((s, k) in v) ? v[s, k] : "?" }
 function num(x) { return x ~ /^[0-9]+$/ }
@@ -180,11 +187,13 @@ END {
 		row("  touch after yield+get, per page", "touch_after_get_" n[i], 0)
 		row("  touch after a yield alone, per page", "touch_after_yield_" n[i], 0)
 	}
-	row("ext2: create + write 100 B + fsync, per file", "fs_create_small", 1)
-	row("ext2: readdir of 1,000 entries (warm)", "fs_readdir_1000", 1)
-	row("ext2: write 16 MiB + fsync, per MiB", "fs_write_mib", 1)
-	row("ext2: read cold (after remount), per MiB", "fs_read_cold_mib", 1)
-	row("ext2: read warm, per MiB", "fs_read_warm_mib", 1)
+	row("ext2: create + write 1 KiB + fsync, per file", "create+write+fsync 1 KiB", 1)
+	row("ext2: readdir of 1,000 entries, per entry", "readdir, per entry", 1)
+	row("ext2: write 64 MiB + fsync, per MiB", "write 64 MiB + fsync, per MiB", 1)
+	row("ext2: read cold (after remount), per MiB", "read 64 MiB cold, per MiB", 1)
+	row("ext2: read warm, per MiB", "read 64 MiB warm, per MiB", 1)
+	row("ext2: random 4 KiB reads cold, per MiB", "random 4 KiB cold, per MiB", 1)
+	row("ext2: random 4 KiB reads warm, per MiB", "random 4 KiB warm, per MiB", 1)
 	print ""
 	head("== how cost grows")
 	row("fork + exit + wait, 0 MiB touched", "fork_exit_wait", 1)

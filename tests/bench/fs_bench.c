@@ -17,7 +17,15 @@
  *   readdir             a 1,000-entry directory with getdents64, per entry
  *
  * Output: "BENCH name value" lines, "n/a" when an operation failed.
- * Built gcc -m32 -static -O2; it powers the machine off at the end.
+ * Built gcc -m32 -static -O2; as the first process it powers the machine
+ * off at the end.
+ *
+ * `make bench-linux` runs it too (as /fs_bench, from guest_bench) on our
+ * kernel and on Linux, each with the same fresh image as its first IDE
+ * disk. On Linux it first loads the modules named in /modules.list (the
+ * disk driver and ext4, which serves ext2; bench-linux.sh copies them
+ * from the same package) and waits for /dev/sda; ours has /dev/hda. The
+ * counters of /proc/fs/bcache are ours only ("-" on Linux).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,9 +40,10 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
-#define DEV "/dev/hda"
 #define MNT "/mnt"
 #define NFILES 1000
 #define BIG (64u << 20)
@@ -44,6 +53,7 @@
 #define CHUNK (64u << 10)
 
 static char buf[CHUNK];
+static const char *dev; /* the disk: /dev/hda here, /dev/sda on Linux */
 
 static uint64_t rdtsc(void)
 {
@@ -66,7 +76,7 @@ static int remount(void)
 {
 	if (umount(MNT))
 		return -1;
-	return mount(DEV, MNT, "ext2", 0, NULL);
+	return mount(dev, MNT, "ext2", 0, NULL);
 }
 
 static void bench_small_files(void)
@@ -247,12 +257,56 @@ static void bench_big_file(void)
 	read_pass(path, "random 4 KiB third, per MiB", true);
 }
 
+/* Linux: load each module of /modules.list (paths, in order). */
+static void load_modules(void)
+{
+	FILE *f = fopen("/modules.list", "r");
+	char path[256];
+
+	if (!f)
+		return;
+	while (fgets(path, sizeof(path), f)) {
+		path[strcspn(path, "\n")] = '\0';
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0)
+			printf("fs_bench: module %s: %s\n", path,
+			       strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	fclose(f);
+}
+
+/* The disk's device node: ours makes /dev/hda; on Linux make /dev/sda
+ * and wait (up to about 20 s) for the driver to find the disk. */
+static const char *find_disk(void)
+{
+	struct timespec ms100 = {0, 100000000};
+
+	if (access("/dev/hda", F_OK) == 0)
+		return "/dev/hda";
+	mknod("/dev/sda", S_IFBLK | 0600, makedev(8, 0));
+	for (int i = 0; i < 200; i++) {
+		int fd = open("/dev/sda", O_RDONLY);
+
+		if (fd >= 0) {
+			close(fd);
+			return "/dev/sda";
+		}
+		nanosleep(&ms100, NULL);
+	}
+	return "/dev/hda";
+}
+
 int main(void)
 {
 	memset(buf, 'x', sizeof buf);
+	load_modules();
+	dev = find_disk();
 	mkdir(MNT, 0755);
-	if (mount(DEV, MNT, "ext2", 0, NULL)) {
-		printf("fs_bench: mount %s: %s\n", DEV, strerror(errno));
+	if (mount(dev, MNT, "ext2", 0, NULL)) {
+		printf("fs_bench: mount %s: %s\n", dev, strerror(errno));
 		return 1;
 	}
 	bench_small_files();

@@ -392,18 +392,18 @@ static void bench_regions(uint32_t nreg)
 	report(name, m);
 }
 
-/* The file system rows: /fs_ops (tests/bench/fs_ops.c) on the disk the
- * harness attached, when it is there. */
-static void run_fs_ops(void)
+/* The file system rows: /fs_bench (tests/bench/fs_bench.c) on the disk
+ * the harness attached, when it is there. */
+static void run_fs_bench(void)
 {
-	char *argv[] = {"/fs_ops", NULL}, *envp[] = {NULL};
+	char *argv[] = {"/fs_bench", NULL}, *envp[] = {NULL};
 	pid_t pid;
 
-	if (access("/fs_ops", X_OK))
+	if (access("/fs_bench", X_OK))
 		return;
 	pid = fork();
 	if (pid == 0) {
-		execve("/fs_ops", argv, envp);
+		execve("/fs_bench", argv, envp);
 		raw_exit(127);
 	}
 	if (pid > 0)
@@ -496,7 +496,7 @@ int main(int argc, char **argv)
 	bench_regions(1000);
 	bench_regions(10000);
 	bench_ycache(ours, 0, 4096);
-	run_fs_ops();
+	run_fs_bench();
 
 	printf("BENCH done\n");
 	fflush(stdout);
