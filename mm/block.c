@@ -166,6 +166,25 @@ fail:
 	return NULL;
 }
 
+/* One zeroed block of exactly npages from free memory, without evicting
+ * cached blocks (read-ahead of anonymous memory); NULL if none is free. */
+struct region_entry *block_alloc_free_run(uint32_t npages,
+					  enum block_share share)
+{
+	paddr_t pa = phys_alloc(npages, PHYS_NORECLAIM, PHYS_USER);
+	struct region_entry *e;
+
+	if (pa == PHYS_NONE)
+		return NULL;
+	e = run_new(pa, npages, share, true);
+	if (!e) {
+		phys_free(pa, npages, PHYS_USER);
+		return NULL;
+	}
+	USE(e, e->offset = 0; e->next_ref = NULL);
+	return e;
+}
+
 /* Undo block_alloc_runs (free_pages) or a list of borrowed pages. */
 void entry_free_unattached(struct region_entry *list, bool free_pages)
 {

@@ -27,11 +27,61 @@ static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
 	return 0;
 }
 
-/* Demand zero: a first touch gets one fresh zeroed page. */
+/*
+ * Fault-around. While first touches come in order (each at the page after
+ * the previous fill), a fault fills a run that doubles up to
+ * ANON_AROUND_MAX pages: one block, one zeroing pass, one tree insertion
+ * for the run, and later one entry per run for fork and exit to copy. Any
+ * other touch fills one page and starts again, so scattered touches never
+ * get memory they did not ask for; the run comes from free memory only
+ * (never by evicting cached blocks) and stops at the next entry or the
+ * region's end. backend_data keeps the offset an in-order touch would
+ * fault at, with the last run's length in its low bits.
+ */
+#define ANON_AROUND_MAX 16u
+
+/* Pages the first touch at off fills (at least 1). */
+static uint32_t anon_around(struct region *r, vaddr_t off)
+{
+	uintptr_t hint = r->backend_data;
+	uint32_t win = (uint32_t)(hint & (PAGE_SIZE - 1)) * 2;
+	struct region_entry *next;
+	vaddr_t end;
+
+	if (!off || PAGE_ROUND_DOWN(hint) != off ||
+	    (r->flags & REGION_GROWSDOWN))
+		return 1;
+	win = MIN(MAX(win, 2u), ANON_AROUND_MAX);
+	next = entry_first_from(r, off);
+	end = next ? next->offset : r->len;
+	return (uint32_t)MIN((size_t)win, (end - off) / PAGE_SIZE);
+}
+
+/* Demand zero: a first touch gets one fresh zeroed page, or a run. */
 static int anon_fault(struct region *r, vaddr_t va, bool write)
 {
+	vaddr_t off = va - r->start;
+	uint32_t n = anon_around(r, off);
+	struct region_entry *run = NULL;
+	int rc;
+
 	(void)write;
-	return anon_fill(r, va - r->start, 1, 1);
+	if (n > 1)
+		run = block_alloc_free_run(n, BLOCK_COW);
+	if (run && pt_prepare(region_pgdir(r), va, n)) {
+		entry_free_unattached(run, true);
+		return -ENOMEM;
+	}
+	if (run) {
+		entry_attach_list(r, run, off);
+		rc = 0;
+	} else {
+		n = 1;
+		rc = anon_fill(r, off, 1, 1);
+	}
+	if (!rc)
+		USE(r, r->backend_data = (off + n * PAGE_SIZE) | n);
+	return rc;
 }
 
 /* Fill every hole of [start, end) with blocks of up to 64 pages. */

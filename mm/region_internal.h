@@ -234,6 +234,10 @@ int block_split(struct phys_block *b, uint32_t k);
  * is its position within the runs. NULL if no memory. */
 struct region_entry *block_alloc_runs(uint32_t npages, uint32_t max,
 				      enum block_share share, bool zero);
+/* One zeroed block of exactly npages, from free memory only (no eviction
+ * of cached blocks), with its unattached entry at offset 0; or NULL. */
+struct region_entry *block_alloc_free_run(uint32_t npages,
+					  enum block_share share);
 /* Undo block_alloc_runs / entry_new for unattached entries. */
 void entry_free_unattached(struct region_entry *list, bool free_pages);
 /* Sanity, second pass: b's references match its refcount. */
