@@ -1,7 +1,7 @@
 /*
  * fail.c - allocation-failure injection. phys_alloc and slab_alloc ask
- * fail_now() first; a site with no policy never fails, so the release
- * path costs one load and a branch. Policies: every Nth call, or each call
+ * fail_now() first; while no site has a policy (fail_armed false) that is
+ * one load and a branch inline. Policies: every Nth call, or each call
  * with probability P% from a xorshift generator seeded by the boot option.
  */
 #include <kernel/errno.h>
@@ -15,11 +15,22 @@ struct fail_policy {
 };
 
 static struct fail_policy policies[FAIL_NSITES];
+bool fail_armed;
+
+/* fail_armed: does any site have a policy? */
+static void rearm(void)
+{
+	fail_armed = false;
+	for (unsigned i = 0; i < FAIL_NSITES; i++)
+		if (policies[i].every || policies[i].percent)
+			fail_armed = true;
+}
 
 void fail_reset(void)
 {
 	for (unsigned i = 0; i < FAIL_NSITES; i++)
 		policies[i] = (struct fail_policy){0};
+	fail_armed = false;
 }
 
 /* Parse a decimal number ending at a NUL or ':'; *end is set past it. */
@@ -48,6 +59,7 @@ int fail_configure(enum fail_site site, const char *spec)
 	if ((unsigned)site >= FAIL_NSITES)
 		return -EINVAL;
 	policies[site] = p;
+	rearm();
 	if (s[0] == 'r' && s[1] == 'a' && s[2] == 'n' && s[3] == 'd' &&
 	    s[4] == ':') {
 		if (!parse_u32(s + 5, &seed, &s) || *s != ':' ||
@@ -58,6 +70,7 @@ int fail_configure(enum fail_site site, const char *spec)
 		return -EINVAL;
 	}
 	policies[site] = p;
+	rearm();
 	return 0;
 }
 
@@ -71,7 +84,7 @@ static uint32_t xorshift32(uint32_t *state)
 	return *state = x;
 }
 
-bool fail_now(enum fail_site site)
+bool fail_now_slow(enum fail_site site)
 {
 	struct fail_policy *p = &policies[site];
 	bool fail;

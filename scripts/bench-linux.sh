@@ -174,6 +174,7 @@ END {
 	head("== per operation")
 	row("null system call (getppid, int $0x80)", "null_syscall", 1)
 	row("anonymous first-touch fault, per page", "fault_anon", 1)
+	row("  the same, every other page touched", "fault_anon_scattered", 1)
 	row("copy-on-write fault, per page", "fault_cow", 1)
 	row("fork + exit + wait", "fork_exit_wait", 1)
 	row("fork + exec + wait (static program)", "fork_exec_wait", 1)

@@ -6,7 +6,7 @@
 # logged), and counts the instructions run between the program's
 # prof_begin() and prof_end() by function (kernel and user symbols).
 #
-#   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault cow
+#   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault fault2 cow
 #
 # Output: total instructions, per operation, and the functions by
 # instructions. Logs in build/profile/ (large: removed after parsing

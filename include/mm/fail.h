@@ -17,8 +17,15 @@ enum fail_site { FAIL_PAGE, FAIL_SLAB, FAIL_NSITES };
  * else (the policy is then off).
  */
 int fail_configure(enum fail_site site, const char *spec);
+/* Whether any site has a policy: while none has (every boot without the
+ * options), fail_now() is one load and a branch inline. */
+extern bool fail_armed;
+bool fail_now_slow(enum fail_site site);
 /* Whether this call at site should fail (counts the call). */
-bool fail_now(enum fail_site site);
+static inline bool fail_now(enum fail_site site)
+{
+	return fail_armed && fail_now_slow(site);
+}
 /* Calls failed so far at site. */
 uint64_t fail_count(enum fail_site site);
 /* Turn every site off (host tests). */

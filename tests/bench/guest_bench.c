@@ -155,6 +155,37 @@ static uint64_t bench_first_touch(uint32_t npages)
 	return best - min64(best, touch_base);
 }
 
+/* touch_every(): touch() on every stride-th page. */
+__attribute__((noinline)) static uint64_t
+touch_every(volatile char *p, uint32_t npages, uint32_t stride)
+{
+	uint64_t t0 = rdtsc();
+
+	for (uint32_t i = 0; i < npages; i += stride)
+		p[(size_t)i * PAGE] = 1;
+	return rdtsc() - t0;
+}
+
+/* The same touching every other page: no two first touches are in
+ * order, so a kernel that fills ahead of in-order touches (fault-around)
+ * maps one page per fault here. Per touched page. */
+static uint64_t bench_first_touch_scattered(uint32_t npages)
+{
+	uint64_t best = NA;
+
+	for (int i = 0; i < REPS; i++) {
+		char *p =
+		    mmap(NULL, (size_t)npages * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return NA;
+		best =
+		    min64(best, per_op(touch_every(p, npages, 2), npages / 2));
+		munmap(p, (size_t)npages * PAGE);
+	}
+	return best - min64(best, touch_base);
+}
+
 /* Copy-on-write fault per page: touch npages, fork, the child writes each
  * page once and sends its figure back through a pipe. */
 static uint64_t bench_cow(uint32_t npages)
@@ -423,7 +454,7 @@ PROF_MARK(prof_begin)
 PROF_MARK(prof_end)
 
 /* "-p OP N": N operations of one kind between the two marks, after the
- * same set-up as the benchmark (fork, fork1m, exec, fault, cow). */
+ * same set-up as the benchmark (fork, fork1m, exec, fault, fault2, cow). */
 static int profile(const char *op, uint32_t n)
 {
 	const uint32_t np = 256;
@@ -444,6 +475,8 @@ static int profile(const char *op, uint32_t n)
 			fork_exec_wait();
 	} else if (strcmp(op, "fault") == 0) {
 		touch(p, np);
+	} else if (strcmp(op, "fault2") == 0) {
+		touch_every(p, np, 2); /* one page per fault: N = 128 */
 	} else if (strcmp(op, "cow") == 0) {
 		prof_end();
 		if (fork() == 0) {
@@ -479,6 +512,7 @@ int main(int argc, char **argv)
 
 	report("null_syscall", bench_null_syscall());
 	report("fault_anon", bench_first_touch(256));
+	report("fault_anon_scattered", bench_first_touch_scattered(256));
 	report("fault_cow", bench_cow(256));
 	report("fork_exit_wait", bench_fork(0, 8));
 	report("fork_exec_wait", bench_fork_exec());
