@@ -138,23 +138,6 @@ static void calibrate(void)
 	munmap(p, np * PAGE);
 }
 
-/* First-touch anonymous page fault, per page: map npages, touch each once. */
-static uint64_t bench_first_touch(uint32_t npages)
-{
-	uint64_t best = NA;
-
-	for (int i = 0; i < REPS; i++) {
-		char *p =
-		    mmap(NULL, (size_t)npages * PAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			return NA;
-		best = min64(best, per_op(touch(p, npages), npages));
-		munmap(p, (size_t)npages * PAGE);
-	}
-	return best - min64(best, touch_base);
-}
-
 /* touch_every(): touch() on every stride-th page. */
 __attribute__((noinline)) static uint64_t
 touch_every(volatile char *p, uint32_t npages, uint32_t stride)
@@ -166,12 +149,13 @@ touch_every(volatile char *p, uint32_t npages, uint32_t stride)
 	return rdtsc() - t0;
 }
 
-/* The same touching every other page: no two first touches are in
- * order, so a kernel that fills ahead of in-order touches (fault-around)
- * maps one page per fault here. Per touched page. */
-static uint64_t bench_first_touch_scattered(uint32_t npages)
+/* First-touch anonymous page fault, per touched page: map npages, touch
+ * every stride-th once. With stride 2 no two first touches are in order,
+ * so a kernel that fills ahead of in-order touches (fault-around) maps
+ * one page per fault. */
+static uint64_t bench_first_touch(uint32_t npages, uint32_t stride)
 {
-	uint64_t best = NA;
+	uint64_t best = NA, t;
 
 	for (int i = 0; i < REPS; i++) {
 		char *p =
@@ -179,8 +163,9 @@ static uint64_t bench_first_touch_scattered(uint32_t npages)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			return NA;
-		best =
-		    min64(best, per_op(touch_every(p, npages, 2), npages / 2));
+		t = stride == 1 ? touch(p, npages)
+				: touch_every(p, npages, stride);
+		best = min64(best, per_op(t, npages / stride));
 		munmap(p, (size_t)npages * PAGE);
 	}
 	return best - min64(best, touch_base);
@@ -413,7 +398,7 @@ static void bench_regions(uint32_t nreg)
 	uint64_t f = NA, m = NA;
 
 	if (p) {
-		f = bench_first_touch(64);
+		f = bench_first_touch(64, 1);
 		m = bench_mmap_munmap(100);
 		munmap(p, (size_t)nreg * PAGE);
 	}
@@ -511,8 +496,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)tsc_cost, (unsigned long long)touch_base);
 
 	report("null_syscall", bench_null_syscall());
-	report("fault_anon", bench_first_touch(256));
-	report("fault_anon_scattered", bench_first_touch_scattered(256));
+	report("fault_anon", bench_first_touch(256, 1));
+	report("fault_anon_scattered", bench_first_touch(256, 2));
 	report("fault_cow", bench_cow(256));
 	report("fork_exit_wait", bench_fork(0, 8));
 	report("fork_exec_wait", bench_fork_exec());

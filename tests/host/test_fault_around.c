@@ -33,6 +33,15 @@ static size_t user_pages(void)
 	return st.user;
 }
 
+/* End of a test: the sanity check passes, and once s is gone no user
+ * page is left. */
+static void finish(struct mm_space *s)
+{
+	mm_sanity_check();
+	mm_space_destroy(s);
+	CHECK_EQ(user_pages(), 0u);
+}
+
 /* Touch pages [0, n) of VA in order as the CPU would: a fault only where
  * no PTE is present. Returns the number of faults. */
 static unsigned walk(struct mm_space *s, uint32_t first, uint32_t n)
@@ -79,9 +88,7 @@ TEST(fault_around_in_order)
 		CHECK_EQ(mm_space_read(s, VA + i * PAGE_SIZE + 100, &v, 4), 0);
 		CHECK_EQ(v, 0u);
 	}
-	mm_sanity_check();
-	mm_space_destroy(s);
-	CHECK_EQ(user_pages(), 0u);
+	finish(s);
 }
 
 TEST(fault_around_scattered)
@@ -124,9 +131,7 @@ TEST(fault_around_stops_at_page_and_end)
 		CHECK_EQ(mm_space_read(s, VA + 20 * PAGE_SIZE, &c, 1), 0);
 		CHECK_EQ(c, 'x');
 	}
-	mm_sanity_check();
-	mm_space_destroy(s);
-	CHECK_EQ(user_pages(), 0u);
+	finish(s);
 }
 
 TEST(fault_around_not_on_stacks)
