@@ -49,6 +49,18 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t size)
 
 /* --- contents ------------------------------------------------------------ */
 
+long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len, uint64_t off)
+{
+	uint64_t size = ext2_isize(ip);
+
+	if (!EXT2_ISREG(ip->d.i_mode))
+		return -EINVAL;
+	if (off >= size)
+		return 0;
+	return ext2_read_pages(ip, ubuf, (size_t)MIN((uint64_t)len, size - off),
+			       off, true);
+}
+
 long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 {
 	struct ext2_fs *fs = ip->fs;
@@ -68,7 +80,7 @@ long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 		return (long)len;
 	}
 	if (EXT2_ISREG(ip->d.i_mode))
-		return ext2_read_pages(ip, dst, len, off);
+		return ext2_read_pages(ip, dst, len, off, false);
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t in = (uint32_t)(pos & (fs->bsize - 1));
