@@ -444,3 +444,60 @@ TEST(pcache_readahead_window_grows)
 	teardown(d);
 	ops = &fake_ops;
 }
+
+/* Every small slab object there is, taken (memory is all gone, so no
+ * new slab page can come): the next small allocation needs a page. */
+static void *slab_hog[8192];
+static size_t slab_hog_n, slab_hog_size[8192];
+
+static void slab_exhaust(void)
+{
+	for (size_t sz = 8; sz <= 256; sz *= 2) {
+		void *o;
+
+		while (slab_hog_n < 8192 && (o = slab_alloc(sz)) != NULL) {
+			slab_hog_size[slab_hog_n] = sz;
+			slab_hog[slab_hog_n++] = o;
+		}
+	}
+}
+
+static void slab_release(void)
+{
+	while (slab_hog_n) {
+		slab_hog_n--;
+		slab_free(slab_hog[slab_hog_n], slab_hog_size[slab_hog_n]);
+	}
+}
+
+/* The shrinker declines while the cache is inside its level-2 put (a
+ * trim walking the LRU holds a pointer to the next page): with no memory
+ * and no slab object left, a trim's ycache_put must reclaim, level 2 has
+ * nothing, and the page cache's shrinker must not free the pages the
+ * trim walks; the puts fail and the pages are freed by the trim itself. */
+TEST(pcache_shrinker_declines_inside_its_put)
+{
+	struct pcache_domain *d = setup(3);
+	struct pcache_stats st;
+
+	read_all_in_order(); /* 3 pages stay, the rest in level 2 */
+	CHECK_EQ(pcache_domain_drop(d), 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		struct pc_page *p;
+
+		CHECK_EQ(pcache_get(files[0].pc, i, 0, &p), 0);
+		pcache_put(p);
+	}
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, NULL);
+	hog(0);
+	slab_exhaust();
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, pcache_reclaim);
+	pcache_set_max(1); /* the trim yields the 2 oldest */
+	pcache_get_stats(&st);
+	CHECK_EQ(st.reclaimed, 0u);
+	CHECK_EQ(st.pages, 1u);
+	slab_release();
+	hog(-1);
+	pcache_set_max(3);
+	teardown(d);
+}
