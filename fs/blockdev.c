@@ -75,3 +75,24 @@ int blockdev_write(struct blockdev *d, uint64_t sector, uint32_t count,
 		return -EINVAL;
 	return count ? d->ops->write(d, sector, count, buf) : 0;
 }
+
+int blockdev_writev(struct blockdev *d, uint64_t sector, uint32_t count,
+		    void *const *pages)
+{
+	const uint32_t per = PAGE_SIZE / BLOCKDEV_SECTOR;
+
+	if (!in_range(d, sector, count))
+		return -EINVAL;
+	if (d->ops->writev && count)
+		return d->ops->writev(d, sector, count, pages);
+	for (uint32_t i = 0; count; i++) {
+		uint32_t n = MIN(count, per);
+		int err = d->ops->write(d, sector, n, pages[i]);
+
+		if (err)
+			return err;
+		sector += n;
+		count -= n;
+	}
+	return 0;
+}

@@ -16,6 +16,7 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/signal.h>
+#include <kernel/uaccess.h>
 #include <mm/pagetable.h>
 #include <mm/region.h>
 #include <mm/slab.h>
@@ -60,6 +61,10 @@ void fault_page(struct trapframe *tf, uint32_t addr)
 	struct mm_space *s = current ? current->space : NULL;
 	int err = -EFAULT;
 
+	/* A copy that must not resolve faults (a lock is held): fail it. */
+	if (user_copy_nofault && !trap_from_user(tf) && addr < USER_TOP &&
+	    arch_user_copy_fixup(tf))
+		return;
 	if (s && addr < USER_TOP) {
 		err = mm_handle_fault(s, addr, tf->error & PF_ERR_WRITE);
 		if (!err) {

@@ -17,6 +17,20 @@ int copy_from_user(void *dst, const void *usrc, size_t n)
 	return arch_user_copy(dst, usrc, n);
 }
 
+bool user_copy_nofault;
+
+int copy_to_user_nofault(void *udst, const void *src, size_t n)
+{
+	int r;
+
+	if (!user_range_ok((uintptr_t)udst, n))
+		return -EFAULT;
+	user_copy_nofault = true;
+	r = arch_user_copy(udst, src, n);
+	user_copy_nofault = false;
+	return r;
+}
+
 int copy_to_user(void *udst, const void *src, size_t n)
 {
 	if (!user_range_ok((uintptr_t)udst, n))

@@ -31,7 +31,7 @@ struct phys_range {
 static struct avl_tree free_tree;
 static size_t total_pages, free_pages, kind_pages[PHYS_NKINDS];
 static uint64_t mem_lo, mem_hi; /* span of all memory ever added */
-static phys_reclaim_fn reclaim_fn;
+static phys_reclaim_fn reclaim_fns[PHYS_RECLAIM_NSLOTS];
 static bool reclaiming;
 
 #define RANGE(n) avl_entry(n, struct phys_range, node)
@@ -76,7 +76,8 @@ void phys_init(void)
 	for (int k = 0; k < PHYS_NKINDS; k++)
 		kind_pages[k] = 0;
 	mem_lo = mem_hi = 0;
-	reclaim_fn = NULL;
+	for (int i = 0; i < PHYS_RECLAIM_NSLOTS; i++)
+		reclaim_fns[i] = NULL;
 	reclaiming = false;
 }
 
@@ -275,6 +276,20 @@ static paddr_t alloc_once(size_t npages, unsigned constraint)
 	return pa;
 }
 
+/* Ask the reclaim hooks in order until one frees something: the pages
+ * it freed, 0 when none has anything. */
+static size_t reclaim(size_t npages)
+{
+	size_t got = 0;
+
+	reclaiming = true;
+	for (int i = 0; i < PHYS_RECLAIM_NSLOTS && !got; i++)
+		if (reclaim_fns[i])
+			got = reclaim_fns[i](npages);
+	reclaiming = false;
+	return got;
+}
+
 paddr_t phys_alloc(size_t npages, unsigned constraint, enum phys_kind kind)
 {
 	bool no_reclaim = constraint & PHYS_NORECLAIM;
@@ -287,19 +302,13 @@ paddr_t phys_alloc(size_t npages, unsigned constraint, enum phys_kind kind)
 		return PHYS_NONE;
 	for (;;) {
 		paddr_t pa = alloc_once(npages, constraint);
-		size_t got;
 
 		if (pa != PHYS_NONE) {
 			kind_pages[kind] += npages;
 			return pa;
 		}
 		/* A reclaim that allocates must not recurse into reclaim. */
-		if (!reclaim_fn || reclaiming || no_reclaim)
-			return PHYS_NONE;
-		reclaiming = true;
-		got = reclaim_fn(npages);
-		reclaiming = false;
-		if (got == 0)
+		if (reclaiming || no_reclaim || reclaim(npages) == 0)
 			return PHYS_NONE;
 	}
 }
@@ -339,9 +348,11 @@ void phys_account(enum phys_kind from, enum phys_kind to, size_t npages)
 	kind_pages[to] += npages;
 }
 
-void phys_set_reclaim(phys_reclaim_fn fn)
+void phys_set_reclaim(enum phys_reclaim_slot slot, phys_reclaim_fn fn)
 {
-	reclaim_fn = fn;
+	if ((unsigned)slot >= PHYS_RECLAIM_NSLOTS)
+		panic("phys_set_reclaim: bad slot %d", (int)slot);
+	reclaim_fns[slot] = fn;
 }
 
 void phys_get_stats(struct phys_stats *st)

@@ -98,7 +98,7 @@ void ycache_init(void)
 	memset(&ystats, 0, sizeof(ystats));
 	next_owner = 1;
 	ycache_busy = false;
-	phys_set_reclaim(ycache_reclaim);
+	phys_set_reclaim(PHYS_RECLAIM_YCACHE, ycache_reclaim);
 }
 
 uint32_t ycache_owner_new(void)

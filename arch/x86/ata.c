@@ -244,36 +244,34 @@ static int pio_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
 	return 0;
 }
 
-/* Describe buf (bytes long) in prd_table, a piece per physical page
- * (the buffer may be in the direct map or the slab window): false if
- * some page is not one a device can reach (then PIO moves it). */
-static bool prd_fill(const void *buf, uint32_t bytes)
+/* Add buf (bytes long) to prd_table from entry *i on, a piece per
+ * physical page (the buffer may be in the direct map or the slab
+ * window): false if some page is not one a device can reach. */
+static bool prd_add(unsigned *i, const void *buf, uint32_t bytes)
 {
-	unsigned i = 0;
 	paddr_t pa;
 
-	for (uintptr_t va = (uintptr_t)buf; bytes; i++) {
+	for (uintptr_t va = (uintptr_t)buf; bytes; (*i)++) {
 		uint32_t n = MIN(bytes, PAGE_SIZE - (uint32_t)(va % PAGE_SIZE));
 
-		if (!paging_dma_addr((const void *)va, &pa))
+		if (*i >= NPRD || !paging_dma_addr((const void *)va, &pa))
 			return false;
-		prd_table[i] = (struct prd){(uint32_t)pa, (uint16_t)n, 0};
+		prd_table[*i] = (struct prd){(uint32_t)pa, (uint16_t)n, 0};
 		va += n;
 		bytes -= n;
 	}
-	prd_table[i - 1].flags = PRD_EOT;
 	return true;
 }
 
-/* n sectors by bus-master DMA: one command, one interrupt. */
-static int dma_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
-			void *buf, bool write)
+/* n sectors by bus-master DMA through the PRD table (filled, nprd
+ * entries): one command, one interrupt. */
+static int dma_run(struct ata_drive *d, uint64_t lba, uint32_t n, unsigned nprd,
+		   bool write)
 {
 	uint8_t st;
 	int err;
 
-	if (!prd_fill(buf, n * BLOCKDEV_SECTOR))
-		return pio_transfer(d, lba, n, buf, write);
+	prd_table[nprd - 1].flags = PRD_EOT;
 	outb(bm_base + BM_CMD, 0);
 	outl(bm_base + BM_PRD, (uint32_t)(arch_virt_to_phys(prd_table)));
 	outb(bm_base + BM_STATUS, BM_ST_ERR | BM_ST_IRQ);
@@ -290,6 +288,17 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
 	if (!err)
 		err = check_status(false);
 	return err ? err : (st & BM_ST_ERR) ? -EIO : 0;
+}
+
+/* n sectors of buf by DMA, or PIO where a page is out of its reach. */
+static int dma_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
+			void *buf, bool write)
+{
+	unsigned i = 0;
+
+	if (!prd_add(&i, buf, n * BLOCKDEV_SECTOR))
+		return pio_transfer(d, lba, n, buf, write);
+	return dma_run(d, lba, n, i, write);
 }
 
 static int ata_transfer(struct blockdev *bd, uint64_t sector, uint32_t count,
@@ -329,6 +338,52 @@ static int ata_write(struct blockdev *bd, uint64_t sector, uint32_t count,
 	return ata_transfer(bd, sector, count, (void *)buf, true);
 }
 
+/* n sectors (one command's worth) out of pages: DMA with a PRD entry
+ * per page, else PIO a page at a time. */
+static int write_pages(struct ata_drive *d, uint64_t lba, uint32_t n,
+		       void *const *pages)
+{
+	const uint32_t per = PAGE_SIZE / BLOCKDEV_SECTOR;
+	unsigned e = 0;
+	bool dma = bm_base != 0;
+	int err = 0;
+
+	for (uint32_t k = 0; dma && k * per < n; k++)
+		dma = prd_add(&e, pages[k],
+			      MIN(n - k * per, per) * BLOCKDEV_SECTOR);
+	if (dma)
+		return dma_run(d, lba, n, e, true);
+	for (uint32_t k = 0; !err && k * per < n; k++)
+		err = pio_transfer(d, lba + k * per, MIN(n - k * per, per),
+				   pages[k], true);
+	return err;
+}
+
+/* The writev op: commands of up to MAX_SECTORS_PER_CMD sectors (whole
+ * pages), each by DMA from the separate pages. */
+static int ata_writev(struct blockdev *bd, uint64_t sector, uint32_t count,
+		      void *const *pages)
+{
+	const uint32_t per = PAGE_SIZE / BLOCKDEV_SECTOR;
+	struct ata_drive *d = bd->priv;
+	int err = 0;
+
+	channel_lock();
+	while (count && !err) {
+		uint32_t n = MIN(count, MAX_SECTORS_PER_CMD / per * per);
+
+		err = write_pages(d, sector, n, pages);
+		sector += n;
+		count -= n;
+		pages += n / per;
+	}
+	channel_unlock();
+	if (err)
+		printk("ata: %s: write error at sector %llu\n", bd->name,
+		       (unsigned long long)sector);
+	return err;
+}
+
 static int ata_flush(struct blockdev *bd)
 {
 	struct ata_drive *d = bd->priv;
@@ -346,6 +401,7 @@ static int ata_flush(struct blockdev *bd)
 static const struct blockdev_ops ata_ops = {
     .read = ata_read,
     .write = ata_write,
+    .writev = ata_writev,
     .flush = ata_flush,
 };
 

@@ -252,8 +252,14 @@ struct pcache *ext2_pc(struct ext2_inode *ip);
  * the inode is freed on disk) dropped and forgotten. */
 void ext2_pages_release(struct ext2_inode *ip, bool deleted);
 int ext2_truncate_pages(struct ext2_inode *ip, uint64_t size);
-long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len,
-		     uint64_t off);
+/* The superblock and every modified metadata block written, the device
+ * flushed (ext2_sync after the file pages; fsync after one file's). */
+int ext2_sync_meta(struct ext2_fs *fs);
+/* Copy [off, +len) of ip's data to dst through the page cache; user: dst
+ * is user memory, copied without resolving faults (copy_to_user_nofault):
+ * a page of it not present stops the read there (-EAGAIN if first). */
+long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off,
+		     bool user);
 /* Bytes written (short when the disk fills); *errp the error if any. */
 long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
 		      uint64_t off, int *errp);

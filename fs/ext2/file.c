@@ -8,6 +8,7 @@
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/slab.h>
+#include <fs/vfs/pagecache.h>
 #include "ext2_internal.h"
 
 /* Truncate and write change a regular file on a writable mount only. */
@@ -49,6 +50,18 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t size)
 
 /* --- contents ------------------------------------------------------------ */
 
+long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len, uint64_t off)
+{
+	uint64_t size = ext2_isize(ip);
+
+	if (!EXT2_ISREG(ip->d.i_mode))
+		return -EINVAL;
+	if (off >= size)
+		return 0;
+	return ext2_read_pages(ip, ubuf, (size_t)MIN((uint64_t)len, size - off),
+			       off, true);
+}
+
 long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 {
 	struct ext2_fs *fs = ip->fs;
@@ -68,7 +81,7 @@ long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 		return (long)len;
 	}
 	if (EXT2_ISREG(ip->d.i_mode))
-		return ext2_read_pages(ip, dst, len, off);
+		return ext2_read_pages(ip, dst, len, off, false);
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t in = (uint32_t)(pos & (fs->bsize - 1));
@@ -125,7 +138,18 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 	return done ? (long)done : err;
 }
 
+/* This file's pages first (their write-back may allocate, dirtying
+ * metadata), then all modified metadata: no walk over every other file's
+ * cached pages, which level 1 may hold by the ten thousand. */
 int ext2_fsync(struct ext2_inode *ip)
 {
-	return ext2_sync(ip->fs);
+	int err = 0;
+
+	if (ip->fs->rdonly)
+		return 0;
+	if (ip->pc)
+		err = pcache_sync_file(ip->pc);
+	if (ext2_sync_meta(ip->fs))
+		err = -EIO;
+	return err;
 }

@@ -19,6 +19,7 @@
 #include <kernel/errno.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/uaccess.h>
 #include <mm/slab.h>
 #include "ext2_internal.h"
 
@@ -185,10 +186,51 @@ static int ext2_writepage(void *file, uint32_t idx, void *data)
 	return err;
 }
 
+/*
+ * Write-back of a run: pages idx.. (data[i] each, n of them) in one
+ * transfer while they lie wholly below the file's end and their blocks,
+ * all allocated, follow each other on the disk; then each block is
+ * forgotten by the block cache. A first page that starts no such run is
+ * written alone by ext2_writepage. Returns the pages written or -errno.
+ */
+static int ext2_writepages(void *file, uint32_t idx, uint32_t n,
+			   void *const *data)
+{
+	struct ext2_inode *ip = file;
+	struct ext2_fs *fs = ip->fs;
+	uint64_t base = (uint64_t)idx << PAGE_SHIFT, size = ext2_isize(ip);
+	uint32_t bpp = PAGE_SIZE >> fs->log_bsize, pblk, nblk, pages;
+	unsigned flags;
+	int err;
+
+	if (fs->rdonly || base >= size ||
+	    MIN((uint64_t)n, (size - base) >> PAGE_SHIFT) < 2 ||
+	    ext2_bmap(ip, (uint32_t)(base >> fs->log_bsize), false, &pblk,
+		      &flags) ||
+	    !pblk)
+		return ext2_writepage(file, idx, data[0]) ?: 1;
+	n = (uint32_t)MIN((uint64_t)n, (size - base) >> PAGE_SHIFT);
+	nblk = disk_run(ip, (uint32_t)(base >> fs->log_bsize), pblk, n * bpp);
+	pages = nblk / bpp;
+	if (pages < 2)
+		return ext2_writepage(file, idx, data[0]) ?: 1;
+	err = blockdev_writev(fs->dev, (uint64_t)pblk * spb(fs),
+			      pages * bpp * spb(fs), data);
+	if (err) {
+		ext2_error(fs, ip->ino, "write-back of pages %u+%u failed", idx,
+			   pages);
+		return -EIO;
+	}
+	for (uint32_t b = 0; b < pages * bpp; b++)
+		bforget(fs->dev, pblk + b);
+	return (int)pages;
+}
+
 static const struct pcache_domain_ops ext2_pc_ops = {
     .readpage = ext2_readpage,
     .readpages = ext2_readpages,
     .writepage = ext2_writepage,
+    .writepages = ext2_writepages,
 };
 
 int ext2_pages_init(struct ext2_fs *fs)
@@ -251,7 +293,8 @@ void ext2_pages_release(struct ext2_inode *ip, bool deleted)
 	USE(ip, ip->pc = NULL);
 }
 
-long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off)
+long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off,
+		     bool user)
 {
 	struct pcache *pc = ext2_pc(ip);
 	size_t done = 0;
@@ -262,13 +305,20 @@ long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off)
 		uint64_t pos = off + done;
 		uint32_t in = (uint32_t)(pos & (PAGE_SIZE - 1));
 		size_t chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
+		const char *src;
 		struct pc_page *p;
 		int err = pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT), 0, &p);
 
 		if (err)
 			return done ? (long)done : err;
-		memcpy(dst + done, (const char *)pcache_data(p) + in, chunk);
+		src = (const char *)pcache_data(p) + in;
+		if (!user)
+			memcpy(dst + done, src, chunk);
+		else if (copy_to_user_nofault(dst + done, src, chunk))
+			err = -EAGAIN;
 		pcache_put(p);
+		if (err)
+			return done ? (long)done : err;
 		done += chunk;
 	}
 	return (long)done;

@@ -333,6 +333,17 @@ static int write_super(struct ext2_fs *fs)
 	return 0;
 }
 
+int ext2_sync_meta(struct ext2_fs *fs)
+{
+	int err = 0;
+
+	if (write_super(fs))
+		err = -EIO;
+	if (bsync_dev(fs->dev))
+		err = -EIO;
+	return err;
+}
+
 int ext2_sync(struct ext2_fs *fs)
 {
 	int err;
@@ -340,9 +351,7 @@ int ext2_sync(struct ext2_fs *fs)
 	if (fs->rdonly)
 		return 0;
 	err = fs->pcd ? pcache_sync_domain(fs->pcd) : 0;
-	if (write_super(fs))
-		err = -EIO;
-	if (bsync_dev(fs->dev))
+	if (ext2_sync_meta(fs))
 		err = -EIO;
 	return err;
 }

@@ -10,7 +10,8 @@
  * because ext2 calls sleep in disk I/O and another process may enter the
  * same file system meanwhile; nothing outside the library is called
  * while holding it (readdir hands its entries to the caller after
- * letting go). A read-only mount answers every modifying operation with
+ * letting go; read_user's copies to user memory resolve no fault). A
+ * read-only mount answers every modifying operation with
  * -EROFS.
  */
 #include <fs/vfs/pagecache.h>
@@ -383,6 +384,17 @@ static long ext2_v_read(struct vnode *v, void *buf, size_t n, uint64_t off)
 	return r;
 }
 
+static long ext2_v_read_user(struct vnode *v, void *ubuf, size_t n,
+			     uint64_t off)
+{
+	long r;
+
+	enter(v);
+	r = ext2_read_user(inode_of(v), ubuf, n, off);
+	leave(v);
+	return r;
+}
+
 static long ext2_v_write(struct vnode *v, const void *buf, size_t n,
 			 uint64_t off)
 {
@@ -549,6 +561,7 @@ static const struct vnode_ops ext2_vnode_ops = {
     .getattr = ext2_v_getattr,
     .setattr = ext2_v_setattr,
     .read = ext2_v_read,
+    .read_user = ext2_v_read_user,
     .write = ext2_v_write,
     .truncate = ext2_v_truncate,
     .fsync = ext2_v_fsync,

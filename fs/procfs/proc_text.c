@@ -57,8 +57,9 @@ static void gen_meminfo(struct text *t)
 	pcache_get_stats(&pc);
 	meminfo_line(t, "MemTotal:", ps.total);
 	meminfo_line(t, "MemFree:", ps.free);
-	/* The yielded-block cache gives its pages back on demand. */
-	meminfo_line(t, "MemAvailable:", ps.free + ps.cached + pc.unpinned);
+	/* The yielded-block cache and the page cache's clean unused pages
+	 * give their memory back on demand (the reclaim hooks). */
+	meminfo_line(t, "MemAvailable:", ps.free + ps.cached + pc.reclaimable);
 	meminfo_line(t, "Buffers:", bs.bufs); /* level 1: a page each */
 	/* File pages: the page cache and level 2 (every yielded block). */
 	meminfo_line(t, "Cached:", pc.pages + ps.cached);
@@ -110,6 +111,10 @@ static void gen_pcache(struct text *t)
 	text_add(t, "pc_l2_yields %llu\npc_l2_pages %llu\n",
 		 (unsigned long long)st.l2_yields,
 		 (unsigned long long)st.l2_pages);
+	text_add(t, "pc_max %lu\npc_reclaimable %lu\npc_reclaimed %llu\n",
+		 (unsigned long)st.max, (unsigned long)st.reclaimable,
+		 (unsigned long long)st.reclaimed);
+	text_add(t, "pc_write_runs %llu\n", (unsigned long long)st.writeruns);
 }
 
 static void gen_bcache(struct text *t)

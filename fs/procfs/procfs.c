@@ -60,6 +60,8 @@ static const struct proc_node {
      PT_SHM_NEXT_ID},
     {38, PROC_SYS_VM_INO, "max_map_count", VFS_S_IFREG | 0644,
      PT_MAX_MAP_COUNT},
+    {42, PROC_SYS_VM_INO, "pagecache_max_pages", VFS_S_IFREG | 0644,
+     PT_PCACHE_MAX},
     {39, PROC_SYS_FS_INO, "pipe-user-pages-soft", VFS_S_IFREG | 0644,
      PT_PIPE_USER_SOFT},
     {40, PROC_SYS_FS_INO, "pipe-user-pages-hard", VFS_S_IFREG | 0644,

@@ -6,6 +6,7 @@
  */
 #include <fs/proc_text.h>
 #include <fs/reclock.h>
+#include <fs/vfs/pagecache.h>
 #include <kernel/errno.h>
 #include <kernel/shm.h>
 #include <mm/region.h>
@@ -22,6 +23,12 @@ static void set_pipe_max(int64_t v)
 	while ((int64_t)pages * PIPE_MIN_SIZE < v)
 		pages <<= 1;
 	pipe_max_size = pages * PIPE_MIN_SIZE;
+}
+
+/* pagecache_max_pages: the page cache's bound, applied at once. */
+static void set_pcache_max(int64_t v)
+{
+	pcache_set_max((size_t)v);
 }
 
 #define KNOB_U32(var) &(var), NULL
@@ -43,6 +50,7 @@ static const struct knob {
     {PT_SHMMNI, 0, SHM_SEQ_MULT, KNOB_U32(shm_ctlmni), NULL},
     {PT_SHM_NEXT_ID, -1, INT32_MAX, KNOB_I32(shm_next_id), NULL},
     {PT_MAX_MAP_COUNT, 0, INT32_MAX, KNOB_U32(mm_max_map_count), NULL},
+    {PT_PCACHE_MAX, 1, INT32_MAX, KNOB_U32(pcache_max_pages), set_pcache_max},
     {PT_PIPE_USER_SOFT, 0, UINT32_MAX, KNOB_U32(pipe_user_pages_soft), NULL},
     {PT_PIPE_USER_HARD, 0, UINT32_MAX, KNOB_U32(pipe_user_pages_hard), NULL},
 };

@@ -58,7 +58,46 @@ static long read_more(struct vfile *f, void *kbuf, size_t n)
 }
 
 /*
- * Read into the user buffer a page at a time. Each page is made present
+ * A regular file whose file system copies to user memory itself: as much
+ * as it gives in one call per stretch of present user pages (a page not
+ * present is faulted in here, without the file system's lock, and the
+ * read goes on). Returns the bytes read, -ENOSYS for other files, or the
+ * error; *more: stopped short of count and of the end (the page-at-a-time
+ * path goes on from there).
+ */
+static long read_direct(struct vfile *f, uint32_t ubuf, size_t count,
+			bool *more)
+{
+	size_t done = 0;
+	bool probed = false;
+
+	*more = false;
+	while (done < count) {
+		long r = vfs_pread_user(f, (void *)(ubuf + done), count - done,
+					f->pos);
+
+		if (r == -EAGAIN && !probed) {
+			probed = true;
+			if (user_probe_writable(
+				ubuf + done,
+				user_chunk(ubuf + done, count - done)))
+				return done ? (long)done : -EFAULT;
+			continue;
+		}
+		if (r == -EAGAIN)
+			*more = true;
+		if (r <= 0)
+			return done || r == -EAGAIN ? (long)done : r;
+		probed = false;
+		done += (size_t)r;
+		vfile_set_pos(f, f->pos + (uint64_t)r);
+	}
+	return (long)done;
+}
+
+/*
+ * Read into the user buffer: straight from the file system where it can
+ * (read_direct), else a page at a time. Each page is made present
  * and writable before the file gives data for it, so nothing read is lost
  * to a bad page: the result is the bytes before it, or -EFAULT if it is
  * the first. Pages after the data are never touched.
@@ -67,6 +106,7 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 {
 	char small[SMALL_RW], *kbuf;
 	size_t done = 0;
+	bool more;
 	long r = 0;
 
 	if (!vfile_readable(f))
@@ -74,6 +114,12 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
+	r = read_direct(f, ubuf, count, &more);
+	if (r != -ENOSYS && !more)
+		return r;
+	if (r > 0)
+		done = (size_t)r;
+	r = 0;
 	kbuf = bounce_get(count, small);
 	if (!kbuf)
 		return -ENOMEM;

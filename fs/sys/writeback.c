@@ -2,7 +2,7 @@
  * writeback.c - the block cache and the page cache in the running kernel:
  * started at boot with the sizes and level 2 the command line asks for
  * (bcache.size= in KiB, default 512; pcache.size= in KiB of unmapped file
- * pages, default 1024; bcache.l2=0 turns level 2 off for both), and
+ * pages, default half of memory; bcache.l2=0 turns level 2 off for both), and
  * flushed periodically so that dirty data older than BCACHE_FLUSH_AGE
  * seconds reaches the disk without any call (file pages first: their
  * write-back may dirty metadata).
@@ -20,6 +20,7 @@
 #include <kernel/kernel.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <mm/phys.h>
 
 #define BCACHE_DEFAULT_KIB 512u
 
@@ -47,8 +48,15 @@ void writeback_init(void)
 	unsigned long nbufs = kib * 1024 / PAGE_SIZE;
 	bool l2 = option_ulong("bcache.l2", 1) != 0;
 
-	unsigned long pc_kib = option_ulong(
-	    "pcache.size", PCACHE_DEFAULT_PAGES * PAGE_SIZE / 1024);
+	struct phys_stats ps;
+	unsigned long pc_kib;
+
+	/* Half of memory by default: the shrinker gives clean pages back
+	 * when programs need them. */
+	phys_get_stats(&ps);
+	pc_kib = option_ulong("pcache.size",
+			      MAX(ps.total / 2, PCACHE_DEFAULT_PAGES) *
+				  (PAGE_SIZE / 1024));
 
 	bcache_init(nbufs ? nbufs : 1);
 	bcache_set_l2(l2);

@@ -330,6 +330,17 @@ long vfs_pread(struct vfile *f, void *buf, size_t n, uint64_t off)
 	return v->ops->read ? v->ops->read(v, buf, n, off) : -EINVAL;
 }
 
+long vfs_pread_user(struct vfile *f, void *ubuf, size_t n, uint64_t off)
+{
+	struct vnode *v = f->vn;
+
+	if (!vfile_readable(f))
+		return -EBADF;
+	if (f->ops || !v || !VFS_ISREG(v->mode) || !v->ops->read_user)
+		return -ENOSYS;
+	return v->ops->read_user(v, ubuf, n, off);
+}
+
 long vfs_pwrite(struct vfile *f, const void *buf, size_t n, uint64_t off)
 {
 	struct vnode *v = f->vn;

@@ -25,8 +25,10 @@
 struct avl_tree pc_index;
 struct pcache_stats pc_stats;
 struct pcache_domain *pc_domains;
-static struct pc_page *lru_head, *lru_tail;
-static size_t pc_max;
+struct pc_page *pc_lru_head;
+static struct pc_page *lru_tail;
+size_t pc_lru_dirty;
+bool pc_busy;
 static bool l2_on = true;
 static uint32_t pc_gen; /* pcache_init generation: level-2 owners restart */
 
@@ -90,11 +92,14 @@ void pcache_init(size_t max)
 	avl_init(&pc_index, page_cmp);
 	pc_index.write_begin = index_write_begin;
 	pc_index.write_end = index_write_end;
-	lru_head = lru_tail = NULL;
+	pc_lru_head = lru_tail = NULL;
+	pc_lru_dirty = 0;
+	pc_busy = false;
 	memset(&pc_stats, 0, sizeof(pc_stats));
 	pc_domains = NULL;
-	pc_max = max;
 	pc_gen++;
+	pcache_set_max(max);
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, pcache_reclaim);
 	pc_sanity_register();
 }
 
@@ -233,16 +238,17 @@ static void lru_del(struct pc_page *p)
 	if (p->lru_prev)
 		USE(p->lru_prev, p->lru_prev->lru_next = p->lru_next);
 	else
-		lru_head = p->lru_next;
+		pc_lru_head = p->lru_next;
 	if (p->lru_next)
 		USE(p->lru_next, p->lru_next->lru_prev = p->lru_prev);
 	else
 		lru_tail = p->lru_prev;
 	USE(p, p->lru_prev = p->lru_next = NULL);
 	pc_stats.unpinned--;
+	pc_lru_dirty -= (p->flags & PC_DIRTY) != 0;
 }
 
-static void lru_add_tail(struct pc_page *p)
+void pc_lru_add_tail(struct pc_page *p)
 {
 	USE(p, {
 		p->lru_prev = lru_tail;
@@ -251,9 +257,10 @@ static void lru_add_tail(struct pc_page *p)
 	if (lru_tail)
 		USE(lru_tail, lru_tail->lru_next = p);
 	else
-		lru_head = p;
+		pc_lru_head = p;
 	lru_tail = p;
 	pc_stats.unpinned++;
+	pc_lru_dirty += (p->flags & PC_DIRTY) != 0;
 }
 
 void pc_pin(struct pc_page *p)
@@ -266,6 +273,7 @@ void pc_pin(struct pc_page *p)
 void pc_drop(struct pc_page *p, bool keep)
 {
 	struct pcache *pc = p->pc;
+	bool busy = pc_busy;
 	uint32_t owner;
 
 	BUG_ON(p->pins);
@@ -278,44 +286,24 @@ void pc_drop(struct pc_page *p, bool keep)
 		keep = false;
 	}
 	owner = keep && l2_on ? dom_owner(pc->dom, true) : 0;
+	/* ycache_put allocates, and our callers walk the LRU or the index:
+	 * the shrinker must not drop pages under them meanwhile. */
+	pc_busy = true;
 	if (owner &&
 	    !ycache_put(owner, l2_id(pc, p->idx), &p->pa, 1, PHYS_KERNEL))
 		pc_stats.l2_yields++;
 	else
 		phys_free(p->pa, 1, PHYS_KERNEL);
+	pc_busy = busy;
 	SLAB_FREE(p);
 }
 
-/*
- * Keep at most pc_max unpinned pages: the oldest leave, clean ones to
- * level 2; a dirty one is written first when the caller holds its domain
- * (held), else it stays for the flush. A page that fails to write stops
- * the trim.
- */
-static void trim(struct pcache_domain *held)
+void pc_unpin_quiet(struct pc_page *p)
 {
-	struct pc_page *p = lru_head, *next;
-
-	while (pc_stats.unpinned > pc_max && p) {
-		next = p->lru_next;
-		if (!(p->flags & PC_DIRTY)) {
-			pc_drop(p, true);
-		} else if (p->pc->dom == held) {
-			int err;
-
-			pc_pin(p);
-			err = pc_writeback(p);
-			USE(p, p->pins--);
-			if (!p->pins) /* else someone took it meanwhile */
-				lru_add_tail(p);
-			if (err)
-				return;
-			if (!p->pins && !(p->flags & PC_DIRTY))
-				pc_drop(p, true);
-			next = lru_head; /* we slept: start again */
-		}
-		p = next;
-	}
+	BUG_ON(!p->pins);
+	USE(p, p->pins--);
+	if (!p->pins)
+		pc_lru_add_tail(p);
 }
 
 /* Unpin p; the last pin puts it on the LRU (newest). */
@@ -325,8 +313,8 @@ static void unpin(struct pc_page *p, struct pcache_domain *held)
 	USE(p, p->pins--);
 	if (p->pins)
 		return;
-	lru_add_tail(p);
-	trim(held);
+	pc_lru_add_tail(p);
+	pc_trim(held);
 }
 
 /* --- pages ------------------------------------------------------------ */
@@ -350,18 +338,46 @@ static struct pc_page *page_insert(struct pcache *pc, uint32_t idx, paddr_t pa)
 	return p;
 }
 
-/* How many pages to read from idx: 1, or on a sequential miss the run
- * of pages after it cached in neither level, up to PCACHE_RA_PAGES. */
+/*
+ * How many pages to read from idx: 1 on a random miss (the window
+ * resets), or on a sequential one (at the page after the previous
+ * read) the run of pages after it cached in neither level, up to the
+ * window: PCACHE_RA_PAGES at first, doubled by each sequential miss up
+ * to PCACHE_RA_MAX_PAGES (as Linux's on-demand read-ahead grows).
+ */
 static uint32_t ra_length(struct pcache *pc, uint32_t idx)
 {
-	uint32_t owner = dom_owner(pc->dom, false), n = 1;
+	uint32_t owner = dom_owner(pc->dom, false), n = 1, want;
 
-	if (!pc->dom->ops->readpages || idx != pc->ra_next)
+	if (!pc->dom->ops->readpages)
 		return 1;
-	while (n < PCACHE_RA_PAGES && idx + n != 0 && !lookup(pc, idx + n) &&
+	if (idx != pc->ra_next) {
+		if (pc->ra_size)
+			USE(pc, pc->ra_size = 0);
+		return 1;
+	}
+	want = pc->ra_size ? MIN(pc->ra_size * 2, PCACHE_RA_MAX_PAGES)
+			   : PCACHE_RA_PAGES;
+	USE(pc, pc->ra_size = want);
+	while (n < want && idx + n != 0 && !lookup(pc, idx + n) &&
 	       !(l2_on && owner && ycache_has(owner, l2_id(pc, idx + n))))
 		n++;
 	return n;
+}
+
+/* n contiguous pages for a read, or fewer (halving: read-ahead never
+ * evicts cached pages to find a run), at least 1 (that one may
+ * reclaim); *n the number got, PHYS_NONE without memory. */
+static paddr_t read_alloc(uint32_t *n)
+{
+	paddr_t pa;
+
+	for (; *n > 1; *n /= 2) {
+		pa = phys_alloc(*n, PHYS_ANY | PHYS_NORECLAIM, PHYS_KERNEL);
+		if (pa != PHYS_NONE)
+			return pa;
+	}
+	return phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
 }
 
 /* The pages after the first of a read-ahead run join the cache unpinned,
@@ -387,14 +403,9 @@ static int read_miss(struct pcache *pc, uint32_t idx, paddr_t *pa)
 	uint32_t n = ra_length(pc, idx);
 	int got;
 
-	*pa = n > 1 ? phys_alloc(n, PHYS_ANY | PHYS_NORECLAIM, PHYS_KERNEL)
-		    : PHYS_NONE;
-	if (*pa == PHYS_NONE) {
-		n = 1;
-		*pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
-		if (*pa == PHYS_NONE)
-			return -ENOMEM;
-	}
+	*pa = read_alloc(&n);
+	if (*pa == PHYS_NONE)
+		return -ENOMEM;
 	if (n > 1)
 		got = pc->dom->ops->readpages(pc->file, idx, n,
 					      arch_phys_to_virt(*pa));
@@ -451,7 +462,7 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 		phys_free(pa, 1, PHYS_KERNEL);
 		return -ENOMEM;
 	}
-	trim(pc->dom);
+	pc_trim(pc->dom);
 	*out = p;
 	return 0;
 }
@@ -469,6 +480,8 @@ void pcache_dirty(struct pc_page *p)
 		p->flags |= PC_DIRTY;
 		p->dirtied = fs_clock_now();
 	});
+	if (!p->pins)
+		pc_lru_dirty++;
 	USE(p->pc->dom, p->pc->dom->ndirty++);
 }
 

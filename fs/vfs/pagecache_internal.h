@@ -1,6 +1,7 @@
 /*
  * pagecache_internal.h - what the two files of the page cache share
  * (fs/vfs/pagecache.c: the index, pins, the LRU and level 2;
+ * fs/vfs/pagecache_reclaim.c: level 1's bounds and its shrinker;
  * fs/vfs/pagecache_sync.c: write-back, the flush, drop_caches, statistics,
  * the sanity walk). Nothing else includes it.
  */
@@ -34,16 +35,30 @@ struct pc_key {
 extern struct avl_tree pc_index;
 extern struct pcache_stats pc_stats; /* counters; sizes kept live */
 extern struct pcache_domain *pc_domains;
+extern struct pc_page *pc_lru_head; /* oldest unpinned page */
+extern size_t pc_lru_dirty;	    /* dirty pages on the LRU */
+/* Set while the page cache is inside an allocation with pointers into
+ * its LRU or index (pc_drop's level-2 put): its shrinker declines. */
+extern bool pc_busy;
 
 /* The first page of the index at or after (pc, idx), or NULL. */
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx);
-/* Write p (pinned by the caller) back if dirty or mapped writable:
- * 0 or the error (it stays dirty). */
+/* Write p (pinned by the caller) back if dirty or mapped writable, with
+ * the dirty pages after it as far as one writepages call goes (the
+ * domain's op, if it has one): 0 or the error (p stays dirty). */
 int pc_writeback(struct pc_page *p);
 /* Drop p (unpinned) from the cache: its page freed, or with keep and
  * level 2 on, yielded to level 2. */
 void pc_drop(struct pc_page *p, bool keep);
 void pc_pin(struct pc_page *p);
+/* Drop a pin without trimming; the last puts p on the LRU (newest). */
+void pc_unpin_quiet(struct pc_page *p);
+/* p (unpinned now) joins the LRU as its newest page. */
+void pc_lru_add_tail(struct pc_page *p);
+/* Keep level 1 within its bounds (pagecache_reclaim.c): dirty pages past
+ * the dirty limit written, unpinned ones past pc_max out, oldest first;
+ * only the domain held (may be NULL) is written. */
+void pc_trim(struct pcache_domain *held);
 /* Forget level-2 pages [first, last] of pc. */
 void pc_l2_forget(struct pcache *pc, uint32_t first, uint32_t last);
 /* Forget every level-2 page of d and let its owner go. */

@@ -18,28 +18,84 @@
 #include <mm/slab.h>
 #include "pagecache_internal.h"
 
+/* The dirty pages after p (pinned) in its file, consecutive, used by
+ * nobody but mappings, pinned into run[1..] as far as one writepages
+ * call takes: the run's length (run[0] is p). */
+static uint32_t gather_run(struct pc_page *p, struct pc_page **run)
+{
+	const struct avl_node *a = &p->node;
+	uint32_t n = 1;
+
+	run[0] = p;
+	if (!p->pc->dom->ops->writepages)
+		return 1;
+	while (n < PCACHE_WB_PAGES && (a = avl_next(a)) != NULL) {
+		struct pc_page *q = container_of(a, struct pc_page, node);
+
+		if (q->pc != p->pc || q->idx != p->idx + n ||
+		    !(q->flags & PC_DIRTY) || q->pins != q->maps)
+			break;
+		pc_pin(q);
+		run[n++] = q;
+	}
+	return n;
+}
+
+/* q's write is starting: clean unless mapped writable (a store may follow
+ * without a fault: it stays dirty, restamped). True if cleaned. */
+static bool wb_start(struct pc_page *q)
+{
+	if (q->wmaps) {
+		USE(q, q->dirtied = fs_clock_now());
+		return false;
+	}
+	USE(q, q->flags &= ~PC_DIRTY); /* a change while we sleep redirties */
+	return true;
+}
+
+/* q's write ended (written or not); cleaned: wb_start cleaned it. The
+ * domain counted q once before; a redirty while we slept counted it
+ * again. */
+static void wb_end(struct pc_page *q, bool cleaned, bool written)
+{
+	struct pcache_domain *d = q->pc->dom;
+
+	if (!cleaned)
+		return;
+	if (written || (q->flags & PC_DIRTY))
+		USE(d, d->ndirty--);
+	else
+		USE(q, q->flags |= PC_DIRTY);
+}
+
 int pc_writeback(struct pc_page *p)
 {
-	struct pcache *pc = p->pc;
-	int err;
+	struct pc_page *run[PCACHE_WB_PAGES];
+	void *data[PCACHE_WB_PAGES];
+	bool cleaned[PCACHE_WB_PAGES];
+	const struct pcache_domain_ops *ops = p->pc->dom->ops;
+	uint32_t n;
+	int got;
 
 	if (!(p->flags & PC_DIRTY))
 		return 0;
-	if (!p->wmaps)
-		USE(p, p->flags &= ~PC_DIRTY); /* a change while we sleep
-						  redirties it */
-	else
-		USE(p, p->dirtied = fs_clock_now());
-	pc_stats.writes++;
-	err = pc->dom->ops->writepage(pc->file, p->idx, pcache_data(p));
-	if (err) {
-		if (!(p->flags & PC_DIRTY))
-			USE(p, p->flags |= PC_DIRTY);
-		return err;
+	n = gather_run(p, run);
+	for (uint32_t i = 0; i < n; i++) {
+		cleaned[i] = wb_start(run[i]);
+		data[i] = pcache_data(run[i]);
 	}
-	if (!(p->flags & PC_DIRTY))
-		USE(pc->dom, pc->dom->ndirty--);
-	return 0;
+	if (n > 1)
+		got = ops->writepages(p->pc->file, p->idx, n, data);
+	else
+		got = ops->writepage(p->pc->file, p->idx, data[0]) ?: 1;
+	for (uint32_t i = 0; i < n; i++)
+		wb_end(run[i], cleaned[i], got > 0 && i < (uint32_t)got);
+	for (uint32_t i = 1; i < n; i++)
+		pc_unpin_quiet(run[i]);
+	if (got > 0)
+		pc_stats.writes += (uint32_t)got;
+	pc_stats.writeruns += got > 1;
+	return got < 0 ? got : 0;
 }
 
 /* Which pages a walk writes. */
@@ -168,12 +224,13 @@ void pcache_get_stats(struct pcache_stats *st)
 	for (struct pcache_domain *d = pc_domains; d; d = d->next)
 		st->dirty += d->ndirty;
 	st->l2_pages = pc_l2_pages();
+	st->reclaimable = pc_stats.unpinned - pc_lru_dirty;
 }
 
 /* Every page in the index is the cache's; the counters agree. */
 static void pc_sanity_walk(struct sanity *s)
 {
-	size_t pages = 0, unpinned = 0, mapped = 0;
+	size_t pages = 0, unpinned = 0, mapped = 0, lru_dirty = 0;
 
 	for (struct avl_node *n = avl_first(&pc_index); n; n = avl_next(n)) {
 		struct pc_page *p = container_of(n, struct pc_page, node);
@@ -181,15 +238,17 @@ static void pc_sanity_walk(struct sanity *s)
 		sanity_mark(s, p->pa, 1, "page cache");
 		pages++;
 		unpinned += !p->pins;
+		lru_dirty += !p->pins && (p->flags & PC_DIRTY);
 		mapped += p->maps != 0;
 		if (p->maps > p->pins || p->wmaps > p->maps)
 			sanity_fail(s, "page cache: page %u pins %u maps %u",
 				    p->idx, p->pins, p->maps);
 	}
 	if (pages != pc_stats.pages || unpinned != pc_stats.unpinned ||
-	    mapped != pc_stats.mapped)
-		sanity_fail(s, "page cache: counts %u/%u/%u", (unsigned)pages,
-			    (unsigned)unpinned, (unsigned)mapped);
+	    mapped != pc_stats.mapped || lru_dirty != pc_lru_dirty)
+		sanity_fail(s, "page cache: counts %u/%u/%u/%u",
+			    (unsigned)pages, (unsigned)unpinned,
+			    (unsigned)mapped, (unsigned)lru_dirty);
 }
 
 static struct sanity_owner pc_owner = {

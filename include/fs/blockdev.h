@@ -20,6 +20,11 @@ struct blockdev_ops {
 		    void *buf);
 	int (*write)(struct blockdev *d, uint64_t sector, uint32_t count,
 		     const void *buf);
+	/* Optional: one transfer of count sectors from sector on, out of
+	 * pages (pages[i] holds the PAGE_SIZE bytes at sector + i * 8; the
+	 * last may be partly used): 0 or -EIO. */
+	int (*writev)(struct blockdev *d, uint64_t sector, uint32_t count,
+		      void *const *pages);
 	/* Make written sectors durable (the drive's cache): 0 or -EIO. */
 	int (*flush)(struct blockdev *d);
 };
@@ -60,5 +65,9 @@ int blockdev_read(struct blockdev *d, uint64_t sector, uint32_t count,
 		  void *buf);
 int blockdev_write(struct blockdev *d, uint64_t sector, uint32_t count,
 		   const void *buf);
+/* count sectors out of separate pages (as the writev op): one transfer
+ * where the device has writev, else one write per page. */
+int blockdev_writev(struct blockdev *d, uint64_t sector, uint32_t count,
+		    void *const *pages);
 
 #endif

@@ -134,13 +134,19 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t size);
 /* Regular files and symlinks: bytes read (0 at or past the end), holes
  * read as zeros; -EISDIR for directories, -EIO. */
 long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off);
+/* A regular file's bytes straight into user memory, without resolving
+ * faults (the caller holds the lock): bytes read, short where a user
+ * page is not present and writable (-EAGAIN if the first), 0 at the end;
+ * -EINVAL for other types. */
+long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len,
+		    uint64_t off);
 /* Regular files: bytes written, short if the disk filled up midway;
  * -ENOSPC if nothing could be written, -EFBIG past the largest file,
  * -EISDIR / -EINVAL for other types, -EIO. */
 long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 		uint64_t off);
-/* Write the file system's modified blocks (all of them: a superset of
- * the inode's) and flush the device. */
+/* Write the inode's dirty pages and the file system's modified metadata
+ * blocks (all of them: a superset of the inode's), flush the device. */
 int ext2_fsync(struct ext2_inode *ip);
 
 /* The page cache of a regular file's data (made if create; NULL without

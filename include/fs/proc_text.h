@@ -39,6 +39,7 @@ enum proc_text {
 	PT_ENVIRON,	    /* of a process: its environment strings */
 	PT_SHM_NEXT_ID,	    /* /proc/sys/kernel/shm_next_id */
 	PT_MAX_MAP_COUNT,   /* /proc/sys/vm/max_map_count */
+	PT_PCACHE_MAX,	    /* /proc/sys/vm/pagecache_max_pages (ours) */
 	PT_PIPE_USER_SOFT,  /* /proc/sys/fs/pipe-user-pages-soft */
 	PT_PIPE_USER_HARD,  /* /proc/sys/fs/pipe-user-pages-hard */
 	PT_CORE_PATTERN,    /* /proc/sys/kernel/core_pattern: root writes it */

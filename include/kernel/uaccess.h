@@ -11,6 +11,14 @@
 
 int copy_from_user(void *dst, const void *usrc, size_t n);
 int copy_to_user(void *udst, const void *src, size_t n);
+/* copy_to_user without resolving faults, for a caller that holds a lock
+ * a fault may need (a file system copying from its cache): 0, or -EFAULT
+ * when a page of the range is not present and writable (the caller makes
+ * it so without the lock, user_probe_writable, and tries again). The
+ * host tests' version is memcpy. */
+int copy_to_user_nofault(void *udst, const void *src, size_t n);
+/* True while copy_to_user_nofault runs: the fault handler skips mm. */
+extern bool user_copy_nofault;
 /* Copy a NUL-terminated string of at most max-1 chars: its length,
  * -EFAULT, or -ENAMETOOLONG. */
 long strncpy_from_user(char *dst, const char *usrc, size_t max);

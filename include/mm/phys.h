@@ -50,7 +50,7 @@ void phys_add_used(paddr_t start, size_t npages);
 
 /*
  * Allocate npages physically contiguous pages. On failure, asks the
- * reclaim hook (the yielded-block cache) to give pages back and retries;
+ * reclaim hooks (the caches) to give pages back and retries;
  * returns PHYS_NONE only when that cannot help either.
  */
 paddr_t phys_alloc(size_t npages, unsigned constraint, enum phys_kind kind);
@@ -59,12 +59,21 @@ void phys_free(paddr_t pa, size_t npages, enum phys_kind kind);
 void phys_account(enum phys_kind from, enum phys_kind to, size_t npages);
 
 /*
- * The reclaim hook: asked to free at least npages pages (it may free more
+ * A reclaim hook: asked to free at least npages pages (it may free more
  * or fewer); returns the number of pages it freed, 0 when it has nothing.
- * Called with no allocator state held, so it may call phys_free().
+ * Called with no allocator state held, so it may call phys_free(); an
+ * allocation it makes fails at once rather than reclaim again.
  */
 typedef size_t (*phys_reclaim_fn)(size_t npages);
-void phys_set_reclaim(phys_reclaim_fn fn);
+/* The hooks, asked in this order: a later one only when every earlier
+ * one freed nothing (the yielded-block cache holds what was evicted
+ * before the page cache's level 1, so it goes first). */
+enum phys_reclaim_slot {
+	PHYS_RECLAIM_YCACHE,	/* level 2: the yielded-block cache */
+	PHYS_RECLAIM_PAGECACHE, /* level 1: clean unused page-cache pages */
+	PHYS_RECLAIM_NSLOTS
+};
+void phys_set_reclaim(enum phys_reclaim_slot slot, phys_reclaim_fn fn);
 
 void phys_get_stats(struct phys_stats *st);
 size_t phys_free_pages(void);

@@ -56,9 +56,29 @@ static int fd_write(struct blockdev *dev, uint64_t sector, uint32_t count,
 		d->fail_after_writes--;
 	}
 	d->writes += count;
+	d->write_calls++;
 	return pwrite(d->fd, buf, len, (off_t)(sector * 512)) == (ssize_t)len
 		   ? 0
 		   : -EIO;
+}
+
+/* One transfer out of pages (the writev op): counted once. */
+static int fd_writev(struct blockdev *dev, uint64_t sector, uint32_t count,
+		     void *const *pages)
+{
+	struct filedisk *d = dev->priv;
+	uint64_t calls = d->write_calls;
+	int err = 0;
+
+	for (uint32_t i = 0; count && !err; i++) {
+		uint32_t n = MIN(count, PAGE_SIZE / 512u);
+
+		err = fd_write(dev, sector, n, pages[i]);
+		sector += n;
+		count -= n;
+	}
+	d->write_calls = calls + 1;
+	return err;
 }
 
 static int fd_flush(struct blockdev *dev)
@@ -70,6 +90,7 @@ static int fd_flush(struct blockdev *dev)
 static const struct blockdev_ops filedisk_ops = {
     .read = fd_read,
     .write = fd_write,
+    .writev = fd_writev,
     .flush = fd_flush,
 };
 

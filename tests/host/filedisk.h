@@ -14,6 +14,7 @@ struct filedisk {
 	struct blockdev dev;
 	int fd;
 	uint64_t reads, writes;	 /* sectors */
+	uint64_t write_calls;	 /* transfers: write and writev calls */
 	bool write_out_of_range; /* a write past nsectors was attempted */
 	long fail_after_writes;	 /* < 0: never; else fail writes after n */
 	bool fail_reads;

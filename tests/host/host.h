@@ -24,6 +24,8 @@ void host_mm_reset_empty(void);
 
 /* Counters kept by the host hooks. */
 extern unsigned long host_tlb_flushes;
+/* copy_to_user_nofault fails after this many more copies (< 0: never). */
+extern long host_nofault_fail_after;
 /* If set, called whenever a slab page turns read-only again (reset per
  * test): lets a test run code in the middle of an index update, at a
  * point where the slab allocator itself is consistent. */

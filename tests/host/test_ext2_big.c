@@ -187,6 +187,93 @@ done:
 	free(out);
 }
 
+/* Write-back in runs: 2 MiB written in order on a fresh file system
+ * (its blocks follow each other) goes to the disk in few transfers, one
+ * per run of up to PCACHE_WB_PAGES pages, and reads back right. */
+static void writeback_runs(const char *opts)
+{
+	struct ext2t t;
+	size_t len = 2u << 20;
+	char *data = malloc(len), *out = malloc(len);
+	struct ext2_inode *ip;
+	uint64_t calls;
+
+	CHECK(data && out);
+	if (ext2t_setup(&t, opts, "16M"))
+		goto done;
+	pattern(data, len, 11);
+	ip = new_file(&t, "runs");
+	calls = t.disk.write_calls;
+	CHECK_EQ(ext2_write(ip, data, len, 0), len);
+	CHECK_EQ(ext2_fsync(ip), 0);
+	calls = t.disk.write_calls - calls;
+	/* 512 pages (written as the dirty limit is passed, and by fsync):
+	 * 16 runs of 32 and the metadata (indirect blocks, bitmaps, the
+	 * inode); one write per page would be over 512. */
+	CHECK(calls >= 16 && calls < 64);
+	ext2_iput(ip);
+	CHECK_EQ(ext2t_read_file(&t, "runs", out, len), (long)len);
+	CHECK(!memcmp(out, data, len));
+	CHECK_EQ(ext2t_unmount(&t), 0);
+	CHECK_EQ(ext2t_fsck(t.img), 0);
+	CHECK_EQ(ext2t_mount(&t), 0);
+	CHECK_EQ(ext2t_read_file(&t, "runs", out, len), (long)len);
+	CHECK(!memcmp(out, data, len));
+done:
+	ext2t_cleanup(&t);
+	free(data);
+	free(out);
+}
+
+TEST(ext2_writeback_runs_1k)
+{
+	writeback_runs("-b 1024");
+}
+
+TEST(ext2_writeback_runs_4k)
+{
+	writeback_runs("-b 4096");
+}
+
+/* Reads straight into user memory: the bytes read() would give; a user
+ * page "not present" (the host copy fails) stops the read at the page
+ * before it, -EAGAIN at the first; the end gives 0; a directory
+ * -EINVAL. */
+TEST(ext2_read_user_stops_at_fault)
+{
+	struct ext2t t;
+	size_t len = 3 * 4096 + 100;
+	char *data = malloc(len), *out = malloc(len);
+	struct ext2_inode *ip;
+
+	CHECK(data && out);
+	if (ext2t_setup(&t, "-b 1024", "8M"))
+		goto done;
+	pattern(data, len, 5);
+	ip = new_file(&t, "u");
+	CHECK_EQ(ext2_write(ip, data, len, 0), len);
+	memset(out, 0, len);
+	CHECK_EQ(ext2_read_user(ip, out, len + 50, 0), (long)len);
+	CHECK(!memcmp(out, data, len));
+	CHECK_EQ(ext2_read_user(ip, out, 10, len), 0);
+	memset(out, 0, len);
+	host_nofault_fail_after = 2; /* pages 0 and 1 copy, 2 faults */
+	CHECK_EQ(ext2_read_user(ip, out, len, 0), 2 * 4096);
+	CHECK(!memcmp(out, data, 2 * 4096));
+	host_nofault_fail_after = 0;
+	CHECK_EQ(ext2_read_user(ip, out, len, 100), -EAGAIN);
+	host_nofault_fail_after = -1;
+	CHECK_EQ(ext2_read_user(ip, out + 100, len - 100, 100),
+		 (long)(len - 100));
+	CHECK(!memcmp(out + 100, data + 100, len - 100));
+	CHECK_EQ(ext2_read_user(t.root, out, 10, 0), -EINVAL);
+	ext2_iput(ip);
+done:
+	ext2t_cleanup(&t);
+	free(data);
+	free(out);
+}
+
 struct counter {
 	int n;
 };

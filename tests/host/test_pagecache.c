@@ -81,6 +81,26 @@ static const struct pcache_domain_ops ra_ops = {
 };
 static const struct pcache_domain_ops *ops = &fake_ops;
 
+/* A program's memory: every free page but keep taken as user pages
+ * (the caches give theirs back), or all of it given back (keep < 0). */
+static paddr_t hog_pages[512];
+static size_t hog_n;
+
+static void hog(int keep)
+{
+	paddr_t pa;
+
+	while (hog_n)
+		phys_free(hog_pages[--hog_n], 1, PHYS_USER);
+	if (keep < 0)
+		return;
+	while (hog_n < 512 &&
+	       (pa = phys_alloc(1, PHYS_ANY, PHYS_USER)) != PHYS_NONE)
+		hog_pages[hog_n++] = pa;
+	for (; keep > 0 && hog_n; keep--)
+		phys_free(hog_pages[--hog_n], 1, PHYS_USER);
+}
+
 /* A fresh machine, a cache of max unpinned pages, three empty files. */
 static struct pcache_domain *setup(size_t max)
 {
@@ -95,6 +115,7 @@ static struct pcache_domain *setup(size_t max)
 	for (unsigned f = 0; f < NFILES; f++)
 		files[f].pc = pcache_file_new(d, (void *)(uintptr_t)f, 100 + f);
 	disk_reads = disk_writes = transfers = 0;
+	hog_n = 0;
 	return d;
 }
 
@@ -233,26 +254,34 @@ static void random_op(unsigned f, struct pc_page **pinned)
 	}
 }
 
-/* The model run, with ops as the file system's. */
-static void random_model(const struct pcache_domain_ops *with)
+/* The model run, with ops as the file system's; with pressure, a
+ * program takes all memory but a few pages every 500 operations, so the
+ * cache's own allocations reclaim (level 2, then level 1's clean pages)
+ * in the middle of its operations. */
+static void random_model(const struct pcache_domain_ops *with, bool pressure)
 {
 	struct pcache_domain *d;
 	struct pc_page *pinned[NFILES][FPAGES];
 	struct pcache_stats st;
 
 	ops = with;
-	d = setup(3);
+	d = setup(pressure ? 12 : 3);
 	memset(pinned, 0, sizeof(pinned));
 	srand(1234);
 	for (int i = 0; i < 20000; i++) {
 		unsigned f = (unsigned)rand() % NFILES;
 
+		if (pressure && i % 500 == 0)
+			hog(i % 1000 ? -1 : 40);
 		random_op(f, pinned[f]);
-		if (i % 1000 == 0)
+		/* (The program's pages are nobody's to the checker.) */
+		if (i % 1000 == (pressure ? 500 : 0))
 			mm_sanity_check();
 	}
+	hog(-1);
 	pcache_get_stats(&st);
 	CHECK(st.l2_hits > 0 && st.l2_yields > 0);
+	CHECK(!pressure || st.reclaimed > 0);
 	for (unsigned f = 0; f < NFILES; f++) {
 		for (uint32_t i = 0; i < FPAGES; i++)
 			if (pinned[f][i])
@@ -267,10 +296,208 @@ static void random_model(const struct pcache_domain_ops *with)
 
 TEST(pcache_random_model)
 {
-	random_model(&fake_ops);
+	random_model(&fake_ops, false);
 }
 
 TEST(pcache_random_model_readahead)
 {
-	random_model(&ra_ops);
+	random_model(&ra_ops, false);
+}
+
+TEST(pcache_random_model_pressure)
+{
+	random_model(&ra_ops, true);
+}
+
+/* Level 1 (bound far above the file pages) gives its clean unpinned
+ * pages back when a program needs the memory, after level 2 and never
+ * a dirty or pinned page; the data reads right afterwards. */
+TEST(pcache_shrinker_gives_clean_pages_back)
+{
+	struct pcache_domain *d = setup(1000);
+	struct pcache_stats st;
+	struct pc_page *p, *pin;
+
+	for (uint32_t i = 0; i < FPAGES * PAGE_SIZE; i++)
+		files[0].disk[i] = files[0].model[i] = (unsigned char)(i * 3);
+	read_all_in_order();
+	CHECK_EQ(pcache_get(files[0].pc, 1, 0, &p), 0); /* dirty */
+	((unsigned char *)pcache_data(p))[7] = files[0].model[PAGE_SIZE + 7] =
+	    0x5a;
+	pcache_dirty(p);
+	pcache_put(p);
+	CHECK_EQ(pcache_get(files[0].pc, 2, 0, &pin), 0); /* pinned */
+	pcache_get_stats(&st);
+	CHECK_EQ(st.pages, (size_t)FPAGES);
+	CHECK_EQ(st.reclaimable, (size_t)FPAGES - 2);
+	CHECK_EQ(st.l2_pages, 0);
+	hog(0);
+	pcache_get_stats(&st);
+	CHECK_EQ(st.reclaimed, (uint64_t)FPAGES - 2);
+	CHECK_EQ(st.pages, 2u);
+	CHECK_EQ(st.reclaimable, 0u);
+	CHECK(pcache_peek(files[0].pc, 1) != PHYS_NONE);
+	CHECK(pcache_peek(files[0].pc, 2) != PHYS_NONE);
+	hog(-1);
+	pcache_put(pin);
+	for (uint32_t i = 0; i < FPAGES; i++) {
+		CHECK_EQ(pcache_get(files[0].pc, i, 0, &p), 0);
+		CHECK(!memcmp(pcache_data(p), files[0].model + i * PAGE_SIZE,
+			      PAGE_SIZE));
+		pcache_put(p);
+	}
+	teardown(d);
+}
+
+/* Level 2 goes first: with both holding pages, a shortage is met from
+ * level 2 while level 1 keeps every page, and only then from level 1. */
+TEST(pcache_shrinker_after_level2)
+{
+	struct pcache_domain *d = setup(4);
+	struct pcache_stats st;
+	paddr_t pa;
+
+	read_all_in_order(); /* 4 pages stay, 4 go to level 2 */
+	pcache_get_stats(&st);
+	CHECK_EQ(st.pages, 4u);
+	CHECK_EQ(st.l2_pages, 4u);
+	while ((pa = phys_alloc(1, PHYS_ANY | PHYS_NORECLAIM, PHYS_USER)) !=
+	       PHYS_NONE)
+		hog_pages[hog_n++] = pa;
+	for (pcache_get_stats(&st); st.l2_pages; pcache_get_stats(&st)) {
+		CHECK_EQ(st.pages, 4u);
+		hog_pages[hog_n++] = phys_alloc(1, PHYS_ANY, PHYS_USER);
+		CHECK(hog_pages[hog_n - 1] != PHYS_NONE);
+	}
+	CHECK_EQ(st.pages, 4u);
+	CHECK_EQ(st.reclaimed, 0u);
+	while ((pa = phys_alloc(1, PHYS_ANY | PHYS_NORECLAIM, PHYS_USER)) !=
+	       PHYS_NONE)
+		hog_pages[hog_n++] = pa;
+	hog_pages[hog_n++] = phys_alloc(1, PHYS_ANY, PHYS_USER);
+	CHECK(hog_pages[hog_n - 1] != PHYS_NONE);
+	pcache_get_stats(&st);
+	CHECK_EQ(st.pages, 0u);
+	CHECK_EQ(st.reclaimed, 4u);
+	hog(-1);
+	teardown(d);
+}
+
+/* A big file whose page i holds byte i everywhere; windows[] records the
+ * n of each readpages call (it fills all n). */
+static uint32_t windows[32], nwindows;
+
+static int big_readpage(void *file, uint32_t idx, void *data)
+{
+	(void)file;
+	memset(data, (int)(idx & 0xff), PAGE_SIZE);
+	return 0;
+}
+
+static int big_readpages(void *file, uint32_t idx, uint32_t n, void *data)
+{
+	(void)file;
+	if (nwindows < 32)
+		windows[nwindows++] = n;
+	for (uint32_t i = 0; i < n; i++)
+		memset((char *)data + (size_t)i * PAGE_SIZE,
+		       (int)((idx + i) & 0xff), PAGE_SIZE);
+	return (int)n;
+}
+
+static const struct pcache_domain_ops big_ops = {
+    .readpage = big_readpage,
+    .readpages = big_readpages,
+    .writepage = fake_writepage,
+};
+
+/* The read-ahead window grows on sequential misses (16, 32, 64, 64) and
+ * starts again at 16 after a random miss. */
+TEST(pcache_readahead_window_grows)
+{
+	struct pcache_domain *d;
+	struct pc_page *p;
+	uint32_t idx = 0;
+
+	ops = &big_ops;
+	d = setup(1000);
+	nwindows = 0;
+	for (; idx < 176; idx++) {
+		CHECK_EQ(pcache_get(files[0].pc, idx, 0, &p), 0);
+		CHECK_EQ(((unsigned char *)pcache_data(p))[100], idx & 0xff);
+		pcache_put(p);
+	}
+	CHECK_EQ(nwindows, 4u);
+	CHECK_EQ(windows[0], 16u);
+	CHECK_EQ(windows[1], 32u);
+	CHECK_EQ(windows[2], 64u);
+	CHECK_EQ(windows[3], 64u);
+	/* A random miss reads one page; reading on from it starts at 16. */
+	CHECK_EQ(pcache_get(files[0].pc, 300, 0, &p), 0);
+	pcache_put(p);
+	CHECK_EQ(nwindows, 4u);
+	CHECK_EQ(pcache_get(files[0].pc, 301, 0, &p), 0);
+	pcache_put(p);
+	CHECK_EQ(nwindows, 5u);
+	CHECK_EQ(windows[4], 16u);
+	CHECK_EQ(pcache_domain_drop(d), 0);
+	teardown(d);
+	ops = &fake_ops;
+}
+
+/* Every small slab object there is, taken (memory is all gone, so no
+ * new slab page can come): the next small allocation needs a page. */
+static void *slab_hog[8192];
+static size_t slab_hog_n, slab_hog_size[8192];
+
+static void slab_exhaust(void)
+{
+	for (size_t sz = 8; sz <= 256; sz *= 2) {
+		void *o;
+
+		while (slab_hog_n < 8192 && (o = slab_alloc(sz)) != NULL) {
+			slab_hog_size[slab_hog_n] = sz;
+			slab_hog[slab_hog_n++] = o;
+		}
+	}
+}
+
+static void slab_release(void)
+{
+	while (slab_hog_n) {
+		slab_hog_n--;
+		slab_free(slab_hog[slab_hog_n], slab_hog_size[slab_hog_n]);
+	}
+}
+
+/* The shrinker declines while the cache is inside its level-2 put (a
+ * trim walking the LRU holds a pointer to the next page): with no memory
+ * and no slab object left, a trim's ycache_put must reclaim, level 2 has
+ * nothing, and the page cache's shrinker must not free the pages the
+ * trim walks; the puts fail and the pages are freed by the trim itself. */
+TEST(pcache_shrinker_declines_inside_its_put)
+{
+	struct pcache_domain *d = setup(3);
+	struct pcache_stats st;
+
+	read_all_in_order(); /* 3 pages stay, the rest in level 2 */
+	CHECK_EQ(pcache_domain_drop(d), 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		struct pc_page *p;
+
+		CHECK_EQ(pcache_get(files[0].pc, i, 0, &p), 0);
+		pcache_put(p);
+	}
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, NULL);
+	hog(0);
+	slab_exhaust();
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, pcache_reclaim);
+	pcache_set_max(1); /* the trim yields the 2 oldest */
+	pcache_get_stats(&st);
+	CHECK_EQ(st.reclaimed, 0u);
+	CHECK_EQ(st.pages, 1u);
+	slab_release();
+	hog(-1);
+	pcache_set_max(3);
+	teardown(d);
 }

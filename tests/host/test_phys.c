@@ -358,7 +358,7 @@ TEST(phys_reclaim_hook)
 
 	cache_n = reclaim_calls = 0;
 	reclaim_per_call = 1;
-	phys_set_reclaim(fake_reclaim);
+	phys_set_reclaim(PHYS_RECLAIM_YCACHE, fake_reclaim);
 	/* The cache holds the top 8 pages, the user everything else. */
 	for (int i = 0; i < 8; i++) {
 		cache_pages[cache_n++] = phys_alloc(1, PHYS_ANY, PHYS_USER);
@@ -387,7 +387,58 @@ TEST(phys_reclaim_hook)
 	CHECK_EQ(reclaim_calls, 2); /* 4 pages, then nothing left */
 	CHECK_EQ(phys_alloc(4, PHYS_ANY, PHYS_USER), PG(NPAGES - 4));
 	CHECK(phys_check());
-	phys_set_reclaim(NULL);
+	phys_set_reclaim(PHYS_RECLAIM_YCACHE, NULL);
+}
+
+static int chain_calls[PHYS_RECLAIM_NSLOTS], chain_order[8], chain_n;
+
+/* Slot 0 (level 2) frees its pages while it has any, then nothing. */
+static size_t chain_l2(size_t npages)
+{
+	(void)npages;
+	chain_calls[0]++;
+	if (chain_n < 8)
+		chain_order[chain_n++] = 0;
+	if (!cache_n)
+		return 0;
+	phys_free(cache_pages[--cache_n], 1, PHYS_CACHED);
+	return 1;
+}
+
+/* Slot 1 (level 1) is asked only once slot 0 freed nothing. */
+static size_t chain_l1(size_t npages)
+{
+	(void)npages;
+	chain_calls[1]++;
+	if (chain_n < 8)
+		chain_order[chain_n++] = 1;
+	return 0;
+}
+
+TEST(phys_reclaim_chain_in_order)
+{
+	host_no_leak_check = 1; /* hand-made layout, pages kept */
+	cache_n = chain_n = 0;
+	chain_calls[0] = chain_calls[1] = 0;
+	phys_set_reclaim(PHYS_RECLAIM_YCACHE, chain_l2);
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, chain_l1);
+	for (int i = 0; i < 2; i++) {
+		cache_pages[cache_n++] = phys_alloc(1, PHYS_ANY, PHYS_USER);
+		phys_account(PHYS_USER, PHYS_CACHED, 1);
+	}
+	while (phys_alloc(1, PHYS_ANY | PHYS_NORECLAIM, PHYS_USER) != PHYS_NONE)
+		;
+	/* Two pages from level 2, then level 2 has none: level 1 asked,
+	 * has none either: the allocation fails. */
+	CHECK(phys_alloc(1, PHYS_ANY, PHYS_USER) != PHYS_NONE);
+	CHECK(phys_alloc(1, PHYS_ANY, PHYS_USER) != PHYS_NONE);
+	CHECK_EQ(chain_calls[1], 0);
+	CHECK_EQ(phys_alloc(1, PHYS_ANY, PHYS_USER), PHYS_NONE);
+	CHECK_EQ(chain_n, 4);
+	CHECK_EQ(chain_order[2], 0);
+	CHECK_EQ(chain_order[3], 1);
+	phys_set_reclaim(PHYS_RECLAIM_YCACHE, NULL);
+	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, NULL);
 }
 
 TEST(phys_bad_free_panics)

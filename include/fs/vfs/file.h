@@ -127,6 +127,10 @@ bool vfile_seekable(const struct vfile *f);
 long vfs_read(struct vfile *f, void *buf, size_t n);
 long vfs_write(struct vfile *f, const void *buf, size_t n);
 long vfs_pread(struct vfile *f, void *buf, size_t n, uint64_t off);
+/* A regular file whose backend has read_user: read into user memory as
+ * that op does (short where a user page is not present and writable,
+ * -EAGAIN if the first); -ENOSYS for every other file (use vfs_pread). */
+long vfs_pread_user(struct vfile *f, void *ubuf, size_t n, uint64_t off);
 long vfs_pwrite(struct vfile *f, const void *buf, size_t n, uint64_t off);
 /* The new position, -EINVAL, -ESPIPE. */
 int64_t vfs_lseek(struct vfile *f, int64_t off, int whence);

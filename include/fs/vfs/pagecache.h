@@ -32,10 +32,19 @@
 struct pcache;
 struct pc_page;
 
-/* The bound on unpinned pages the kernel starts with (pcache.size=KiB). */
+/* The smallest bound on unpinned pages (and the host tests' default);
+ * the kernel starts with half of memory unless pcache.size=KiB says. */
 #define PCACHE_DEFAULT_PAGES 256u
-/* Pages read at once on a sequential miss (64 KiB). */
+/* The shrinker frees at least this many pages per call (fewer passes
+ * over dirty pages at the LRU's head). */
+#define PCACHE_RECLAIM_BATCH 32u
+/* Pages read at once on a first sequential miss (64 KiB); each further
+ * one doubles the window up to PCACHE_RA_MAX_PAGES (256 KiB). */
 #define PCACHE_RA_PAGES 16u
+#define PCACHE_RA_MAX_PAGES 64u
+/* Dirty pages written back in one writepages call at most (128 KiB: one
+ * ATA command). */
+#define PCACHE_WB_PAGES 32u
 
 struct pcache_domain_ops {
 	/* Fill data (one page) with page idx of file: holes and bytes past
@@ -48,6 +57,11 @@ struct pcache_domain_ops {
 	/* Write page idx of file back (the part below the file's end; the
 	 * bytes past it are zeroed in data first): 0 or -errno. */
 	int (*writepage)(void *file, uint32_t idx, void *data);
+	/* Optional, for write-back in runs: write pages idx.. (data[i] one
+	 * page each, n of them) as far as one transfer goes, at least page
+	 * idx (as writepage). The number of pages written, or -errno. */
+	int (*writepages)(void *file, uint32_t idx, uint32_t n,
+			  void *const *data);
 };
 
 /* One mounted file system (a slab object or static; written here). */
@@ -72,11 +86,26 @@ struct pcache {
 	uint32_t id; /* the file's number in level-2 ids (ext2: inode) */
 	uint32_t npages;
 	uint32_t ra_next; /* a miss here is sequential: read ahead */
+	uint32_t
+	    ra_size; /* the last read-ahead window; 0 after a random miss */
 };
 
 /* Reset the cache (boot, host tests) with a bound of max unpinned pages;
  * level 2 stays as pcache_set_l2() left it (on at first). */
 void pcache_init(size_t max);
+/* A new bound on unpinned pages (at least 1); the dirty limit is a
+ * quarter of it. Pages over it leave now (dirty ones at the next trim of
+ * their domain). /proc/sys/vm/pagecache_max_pages sets it. */
+void pcache_set_max(size_t max);
+extern uint32_t pcache_max_pages;
+/*
+ * The shrinker (the physical allocator's second reclaim hook, asked when
+ * level 2 has nothing): frees the oldest clean unpinned pages, at least
+ * PCACHE_RECLAIM_BATCH, straight to free memory (level 2 is empty when
+ * it is asked, and yielding there would only allocate to be reclaimed
+ * again). Returns the pages freed; 0 while the cache is mid-update.
+ */
+size_t pcache_reclaim(size_t npages);
 /* Level 2 on or off (off: pages falling out are freed, and what level 2
  * holds of the page cache is forgotten). */
 void pcache_set_l2(bool on);
@@ -101,9 +130,10 @@ int pcache_file_free(struct pcache *pc, bool keep);
 
 /* Page idx of pc, pinned: from the cache, level 2 or readpage. A miss at
  * the page after the previous miss's read (sequential reading) reads up
- * to PCACHE_RA_PAGES pages cached in neither level in one readpages
- * call; the pages after idx join the cache unpinned. 0, -EIO or
- * -ENOMEM. */
+ * to a window of pages cached in neither level in one readpages call
+ * (PCACHE_RA_PAGES, doubling on each sequential miss up to
+ * PCACHE_RA_MAX_PAGES); the pages after idx join the cache unpinned.
+ * 0, -EIO or -ENOMEM. */
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	       struct pc_page **out);
 void *pcache_data(const struct pc_page *p);
@@ -143,7 +173,9 @@ int pcache_domain_drop(struct pcache_domain *d);
 
 struct pcache_stats {
 	size_t pages, dirty, mapped, unpinned, max;
+	size_t reclaimable; /* clean unpinned pages: the shrinker's */
 	uint64_t hits, misses, l2_hits, l2_yields, reads, writes;
+	uint64_t reclaimed, writeruns; /* shrinker's pages; multi-page writes */
 	uint64_t l2_pages; /* pages of the page cache in level 2 now */
 };
 void pcache_get_stats(struct pcache_stats *st);

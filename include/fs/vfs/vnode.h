@@ -143,6 +143,11 @@ struct vnode_ops {
 	/* Regular files: bytes transferred (0 at the end) or -errno. */
 	long (*read)(struct vnode *v, void *buf, size_t n, uint64_t off);
 	long (*write)(struct vnode *v, const void *buf, size_t n, uint64_t off);
+	/* Optional, regular files: read into user memory (ubuf, checked to
+	 * lie below USER_TOP) without resolving faults: as read, short
+	 * where a user page is not present and writable, -EAGAIN if the
+	 * first is not (the caller faults it in and tries again). */
+	long (*read_user)(struct vnode *v, void *ubuf, size_t n, uint64_t off);
 	int (*truncate)(struct vnode *v, uint64_t size);
 	int (*fsync)(struct vnode *v);
 	/* Optional: the page provider through which mm maps the file's own

@@ -1,0 +1,101 @@
+/*
+ * pagecache_reclaim.c - the bounds of the page cache's level 1
+ * (include/fs/vfs/pagecache.h): at most pcache_max_pages unpinned pages
+ * (the oldest leave, clean ones to level 2), at most a quarter of that
+ * dirty (the oldest written back by the writer that passes the limit),
+ * and the shrinker that gives clean unpinned pages back to the physical
+ * allocator when a program needs the memory and level 2 is empty.
+ *
+ * Guarantees: the shrinker never frees a pinned or dirty page, never runs
+ * while pc_busy says the cache is inside an allocation with pointers into
+ * its LRU or index, and frees pages without allocating.
+ */
+#include <kernel/printk.h>
+#include <mm/phys.h>
+#include <mm/slab.h>
+#include "pagecache_internal.h"
+
+uint32_t pcache_max_pages;
+static size_t dirty_max;
+
+void pcache_set_max(size_t max)
+{
+	pcache_max_pages = (uint32_t)MAX(max, 1);
+	dirty_max = MAX(pcache_max_pages / 4, 1);
+	pc_stats.max = pcache_max_pages;
+	pc_trim(NULL);
+}
+
+/* Write the dirty unpinned page p of held (pinned meanwhile: nobody drops
+ * it under the sleeping write); then, clean and unpinned, it may go.
+ * 0 or the write's error. */
+static int write_old(struct pc_page *p, bool drop)
+{
+	int err;
+
+	pc_pin(p);
+	err = pc_writeback(p);
+	pc_unpin_quiet(p);
+	if (p->pins) /* someone took it meanwhile */
+		return err;
+	if (!err && drop && !(p->flags & PC_DIRTY))
+		pc_drop(p, true);
+	return err;
+}
+
+/* The oldest dirty unpinned page of d, or NULL. */
+static struct pc_page *oldest_dirty(struct pcache_domain *d)
+{
+	struct pc_page *p = pc_lru_head;
+
+	while (p && !((p->flags & PC_DIRTY) && p->pc->dom == d))
+		p = p->lru_next;
+	return p;
+}
+
+/*
+ * Unpinned pages past the bound leave, oldest first, clean ones to level
+ * 2; a dirty one is written first when its domain is held, else it stays
+ * for the flush. A page that fails to write stops the trim. Past the
+ * dirty limit, the held domain's oldest dirty pages are written.
+ */
+void pc_trim(struct pcache_domain *held)
+{
+	struct pc_page *p = pc_lru_head, *next;
+
+	if (held && held->ndirty > dirty_max &&
+	    (p = oldest_dirty(held)) != NULL && write_old(p, false))
+		return;
+	p = pc_lru_head;
+	while (pc_stats.unpinned > pcache_max_pages && p) {
+		next = p->lru_next;
+		if (!(p->flags & PC_DIRTY)) {
+			pc_drop(p, true);
+		} else if (p->pc->dom == held) {
+			if (write_old(p, true))
+				return;
+			next = pc_lru_head; /* we slept: start again */
+		}
+		p = next;
+	}
+}
+
+size_t pcache_reclaim(size_t npages)
+{
+	struct pc_page *p = pc_lru_head, *next;
+	size_t freed = 0, want = MAX(npages, PCACHE_RECLAIM_BATCH);
+
+	if (pc_busy)
+		return 0;
+	pc_busy = true;
+	for (; p && freed < want; p = next) {
+		next = p->lru_next;
+		if (p->flags & PC_DIRTY)
+			continue;
+		pc_drop(p, false);
+		freed++;
+	}
+	pc_busy = false;
+	pc_stats.reclaimed += freed;
+	return freed;
+}
