@@ -39,9 +39,8 @@ struct range_cursor {
 	struct region_entry *next; /* the entry after the current one */
 };
 
-/* The next entry below end, moving on to the next region as needed. An
- * entry reaching end is the last: neither its successor nor the next
- * region is looked up. */
+/* The next entry below end, moving on to the next region as needed (not
+ * past one reaching end). */
 static struct region_entry *cursor_next(struct range_cursor *c)
 {
 	struct region_entry *e;
@@ -49,12 +48,9 @@ static struct region_entry *cursor_next(struct range_cursor *c)
 	while (c->r && c->r->start < c->end) {
 		e = c->next;
 		if (e) {
-			vaddr_t va = entry_va(e);
-
-			if (va >= c->end)
+			if (entry_va(e) >= c->end)
 				break;
-			c->next =
-			    va + entry_bytes(e) < c->end ? entry_next(e) : NULL;
+			c->next = entry_next(e);
 			return e;
 		}
 		if (region_end(c->r) >= c->end)
