@@ -524,6 +524,13 @@ void avl_cut_run(struct avl_tree *t, struct avl_node *first,
 	struct avl_node *before, *after, *mid, *tail;
 
 	BUG_ON(dst->root || count == 0 || count > t->count);
+	if (count == t->count) { /* the whole tree moves as it is */
+		set_root(dst, t->root);
+		set_root(t, NULL);
+		add_count(t, -(int)count);
+		add_count(dst, (int)count);
+		return;
+	}
 	split_at(t, first, &before, &after);
 	if (last == first) {
 		mid = hang(t, NULL, first, NULL, NULL);

@@ -62,7 +62,7 @@ void region_destroy(struct region *r)
 {
 	r->ops->release(r);
 	BUG_ON(r->entries.count);
-	avl_remove(&r->space->regions, &r->node);
+	region_unlink(r);
 	SLAB_FREE(r);
 }
 

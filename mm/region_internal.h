@@ -165,6 +165,8 @@ bool region_range_free(struct mm_space *s, vaddr_t start, size_t len);
 int region_split_edges(struct mm_space *s, vaddr_t start, vaddr_t end);
 struct region *region_first(struct mm_space *s);
 struct region *region_next(struct region *r);
+/* Take r out of its space's region tree (it is freed or merged next). */
+void region_unlink(struct region *r);
 /* First region ending above va, or NULL. */
 struct region *region_first_after(struct mm_space *s, vaddr_t va);
 /* The first live space (walk on with next_space). */

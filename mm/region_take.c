@@ -39,7 +39,8 @@ struct range_cursor {
 	struct region_entry *next; /* the entry after the current one */
 };
 
-/* The next entry below end, moving on to the next region as needed. */
+/* The next entry below end, moving on to the next region as needed (not
+ * past one reaching end). */
 static struct region_entry *cursor_next(struct range_cursor *c)
 {
 	struct region_entry *e;
@@ -52,6 +53,8 @@ static struct region_entry *cursor_next(struct range_cursor *c)
 			c->next = entry_next(e);
 			return e;
 		}
+		if (region_end(c->r) >= c->end)
+			break;
 		c->r = region_next(c->r);
 		c->next = c->r ? entry_first(c->r) : NULL;
 	}
@@ -93,11 +96,14 @@ static int tg_check(struct mm_space *s, vaddr_t addr, size_t npages,
 		return -EFAULT;
 	end = (vaddr_t)end64;
 	r = *first = mm_find_region(s, addr);
-	for (va = addr; va < end; va = region_end(r), r = region_next(r))
+	for (va = addr;; r = region_next(r)) {
 		if (!r || r->start > va || !region_may_yield(r) ||
 		    !(r->prot & PROT_WRITE))
 			return -EFAULT;
-	return 0;
+		va = region_end(r);
+		if (va >= end)
+			return 0; /* no look past the last region */
+	}
 }
 
 /* Split e's block at va (inside it, page aligned). */
@@ -106,15 +112,21 @@ static int split_at(struct region_entry *e, vaddr_t va)
 	return block_split(e->block, (va - entry_va(e)) / PAGE_SIZE);
 }
 
+/* What take's first pass learns about the range's entries. */
+struct take_run {
+	size_t count; /* how many; 0 if unknown (cow_break may put
+		       * several in place of one) */
+	struct region_entry *first, *last; /* NULL if unknown */
+};
+
 /*
  * Take's first pass, changing no meaning: split the blocks straddling
  * the edges, make shared blocks private, and check that every page is
- * present; *count: the range's entries, 0 if unknown (cow_break may
- * put several in place of one). 0, -EFAULT (a page not present) or
- * -ENOMEM.
+ * present; *run: the range's entries, so that the caller need not look
+ * them up again. 0, -EFAULT (a page not present) or -ENOMEM.
  */
 static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
-			size_t *count)
+			struct take_run *run)
 {
 	struct region_entry *e = entry_find(r, addr - r->start);
 	struct range_cursor c;
@@ -130,9 +142,9 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 			return rc;
 		e = entry_next(e); /* the part from addr */
 	}
-	*count = 0;
+	*run = (struct take_run){0, e, NULL};
 	for (e = cursor_from(&c, r, e, end); e; e = cursor_next(&c)) {
-		++*count;
+		++run->count;
 		if (entry_va(e) != want)
 			return -EFAULT; /* a hole */
 		want = entry_va(e) + entry_bytes(e);
@@ -142,6 +154,7 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 				return rc;
 			want = end;
 		}
+		run->last = e;
 		if (e->block->refcount > 1) {
 			rc = cow_break(e);
 			if (rc)
@@ -150,7 +163,7 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 		}
 	}
 	if (unknown)
-		*count = 0;
+		*run = (struct take_run){0, NULL, NULL};
 	return want < end ? -EFAULT : 0;
 }
 
@@ -163,11 +176,12 @@ int region_take_pages(struct mm_space *s, vaddr_t addr, size_t npages,
 	struct region_entry *e;
 	struct range_cursor c;
 	struct region *r;
-	size_t k = 0, count;
+	struct take_run run;
+	size_t k = 0;
 	int rc = tg_check(s, addr, npages, &r);
 
 	if (!rc)
-		rc = take_prepare(r, addr, end, &count);
+		rc = take_prepare(r, addr, end, &run);
 	if (rc)
 		return rc;
 	for (e = cursor_start(&c, r, addr, end); e; e = cursor_next(&c)) {
@@ -361,25 +375,25 @@ static void take_tree_rebase(struct avl_node *n, vaddr_t base)
 int region_take_tree(struct mm_space *s, vaddr_t addr, size_t npages,
 		     struct avl_tree *out)
 {
-	struct region_entry *first, *last;
-	vaddr_t base, stop;
-	size_t count = 0;
+	struct take_run run;
+	vaddr_t base;
 	int rc;
 	struct region *r = tree_region(s, addr, npages, &rc);
 
 	if (!rc)
-		rc = take_prepare(r, addr, addr + npages * PAGE_SIZE, &count);
+		rc = take_prepare(r, addr, addr + npages * PAGE_SIZE, &run);
 	if (rc)
 		return rc;
 	base = addr - r->start;
-	stop = base + npages * PAGE_SIZE;
-	first = entry_find(r, base);
-	last = entry_last_at(r, stop - PAGE_SIZE);
-	if (!count) /* cow_break made it unknown: count them */
-		for (struct region_entry *e = (count = 1, first); e != last;
-		     e = entry_next(e))
-			count++;
-	avl_cut_run(&r->entries, &first->node, &last->node, count, out);
+	if (!run.count) { /* cow_break replaced entries: find them again */
+		run.first = entry_find(r, base);
+		run.last = entry_last_at(r, base + (npages - 1) * PAGE_SIZE);
+		for (struct region_entry *e = (run.count = 1, run.first);
+		     e != run.last; e = entry_next(e))
+			run.count++;
+	}
+	avl_cut_run(&r->entries, &run.first->node, &run.last->node, run.count,
+		    out);
 	take_tree_rebase(out->root, base);
 	block_count_cached(npages, true);
 	if (pt_set_run(s->pgdir, addr, 0, (uint32_t)npages, 0))
@@ -445,7 +459,11 @@ int region_give_tree(struct mm_space *s, vaddr_t addr, size_t npages,
 
 	if (rc)
 		return rc;
-	if (range_has_entries(r, addr, end)) {
+	base = addr - r->start;
+	/* The last entry starting in or before the range: after a yield
+	 * (the range empty) it is the one to paste after. */
+	pred = entry_last_at(r, base + (npages - 1) * PAGE_SIZE);
+	if (pred && pred->offset + entry_bytes(pred) > base) {
 		rc = split_edge(s, addr);
 		if (!rc)
 			rc = split_edge(s, end);
@@ -454,11 +472,10 @@ int region_give_tree(struct mm_space *s, vaddr_t addr, size_t npages,
 		if (rc)
 			return rc;
 		give_clear(r, addr, end);
+		pred = base ? entry_last_at(r, base - PAGE_SIZE) : NULL;
 	} else if (pt_prepare(s->pgdir, addr, npages)) {
 		return -ENOMEM;
 	}
-	base = addr - r->start;
-	pred = base ? entry_last_at(r, base - PAGE_SIZE) : NULL;
 	block_count_cached(npages, false);
 	if (give_tree_map(r, base, in))
 		pt_flush_run(s->pgdir, addr, (uint32_t)npages);

@@ -79,7 +79,7 @@ struct mm_space *mm_space_new(void)
 		return NULL;
 	}
 	USE(s, s->pgdir = dir; s->users = 1; s->def_flags = 0;
-	    slab_tree_init(&s->regions, region_cmp);
+	    s->last_found = NULL; slab_tree_init(&s->regions, region_cmp);
 	    s->regions.update = region_gap_update; s->prev_space = NULL;
 	    s->next_space = spaces);
 	if (spaces)
@@ -95,8 +95,10 @@ void mm_space_destroy(struct mm_space *s)
 {
 	struct region *r;
 
-	if (s->pgdir != arch_current_pgdir())
+	if (s->pgdir != arch_current_pgdir()) {
 		space_drop_regions(s);
+		USE(s, s->last_found = NULL);
+	}
 	while ((r = region_first(s)))
 		region_destroy(r);
 	pt_free_dir(s->pgdir);
@@ -157,13 +159,36 @@ size_t mm_mapped_bytes(struct mm_space *s)
 
 /* ---- the region tree ---- */
 
-/* The region containing va, or NULL. */
+/*
+ * The region containing va, or NULL. The last region found is tried
+ * first (a system call or fault after another in the same region, as a
+ * yield and its get, needs no descent). Regions are disjoint, so a live
+ * region whose current bounds hold va is the answer; region_unlink
+ * clears the hint before a region can be freed.
+ */
 struct region *mm_find_region(struct mm_space *s, vaddr_t va)
 {
-	struct avl_node *n = avl_find_le(&s->regions, &va, region_key);
-	struct region *r = avl_entry(n, struct region, node);
+	struct region *r = s->last_found;
+	struct avl_node *n;
 
-	return r && va < region_end(r) ? r : NULL;
+	if (r && va - r->start < r->len)
+		return r;
+	n = avl_find_le(&s->regions, &va, region_key);
+	r = avl_entry(n, struct region, node);
+	if (!r || va >= region_end(r))
+		return NULL;
+	USE(s, s->last_found = r);
+	return r;
+}
+
+/* Take r out of its space's tree (before it is freed or merged away). */
+void region_unlink(struct region *r)
+{
+	struct mm_space *s = r->space;
+
+	if (s->last_found == r)
+		USE(s, s->last_found = NULL);
+	avl_remove(&s->regions, &r->node);
 }
 
 /* The lowest region of s, or NULL. */
@@ -389,6 +414,16 @@ static void space_sanity(struct sanity *s, struct mm_space *sp)
 	if (!avl_check(&sp->regions))
 		sanity_fail(s, "space %p: region tree broken", (void *)sp);
 	region_gap_sanity(s, sp);
+	if (sp->last_found) {
+		struct avl_node *n = avl_find_le(
+		    &sp->regions, &sp->last_found->start, region_key);
+
+		if (n != &sp->last_found->node)
+			sanity_fail(s,
+				    "space %p: last region found %p is "
+				    "not in its tree",
+				    (void *)sp, (void *)sp->last_found);
+	}
 	for (struct region *r = region_first(sp); r; r = region_next(r)) {
 		if (r->space != sp || !r->ops ||
 		    region_check_range(r->start, r->len) || r->start < prev_end)

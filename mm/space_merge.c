@@ -36,7 +36,7 @@ static void absorb(struct region *a, struct region *b)
 		USE(e, e->offset += delta; e->region = a);
 		BUG_ON(avl_insert(&a->entries, &e->node));
 	}
-	avl_remove(&a->space->regions, &b->node);
+	region_unlink(b);
 	USE(a, a->len += b->len);
 	avl_propagate(&a->space->regions, &a->node); /* its end moved */
 	SLAB_FREE(b);

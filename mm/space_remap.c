@@ -37,7 +37,7 @@ static int remap_region(struct mm_space *s, vaddr_t addr, size_t old_len,
 /* Free a region that holds nothing yet, without its backend. */
 static void region_discard(struct region *r)
 {
-	avl_remove(&r->space->regions, &r->node);
+	region_unlink(r);
 	SLAB_FREE(r);
 }
 

@@ -76,6 +76,7 @@ static int yblock_key(const void *key, const struct avl_node *n)
 	return key_cmp(k->owner, k->id, container_of(n, struct yblock, node));
 }
 
+#if MM_SANITY
 /* The tree header is a static, not a slab object: only nodes need unlocking. */
 static void index_write_begin(const void *p)
 {
@@ -88,12 +89,15 @@ static void index_write_end(const void *p)
 	if (p != &ycache_index)
 		slab_protect_any(p);
 }
+#endif
 
 void ycache_init(void)
 {
 	avl_init(&ycache_index, yblock_cmp);
+#if MM_SANITY /* else slab objects are writable: no hooks to call */
 	ycache_index.write_begin = index_write_begin;
 	ycache_index.write_end = index_write_end;
+#endif
 	lru_head = lru_tail = NULL;
 	memset(&ystats, 0, sizeof(ystats));
 	next_owner = 1;
@@ -107,12 +111,21 @@ uint32_t ycache_owner_new(void)
 	return next_owner++;
 }
 
+/* The block (owner, id), or NULL: a descent comparing keys in line (every
+ * yield and get does one; no call per node). */
 static struct yblock *lookup(uint32_t owner, uint64_t id)
 {
-	struct ykey k = {owner, id};
+	struct avl_node *n = ycache_index.root;
 
-	return avl_entry(avl_find(&ycache_index, &k, yblock_key), struct yblock,
-			 node);
+	while (n) {
+		struct yblock *yb = container_of(n, struct yblock, node);
+		int c = key_cmp(owner, id, yb);
+
+		if (c == 0)
+			return yb;
+		n = c < 0 ? n->left : n->right;
+	}
+	return NULL;
 }
 
 bool ycache_has(uint32_t owner, uint64_t id)

@@ -6,7 +6,9 @@
 # logged), and counts the instructions run between the program's
 # prof_begin() and prof_end() by function (kernel and user symbols).
 #
-#   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault fault2 cow
+#   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault fault2 cow,
+#       yieldP (N yield+get pairs of P pages), ytouchP (the touches of P
+#       pages after a yield alone, N times)
 #
 # Output: total instructions, per operation, and the functions by
 # instructions. Logs in build/profile/ (large: removed after parsing

@@ -70,6 +70,8 @@ struct mm_space {
 	paddr_t pgdir;
 	unsigned users; /* processes using it (CLONE_VM shares it) */
 	struct avl_tree regions;
+	struct region *last_found; /* mm_find_region's last answer, or NULL;
+				    * cleared when it leaves the tree */
 	unsigned def_flags; /* region flags new mappings get (mlockall) */
 	struct mm_space *next_space; /* list of all spaces, for sanity */
 	struct mm_space *prev_space;

@@ -439,7 +439,8 @@ PROF_MARK(prof_begin)
 PROF_MARK(prof_end)
 
 /* "-p OP N": N operations of one kind between the two marks, after the
- * same set-up as the benchmark (fork, fork1m, exec, fault, fault2, cow). */
+ * same set-up as the benchmark (fork, fork1m, exec, fault, fault2, cow;
+ * yieldP and ytouchP in guest_ycache.c). */
 static int profile(const char *op, uint32_t n)
 {
 	const uint32_t np = 256;
@@ -448,6 +449,8 @@ static int profile(const char *op, uint32_t n)
 
 	if (p == MAP_FAILED)
 		return 1;
+	if (strncmp(op, "yield", 5) == 0 || strncmp(op, "ytouch", 6) == 0)
+		return profile_ycache(op, n);
 	if (strcmp(op, "fork1m") == 0 || strcmp(op, "cow") == 0)
 		touch(p, np); /* 1 MiB */
 	fork_exit_wait(1);

@@ -50,5 +50,11 @@ uint64_t touch(volatile char *p, uint32_t npages);
 /* guest_ycache.c: the yielded-block cache's rows (ours only). */
 int have_ycache(void);
 void bench_ycache(int ours, int with_memcpy, uint32_t npages);
+/* "-p yieldP N" / "-p ytouchP N" (scripts/profile-guest.sh): N yield+get
+ * pairs of P pages, or the touch of P pages after a yield alone, between
+ * prof_begin() and prof_end(); 1 if op is not one of these. */
+int profile_ycache(const char *op, uint32_t n);
+void prof_begin(void);
+void prof_end(void);
 
 #endif

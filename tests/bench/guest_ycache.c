@@ -4,6 +4,7 @@
  * bytes, and what touching the range afterwards costs.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "guest_bench.h"
@@ -97,4 +98,51 @@ void bench_ycache(int ours, int with_memcpy, uint32_t npages)
 		snprintf(name, sizeof(name), "touch_after_yield_%u", npages);
 		report(name, tchy);
 	}
+}
+
+/*
+ * Profiling (scripts/profile-guest.sh): "yieldP" runs n yield+get pairs
+ * of P pages (default 1) after one warm-up pair, "ytouchP" yields P
+ * pages n times and profiles only the touches of the range after each
+ * yield alone (the demand-zero faults). The pages are touched one by one
+ * first, as in the benchmark.
+ */
+int profile_ycache(const char *op, uint32_t n)
+{
+	int touch_op = strncmp(op, "ytouch", 6) == 0;
+	long np = strtol(op + (touch_op ? 6 : 5), NULL, 10);
+	size_t len;
+	char *p;
+
+	if (np <= 0)
+		np = 1;
+	len = (size_t)np * PAGE;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return 1;
+	touch(p, (uint32_t)np);
+	if (vm_yield_get_block(1, VM_BLOCK_NONE, p, (uint32_t)np) ||
+	    vm_yield_get_block(VM_BLOCK_NONE, 1, p, (uint32_t)np))
+		return 1;
+	for (uint32_t i = 0; i < n; i++) {
+		if (touch_op) {
+			if (vm_yield_get_block(1, VM_BLOCK_NONE, p,
+					       (uint32_t)np))
+				return 1;
+			prof_begin();
+			touch(p, (uint32_t)np);
+			prof_end();
+			vm_forget_block(1);
+			continue;
+		}
+		if (i == 0)
+			prof_begin();
+		if (vm_yield_get_block(1, VM_BLOCK_NONE, p, (uint32_t)np) ||
+		    vm_yield_get_block(VM_BLOCK_NONE, 1, p, (uint32_t)np))
+			return 1;
+	}
+	if (!touch_op)
+		prof_end();
+	return 0;
 }

@@ -3,7 +3,8 @@
  * space: region merging (mm/space_merge.c), mremap (mm/space_remap.c),
  * range flags and mlock accounting (mm/space_lock.c), madvise's dropping
  * and mincore (mm/space_advice.c), and shared memory objects
- * (mm/shmem.c). Page moves are checked by physical address (no copy),
+ * (mm/shmem.c), and mm_find_region's remembered answer (mm/space.c).
+ * Page moves are checked by physical address (no copy),
  * every test ends with mm_sanity_check().
  */
 #include <kernel/errno.h>
@@ -75,6 +76,44 @@ TEST(space_merge_protect_rejoins)
 	CHECK(holds(s, va, 8, 9));
 	mm_sanity_check();
 	mm_space_destroy(s);
+}
+
+/* mm_find_region's last answer (last_found) never outlives its region:
+ * unmapped, merged away or split, the next lookup is right even when
+ * another space reuses the freed region object at the same address. */
+TEST(space_find_region_hint)
+{
+	struct mm_space *a = mm_space_new(), *b = mm_space_new();
+	const vaddr_t va = 0x40000000u;
+	struct region *r;
+
+	CHECK_EQ(mm_map_anon(a, va, P(1), RW, 0), 0);
+	CHECK(mm_find_region(a, va) != NULL);
+	CHECK_EQ(mm_unmap(a, va, P(1)), 0);
+	CHECK_EQ(mm_map_anon(b, va, P(1), RW, 0), 0); /* may reuse the object */
+	CHECK(mm_find_region(b, va) != NULL);
+	CHECK(mm_find_region(a, va) == NULL);
+	mm_sanity_check();
+	/* Merged away: found, then joined into the region before it. */
+	CHECK_EQ(mm_map_anon(a, va, P(4), RW, 0), 0);
+	CHECK_EQ(mm_protect(a, va + P(2), P(2), PROT_READ), 0);
+	r = mm_find_region(a, va + P(3));
+	CHECK(r && r->start == va + P(2));
+	CHECK_EQ(mm_protect(a, va + P(2), P(2), RW), 0);
+	CHECK_EQ(regions(a), 1);
+	CHECK_EQ(mm_map_anon(b, va + P(8), P(1), RW, 0), 0);
+	r = mm_find_region(a, va + P(3));
+	CHECK(r && r->start == va && r->len == P(4));
+	mm_sanity_check();
+	/* Split: the found region keeps only its first half. */
+	CHECK(mm_find_region(a, va) == r);
+	CHECK_EQ(mm_protect(a, va + P(2), P(2), PROT_READ), 0);
+	r = mm_find_region(a, va + P(3));
+	CHECK(r && r->start == va + P(2));
+	CHECK(mm_find_region(a, va + P(4)) == NULL);
+	mm_sanity_check();
+	mm_space_destroy(a);
+	mm_space_destroy(b);
 }
 
 TEST(space_mremap_grow_and_move)
