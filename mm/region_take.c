@@ -128,10 +128,11 @@ struct take_run {
 static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 			struct take_run *run)
 {
-	struct region_entry *e = entry_find(r, addr - r->start);
+	struct region_entry *e = entry_find(r, addr - r->start), *last = NULL;
 	struct range_cursor c;
 	vaddr_t want = addr;
 	bool unknown = false;
+	size_t count = 0;
 	int rc;
 
 	if (!e)
@@ -142,9 +143,9 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 			return rc;
 		e = entry_next(e); /* the part from addr */
 	}
-	*run = (struct take_run){0, e, NULL};
+	run->first = e;
 	for (e = cursor_from(&c, r, e, end); e; e = cursor_next(&c)) {
-		++run->count;
+		count++;
 		if (entry_va(e) != want)
 			return -EFAULT; /* a hole */
 		want = entry_va(e) + entry_bytes(e);
@@ -154,7 +155,7 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 				return rc;
 			want = end;
 		}
-		run->last = e;
+		last = e;
 		if (e->block->refcount > 1) {
 			rc = cow_break(e);
 			if (rc)
@@ -162,8 +163,8 @@ static int take_prepare(struct region *r, vaddr_t addr, vaddr_t end,
 			unknown = true;
 		}
 	}
-	if (unknown)
-		*run = (struct take_run){0, NULL, NULL};
+	*run = unknown ? (struct take_run){0, NULL, NULL}
+		       : (struct take_run){count, run->first, last};
 	return want < end ? -EFAULT : 0;
 }
 
