@@ -58,12 +58,28 @@ static int page_key(const void *key, const struct avl_node *n)
 	return key_cmp(k->pc, k->idx, container_of(n, struct pc_page, node));
 }
 
+/* The page the last lookup found (pc_drop clears it): a sequential
+ * reader's next page is its successor in the index, one step away. */
+static struct pc_page *pc_hint;
+
 static struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
 {
 	struct pc_key k = {pc, idx};
-	struct avl_node *n = avl_find(&pc_index, &k, page_key);
+	struct pc_page *h = pc_hint, *p = NULL;
+	struct avl_node *n;
 
-	return n ? container_of(n, struct pc_page, node) : NULL;
+	if (h && h->pc == pc && h->idx != 0xffffffffu && h->idx + 1 == idx) {
+		/* Keys are sorted: (pc, idx) is h's successor or absent. */
+		n = avl_next(&h->node);
+		p = n ? container_of(n, struct pc_page, node) : NULL;
+		if (!p || p->pc != pc || p->idx != idx)
+			return NULL;
+	} else if ((n = avl_find(&pc_index, &k, page_key)) != NULL) {
+		p = container_of(n, struct pc_page, node);
+	}
+	if (p)
+		pc_hint = p;
+	return p;
 }
 
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
@@ -95,6 +111,7 @@ void pcache_init(size_t max)
 	pc_lru_head = lru_tail = NULL;
 	pc_lru_dirty = 0;
 	pc_busy = false;
+	pc_hint = NULL;
 	memset(&pc_stats, 0, sizeof(pc_stats));
 	pc_domains = NULL;
 	pc_gen++;
@@ -277,6 +294,8 @@ void pc_drop(struct pc_page *p, bool keep)
 	uint32_t owner;
 
 	BUG_ON(p->pins);
+	if (pc_hint == p)
+		pc_hint = NULL;
 	lru_del(p);
 	avl_remove(&pc_index, &p->node);
 	pc_stats.pages--;
