@@ -10,13 +10,11 @@
 #include <mm/pagetable.h>
 #include "region_internal.h"
 
-/* Allocate zeroed blocks for the npages pages at offset off and map them. */
-static int anon_fill(struct region *r, vaddr_t off, uint32_t npages,
-		     uint32_t max)
+/* Map list (fresh zeroed blocks for npages pages, from block_alloc_runs
+ * or block_alloc_free_run) at offset off; on failure it is freed. */
+static int anon_map(struct region *r, vaddr_t off, struct region_entry *list,
+		    uint32_t npages)
 {
-	struct region_entry *list;
-
-	list = block_alloc_runs(npages, max, BLOCK_COW, true);
 	if (!list)
 		return -ENOMEM;
 	if (pt_prepare(region_pgdir(r), r->start + off, npages)) {
@@ -62,23 +60,17 @@ static int anon_fault(struct region *r, vaddr_t va, bool write)
 {
 	vaddr_t off = va - r->start;
 	uint32_t n = anon_around(r, off);
-	struct region_entry *run = NULL;
+	struct region_entry *list = NULL;
 	int rc;
 
 	(void)write;
 	if (n > 1)
-		run = block_alloc_free_run(n, BLOCK_COW);
-	if (run && pt_prepare(region_pgdir(r), va, n)) {
-		entry_free_unattached(run, true);
-		return -ENOMEM;
-	}
-	if (run) {
-		entry_attach_list(r, run, off);
-		rc = 0;
-	} else {
+		list = block_alloc_free_run(n, BLOCK_COW);
+	if (!list) {
 		n = 1;
-		rc = anon_fill(r, off, 1, 1);
+		list = block_alloc_runs(1, 1, BLOCK_COW, true);
 	}
+	rc = anon_map(r, off, list, n);
 	if (!rc)
 		USE(r, r->backend_data = (off + n * PAGE_SIZE) | n);
 	return rc;
@@ -89,6 +81,7 @@ static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 {
 	vaddr_t off = start - r->start, stop = end - r->start, hole_end;
 	struct region_entry *e;
+	uint32_t npages;
 	int rc;
 
 	while (off < stop) {
@@ -99,8 +92,11 @@ static int anon_populate(struct region *r, vaddr_t start, vaddr_t end)
 		}
 		e = entry_first_from(r, off);
 		hole_end = e ? MIN(e->offset, stop) : stop;
-		rc = anon_fill(r, off, (hole_end - off) / PAGE_SIZE,
-			       REGION_MAX_BLOCK_PAGES);
+		npages = (uint32_t)((hole_end - off) / PAGE_SIZE);
+		rc = anon_map(r, off,
+			      block_alloc_runs(npages, REGION_MAX_BLOCK_PAGES,
+					       BLOCK_COW, true),
+			      npages);
 		if (rc)
 			return rc;
 		off = hole_end;
