@@ -165,6 +165,10 @@ function row(label, k, both,    o, l, r) {
 	r = (num(o) && num(l) && l > 0) ? sprintf("%.2f", o / l) : "-"
 	printf "%-44s %12s %12s %8s\n", label, o, l, r
 }
+# pct(label, key): a percentage on both sides, no ratio.
+function pct(label, k) {
+	printf "%-44s %12s %12s %8s\n", label, cell("o", "idle: " k) "%", cell("l", "idle: " k) "%", ""
+}
 function head(title) {
 	print title
 	printf "%-44s %12s %12s %8s\n", "operation (guest instructions per op)", "ours", "Linux", "ratio"
@@ -189,11 +193,15 @@ END {
 		row("  touch after a yield alone, per page", "touch_after_yield_" n[i], 0)
 	}
 	row("ext2: create + write 1 KiB + fsync, per file", "create+write+fsync 1 KiB", 1)
+	pct("  CPU idle, waiting for the disk", "create+write+fsync 1 KiB")
 	row("ext2: readdir of 1,000 entries, per entry", "readdir, per entry", 1)
 	row("ext2: write 64 MiB + fsync, per MiB", "write 64 MiB + fsync, per MiB", 1)
+	pct("  CPU idle, waiting for the disk", "write 64 MiB + fsync, per MiB")
 	row("ext2: read cold (after remount), per MiB", "read 64 MiB cold, per MiB", 1)
+	pct("  CPU idle, waiting for the disk", "read 64 MiB cold, per MiB")
 	row("ext2: read warm, per MiB", "read 64 MiB warm, per MiB", 1)
 	row("ext2: random 4 KiB reads cold, per MiB", "random 4 KiB cold, per MiB", 1)
+	pct("  CPU idle, waiting for the disk", "random 4 KiB cold, per MiB")
 	row("ext2: random 4 KiB reads warm, per MiB", "random 4 KiB warm, per MiB", 1)
 	print ""
 	head("== how cost grows")
