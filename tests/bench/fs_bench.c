@@ -100,8 +100,8 @@ static void report_idle(const char *name, long long idle0, uint64_t cycles)
 		printf("BENCH %-28s -\n", row);
 	else
 		printf("BENCH %-28s %llu\n", row,
-		       (unsigned long long)(idle - idle0) * 10000000ull *
-			       100 / cycles);
+		       (unsigned long long)(idle - idle0) * 10000000ull * 100 /
+			   cycles);
 }
 
 static void report(const char *name, uint64_t cycles, uint64_t n)
@@ -351,6 +351,10 @@ static const char *find_disk(void)
 int main(void)
 {
 	memset(buf, 'x', sizeof buf);
+	if (access("/proc/stat", R_OK)) { /* Linux's initramfs has no /proc */
+		mkdir("/proc", 0555);
+		mount("proc", "/proc", "proc", 0, NULL);
+	}
 	load_modules();
 	dev = find_disk();
 	mkdir(MNT, 0755);
