@@ -333,18 +333,6 @@ int buf_write_held(struct buf *b)
 	return err;
 }
 
-int bsync_dev(struct blockdev *dev)
-{
-	int err = 0;
-
-	FOR_EACH_BUF(b)
-	if (b->dev == dev && buf_write_held(b))
-		err = -EIO;
-	if (dev->ops->flush && dev->ops->flush(dev))
-		err = -EIO;
-	return err;
-}
-
 void bforget(struct blockdev *dev, uint32_t blkno)
 {
 	struct buf *b = buf_lookup(dev, blkno);

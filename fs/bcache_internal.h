@@ -54,6 +54,11 @@ void l2_get_stats(struct bcache_stats *st);
  * -EIO; counted in disk_reads / disk_writes. */
 int bio_transfer(struct blockdev *dev, uint32_t blkno, uint32_t count,
 		 uint32_t size, void *buf, bool write);
+/* One transfer of count blocks from blkno on out of separate buffers'
+ * data (segs[i] is block blkno + i): 0 or -EIO; counted in disk_writes
+ * and write_transfers. */
+int bio_writev(struct blockdev *dev, uint32_t blkno, uint32_t count,
+	       uint32_t size, void *const *segs);
 /* A held buffer for (dev, blkno) read from the device, with the blocks
  * after it read in the same transfer when reading is sequential (they go
  * into level 1, released); NULL on error or without memory. */

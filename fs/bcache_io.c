@@ -38,11 +38,29 @@ int bio_transfer(struct blockdev *dev, uint32_t blkno, uint32_t count,
 	bio_busy++;
 	if (write) {
 		bstats.writes += count;
+		bstats.write_transfers++;
 		err = dev->ops->write(dev, sector, count * spb, buf);
 	} else {
 		bstats.reads += count;
 		err = dev->ops->read(dev, sector, count * spb, buf);
 	}
+	bio_busy--;
+	return err ? -EIO : 0;
+}
+
+int bio_writev(struct blockdev *dev, uint32_t blkno, uint32_t count,
+	       uint32_t size, void *const *segs)
+{
+	uint32_t spb = size / BLOCKDEV_SECTOR_SIZE;
+	uint64_t sector = (uint64_t)blkno * spb;
+	int err;
+
+	if (sector + (uint64_t)count * spb > dev->nsectors)
+		return -EIO;
+	bio_busy++;
+	bstats.writes += count;
+	bstats.write_transfers++;
+	err = blockdev_writev(dev, sector, count * spb, segs, spb);
 	bio_busy--;
 	return err ? -EIO : 0;
 }
@@ -213,22 +231,6 @@ void bcache_raw_written(struct blockdev *dev, uint64_t sector, uint32_t count,
 }
 
 /* --- write-back ------------------------------------------------------ */
-
-size_t bcache_flush_old(uint32_t now, uint32_t age)
-{
-	static bool flushing;
-	size_t written = 0;
-
-	if (bio_busy || flushing)
-		return 0;
-	flushing = true;
-	FOR_EACH_BUF(b)
-	if (!b->refs && (b->flags & BUF_DIRTY) && now - b->dirtied >= age &&
-	    !buf_write_held(b))
-		written++;
-	flushing = false;
-	return written;
-}
 
 int bcache_drop_caches(void)
 {

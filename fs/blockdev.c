@@ -76,18 +76,23 @@ int blockdev_write(struct blockdev *d, uint64_t sector, uint32_t count,
 	return count ? d->ops->write(d, sector, count, buf) : 0;
 }
 
-int blockdev_writev(struct blockdev *d, uint64_t sector, uint32_t count,
-		    void *const *pages)
+int blockdev_flush(struct blockdev *d)
 {
-	const uint32_t per = PAGE_SIZE / BLOCKDEV_SECTOR;
+	return d->ops->flush ? d->ops->flush(d) : 0;
+}
 
+int blockdev_writev(struct blockdev *d, uint64_t sector, uint32_t count,
+		    void *const *segs, uint32_t seg)
+{
 	if (!in_range(d, sector, count))
 		return -EINVAL;
+	if (!seg || seg > PAGE_SIZE / BLOCKDEV_SECTOR || (seg & (seg - 1)))
+		return -EINVAL;
 	if (d->ops->writev && count)
-		return d->ops->writev(d, sector, count, pages);
+		return d->ops->writev(d, sector, count, segs, seg);
 	for (uint32_t i = 0; count; i++) {
-		uint32_t n = MIN(count, per);
-		int err = d->ops->write(d, sector, n, pages[i]);
+		uint32_t n = MIN(count, seg);
+		int err = d->ops->write(d, sector, n, segs[i]);
 
 		if (err)
 			return err;

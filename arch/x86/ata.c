@@ -338,44 +338,44 @@ static int ata_write(struct blockdev *bd, uint64_t sector, uint32_t count,
 	return ata_transfer(bd, sector, count, (void *)buf, true);
 }
 
-/* n sectors (one command's worth) out of pages: DMA with a PRD entry
- * per page, else PIO a page at a time. */
-static int write_pages(struct ata_drive *d, uint64_t lba, uint32_t n,
-		       void *const *pages)
+/* n sectors (one command's worth) out of segments of seg sectors: DMA
+ * with a PRD entry per segment, else PIO a segment at a time. */
+static int write_segs(struct ata_drive *d, uint64_t lba, uint32_t n,
+		      void *const *segs, uint32_t seg)
 {
-	const uint32_t per = PAGE_SIZE / BLOCKDEV_SECTOR;
 	unsigned e = 0;
 	bool dma = bm_base != 0;
 	int err = 0;
 
-	for (uint32_t k = 0; dma && k * per < n; k++)
-		dma = prd_add(&e, pages[k],
-			      MIN(n - k * per, per) * BLOCKDEV_SECTOR);
+	for (uint32_t k = 0; dma && k * seg < n; k++)
+		dma = prd_add(&e, segs[k],
+			      MIN(n - k * seg, seg) * BLOCKDEV_SECTOR);
 	if (dma)
 		return dma_run(d, lba, n, e, true);
-	for (uint32_t k = 0; !err && k * per < n; k++)
-		err = pio_transfer(d, lba + k * per, MIN(n - k * per, per),
-				   pages[k], true);
+	for (uint32_t k = 0; !err && k * seg < n; k++)
+		err = pio_transfer(d, lba + k * seg, MIN(n - k * seg, seg),
+				   segs[k], true);
 	return err;
 }
 
-/* The writev op: commands of up to MAX_SECTORS_PER_CMD sectors (whole
- * pages), each by DMA from the separate pages. */
+/* The writev op: commands of up to MAX_SECTORS_PER_CMD sectors and
+ * NPRD - 2 segments (whole segments), each by DMA from the separate
+ * segments. */
 static int ata_writev(struct blockdev *bd, uint64_t sector, uint32_t count,
-		      void *const *pages)
+		      void *const *segs, uint32_t seg)
 {
-	const uint32_t per = PAGE_SIZE / BLOCKDEV_SECTOR;
+	const uint32_t per_cmd = MIN(MAX_SECTORS_PER_CMD, (NPRD - 2) * seg);
 	struct ata_drive *d = bd->priv;
 	int err = 0;
 
 	channel_lock();
 	while (count && !err) {
-		uint32_t n = MIN(count, MAX_SECTORS_PER_CMD / per * per);
+		uint32_t n = MIN(count, per_cmd / seg * seg);
 
-		err = write_pages(d, sector, n, pages);
+		err = write_segs(d, sector, n, segs, seg);
 		sector += n;
 		count -= n;
-		pages += n / per;
+		segs += n / seg;
 	}
 	channel_unlock();
 	if (err)

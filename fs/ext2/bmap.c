@@ -87,7 +87,7 @@ static int alloc_branch(struct ext2_inode *ip, uint32_t need,
 		}
 		memset(b->data, 0, fs->bsize);
 		((uint32_t *)b->data)[offs[j]] = blks[j + 1];
-		bdirty(b);
+		ext2_dirty_meta(ip, b);
 		brelse(b);
 	}
 	if (err) {
@@ -143,7 +143,7 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 	}
 	if (pb) {
 		((uint32_t *)pb->data)[off[k]] = blks[0];
-		bdirty(pb);
+		ext2_dirty_meta(ip, pb);
 		brelse(pb);
 	}
 	/* The caller stores the inode (once per operation). */
@@ -174,7 +174,7 @@ int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
 		b = bget(fs->dev, pblk, fs->bsize);
 		if (b) {
 			memset(b->data, 0, fs->bsize);
-			bdirty(b);
+			ext2_dirty_meta(ip, b);
 		}
 	} else {
 		b = bread(fs->dev, pblk, fs->bsize);
@@ -272,7 +272,7 @@ static void trunc_partial(struct trunc *t, uint32_t blk, int level,
 		}
 	}
 	if (dirty)
-		bdirty(b);
+		ext2_dirty_meta(t->ip, b);
 	brelse(b);
 }
 
@@ -290,7 +290,7 @@ static int zero_tail(struct ext2_inode *ip, uint64_t size)
 	if (err || !b)
 		return err;
 	memset((char *)b->data + in, 0, fs->bsize - in);
-	bdirty(b);
+	ext2_dirty_meta(ip, b);
 	brelse(b);
 	return 0;
 }

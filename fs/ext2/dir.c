@@ -275,7 +275,7 @@ int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
 			de = nde;
 		}
 		set_entry(fs, de, name, len, ino, mode);
-		bdirty(b);
+		ext2_dirty_meta(dir, b);
 		brelse(b);
 		return dir_touch(dir, ext2_isize(dir));
 	}
@@ -291,7 +291,7 @@ int ext2_dir_add(struct ext2_inode *dir, const char *name, size_t len,
 	de = b->data;
 	de->rec_len = (uint16_t)fs->bsize;
 	set_entry(fs, de, name, len, ino, mode);
-	bdirty(b);
+	ext2_dirty_meta(dir, b);
 	brelse(b);
 	return dir_touch(dir, ext2_isize(dir) + fs->bsize);
 }
@@ -310,7 +310,7 @@ int ext2_dir_remove(struct ext2_inode *dir, const char *name, size_t len)
 		dirent_at(b, prev)->rec_len += de->rec_len;
 	else
 		de->inode = 0;
-	bdirty(b);
+	ext2_dirty_meta(dir, b);
 	brelse(b);
 	return dir_touch(dir, ext2_isize(dir));
 }
@@ -325,7 +325,7 @@ int ext2_dir_set(struct ext2_inode *dir, const char *name, size_t len,
 	if (err)
 		return err;
 	set_entry(dir->fs, dirent_at(b, off), name, len, ino, mode);
-	bdirty(b);
+	ext2_dirty_meta(dir, b);
 	brelse(b);
 	return dir_touch(dir, ext2_isize(dir));
 }
@@ -379,7 +379,7 @@ int ext2_dir_init(struct ext2_inode *dir, uint32_t parent_ino)
 	de = dirent_at(b, 12);
 	de->rec_len = (uint16_t)(fs->bsize - 12);
 	set_entry(fs, de, "..", 2, parent_ino, EXT2_S_IFDIR);
-	bdirty(b);
+	ext2_dirty_meta(dir, b);
 	brelse(b);
 	return dir_touch(dir, fs->bsize);
 }

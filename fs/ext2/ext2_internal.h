@@ -148,6 +148,8 @@ struct ext2_dirent {
 };
 #define EXT2_DIR_REC_LEN(n) ((8u + (n) + 3u) & ~3u)
 
+#define EXT2_META_TRACK 16u /* metadata blocks an inode remembers */
+
 /* In-memory inode. */
 struct ext2_inode {
 	struct ext2_inode *hnext; /* fs->ihash chain */
@@ -157,6 +159,11 @@ struct ext2_inode {
 	uint32_t goal;	   /* where the next data block should go */
 	struct pcache *pc; /* its pages (regular files), or NULL */
 	struct ext2_dinode d;
+	/* Metadata blocks it dirtied since its last fsync (fsync.c); more
+	 * than fit: meta_lost, its fsync writes all the metadata. */
+	uint32_t nmeta;
+	bool meta_lost;
+	uint32_t meta[EXT2_META_TRACK];
 };
 
 #define EXT2_IHASH 64u
@@ -182,6 +189,7 @@ struct ext2_fs {
 	uint32_t nidle;	       /* of which unreferenced (cached) */
 	struct ext2_inode *ihash[EXT2_IHASH];
 	struct pcache_domain *pcd; /* the page cache of its files' data */
+	bool meta_lost; /* an inode left memory with blocks it remembered */
 };
 
 /* super.c */
@@ -252,6 +260,15 @@ struct pcache *ext2_pc(struct ext2_inode *ip);
  * the inode is freed on disk) dropped and forgotten. */
 void ext2_pages_release(struct ext2_inode *ip, bool deleted);
 int ext2_truncate_pages(struct ext2_inode *ip, uint64_t size);
+/* fsync.c */
+/* bdirty(b), and remember b as a block of ip's for its fsync. */
+void ext2_dirty_meta(struct ext2_inode *ip, struct buf *b);
+/* ip leaves memory: blocks it remembered make the next fsync of the file
+ * system write all of its metadata. */
+void ext2_meta_release(struct ext2_inode *ip);
+/* The inode table block holding ino and the inode's offset in it. */
+void ext2_inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk,
+		    uint32_t *off);
 /* The superblock and every modified metadata block written, the device
  * flushed (ext2_sync after the file pages; fsync after one file's). */
 int ext2_sync_meta(struct ext2_fs *fs);

@@ -141,15 +141,3 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 /* This file's pages first (their write-back may allocate, dirtying
  * metadata), then all modified metadata: no walk over every other file's
  * cached pages, which level 1 may hold by the ten thousand. */
-int ext2_fsync(struct ext2_inode *ip)
-{
-	int err = 0;
-
-	if (ip->fs->rdonly)
-		return 0;
-	if (ip->pc)
-		err = pcache_sync_file(ip->pc);
-	if (ext2_sync_meta(ip->fs))
-		err = -EIO;
-	return err;
-}

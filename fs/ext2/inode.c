@@ -60,6 +60,7 @@ static void icache_free(struct ext2_fs *fs, struct ext2_inode *ip)
 	icache_remove(fs, ip);
 	USE(fs, fs->nidle--);
 	ext2_pages_release(ip, false);
+	ext2_meta_release(ip);
 	SLAB_FREE(ip);
 }
 
@@ -82,9 +83,8 @@ void ext2_icache_drop(struct ext2_fs *fs)
 	icache_trim(fs, 0);
 }
 
-/* The inode table block holding ino and the inode's offset in it. */
-static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk,
-		     uint32_t *off)
+void ext2_inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk,
+		    uint32_t *off)
 {
 	uint32_t g = (ino - 1) / fs->ipg, idx = (ino - 1) % fs->ipg;
 	struct buf *gb;
@@ -92,7 +92,6 @@ static int inode_loc(struct ext2_fs *fs, uint32_t ino, uint32_t *blk,
 
 	*blk = gd->bg_inode_table + idx / fs->inodes_per_block;
 	*off = (idx % fs->inodes_per_block) * fs->inode_size;
-	return 0;
 }
 
 int ext2_inode_store(struct ext2_inode *ip, const struct ext2_dinode *d)
@@ -104,7 +103,7 @@ int ext2_inode_store(struct ext2_inode *ip, const struct ext2_dinode *d)
 	USE(ip, ip->d = *d);
 	if (fs->rdonly)
 		return -EROFS;
-	inode_loc(fs, ip->ino, &blk, &off);
+	ext2_inode_loc(fs, ip->ino, &blk, &off);
 	b = bread(fs->dev, blk, fs->bsize);
 	if (!b) {
 		ext2_error(fs, ip->ino, "cannot write the inode");
@@ -227,7 +226,7 @@ int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_inode **out)
 		ext2_error(fs, ino, "inode number out of range");
 		return -EIO;
 	}
-	inode_loc(fs, ino, &blk, &off);
+	ext2_inode_loc(fs, ino, &blk, &off);
 	if (ext2_blk_get(fs, blk, &r)) {
 		ext2_error(fs, ino, "cannot read the inode table");
 		return -EIO;
@@ -358,7 +357,7 @@ static int dinode_clear(struct ext2_fs *fs, uint32_t ino)
 	uint32_t blk, off;
 	struct buf *b;
 
-	inode_loc(fs, ino, &blk, &off);
+	ext2_inode_loc(fs, ino, &blk, &off);
 	b = bread(fs->dev, blk, fs->bsize);
 	if (!b)
 		return -EIO;

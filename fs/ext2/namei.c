@@ -233,7 +233,7 @@ int ext2_symlink(struct ext2_inode *dir, const char *name, size_t len,
 			err = -EIO;
 		if (!err) {
 			memcpy(b->data, target, tlen);
-			bdirty(b);
+			ext2_dirty_meta(ip, b);
 			brelse(b);
 			d = ip->d;
 			ext2_set_isize(ip->fs, &d, tlen);

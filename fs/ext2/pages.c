@@ -215,7 +215,8 @@ static int ext2_writepages(void *file, uint32_t idx, uint32_t n,
 	if (pages < 2)
 		return ext2_writepage(file, idx, data[0]) ?: 1;
 	err = blockdev_writev(fs->dev, (uint64_t)pblk * spb(fs),
-			      pages * bpp * spb(fs), data);
+			      pages * bpp * spb(fs), data,
+			      PAGE_SIZE / BLOCKDEV_SECTOR);
 	if (err) {
 		ext2_error(fs, ip->ino, "write-back of pages %u+%u failed", idx,
 			   pages);

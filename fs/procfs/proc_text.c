@@ -127,8 +127,9 @@ static void gen_bcache(struct text *t)
 	text_add(t, "l2_hits %llu\nl2_misses %llu\n",
 		 (unsigned long long)bs.l2_hits,
 		 (unsigned long long)bs.l2_misses);
-	text_add(t, "disk_reads %llu\ndisk_writes %llu\n",
-		 (unsigned long long)bs.reads, (unsigned long long)bs.writes);
+	text_add(t, "disk_reads %llu\ndisk_writes %llu\nwrite_transfers %llu\n",
+		 (unsigned long long)bs.reads, (unsigned long long)bs.writes,
+		 (unsigned long long)bs.write_transfers);
 	text_add(t, "l1_blocks %lu\nl1_dirty %lu\n", (unsigned long)bs.bufs,
 		 (unsigned long)bs.dirty);
 	text_add(t, "l2_blocks %llu\nl2_evictions %llu\nforgets %llu\n",

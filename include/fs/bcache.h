@@ -85,8 +85,12 @@ void brelse(struct buf *b);
 int bwrite(struct buf *b);
 
 /* Write every dirty buffer of dev, then flush the device: 0 or -EIO
- * (buffers that failed stay dirty). */
+ * (buffers that failed stay dirty). Consecutive dirty blocks go in one
+ * transfer (fs/bcache_sync.c). */
 int bsync_dev(struct blockdev *dev);
+/* Write those of dev's blocks blknos[0..n) that are dirty in level 1, in
+ * sorted runs as bsync_dev, without the flush: 0 or -EIO. */
+int bsync_blocks(struct blockdev *dev, const uint32_t *blknos, size_t n);
 /* A block that was freed: drop it from both levels without writing (kept,
  * but clean, if it is still held). */
 void bforget(struct blockdev *dev, uint32_t blkno);
@@ -119,6 +123,7 @@ struct bcache_stats {
 	uint64_t hits, misses, reads, writes, evictions;
 	uint64_t l2_hits, l2_misses, l2_yields, l2_blocks, l2_evictions;
 	uint64_t forgets, readahead;
+	uint64_t write_transfers; /* device writes (a run is one) */
 };
 void bcache_get_stats(struct bcache_stats *st);
 

@@ -21,10 +21,12 @@ struct blockdev_ops {
 	int (*write)(struct blockdev *d, uint64_t sector, uint32_t count,
 		     const void *buf);
 	/* Optional: one transfer of count sectors from sector on, out of
-	 * pages (pages[i] holds the PAGE_SIZE bytes at sector + i * 8; the
-	 * last may be partly used): 0 or -EIO. */
+	 * separate segments of seg sectors each (segs[i] holds the sectors
+	 * from sector + i * seg on; the last may be partly used; seg is a
+	 * power of 2 up to PAGE_SIZE / 512 and a segment never crosses a
+	 * page): 0 or -EIO. */
 	int (*writev)(struct blockdev *d, uint64_t sector, uint32_t count,
-		      void *const *pages);
+		      void *const *segs, uint32_t seg);
 	/* Make written sectors durable (the drive's cache): 0 or -EIO. */
 	int (*flush)(struct blockdev *d);
 };
@@ -65,9 +67,12 @@ int blockdev_read(struct blockdev *d, uint64_t sector, uint32_t count,
 		  void *buf);
 int blockdev_write(struct blockdev *d, uint64_t sector, uint32_t count,
 		   const void *buf);
-/* count sectors out of separate pages (as the writev op): one transfer
- * where the device has writev, else one write per page. */
+/* Make what was written durable (the device's flush op, if any). */
+int blockdev_flush(struct blockdev *d);
+/* count sectors out of separate segments of seg sectors (as the writev
+ * op): one transfer where the device has writev, else one write per
+ * segment. */
 int blockdev_writev(struct blockdev *d, uint64_t sector, uint32_t count,
-		    void *const *pages);
+		    void *const *segs, uint32_t seg);
 
 #endif

@@ -145,8 +145,10 @@ long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len,
  * -EISDIR / -EINVAL for other types, -EIO. */
 long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 		uint64_t off);
-/* Write the inode's dirty pages and the file system's modified metadata
- * blocks (all of them: a superset of the inode's), flush the device. */
+/* Write the inode's dirty pages, the metadata blocks it modified (its
+ * block map's, a directory's entries) and its inode, flush the device:
+ * as Linux's ext2, not the bitmaps, group descriptors and superblock
+ * (fs/ext2/fsync.c). */
 int ext2_fsync(struct ext2_inode *ip);
 
 /* The page cache of a regular file's data (made if create; NULL without

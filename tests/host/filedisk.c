@@ -64,16 +64,16 @@ static int fd_write(struct blockdev *dev, uint64_t sector, uint32_t count,
 
 /* One transfer out of pages (the writev op): counted once. */
 static int fd_writev(struct blockdev *dev, uint64_t sector, uint32_t count,
-		     void *const *pages)
+		     void *const *segs, uint32_t seg)
 {
 	struct filedisk *d = dev->priv;
 	uint64_t calls = d->write_calls;
 	int err = 0;
 
 	for (uint32_t i = 0; count && !err; i++) {
-		uint32_t n = MIN(count, PAGE_SIZE / 512u);
+		uint32_t n = MIN(count, seg);
 
-		err = fd_write(dev, sector, n, pages[i]);
+		err = fd_write(dev, sector, n, segs[i]);
 		sector += n;
 		count -= n;
 	}
