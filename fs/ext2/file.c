@@ -50,22 +50,26 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t size)
 
 /* --- contents ------------------------------------------------------------ */
 
-long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len, uint64_t off)
+/* len cut to the file's bytes from off on: 0 at or past its end. */
+static size_t clamp_to_size(const struct ext2_inode *ip, size_t len,
+			    uint64_t off)
 {
 	uint64_t size = ext2_isize(ip);
 
+	return off >= size ? 0 : (size_t)MIN((uint64_t)len, size - off);
+}
+
+long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len, uint64_t off)
+{
 	if (!EXT2_ISREG(ip->d.i_mode))
 		return -EINVAL;
-	if (off >= size)
-		return 0;
-	return ext2_read_pages(ip, ubuf, (size_t)MIN((uint64_t)len, size - off),
-			       off, true);
+	len = clamp_to_size(ip, len, off);
+	return len ? ext2_read_pages(ip, ubuf, len, off, true) : 0;
 }
 
 long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 {
 	struct ext2_fs *fs = ip->fs;
-	uint64_t size = ext2_isize(ip);
 	char *dst = buf;
 	size_t done = 0;
 
@@ -73,9 +77,9 @@ long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 		return -EISDIR;
 	if (!EXT2_ISREG(ip->d.i_mode) && !EXT2_ISLNK(ip->d.i_mode))
 		return -EINVAL;
-	if (off >= size)
+	len = clamp_to_size(ip, len, off);
+	if (!len)
 		return 0;
-	len = (size_t)MIN((uint64_t)len, size - off);
 	if (ext2_is_fast_symlink(ip)) {
 		memcpy(dst, (const char *)ip->d.i_block + off, len);
 		return (long)len;
