@@ -201,6 +201,7 @@ void pcache_domain_init(struct pcache_domain *d,
 		d->lock_arg = NULL;
 		d->owner = d->gen = 0;
 		d->ndirty = d->flushed = 0;
+		d->dirty_head = d->dirty_tail = NULL;
 		d->next = pc_domains;
 	});
 	pc_domains = d;
@@ -262,7 +263,8 @@ static void lru_del(struct pc_page *p)
 		lru_tail = p->lru_prev;
 	USE(p, p->lru_prev = p->lru_next = NULL);
 	pc_stats.unpinned--;
-	pc_lru_dirty -= (p->flags & PC_DIRTY) != 0;
+	if (p->flags & PC_DIRTY)
+		pc_dirty_unlink(p);
 }
 
 void pc_lru_add_tail(struct pc_page *p)
@@ -277,7 +279,8 @@ void pc_lru_add_tail(struct pc_page *p)
 		pc_lru_head = p;
 	lru_tail = p;
 	pc_stats.unpinned++;
-	pc_lru_dirty += (p->flags & PC_DIRTY) != 0;
+	if (p->flags & PC_DIRTY)
+		pc_dirty_link(p);
 }
 
 void pc_pin(struct pc_page *p)
@@ -500,7 +503,7 @@ void pcache_dirty(struct pc_page *p)
 		p->dirtied = fs_clock_now();
 	});
 	if (!p->pins)
-		pc_lru_dirty++;
+		pc_dirty_link(p);
 	USE(p->pc->dom, p->pc->dom->ndirty++);
 }
 

@@ -25,6 +25,8 @@ struct pc_page {
 	uint32_t flags;
 	uint32_t dirtied; /* fs_clock_now() when it became dirty */
 	struct pc_page *lru_prev, *lru_next; /* unpinned pages, oldest first */
+	/* On its domain's dirty list while unpinned and dirty. */
+	struct pc_page *dirty_prev, *dirty_next;
 };
 
 struct pc_key {
@@ -55,6 +57,10 @@ void pc_pin(struct pc_page *p);
 void pc_unpin_quiet(struct pc_page *p);
 /* p (unpinned now) joins the LRU as its newest page. */
 void pc_lru_add_tail(struct pc_page *p);
+/* p, unpinned and dirty, joins / leaves its domain's dirty list (and
+ * pc_lru_dirty's count). */
+void pc_dirty_link(struct pc_page *p);
+void pc_dirty_unlink(struct pc_page *p);
 /* Keep level 1 within its bounds (pagecache_reclaim.c): dirty pages past
  * the dirty limit written, unpinned ones past pc_max out, oldest first;
  * only the domain held (may be NULL) is written. */

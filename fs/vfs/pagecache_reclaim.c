@@ -43,14 +43,36 @@ static int write_old(struct pc_page *p, bool drop)
 	return err;
 }
 
-/* The oldest dirty unpinned page of d, or NULL. */
-static struct pc_page *oldest_dirty(struct pcache_domain *d)
+void pc_dirty_link(struct pc_page *p)
 {
-	struct pc_page *p = pc_lru_head;
+	struct pcache_domain *d = p->pc->dom;
 
-	while (p && !((p->flags & PC_DIRTY) && p->pc->dom == d))
-		p = p->lru_next;
-	return p;
+	USE(p, {
+		p->dirty_prev = d->dirty_tail;
+		p->dirty_next = NULL;
+	});
+	if (d->dirty_tail)
+		USE(d->dirty_tail, d->dirty_tail->dirty_next = p);
+	else
+		USE(d, d->dirty_head = p);
+	USE(d, d->dirty_tail = p);
+	pc_lru_dirty++;
+}
+
+void pc_dirty_unlink(struct pc_page *p)
+{
+	struct pcache_domain *d = p->pc->dom;
+
+	if (p->dirty_prev)
+		USE(p->dirty_prev, p->dirty_prev->dirty_next = p->dirty_next);
+	else
+		USE(d, d->dirty_head = p->dirty_next);
+	if (p->dirty_next)
+		USE(p->dirty_next, p->dirty_next->dirty_prev = p->dirty_prev);
+	else
+		USE(d, d->dirty_tail = p->dirty_prev);
+	USE(p, p->dirty_prev = p->dirty_next = NULL);
+	pc_lru_dirty--;
 }
 
 /*
@@ -64,7 +86,7 @@ void pc_trim(struct pcache_domain *held)
 	struct pc_page *p = pc_lru_head, *next;
 
 	if (held && held->ndirty > dirty_max &&
-	    (p = oldest_dirty(held)) != NULL && write_old(p, false))
+	    (p = held->dirty_head) != NULL && write_old(p, false))
 		return;
 	p = pc_lru_head;
 	while (pc_stats.unpinned > pcache_max_pages && p) {

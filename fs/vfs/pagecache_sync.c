@@ -227,6 +227,24 @@ void pcache_get_stats(struct pcache_stats *st)
 	st->reclaimable = pc_stats.unpinned - pc_lru_dirty;
 }
 
+/* Each domain's dirty list holds its dirty unpinned pages: how many. */
+static size_t dirty_lists_walk(struct sanity *s)
+{
+	size_t n = 0;
+
+	for (struct pcache_domain *d = pc_domains; d; d = d->next)
+		for (struct pc_page *p = d->dirty_head; p; p = p->dirty_next) {
+			if (p->pins || !(p->flags & PC_DIRTY) ||
+			    p->pc->dom != d)
+				sanity_fail(s,
+					    "page cache: page %u on a "
+					    "dirty list",
+					    p->idx);
+			n++;
+		}
+	return n;
+}
+
 /* Every page in the index is the cache's; the counters agree. */
 static void pc_sanity_walk(struct sanity *s)
 {
@@ -245,7 +263,8 @@ static void pc_sanity_walk(struct sanity *s)
 				    p->idx, p->pins, p->maps);
 	}
 	if (pages != pc_stats.pages || unpinned != pc_stats.unpinned ||
-	    mapped != pc_stats.mapped || lru_dirty != pc_lru_dirty)
+	    mapped != pc_stats.mapped || lru_dirty != pc_lru_dirty ||
+	    dirty_lists_walk(s) != lru_dirty)
 		sanity_fail(s, "page cache: counts %u/%u/%u/%u",
 			    (unsigned)pages, (unsigned)unpinned,
 			    (unsigned)mapped, (unsigned)lru_dirty);

@@ -501,3 +501,41 @@ TEST(pcache_shrinker_declines_inside_its_put)
 	pcache_set_max(3);
 	teardown(d);
 }
+
+/* Write byte v at the start of page idx of file f and mark it dirty. */
+static void dirty_page(unsigned f, uint32_t idx, unsigned char v)
+{
+	struct pc_page *p;
+
+	CHECK_EQ(pcache_get(files[f].pc, idx, 0, &p), 0);
+	((unsigned char *)pcache_data(p))[0] = v;
+	pcache_dirty(p);
+	pcache_put(p);
+}
+
+/* Past the dirty limit (a quarter of 8 pages: 2) the domain's oldest
+ * dirty page is written, found on its dirty list whatever clean pages
+ * are older on the LRU. */
+TEST(pcache_dirty_limit_writes_the_oldest_dirty_page)
+{
+	struct pcache_domain *d = setup(8);
+	struct pc_page *p;
+
+	for (uint32_t i = 0; i < 4; i++) { /* clean pages, oldest on the LRU */
+		CHECK_EQ(pcache_get(files[1].pc, i, 0, &p), 0);
+		pcache_put(p);
+	}
+	dirty_page(0, 5, 'a');
+	dirty_page(0, 1, 'b');
+	CHECK_EQ(disk_writes, 0u);
+	dirty_page(0, 3, 'c'); /* the third: page 5 is written */
+	CHECK_EQ(disk_writes, 1u);
+	CHECK_EQ(files[0].disk[5 * PAGE_SIZE], 'a');
+	CHECK_EQ(files[0].disk[1 * PAGE_SIZE], 0);
+	dirty_page(0, 6, 'd'); /* then page 1 */
+	CHECK_EQ(disk_writes, 2u);
+	CHECK_EQ(files[0].disk[1 * PAGE_SIZE], 'b');
+	CHECK_EQ(files[0].disk[3 * PAGE_SIZE], 0);
+	mm_sanity_check();
+	teardown(d);
+}

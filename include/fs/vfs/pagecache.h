@@ -72,10 +72,13 @@ struct pcache_domain {
 	bool (*trylock)(void *arg);
 	void (*unlock)(void *arg);
 	void *lock_arg;
-	uint32_t owner;	  /* level-2 owner, 0 until the first yield */
-	uint32_t gen;	  /* pcache_init generation of owner */
-	uint32_t ndirty;  /* dirty pages (mapped writable ones count) */
-	uint32_t flushed; /* pcache_flush_old's mark */
+	uint32_t owner;	 /* level-2 owner, 0 until the first yield */
+	uint32_t gen;	 /* pcache_init generation of owner */
+	uint32_t ndirty; /* dirty pages (mapped writable ones count) */
+	/* Its dirty unpinned pages, in the order they became both: the
+	 * oldest is written first past the dirty limit. */
+	struct pc_page *dirty_head, *dirty_tail;
+	uint32_t flushed;	    /* pcache_flush_old's mark */
 	struct pcache_domain *next; /* every domain */
 };
 
