@@ -8,7 +8,9 @@
 #
 #   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault fault2 cow,
 #       yieldP (N yield+get pairs of P pages), ytouchP (the touches of P
-#       pages after a yield alone, N times)
+#       pages after a yield alone, N times); ext2write / ext2read (N MiB
+#       written to a new file / read cold after a remount, by
+#       tests/bench/fs_bench.c on a fresh ext2 disk as make bench-linux's)
 #
 # Output: total instructions, per operation, and the functions by
 # instructions. Logs in build/profile/ (large: removed after parsing
@@ -21,14 +23,25 @@ out=build/profile
 KERNEL=build/bench/kernel.elf
 mkdir -p "$out/root/dev" "$out/root/tmp"
 [ -f "$KERNEL" ] || { echo "no $KERNEL (make BUILD=build/bench SANITY=0 kernel)" >&2; exit 1; }
-gcc -m32 -static -O2 -std=gnu11 -Wall -Wextra -Werror -Iuser/include \
-	-Iinclude/uapi tests/bench/guest_bench.c tests/bench/guest_ycache.c \
-	-o "$out/bench"
+disk=""
+case $op in
+ext2*)
+	gcc -m32 -static -O2 -std=gnu11 -Wall -Wextra -Werror \
+		tests/bench/fs_bench.c -o "$out/bench"
+	op=${op#ext2}
+	mke2fs -q -F -t ext2 -b 4096 "$out/disk.img" 128M
+	disk="-drive file=$out/disk.img,format=raw,if=ide,index=0" ;;
+*)
+	gcc -m32 -static -O2 -std=gnu11 -Wall -Wextra -Werror -Iuser/include \
+		-Iinclude/uapi tests/bench/guest_bench.c \
+		tests/bench/guest_ycache.c -o "$out/bench" ;;
+esac
 cp "$out/bench" "$out/root/bench"
 (cd "$out/root" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
 	cpio -o -H newc -R 0:0 --quiet) > "$out/root.cpio"
+# shellcheck disable=SC2086 # $disk is empty or several arguments
 INITRD=$out/root.cpio MEM=256 timeout 600 scripts/qemu.sh kernel "$KERNEL" \
-	"init=/bench -- -p $op $n" -icount shift=0 \
+	"root=initrd init=/bench -- -p $op $n" -icount shift=0 $disk \
 	-d in_asm,exec,nochain -D "$out/qemu.log" < /dev/null > "$out/console.txt" 2>&1 || true
 python3 scripts/profile-tb.py "$out/qemu.log" "$KERNEL" "$out/bench" "$n"
 [ "${KEEP:-0}" = 1 ] || rm -f "$out/qemu.log"

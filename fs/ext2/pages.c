@@ -394,17 +394,24 @@ long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
 		uint32_t in = (uint32_t)(pos - base);
 		size_t chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
 		size_t want = chunk;
+		/* A whole page past the old end: nothing in it to keep, so
+		 * a fresh one is not cleared first. */
+		bool whole = chunk == PAGE_SIZE && base >= old;
 		unsigned flags =
 		    chunk == PAGE_SIZE || base >= old ? PC_NOREAD : 0;
 		struct pc_page *p;
-		int err =
-		    pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT), flags, &p);
+		int err = pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT),
+				     flags | (whole ? PC_NOZERO : 0), &p);
 
 		if (!err) {
 			err = alloc_blocks(ip, pos, &chunk);
-			if (!err) {
-				memcpy((char *)pcache_data(p) + in, src + done,
-				       chunk);
+			if (err)
+				chunk = 0;
+			memcpy((char *)pcache_data(p) + in, src + done, chunk);
+			if (whole && chunk < PAGE_SIZE) /* the disk filled */
+				memset((char *)pcache_data(p) + chunk, 0,
+				       PAGE_SIZE - chunk);
+			if (chunk) {
 				pcache_dirty(p);
 				grow_size(ip, pos + chunk);
 			}

@@ -147,6 +147,25 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 	return done ? (long)done : r;
 }
 
+/*
+ * Copy the next piece of a write into kbuf (a page): up to the end of the
+ * file's page at pos for a regular file (so the file system gets whole
+ * pages at page offsets), else a page. When the piece crosses a bad user
+ * page, only the part before it: its length, 0 if none.
+ */
+static size_t write_piece(struct vfile *f, char *kbuf, uint32_t usrc, size_t n,
+			  uint64_t pos)
+{
+	size_t piece = MIN(n, (size_t)PAGE_SIZE);
+
+	if (f->vn && VFS_ISREG(f->vn->mode))
+		piece = MIN(n, (size_t)(PAGE_SIZE - (pos & (PAGE_SIZE - 1))));
+	if (!copy_from_user(kbuf, (const void *)usrc, piece))
+		return piece;
+	piece = user_chunk(usrc, piece); /* the part in the first page */
+	return copy_from_user(kbuf, (const void *)usrc, piece) ? 0 : piece;
+}
+
 /* Write from the user buffer a page at a time: a bad page ends the write
  * with the bytes before it (-EFAULT if it is the first), as Linux. */
 static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
@@ -176,9 +195,10 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		count = (size_t)MIN((uint64_t)count, limit - f->pos);
 	}
 	while (done < count) {
-		size_t chunk = user_chunk(ubuf + done, count - done);
+		size_t chunk =
+		    write_piece(f, kbuf, ubuf + done, count - done, f->pos);
 
-		if (copy_from_user(kbuf, (const void *)(ubuf + done), chunk)) {
+		if (!chunk) {
 			r = -EFAULT;
 			break;
 		}

@@ -470,7 +470,8 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 		pa = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
 		if (pa == PHYS_NONE)
 			return -ENOMEM;
-		memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
+		if (!(flags & PC_NOZERO))
+			memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
 	}
 	p = lookup(pc, idx);
 	if (p) { /* brought in by someone else while we slept */

@@ -348,7 +348,45 @@ static const char *find_disk(void)
 	return "/dev/hda";
 }
 
-int main(void)
+/* The start and end of a profiled stretch (scripts/profile-guest.sh
+ * finds these functions in the unstripped program). */
+#define PROF_MARK(name)                           \
+	__attribute__((noinline)) void name(void) \
+	{                                         \
+		__asm__ volatile("");             \
+	}
+PROF_MARK(prof_begin)
+PROF_MARK(prof_end)
+
+/* "-p write N" / "-p read N": N MiB written to a new file (then fsync,
+ * outside the marks), or read after a remount, between the marks. */
+static int profile(const char *op, uint32_t mib)
+{
+	int fd = open(MNT "/p", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	uint64_t len = (uint64_t)mib << 20, done = 0;
+
+	if (fd < 0)
+		return 1;
+	if (strcmp(op, "write") == 0)
+		prof_begin();
+	for (; done < len; done += CHUNK)
+		if (write(fd, buf, CHUNK) != CHUNK)
+			return 1;
+	if (strcmp(op, "write") == 0)
+		prof_end();
+	fsync(fd);
+	close(fd);
+	if (strcmp(op, "read") != 0 || remount())
+		return 0;
+	fd = open(MNT "/p", O_RDONLY);
+	prof_begin();
+	while (fd >= 0 && read(fd, buf, CHUNK) > 0)
+		;
+	prof_end();
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	memset(buf, 'x', sizeof buf);
 	if (access("/proc/stat", R_OK)) { /* Linux's initramfs has no /proc */
@@ -361,6 +399,14 @@ int main(void)
 	if (mount(dev, MNT, "ext2", 0, NULL)) {
 		printf("fs_bench: mount %s: %s\n", dev, strerror(errno));
 		return 1;
+	}
+	if (argc > 3 && strcmp(argv[1], "-p") == 0) {
+		int err = profile(argv[2], (uint32_t)atoi(argv[3]));
+
+		umount(MNT);
+		sync();
+		reboot(RB_POWER_OFF);
+		return err;
 	}
 	bench_small_files();
 	bench_readdir();

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arch/hooks.h>
 #include <fs/ext2.h>
 #include <kernel/errno.h>
+#include <mm/phys.h>
 #include "filedisk.h"
 #include "host.h"
 
@@ -410,6 +412,45 @@ done:
 
 /* --- a full disk ---------------------------------------------------------- */
 
+/* Free memory that is not zero: pages handed out next hold 0xAA. */
+static void poison_free_pages(void)
+{
+	paddr_t pa[64];
+
+	for (int i = 0; i < 64; i++) {
+		pa[i] = phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
+		if (pa[i] != PHYS_NONE)
+			memset(arch_phys_to_virt(pa[i]), 0xAA, PAGE_SIZE);
+	}
+	for (int i = 63; i >= 0; i--)
+		if (pa[i] != PHYS_NONE)
+			phys_free(pa[i], 1, PHYS_KERNEL);
+}
+
+/* A whole page past f0's end whose block is refused is cached without
+ * being cleared first: it must hold zeros when the file grows over it. */
+static void refused_page_reads_zeros(struct ext2t *t)
+{
+	static char out[4096], page[4096];
+	struct ext2_inode *ip = ext2t_path(t, "f0");
+
+	CHECK(ip);
+	if (!ip)
+		return;
+	memset(page, 'p', sizeof(page));
+	poison_free_pages();
+	CHECK_EQ(ext2_write(ip, page, 4096, 5 * 4096), -ENOSPC);
+	CHECK_EQ(ext2_truncate(ip, 6 * 4096), 0);
+	CHECK_EQ(ext2_read(ip, out, 4096, 5 * 4096), 4096);
+	for (int i = 0; i < 4096; i++)
+		if (out[i]) {
+			CHECK(!"the refused page keeps old bytes");
+			break;
+		}
+	CHECK_EQ(ext2_truncate(ip, 10000), 0);
+	ext2_iput(ip);
+}
+
 TEST(ext2_enospc)
 {
 	struct ext2t t;
@@ -448,6 +489,7 @@ TEST(ext2_enospc)
 	CHECK_EQ(ext2_symlink(t.root, "sl", 2, buf, 100, 0, 0, NULL), -ENOSPC);
 	ext2_statfs(t.fs, &sf);
 	CHECK_EQ(sf.ffree, sf0.ffree); /* the inodes went back */
+	refused_page_reads_zeros(&t);
 	CHECK_EQ(ext2t_unmount(&t), 0);
 	CHECK_EQ(ext2t_fsck(t.img), 0);
 

@@ -130,6 +130,10 @@ int pcache_file_free(struct pcache *pc, bool keep);
 #define PC_NOREAD                                                 \
 	0x1u /* a miss gives a zeroed page: the caller overwrites \
 	      * every byte below the file's end */
+/* With PC_NOREAD: a miss gives a page of unspecified bytes (no clearing
+ * pass); the caller writes or zeroes every byte of it before it lets go
+ * of the page or sleeps with it findable by others. */
+#define PC_NOZERO 0x2u
 
 /* Page idx of pc, pinned: from the cache, level 2 or readpage. A miss at
  * the page after the previous miss's read (sequential reading) reads up
