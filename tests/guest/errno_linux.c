@@ -2,7 +2,8 @@
  * status pointer and no children is ECHILD; shmat at a kernel address or
  * an unaligned one is EINVAL; a pipe write whose buffer runs into an
  * unmapped page writes the bytes before it (EFAULT if the first byte is
- * bad); a read into such a buffer stops at the page. */
+ * bad), also to a file at an offset where the bad page falls inside a
+ * file page; a read into such a buffer stops at the page. */
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include "guest.h"
@@ -51,6 +52,20 @@ int main(void)
 	      "a read into a bad buffer lost the data");
 	close(fds[0]);
 	close(fds[1]);
+
+	/* A file: 50 bytes in, the buffer's bad page falls inside the
+	 * file's first page. */
+	int fd = open("/tmp/errno_linux", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	CHECK_SYS(fd);
+	memset(buf, 'y', PAGE);
+	CHECK(pwrite(fd, buf, 50, 0) == 50, "pwrite failed");
+	n = pwrite(fd, buf + PAGE - 100, 300, 50);
+	CHECK(n == 100, "file write into a hole wrote %zd (%s), expected 100",
+	      n, strerror(errno));
+	CHECK_ERR(pwrite(fd, buf + PAGE, 10, 150), EFAULT);
+	CHECK(lseek(fd, 0, SEEK_END) == 150, "the file is not 150 bytes");
+	close(fd);
+	unlink("/tmp/errno_linux");
 	munmap(buf, PAGE);
 	return 0;
 }
