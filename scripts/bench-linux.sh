@@ -197,6 +197,7 @@ END {
 	row("ext2: readdir of 1,000 entries, per entry", "readdir, per entry", 1)
 	row("ext2: write 64 MiB + fsync, per MiB", "write 64 MiB + fsync, per MiB", 1)
 	pct("  CPU idle, waiting for the disk", "write 64 MiB + fsync, per MiB")
+	row("  of which the final fsync, per MiB", "of the write, the fsync", 1)
 	row("ext2: read cold (after remount), per MiB", "read 64 MiB cold, per MiB", 1)
 	pct("  CPU idle, waiting for the disk", "read 64 MiB cold, per MiB")
 	row("ext2: read warm, per MiB", "read 64 MiB warm, per MiB", 1)
