@@ -2,8 +2,10 @@
  * memory. */
 #include <arch/proc.h>
 #include <kernel/errno.h>
+#include <kernel/proc.h>
 #include <kernel/uaccess.h>
 #include <mm/pagetable.h>
+#include <mm/region.h>
 
 bool user_range_ok(uintptr_t uaddr, size_t n)
 {
@@ -31,6 +33,34 @@ int copy_to_user_nofault(void *udst, const void *src, size_t n)
 	return r;
 }
 
+int copy_from_user_nofault(void *dst, const void *usrc, size_t n)
+{
+	int r;
+
+	if (!user_range_ok((uintptr_t)usrc, n))
+		return -EFAULT;
+	user_copy_nofault = true;
+	r = arch_user_copy(dst, usrc, n);
+	user_copy_nofault = false;
+	return r;
+}
+
+bool user_readable_now(uintptr_t uaddr, size_t n)
+{
+	uintptr_t end = uaddr + n;
+	unsigned flags;
+	paddr_t pa;
+
+	if (!user_range_ok(uaddr, n))
+		return false;
+	for (uintptr_t p = uaddr & ~(uintptr_t)(PAGE_SIZE - 1); p < end;
+	     p += PAGE_SIZE)
+		if (!pt_lookup(current->space->pgdir, p, &pa, &flags) ||
+		    (flags & (PTE_P | PTE_U)) != (PTE_P | PTE_U))
+			return false;
+	return true;
+}
+
 int copy_to_user(void *udst, const void *src, size_t n)
 {
 	if (!user_range_ok((uintptr_t)udst, n))
@@ -54,6 +84,19 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max)
  * contents (each page's first byte is read and written back), so that a
  * read from a pipe or the console fails before it consumes data.
  */
+int user_probe_readable(uintptr_t uaddr, size_t n)
+{
+	uintptr_t end = uaddr + n;
+	uint8_t b;
+
+	if (!user_range_ok(uaddr, n))
+		return -EFAULT;
+	for (uintptr_t p = uaddr; p < end; p = (p & ~(uintptr_t)0xFFF) + 0x1000)
+		if (arch_user_copy(&b, (void *)p, 1))
+			return -EFAULT;
+	return 0;
+}
+
 int user_probe_writable(uintptr_t uaddr, size_t n)
 {
 	uintptr_t end = uaddr + n;

@@ -277,9 +277,12 @@ int ext2_sync_meta(struct ext2_fs *fs);
  * a page of it not present stops the read there (-EAGAIN if first). */
 long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off,
 		     bool user);
-/* Bytes written (short when the disk fills); *errp the error if any. */
+/* Bytes written (short when the disk fills); *errp the error if any.
+ * user: src is user memory, copied without resolving faults: a page of
+ * it not present stops the write there with *errp -EAGAIN (blocks may
+ * then be left past the end: the caller truncates them). */
 long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
-		      uint64_t off, int *errp);
+		      uint64_t off, bool user, int *errp);
 
 /* dir.c */
 /* Where a new entry will go: found by ext2_dir_prepare's scan. */

@@ -112,12 +112,12 @@ long ext2_read(struct ext2_inode *ip, void *buf, size_t len, uint64_t off)
 	return (long)done;
 }
 
-long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
-		uint64_t off)
+/* ext2_write and ext2_write_user: the pages, then the inode once. */
+static long write_common(struct ext2_inode *ip, const char *src, size_t len,
+			 uint64_t off, bool user)
 {
 	struct ext2_fs *fs = ip->fs;
 	uint64_t max = ext2_max_size(fs);
-	const char *src = buf;
 	struct ext2_dinode d;
 	size_t done = 0;
 	int err = may_change_data(ip);
@@ -129,7 +129,7 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 	if (off >= max)
 		return -EFBIG;
 	len = (size_t)MIN((uint64_t)len, max - off);
-	done = (size_t)ext2_write_pages(ip, src, len, off, &err);
+	done = (size_t)ext2_write_pages(ip, src, len, off, user, &err);
 	/* Always stored: blocks may have been added even if nothing was
 	 * written. */
 	d = ip->d;
@@ -139,7 +139,23 @@ long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 		d.i_mtime = d.i_ctime = ext2_now();
 	}
 	ext2_inode_store(ip, &d);
+	if (err == -EAGAIN) /* blocks for the bytes not copied */
+		ext2_truncate_blocks(ip, ext2_isize(ip));
 	return done ? (long)done : err;
+}
+
+long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
+		uint64_t off)
+{
+	return write_common(ip, buf, len, off, false);
+}
+
+long ext2_write_user(struct ext2_inode *ip, const void *ubuf, size_t len,
+		     uint64_t off)
+{
+	if (!EXT2_ISREG(ip->d.i_mode))
+		return EXT2_ISDIR(ip->d.i_mode) ? -EISDIR : -EINVAL;
+	return write_common(ip, ubuf, len, off, true);
 }
 
 /* This file's pages first (their write-back may allocate, dirtying

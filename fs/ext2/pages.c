@@ -375,8 +375,64 @@ int ext2_truncate_pages(struct ext2_inode *ip, uint64_t size)
 	return err;
 }
 
+/* Copy n bytes of the write into the page at dst: all of them, or with
+ * user (src user memory, no fault resolved) 0 when a page of src is not
+ * present now. */
+static size_t copy_in(char *dst, const char *src, size_t n, bool user)
+{
+	if (!user) {
+		memcpy(dst, src, n);
+		return n;
+	}
+	if (!user_readable_now((uintptr_t)src, n) ||
+	    copy_from_user_nofault(dst, src, n))
+		return 0;
+	return n;
+}
+
+/* One page's part of a write: [pos, pos + *chunk) from src, the file's
+ * size having been old. *chunk: the bytes written (fewer when the disk
+ * fills or, user, a source page is absent: -EAGAIN). */
+static int write_page(struct ext2_inode *ip, uint64_t pos, const char *src,
+		      size_t *chunk, uint64_t old, bool user)
+{
+	uint32_t in = (uint32_t)(pos & (PAGE_SIZE - 1));
+	/* A whole page past the old end: nothing in it to keep, so a
+	 * fresh one is not cleared first. */
+	bool whole = *chunk == PAGE_SIZE && pos >= old;
+	unsigned flags = *chunk == PAGE_SIZE || pos - in >= old ? PC_NOREAD : 0;
+	size_t want = *chunk, copied = 0;
+	struct pc_page *p;
+	int err;
+
+	*chunk = 0;
+	if (user && !user_readable_now((uintptr_t)src, want))
+		return -EAGAIN; /* before anything changes */
+	err = pcache_get(ip->pc, (uint32_t)(pos >> PAGE_SHIFT),
+			 flags | (whole ? PC_NOZERO : 0), &p);
+	if (err)
+		return err;
+	*chunk = want;
+	err = alloc_blocks(ip, pos, chunk);
+	if (!err)
+		copied =
+		    copy_in((char *)pcache_data(p) + in, src, *chunk, user);
+	if (whole && copied < PAGE_SIZE)
+		memset((char *)pcache_data(p) + copied, 0, PAGE_SIZE - copied);
+	/* New blocks inside the file must get the page (zeros in holes). */
+	if (copied || (!err && pos < ext2_isize(ip)))
+		pcache_dirty(p);
+	if (copied)
+		grow_size(ip, pos + copied);
+	pcache_put(p);
+	if (!err && copied < *chunk)
+		err = -EAGAIN;
+	*chunk = copied;
+	return copied || want == 0 ? 0 : err;
+}
+
 long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
-		      uint64_t off, int *errp)
+		      uint64_t off, bool user, int *errp)
 {
 	struct pcache *pc = ext2_pc(ip);
 	uint64_t old = ext2_isize(ip);
@@ -389,41 +445,18 @@ long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
 	if (off + len > old)
 		pcache_extend(pc, old);
 	while (done < len) {
-		uint64_t pos = off + done,
-			 base = pos & ~(uint64_t)(PAGE_SIZE - 1);
-		uint32_t in = (uint32_t)(pos - base);
-		size_t chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
-		size_t want = chunk;
-		/* A whole page past the old end: nothing in it to keep, so
-		 * a fresh one is not cleared first. */
-		bool whole = chunk == PAGE_SIZE && base >= old;
-		unsigned flags =
-		    chunk == PAGE_SIZE || base >= old ? PC_NOREAD : 0;
-		struct pc_page *p;
-		int err = pcache_get(pc, (uint32_t)(pos >> PAGE_SHIFT),
-				     flags | (whole ? PC_NOZERO : 0), &p);
+		uint64_t pos = off + done;
+		size_t want = MIN(
+		    len - done, (size_t)(PAGE_SIZE - (pos & (PAGE_SIZE - 1))));
+		size_t chunk = want;
+		int err = write_page(ip, pos, src + done, &chunk, old, user);
 
-		if (!err) {
-			err = alloc_blocks(ip, pos, &chunk);
-			if (err)
-				chunk = 0;
-			memcpy((char *)pcache_data(p) + in, src + done, chunk);
-			if (whole && chunk < PAGE_SIZE) /* the disk filled */
-				memset((char *)pcache_data(p) + chunk, 0,
-				       PAGE_SIZE - chunk);
-			if (chunk) {
-				pcache_dirty(p);
-				grow_size(ip, pos + chunk);
-			}
-			pcache_put(p);
-		}
-		if (err) {
-			*errp = err;
+		done += chunk;
+		if (err || chunk < want) {
+			/* the disk filled up, or a user page is absent */
+			*errp = err ? err : user ? -EAGAIN : 0;
 			break;
 		}
-		done += chunk;
-		if (chunk < want)
-			break; /* the disk filled up */
 	}
 	return (long)done;
 }

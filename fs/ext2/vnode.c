@@ -408,6 +408,19 @@ static long ext2_v_write(struct vnode *v, const void *buf, size_t n,
 	return r;
 }
 
+static long ext2_v_write_user(struct vnode *v, const void *ubuf, size_t n,
+			      uint64_t off)
+{
+	long r = check_writable(v);
+
+	if (r)
+		return r;
+	enter(v);
+	r = ext2_write_user(inode_of(v), ubuf, n, off);
+	leave(v);
+	return r;
+}
+
 /* Pages past the new end leave every mapping first (under the lock, so
  * that no fault maps one again before they go). */
 static int ext2_v_truncate(struct vnode *v, uint64_t size)
@@ -563,6 +576,7 @@ static const struct vnode_ops ext2_vnode_ops = {
     .read = ext2_v_read,
     .read_user = ext2_v_read_user,
     .write = ext2_v_write,
+    .write_user = ext2_v_write_user,
     .truncate = ext2_v_truncate,
     .fsync = ext2_v_fsync,
     .pager = ext2_v_pager,

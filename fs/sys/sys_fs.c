@@ -166,12 +166,52 @@ static size_t write_piece(struct vfile *f, char *kbuf, uint32_t usrc, size_t n,
 	return copy_from_user(kbuf, (const void *)usrc, piece) ? 0 : piece;
 }
 
-/* Write from the user buffer a page at a time: a bad page ends the write
- * with the bytes before it (-EFAULT if it is the first), as Linux. */
+/*
+ * Write straight from the user buffer into the file system where it can
+ * (vfs_pwrite_user): a source page that is not present stops it (the
+ * file system holds a lock its fault may need); it is faulted in here,
+ * without the lock, and the write goes on. *more: stopped at a page that
+ * is still absent (the page-at-a-time path finishes). -ENOSYS: no such
+ * path for this file.
+ */
+static long write_direct(struct vfile *f, uint32_t ubuf, size_t count,
+			 bool *more)
+{
+	size_t done = 0;
+	bool probed = false;
+
+	*more = false;
+	while (done < count) {
+		long r = vfs_pwrite_user(f, (const void *)(ubuf + done),
+					 count - done, f->pos);
+
+		if (r == -EAGAIN && !probed) {
+			probed = true;
+			if (user_probe_readable(
+				ubuf + done,
+				user_chunk(ubuf + done, count - done)))
+				return done ? (long)done : -EFAULT;
+			continue;
+		}
+		if (r == -EAGAIN)
+			*more = true;
+		if (r <= 0)
+			return done || r == -EAGAIN ? (long)done : r;
+		probed = false;
+		done += (size_t)r;
+		vfile_set_pos(f, f->pos + (uint64_t)r);
+	}
+	return (long)done;
+}
+
+/* Write from the user buffer (write_direct, else a page at a time): a bad
+ * page ends the write with the bytes before it (-EFAULT if it is the
+ * first), as Linux. */
 static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 {
 	char small[SMALL_RW], *kbuf;
 	size_t done = 0;
+	bool more;
 	long r = 0;
 
 	if (!vfile_writable(f))
@@ -179,21 +219,26 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	kbuf = bounce_get(count, small);
-	if (!kbuf)
-		return -ENOMEM;
 	if ((f->flags & O_APPEND) && f->vn && VFS_ISREG(f->vn->mode))
 		vfile_set_pos(f, file_size(f));
 	if (f->vn && VFS_ISREG(f->vn->mode)) {
 		uint64_t limit = rlimit_cur(current, RLIMIT_FSIZE);
 
 		if (f->pos >= limit) { /* RLIMIT_FSIZE: SIGXFSZ and EFBIG */
-			bounce_put(kbuf, small);
 			proc_signal(current, SIGXFSZ);
 			return -EFBIG;
 		}
 		count = (size_t)MIN((uint64_t)count, limit - f->pos);
 	}
+	r = write_direct(f, ubuf, count, &more);
+	if (r != -ENOSYS && !more)
+		return r;
+	if (r > 0)
+		done = (size_t)r;
+	r = 0;
+	kbuf = bounce_get(count, small);
+	if (!kbuf)
+		return done ? (long)done : -ENOMEM;
 	while (done < count) {
 		size_t chunk =
 		    write_piece(f, kbuf, ubuf + done, count - done, f->pos);

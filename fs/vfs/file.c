@@ -352,6 +352,17 @@ long vfs_pwrite(struct vfile *f, const void *buf, size_t n, uint64_t off)
 	return v->ops->write ? v->ops->write(v, buf, n, off) : -EINVAL;
 }
 
+long vfs_pwrite_user(struct vfile *f, const void *ubuf, size_t n, uint64_t off)
+{
+	struct vnode *v = f->vn;
+
+	if (!vfile_writable(f))
+		return -EBADF;
+	if (f->ops || !v || !VFS_ISREG(v->mode) || !v->ops->write_user)
+		return -ENOSYS;
+	return v->ops->write_user(v, ubuf, n, off);
+}
+
 long vfs_read(struct vfile *f, void *buf, size_t n)
 {
 	long r = vfs_pread(f, buf, n, f->pos);

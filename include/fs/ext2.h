@@ -145,6 +145,10 @@ long ext2_read_user(struct ext2_inode *ip, void *ubuf, size_t len,
  * -EISDIR / -EINVAL for other types, -EIO. */
 long ext2_write(struct ext2_inode *ip, const void *buf, size_t len,
 		uint64_t off);
+/* The same from user memory, copied without resolving faults: short
+ * where a user page is not present (-EAGAIN if the first is not). */
+long ext2_write_user(struct ext2_inode *ip, const void *ubuf, size_t len,
+		     uint64_t off);
 /* Write the inode's dirty pages, the metadata blocks it modified (its
  * block map's, a directory's entries) and its inode, flush the device:
  * as Linux's ext2, not the bitmaps, group descriptors and superblock

@@ -17,7 +17,16 @@ int copy_to_user(void *udst, const void *src, size_t n);
  * it so without the lock, user_probe_writable, and tries again). The
  * host tests' version is memcpy. */
 int copy_to_user_nofault(void *udst, const void *src, size_t n);
-/* True while copy_to_user_nofault runs: the fault handler skips mm. */
+/* copy_from_user without resolving faults, for the same callers: 0, or
+ * -EFAULT when a page of the range is not present (some bytes may have
+ * been copied). A caller that must not copy part of the range checks
+ * user_readable_now() first: with nothing sleeping in between (the
+ * kernel is not preempted) the copy then cannot fault. */
+int copy_from_user_nofault(void *dst, const void *usrc, size_t n);
+/* Is every page of the range present and readable by the process now,
+ * so that reading it needs no fault? */
+bool user_readable_now(uintptr_t uaddr, size_t n);
+/* True while a _nofault copy runs: the fault handler skips mm. */
 extern bool user_copy_nofault;
 /* Copy a NUL-terminated string of at most max-1 chars: its length,
  * -EFAULT, or -ENAMETOOLONG. */
@@ -25,5 +34,7 @@ long strncpy_from_user(char *dst, const char *usrc, size_t max);
 bool user_range_ok(uintptr_t uaddr, size_t n);
 /* Make every page of the buffer present and writable, contents kept. */
 int user_probe_writable(uintptr_t uaddr, size_t n);
+/* Make every page of the buffer present (read each page's first byte). */
+int user_probe_readable(uintptr_t uaddr, size_t n);
 
 #endif

@@ -3,8 +3,10 @@
  * indirection boundary (the last direct block, the first single, double
  * and triple indirect ones) with holes between, appends, truncate down
  * and up, an unlinked file that stays readable while open and gives its
- * blocks back at the last close, hard links, fast and slow symlinks, and
- * what survives an unmount and mount (data, mode, owner, times).
+ * blocks back at the last close, hard links, fast and slow symlinks,
+ * writes whose source is a mapping of the same file (faulted in outside
+ * the file system's lock) or runs into an unmapped page, and what
+ * survives an unmount and mount (data, mode, owner, times).
  */
 #define _FILE_OFFSET_BITS 64
 #include "ext2_disk.h"
@@ -15,8 +17,8 @@ static long bsize;
 static void cleanup(void)
 {
 	char path[160];
-	static const char *const names[] = {"big", "app",  "gone", "l1",
-					    "l2",  "fast", "slow", "keep"};
+	static const char *const names[] = {"big",  "app",  "gone", "l1", "l2",
+					    "fast", "slow", "keep", "src"};
 
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -180,6 +182,41 @@ static void test_remount(void)
 	close(fd);
 }
 
+/* write() from memory that is not there yet: a mapping of the file
+ * itself (its pages come in through the file system the write holds),
+ * and a buffer whose third page is unmapped (the bytes before it). */
+static void test_write_from_mapping(void)
+{
+	char path[160];
+	int fd;
+	char *m, *buf;
+
+	snprintf(path, sizeof path, "%s/src", dir);
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	CHECK_SYS(fd);
+	buf = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK(buf != MAP_FAILED, "mmap failed");
+	for (size_t i = 0; i < 4 * PAGE; i++)
+		buf[i] = (char)(i % 253);
+	CHECK(write(fd, buf, 4 * PAGE) == (ssize_t)(4 * PAGE), "write failed");
+	m = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(m != MAP_FAILED, "mmap of the file failed");
+	CHECK(pwrite(fd, m, 2 * PAGE, 2 * PAGE) == (ssize_t)(2 * PAGE),
+	      "write from the file's own mapping failed");
+	CHECK(pread(fd, buf, 2 * PAGE, 2 * PAGE) == (ssize_t)(2 * PAGE) &&
+		  memcmp(buf, m, 2 * PAGE) == 0,
+	      "write from the file's own mapping wrote other bytes");
+	CHECK_SYS(munmap(m, 2 * PAGE));
+	CHECK_SYS(munmap(buf + 2 * PAGE, PAGE));
+	CHECK(pwrite(fd, buf, 4 * PAGE, 4 * PAGE) == (ssize_t)(2 * PAGE),
+	      "write into an unmapped page: not the bytes before it");
+	CHECK(lseek(fd, 0, SEEK_END) == (off_t)(6 * PAGE), "size after it");
+	CHECK_SYS(close(fd));
+	munmap(buf, 2 * PAGE);
+	munmap(buf + 3 * PAGE, PAGE);
+}
+
 int main(void)
 {
 	struct statfs sf;
@@ -199,6 +236,7 @@ int main(void)
 	test_boundaries(before);
 	test_append_and_unlink(before);
 	test_links();
+	test_write_from_mapping();
 	test_remount();
 	cleanup();
 	return 0;

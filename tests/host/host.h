@@ -26,6 +26,9 @@ void host_mm_reset_empty(void);
 extern unsigned long host_tlb_flushes;
 /* copy_to_user_nofault fails after this many more copies (< 0: never). */
 extern long host_nofault_fail_after;
+/* user_readable_now answers true this many more times (-1: always, as
+ * long as host_nofault_fail_after is not 0). */
+extern long host_readable_checks;
 /* If set, called whenever a slab page turns read-only again (reset per
  * test): lets a test run code in the middle of an index update, at a
  * point where the slab allocator itself is consistent. */

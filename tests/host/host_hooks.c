@@ -25,6 +25,7 @@
 
 static unsigned char *arena;
 long host_nofault_fail_after = -1;
+long host_readable_checks = -1;
 static paddr_t cur_dir;
 unsigned long host_tlb_flushes;
 void (*host_page_protect_hook)(void);
@@ -58,6 +59,7 @@ void host_mm_reset_empty(void)
 	cur_dir = 0;
 	host_tlb_flushes = 0;
 	host_nofault_fail_after = -1;
+	host_readable_checks = -1;
 	host_page_protect_hook = NULL;
 	host_fs_wait_hook = NULL;
 	host_fs_wakes = 0;
@@ -186,4 +188,23 @@ int copy_to_user_nofault(void *udst, const void *src, size_t n)
 		host_nofault_fail_after--;
 	memcpy(udst, src, n);
 	return 0;
+}
+
+/* The same counter: the copy after n good ones finds its page absent. */
+int copy_from_user_nofault(void *dst, const void *usrc, size_t n)
+{
+	return copy_to_user_nofault(dst, usrc, n);
+}
+
+/* Present unless the next nofault copy is to fail or the checks that
+ * may pass have run out (host_readable_checks, host.h). */
+bool user_readable_now(uintptr_t uaddr, size_t n)
+{
+	(void)uaddr;
+	(void)n;
+	if (host_readable_checks == 0)
+		return false;
+	if (host_readable_checks > 0)
+		host_readable_checks--;
+	return host_nofault_fail_after != 0;
 }

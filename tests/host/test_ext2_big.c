@@ -276,6 +276,50 @@ done:
 	free(out);
 }
 
+/* ext2_write_user: a source page absent before the file changes stops
+ * the write there (-EAGAIN at the first); absent only after its blocks
+ * were allocated (another thread unmapped it while the allocation
+ * slept), the blocks past the end go again; the file stays clean. */
+TEST(ext2_write_user_stops_at_absent_page)
+{
+	struct ext2t t;
+	size_t len = 3 * 4096 + 100;
+	char *data = malloc(len), *out = malloc(len);
+	struct ext2_inode *ip;
+	struct ext2_stat st;
+
+	CHECK(data && out);
+	if (ext2t_setup(&t, "-b 1024", "8M"))
+		goto done;
+	pattern(data, len, 9);
+	ip = new_file(&t, "w");
+	CHECK_EQ(ext2_write_user(ip, data, len, 0), (long)len);
+	CHECK_EQ(ext2_read(ip, out, len, 0), (long)len);
+	CHECK(!memcmp(out, data, len));
+	ext2_iput(ip);
+	ip = new_file(&t, "w2");
+	host_nofault_fail_after = 2; /* pages 0 and 1 copy, 2 is absent */
+	CHECK_EQ(ext2_write_user(ip, data, len, 0), 2 * 4096);
+	host_nofault_fail_after = 0;
+	CHECK_EQ(ext2_write_user(ip, data, 10, 2 * 4096), -EAGAIN);
+	host_nofault_fail_after = -1;
+	host_readable_checks = 1; /* the check after the allocation fails */
+	CHECK_EQ(ext2_write_user(ip, data + 2 * 4096, len - 2 * 4096, 2 * 4096),
+		 -EAGAIN);
+	host_readable_checks = -1;
+	ext2_getattr(ip, &st);
+	CHECK_EQ(st.size, 2 * 4096);
+	CHECK_EQ(st.blocks, 8 * 2); /* 8 KiB of 1 KiB blocks, in sectors */
+	CHECK_EQ(ext2_write_user(t.root, data, 10, 0), -EISDIR);
+	ext2_iput(ip);
+	CHECK_EQ(ext2t_unmount(&t), 0);
+	CHECK_EQ(ext2t_fsck(t.img), 0);
+done:
+	ext2t_cleanup(&t);
+	free(data);
+	free(out);
+}
+
 struct counter {
 	int n;
 };

@@ -132,6 +132,9 @@ long vfs_pread(struct vfile *f, void *buf, size_t n, uint64_t off);
  * -EAGAIN if the first); -ENOSYS for every other file (use vfs_pread). */
 long vfs_pread_user(struct vfile *f, void *ubuf, size_t n, uint64_t off);
 long vfs_pwrite(struct vfile *f, const void *buf, size_t n, uint64_t off);
+/* The same for writing, with the backend's write_user (-ENOSYS without:
+ * use vfs_pwrite). */
+long vfs_pwrite_user(struct vfile *f, const void *ubuf, size_t n, uint64_t off);
 /* The new position, -EINVAL, -ESPIPE. */
 int64_t vfs_lseek(struct vfile *f, int64_t off, int whence);
 /* getdents: entries from the position on, until fill says stop; the

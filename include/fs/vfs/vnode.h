@@ -148,6 +148,10 @@ struct vnode_ops {
 	 * where a user page is not present and writable, -EAGAIN if the
 	 * first is not (the caller faults it in and tries again). */
 	long (*read_user)(struct vnode *v, void *ubuf, size_t n, uint64_t off);
+	/* Optional, regular files: write from user memory the same way:
+	 * short where a user page is not present, -EAGAIN if the first. */
+	long (*write_user)(struct vnode *v, const void *ubuf, size_t n,
+			   uint64_t off);
 	int (*truncate)(struct vnode *v, uint64_t size);
 	int (*fsync)(struct vnode *v);
 	/* Optional: the page provider through which mm maps the file's own
