@@ -362,8 +362,9 @@ static const char *find_disk(void)
 PROF_MARK(prof_begin)
 PROF_MARK(prof_end)
 
-/* "-p write N" / "-p read N": N MiB written to a new file (then fsync,
- * outside the marks), or read after a remount, between the marks. */
+/* "-p write N" / "-p read N" / "-p warm N": N MiB written to a new file
+ * (then fsync, outside the marks), or read after a remount, or read a
+ * second time (from the page cache), between the marks. */
 static int profile(const char *op, uint32_t mib)
 {
 	int fd = open(MNT "/p", O_CREAT | O_RDWR | O_TRUNC, 0644);
@@ -380,9 +381,14 @@ static int profile(const char *op, uint32_t mib)
 		prof_end();
 	fsync(fd);
 	close(fd);
-	if (strcmp(op, "read") != 0 || remount())
+	if (strcmp(op, "write") == 0 || remount())
 		return 0;
 	fd = open(MNT "/p", O_RDONLY);
+	if (strcmp(op, "warm") == 0) {
+		while (fd >= 0 && read(fd, buf, CHUNK) > 0)
+			;
+		lseek(fd, 0, SEEK_SET);
+	}
 	prof_begin();
 	while (fd >= 0 && read(fd, buf, CHUNK) > 0)
 		;
