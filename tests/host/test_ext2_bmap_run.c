@@ -17,8 +17,9 @@
 
 #define BS 1024u
 #define NBLK 600u /* past 12 + 256: direct, indirect and double */
-#define HOLE 40u  /* from the first piece of a at or past it: 8 blocks of hole \
-		   */
+#define HOLE                                                             \
+	40u /* from the first piece of a at or past it: 8 blocks of hole \
+	     */
 
 /* The run from lblk the slow way: ext2_bmap per block. */
 static int slow_run(struct ext2_inode *ip, uint32_t lblk, uint32_t max,
