@@ -62,7 +62,7 @@ static int page_key(const void *key, const struct avl_node *n)
  * reader's next page is its successor in the index, one step away. */
 static struct pc_page *pc_hint;
 
-struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx)
+static inline struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
 {
 	struct pc_key k = {pc, idx};
 	struct pc_page *h = pc_hint, *p = NULL;
@@ -80,6 +80,11 @@ struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx)
 	if (p)
 		pc_hint = p;
 	return p;
+}
+
+struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx)
+{
+	return lookup(pc, idx);
 }
 
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
@@ -375,7 +380,7 @@ struct pc_page *pc_page_insert(struct pcache *pc, uint32_t idx, paddr_t pa,
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	       struct pc_page **out)
 {
-	struct pc_page *p = pc_lookup(pc, idx);
+	struct pc_page *p = lookup(pc, idx);
 	paddr_t pa;
 	int err;
 
@@ -397,7 +402,7 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 			return -ENOMEM;
 		memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
 	}
-	p = pc_lookup(pc, idx);
+	p = lookup(pc, idx);
 	if (p) { /* brought in by someone else while we slept */
 		phys_free(pa, 1, PHYS_KERNEL);
 		pc_pin(p);
@@ -458,7 +463,7 @@ int pcache_map(struct pcache *pc, uint32_t idx, bool writable, paddr_t *pa)
 
 void pcache_unmap(struct pcache *pc, uint32_t idx, bool writable)
 {
-	struct pc_page *p = pc_lookup(pc, idx);
+	struct pc_page *p = lookup(pc, idx);
 
 	BUG_ON(!p || !p->maps || (writable && !p->wmaps));
 	USE(p, {
@@ -472,7 +477,7 @@ void pcache_unmap(struct pcache *pc, uint32_t idx, bool writable)
 
 paddr_t pcache_peek(struct pcache *pc, uint32_t idx)
 {
-	struct pc_page *p = pc_lookup(pc, idx);
+	struct pc_page *p = lookup(pc, idx);
 
 	return p ? p->pa : PHYS_NONE;
 }
@@ -480,7 +485,7 @@ paddr_t pcache_peek(struct pcache *pc, uint32_t idx)
 /* Zero [from, PAGE_SIZE) of page idx if it is cached. */
 static void zero_from(struct pcache *pc, uint32_t idx, uint32_t from)
 {
-	struct pc_page *p = pc_lookup(pc, idx);
+	struct pc_page *p = lookup(pc, idx);
 
 	if (p)
 		memset((char *)pcache_data(p) + from, 0, PAGE_SIZE - from);
@@ -492,8 +497,7 @@ void pcache_truncate(struct pcache *pc, uint64_t size)
 	struct pc_page *p, *next;
 
 	if (size & (PAGE_SIZE - 1)) {
-		struct pc_page *t =
-		    pc_lookup(pc, (uint32_t)(size >> PAGE_SHIFT));
+		struct pc_page *t = lookup(pc, (uint32_t)(size >> PAGE_SHIFT));
 
 		zero_from(pc, (uint32_t)(size >> PAGE_SHIFT),
 			  (uint32_t)(size & (PAGE_SIZE - 1)));
