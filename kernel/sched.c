@@ -88,15 +88,31 @@ static void cpu_limit_tick(struct proc *g)
 	}
 }
 
+static uint64_t cpu_user, cpu_system;
+
+void sched_cpu_ticks(uint64_t *user, uint64_t *system)
+{
+	*user = cpu_user;
+	*system = cpu_system;
+}
+
 /* A tick is charged to the process it interrupted, in user or kernel
- * mode; not to one that sleeps while the CPU idles. */
-void sched_tick(bool user)
+ * mode; not to one that sleeps while the CPU idles. One taken at an
+ * idle halt but pending from before was the kernel's work: the process
+ * that went to sleep after it (current) did that work. */
+void sched_tick(bool user, bool idle)
 {
 	struct proc *p = current;
 
 	ticks++;
 	need_resched = true;
-	if (p && p->state == PROC_RUNNABLE && !p->stopped) {
+	if (user)
+		cpu_user++;
+	else if (!idle)
+		cpu_system++;
+	if (p && !p->stopped &&
+	    (p->state == PROC_RUNNABLE ||
+	     (p->state == PROC_SLEEPING && !idle && !user))) {
 		if (user)
 			p->utime++;
 		else

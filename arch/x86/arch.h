@@ -19,6 +19,10 @@ void tss_set_kernel_stack(uint32_t esp0);
 void idt_init(void);
 void pic_init(void);
 void pic_eoi(int irq);
+bool pic_pending(int irq);
+/* The CPU halts in arch_idle_wait with no tick pending from before: a
+ * tick now is idle time (cpu.c, read by the timer). */
+extern bool cpu_idle_tick;
 void pic_unmask(int irq);
 void ata_init(void);
 

@@ -92,7 +92,10 @@ struct prd {
 
 static struct ata_drive drives[2];
 static uint16_t bm_base; /* 0: no bus-master DMA, PIO only */
-static struct prd prd_table[NPRD] __attribute__((aligned(512)));
+/* Never across a 64 KiB boundary (the controller's rule): aligned to a
+ * power of two at least its size. */
+static struct prd prd_table[NPRD] __attribute__((aligned(1024)));
+_Static_assert(sizeof(prd_table) <= 1024, "prd_table outgrew its alignment");
 static volatile bool irq_seen;
 static bool channel_busy;
 static int channel_wait; /* sleepers: the IRQ and the channel lock */

@@ -2,6 +2,7 @@
  * flag, leaving QEMU. */
 #include <arch/hooks.h>
 #include "x86.h"
+#include "arch.h"
 
 uint64_t arch_cycles(void)
 {
@@ -46,11 +47,18 @@ void arch_irq_restore(unsigned long flags)
 		sti();
 }
 
+bool cpu_idle_tick;
+
 void arch_idle_wait(void)
 {
+	/* The kernel runs with interrupts off: a tick that came while it
+	 * worked waits in the PIC and is taken right at this sti. It is the
+	 * work's time, not idle time. */
+	cpu_idle_tick = !pic_pending(0);
 	/* sti takes effect after the next instruction: no interrupt can
 	 * slip in between and leave hlt waiting for the one after it. */
 	__asm__ volatile("sti; hlt; cli" : : : "memory");
+	cpu_idle_tick = false;
 }
 
 void arch_halt_forever(void)

@@ -33,6 +33,13 @@ void pic_unmask(int irq)
 	pic_write_mask();
 }
 
+/* Whether irq (0-7) waits in the master PIC's request register. */
+bool pic_pending(int irq)
+{
+	outb(PIC1, 0x0A); /* OCW3: the next read is the IRR */
+	return inb(PIC1) & (1u << irq);
+}
+
 void pic_eoi(int irq)
 {
 	if (irq >= 8)

@@ -7,7 +7,7 @@
 
 static void pit_irq(struct trapframe *tf)
 {
-	sched_tick(trap_from_user(tf));
+	sched_tick(trap_from_user(tf), cpu_idle_tick);
 }
 
 void arch_timer_init(unsigned hz)

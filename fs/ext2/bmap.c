@@ -158,6 +158,72 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 	return 0;
 }
 
+/* The block holding the last-level pointer of the path off (depth >= 2):
+ * the indirect block above the data block; 0 for a hole or a pointer
+ * that is not a data block (the caller's ext2_bmap reports it). */
+static uint32_t leaf_block(struct ext2_inode *ip, const uint32_t off[4],
+			   int depth)
+{
+	uint32_t cur = ip->d.i_block[off[0]];
+
+	for (int k = 1; k < depth - 1 && cur; k++) {
+		struct ext2_blk r;
+
+		if (ext2_block_is_meta(ip->fs, cur) ||
+		    ext2_blk_get(ip->fs, cur, &r))
+			return 0;
+		cur = ((const uint32_t *)r.data)[off[k]];
+		ext2_blk_put(&r);
+	}
+	return cur && !ext2_block_is_meta(ip->fs, cur) ? cur : 0;
+}
+
+/* How many blocks from lblk on map to pblk, pblk + 1, ... (at most max,
+ * within the one pointer block that maps lblk): 0 if lblk does not. */
+static uint32_t pointer_run(struct ext2_inode *ip, uint32_t lblk, uint32_t pblk,
+			    uint32_t max)
+{
+	uint32_t off[4], n = 0, leaf, per = ip->fs->addr_per_block;
+	int depth = block_path(ip->fs, lblk, off);
+	const uint32_t *ptr;
+	struct ext2_blk r;
+
+	if (depth == 1) {
+		while (n < max && off[0] + n < EXT2_NDIR_BLOCKS &&
+		       ip->d.i_block[off[0] + n] == pblk + n &&
+		       !ext2_block_is_meta(ip->fs, pblk + n))
+			n++;
+		return n;
+	}
+	leaf = depth ? leaf_block(ip, off, depth) : 0;
+	if (!leaf || ext2_blk_get(ip->fs, leaf, &r))
+		return 0;
+	ptr = (const uint32_t *)r.data + off[depth - 1];
+	while (n < max && off[depth - 1] + n < per && ptr[n] == pblk + n &&
+	       !ext2_block_is_meta(ip->fs, pblk + n))
+		n++;
+	ext2_blk_put(&r);
+	return n;
+}
+
+int ext2_bmap_run(struct ext2_inode *ip, uint32_t lblk, uint32_t max,
+		  uint32_t *pblk)
+{
+	uint32_t n = 1, k;
+	unsigned flags;
+	int err = ext2_bmap(ip, lblk, false, pblk, &flags);
+
+	if (err || !*pblk)
+		return err;
+	/* Each pointer block is read once for the run's part it maps. */
+	for (; n < max && lblk + n != 0; n += k) {
+		k = pointer_run(ip, lblk + n, *pblk + n, max - n);
+		if (!k)
+			break;
+	}
+	return (int)n;
+}
+
 int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,
 		    struct buf **out)
 {

@@ -241,6 +241,11 @@ void ext2_set_isize(struct ext2_fs *fs, struct ext2_dinode *d, uint64_t size);
  * the in-memory inode only: the caller stores it with ext2_inode_store. */
 int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 	      unsigned *flags);
+/* The run from lblk: *pblk its physical block (0: a hole, returns 0)
+ * and how many blocks from lblk on follow it on the disk, up to max, the
+ * pointer blocks read once each; or -errno (as ext2_bmap). */
+int ext2_bmap_run(struct ext2_inode *ip, uint32_t lblk, uint32_t max,
+		  uint32_t *pblk);
 int ext2_truncate_blocks(struct ext2_inode *ip, uint64_t size);
 /* Read or create block lblk of ip held in a buffer (directories). */
 int ext2_bread_lblk(struct ext2_inode *ip, uint32_t lblk, bool create,

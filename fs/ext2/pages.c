@@ -30,17 +30,14 @@ static uint32_t spb(const struct ext2_fs *fs)
 }
 
 /* How many blocks from logical block lblk (at pblk on the disk) follow
- * each other on the disk, up to max. */
+ * each other on the disk, up to max (at least 1). */
 static uint32_t disk_run(struct ext2_inode *ip, uint32_t lblk, uint32_t pblk,
 			 uint32_t max)
 {
-	uint32_t n = 1, next;
-	unsigned flags;
+	uint32_t at;
+	int n = max > 1 ? ext2_bmap_run(ip, lblk, max, &at) : 1;
 
-	while (n < max && !ext2_bmap(ip, lblk + n, false, &next, &flags) &&
-	       next == pblk + n)
-		n++;
-	return n;
+	return n > 1 && at == pblk ? (uint32_t)n : 1;
 }
 
 /* Fill data with page idx of ip: runs of consecutive blocks in one
@@ -100,15 +97,18 @@ static int ext2_readpages(void *file, uint32_t idx, uint32_t n, void *data)
 	uint64_t base = (uint64_t)idx << PAGE_SHIFT, size = ext2_isize(ip);
 	uint32_t first = (uint32_t)(base >> fs->log_bsize), bpp, pblk;
 	uint32_t nblk, max, pages;
-	unsigned flags;
+	int run;
 
 	bpp = PAGE_SIZE >> fs->log_bsize;
-	if (base >= size || ext2_bmap(ip, first, false, &pblk, &flags) || !pblk)
+	if (base >= size)
 		return ext2_readpage(file, idx, data) ? -EIO : 1;
 	max = (uint32_t)((MIN(size - base, (uint64_t)n * PAGE_SIZE) +
 			  fs->bsize - 1) >>
 			 fs->log_bsize);
-	nblk = disk_run(ip, first, pblk, max);
+	run = ext2_bmap_run(ip, first, max, &pblk);
+	if (run <= 0)
+		return ext2_readpage(file, idx, data) ? -EIO : 1;
+	nblk = (uint32_t)run;
 	/* Whole pages, or up to the end when the run reaches it. */
 	pages = nblk == max ? (nblk + bpp - 1) / bpp : nblk / bpp;
 	if (pages == 0)

@@ -112,18 +112,15 @@ void gen_version(struct text *t)
 		 u->version);
 }
 
-/* /proc/stat: the CPU's ticks (all counted as user or system time of
- * some process or idle), boot time and process counters. */
+/* /proc/stat: the CPU's ticks in user mode, in the kernel and idle
+ * since boot (those of processes that exited too), boot time and
+ * process counters. */
 void gen_sysstat(struct text *t)
 {
-	uint64_t utime = 0, stime = 0, now = sched_ticks();
+	uint64_t utime, stime, now = sched_ticks();
 	unsigned long long idle;
 
-	for (int i = 0; i < NPROC; i++)
-		if (procs[i]) {
-			utime += procs[i]->utime;
-			stime += procs[i]->stime;
-		}
+	sched_cpu_ticks(&utime, &stime);
 	idle = now > utime + stime ? now - utime - stime : 0;
 	text_add(t, "cpu  %llu 0 %llu %llu 0 0 0 0 0 0\n",
 		 (unsigned long long)utime, (unsigned long long)stime, idle);

@@ -62,7 +62,7 @@ static int page_key(const void *key, const struct avl_node *n)
  * reader's next page is its successor in the index, one step away. */
 static struct pc_page *pc_hint;
 
-static struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
+static inline struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
 {
 	struct pc_key k = {pc, idx};
 	struct pc_page *h = pc_hint, *p = NULL;
@@ -80,6 +80,11 @@ static struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
 	if (p)
 		pc_hint = p;
 	return p;
+}
+
+struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx)
+{
+	return lookup(pc, idx);
 }
 
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
@@ -187,6 +192,18 @@ static paddr_t l2_take(struct pcache *pc, uint32_t idx)
 		return PHYS_NONE;
 	pc_stats.l2_hits++;
 	return pa;
+}
+
+bool pc_l2_has(struct pcache *pc, uint32_t idx)
+{
+	uint32_t owner = dom_owner(pc->dom, false);
+
+	return l2_on && owner && ycache_has(owner, l2_id(pc, idx));
+}
+
+bool pc_l2_empty(struct pcache *pc)
+{
+	return !l2_on || !dom_owner(pc->dom, false);
 }
 
 /* --- domains and files ------------------------------------------------ */
@@ -341,8 +358,8 @@ static void unpin(struct pc_page *p, struct pcache_domain *held)
 
 /* --- pages ------------------------------------------------------------ */
 
-/* A new page of pc at idx over pa, pinned once; NULL without memory. */
-static struct pc_page *page_insert(struct pcache *pc, uint32_t idx, paddr_t pa)
+struct pc_page *pc_page_insert(struct pcache *pc, uint32_t idx, paddr_t pa,
+			       struct pc_page *pred)
 {
 	struct pc_page *p = slab_zalloc(sizeof(*p));
 
@@ -354,97 +371,13 @@ static struct pc_page *page_insert(struct pcache *pc, uint32_t idx, paddr_t pa)
 		p->pa = pa;
 		p->pins = 1;
 	});
-	avl_insert(&pc_index, &p->node);
+	if (pred)
+		avl_insert_after(&pc_index, &pred->node, &p->node);
+	else
+		avl_insert(&pc_index, &p->node);
 	pc_stats.pages++;
 	USE(pc, pc->npages++);
 	return p;
-}
-
-/*
- * How many pages to read from idx: 1 on a random miss (the window
- * resets), or on a sequential one (at the page after the previous
- * read) the run of pages after it cached in neither level, up to the
- * window: PCACHE_RA_PAGES at first, doubled by each sequential miss up
- * to PCACHE_RA_MAX_PAGES (as Linux's on-demand read-ahead grows).
- */
-static uint32_t ra_length(struct pcache *pc, uint32_t idx)
-{
-	uint32_t owner = dom_owner(pc->dom, false), n = 1, want;
-
-	if (!pc->dom->ops->readpages)
-		return 1;
-	if (idx != pc->ra_next) {
-		if (pc->ra_size)
-			USE(pc, pc->ra_size = 0);
-		return 1;
-	}
-	want = pc->ra_size ? MIN(pc->ra_size * 2, PCACHE_RA_MAX_PAGES)
-			   : PCACHE_RA_PAGES;
-	USE(pc, pc->ra_size = want);
-	while (n < want && idx + n != 0 && !lookup(pc, idx + n) &&
-	       !(l2_on && owner && ycache_has(owner, l2_id(pc, idx + n))))
-		n++;
-	return n;
-}
-
-/* n contiguous pages for a read, or fewer (halving: read-ahead never
- * evicts cached pages to find a run), at least 1 (that one may
- * reclaim); *n the number got, PHYS_NONE without memory. */
-static paddr_t read_alloc(uint32_t *n)
-{
-	paddr_t pa;
-
-	for (; *n > 1; *n /= 2) {
-		pa = phys_alloc(*n, PHYS_ANY | PHYS_NORECLAIM, PHYS_KERNEL);
-		if (pa != PHYS_NONE)
-			return pa;
-	}
-	return phys_alloc(1, PHYS_ANY, PHYS_KERNEL);
-}
-
-/* The pages after the first of a read-ahead run join the cache unpinned,
- * but for those someone else brought in while the read slept. */
-static void ra_insert(struct pcache *pc, uint32_t idx, paddr_t pa, int n)
-{
-	for (int j = 1; j < n; j++) {
-		paddr_t p = pa + (paddr_t)j * PAGE_SIZE;
-		struct pc_page *pg =
-		    lookup(pc, idx + j) ? NULL : page_insert(pc, idx + j, p);
-
-		if (pg)
-			unpin(pg, pc->dom);
-		else
-			phys_free(p, 1, PHYS_KERNEL);
-	}
-}
-
-/* A miss at idx that level 2 did not have: read it (and on a sequential
- * miss the pages after it) into new pages; *pa the page of idx. */
-static int read_miss(struct pcache *pc, uint32_t idx, paddr_t *pa)
-{
-	uint32_t n = ra_length(pc, idx);
-	int got;
-
-	*pa = read_alloc(&n);
-	if (*pa == PHYS_NONE)
-		return -ENOMEM;
-	if (n > 1)
-		got = pc->dom->ops->readpages(pc->file, idx, n,
-					      arch_phys_to_virt(*pa));
-	else if ((got = pc->dom->ops->readpage(pc->file, idx,
-					       arch_phys_to_virt(*pa))) == 0)
-		got = 1;
-	if (got < 0) {
-		phys_free(*pa, n, PHYS_KERNEL);
-		return got;
-	}
-	if ((uint32_t)got < n)
-		phys_free(*pa + (paddr_t)got * PAGE_SIZE, n - (uint32_t)got,
-			  PHYS_KERNEL);
-	pc_stats.reads += (uint32_t)got;
-	USE(pc, pc->ra_next = idx + (uint32_t)got);
-	ra_insert(pc, idx, *pa, got);
-	return 0;
 }
 
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
@@ -463,7 +396,7 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	pc_stats.misses++;
 	pa = l2_take(pc, idx);
 	if (pa == PHYS_NONE && !(flags & PC_NOREAD)) {
-		err = read_miss(pc, idx, &pa);
+		err = pc_read_miss(pc, idx, &pa);
 		if (err)
 			return err;
 	} else if (pa == PHYS_NONE) {
@@ -480,7 +413,7 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 		*out = p;
 		return 0;
 	}
-	p = page_insert(pc, idx, pa);
+	p = pc_page_insert(pc, idx, pa, NULL);
 	if (!p) {
 		phys_free(pa, 1, PHYS_KERNEL);
 		return -ENOMEM;

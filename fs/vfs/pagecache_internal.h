@@ -1,6 +1,7 @@
 /*
  * pagecache_internal.h - what the two files of the page cache share
  * (fs/vfs/pagecache.c: the index, pins, the LRU and level 2;
+ * fs/vfs/pagecache_read.c: misses and read-ahead;
  * fs/vfs/pagecache_reclaim.c: level 1's bounds and its shrinker;
  * fs/vfs/pagecache_sync.c: write-back, the flush, drop_caches, statistics,
  * the sanity walk). Nothing else includes it.
@@ -43,6 +44,22 @@ extern size_t pc_lru_dirty;	    /* dirty pages on the LRU */
  * its LRU or index (pc_drop's level-2 put): its shrinker declines. */
 extern bool pc_busy;
 
+/* Page idx of pc in the index, or NULL (a sequential lookup is one step
+ * from the previous one). */
+struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx);
+/* A new page of pc at idx over pa, pinned once, in the index right after
+ * pred (its predecessor there: no search) or, without pred, where it
+ * sorts; NULL without memory. */
+struct pc_page *pc_page_insert(struct pcache *pc, uint32_t idx, paddr_t pa,
+			       struct pc_page *pred);
+/* Whether level 2 holds page idx of pc; whether it holds none of pc's
+ * domain (level 2 off, or no owner yet). */
+bool pc_l2_has(struct pcache *pc, uint32_t idx);
+bool pc_l2_empty(struct pcache *pc);
+/* A miss at idx that level 2 did not have (pagecache_read.c): read it,
+ * and on a sequential miss the pages after it, into new pages; *pa the
+ * page of idx (not in the index yet). 0, -EIO or -ENOMEM. */
+int pc_read_miss(struct pcache *pc, uint32_t idx, paddr_t *pa);
 /* The first page of the index at or after (pc, idx), or NULL. */
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx);
 /* Write p (pinned by the caller) back if dirty or mapped writable, with

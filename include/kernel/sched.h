@@ -16,7 +16,12 @@ extern int proc_slots;
 
 void sched_init(void);
 /* Called by the timer interrupt, which came from user mode or not. */
-void sched_tick(bool user);
+/* One timer tick: it came in user mode, or while the CPU idled (a tick
+ * taken at an idle halt but pending from before is the kernel's). */
+void sched_tick(bool user, bool idle);
+/* Ticks the CPU spent in user and in kernel mode since boot, every
+ * process's, those that exited too (/proc/stat); the rest idled. */
+void sched_cpu_ticks(uint64_t *user, uint64_t *system);
 uint64_t sched_ticks(void);
 /* Processes that are runnable now (the running one included). */
 unsigned sched_nr_running(void);

@@ -2,7 +2,8 @@
  * time (getrusage, clock_gettime(CLOCK_PROCESS_CPUTIME_ID), times), a
  * sleep adds (almost) none; a child's time reaches its parent's SIGCHLD
  * (si_utime) and, once waited for, RUSAGE_CHILDREN and times's
- * cutime. */
+ * cutime; /proc/stat's user ticks keep the child's time after it is
+ * gone (the machine's time, not a sum over live processes). */
 #define _GNU_SOURCE
 #include <sys/resource.h>
 #include <sys/times.h>
@@ -36,6 +37,23 @@ static long tv_ms(const struct timeval *tv)
 	return tv->tv_sec * 1000 + tv->tv_usec / 1000;
 }
 
+/* The user ticks of /proc/stat's "cpu" line. */
+static long stat_user_ticks(void)
+{
+	char buf[256];
+	int fd = open("/proc/stat", O_RDONLY);
+	long n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	long user = -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n > 0) {
+		buf[n] = 0;
+		sscanf(buf, "cpu %ld", &user);
+	}
+	return user;
+}
+
 static volatile long chld_utime = -1;
 
 static void on_chld(int sig, siginfo_t *si, void *uc)
@@ -63,6 +81,8 @@ int main(void)
 	sa.sa_sigaction = on_chld;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	CHECK_SYS(sigaction(SIGCHLD, &sa, NULL));
+	long u0 = stat_user_ticks();
+	CHECK(u0 >= 0, "no user ticks in /proc/stat");
 	pid_t pid = fork();
 	CHECK_SYS(pid);
 	if (pid == 0) {
@@ -71,6 +91,10 @@ int main(void)
 	}
 	wait_for(pid);
 	long hz = sysconf(_SC_CLK_TCK);
+	long u1 = stat_user_ticks();
+	CHECK((u1 - u0) * 1000 / hz >= 150,
+	      "/proc/stat user ticks %ld -> %ld across a child's 300 ms", u0,
+	      u1);
 	CHECK(chld_utime * 1000 / hz >= 150, "child's si_utime %ld ticks",
 	      chld_utime);
 	CHECK_SYS(getrusage(RUSAGE_CHILDREN, &ru));
