@@ -21,28 +21,27 @@ int copy_from_user(void *dst, const void *usrc, size_t n)
 
 bool user_copy_nofault;
 
-int copy_to_user_nofault(void *udst, const void *src, size_t n)
+/* A copy with uaddr the user side, whose faults mm does not resolve. */
+static int copy_nofault(void *dst, const void *src, size_t n, uintptr_t uaddr)
 {
 	int r;
 
-	if (!user_range_ok((uintptr_t)udst, n))
+	if (!user_range_ok(uaddr, n))
 		return -EFAULT;
 	user_copy_nofault = true;
-	r = arch_user_copy(udst, src, n);
+	r = arch_user_copy(dst, src, n);
 	user_copy_nofault = false;
 	return r;
 }
 
+int copy_to_user_nofault(void *udst, const void *src, size_t n)
+{
+	return copy_nofault(udst, src, n, (uintptr_t)udst);
+}
+
 int copy_from_user_nofault(void *dst, const void *usrc, size_t n)
 {
-	int r;
-
-	if (!user_range_ok((uintptr_t)usrc, n))
-		return -EFAULT;
-	user_copy_nofault = true;
-	r = arch_user_copy(dst, usrc, n);
-	user_copy_nofault = false;
-	return r;
+	return copy_nofault(dst, usrc, n, (uintptr_t)usrc);
 }
 
 bool user_readable_now(uintptr_t uaddr, size_t n)

@@ -58,29 +58,31 @@ static long read_more(struct vfile *f, void *kbuf, size_t n)
 }
 
 /*
- * A regular file whose file system copies to user memory itself: as much
- * as it gives in one call per stretch of present user pages (a page not
- * present is faulted in here, without the file system's lock, and the
- * read goes on). Returns the bytes read, -ENOSYS for other files, or the
- * error; *more: stopped short of count and of the end (the page-at-a-time
- * path goes on from there).
+ * A regular file whose file system copies to or from user memory itself
+ * (read_user, write_user): as much as it takes in one call per stretch of
+ * present user pages (a page not present is faulted in here, without the
+ * file system's lock, which its fault may need, and the transfer goes
+ * on). Returns the bytes moved, -ENOSYS for other files, or the error;
+ * *more: stopped short of count and of the end (the page-at-a-time path
+ * goes on from there).
  */
-static long read_direct(struct vfile *f, uint32_t ubuf, size_t count,
-			bool *more)
+static long rw_direct(struct vfile *f, uint32_t ubuf, size_t count, bool write,
+		      bool *more)
 {
 	size_t done = 0;
 	bool probed = false;
 
 	*more = false;
 	while (done < count) {
-		long r = vfs_pread_user(f, (void *)(ubuf + done), count - done,
-					f->pos);
+		void *u = (void *)(ubuf + done);
+		size_t first = user_chunk(ubuf + done, count - done);
+		long r = write ? vfs_pwrite_user(f, u, count - done, f->pos)
+			       : vfs_pread_user(f, u, count - done, f->pos);
 
 		if (r == -EAGAIN && !probed) {
 			probed = true;
-			if (user_probe_writable(
-				ubuf + done,
-				user_chunk(ubuf + done, count - done)))
+			if (write ? user_probe_readable(ubuf + done, first)
+				  : user_probe_writable(ubuf + done, first))
 				return done ? (long)done : -EFAULT;
 			continue;
 		}
@@ -97,7 +99,7 @@ static long read_direct(struct vfile *f, uint32_t ubuf, size_t count,
 
 /*
  * Read into the user buffer: straight from the file system where it can
- * (read_direct), else a page at a time. Each page is made present
+ * (rw_direct), else a page at a time. Each page is made present
  * and writable before the file gives data for it, so nothing read is lost
  * to a bad page: the result is the bytes before it, or -EFAULT if it is
  * the first. Pages after the data are never touched.
@@ -114,7 +116,7 @@ static long do_read(struct vfile *f, uint32_t ubuf, size_t count)
 	count = MIN(count, (size_t)MAX_RW);
 	if (!user_range_ok(ubuf, count))
 		return -EFAULT;
-	r = read_direct(f, ubuf, count, &more);
+	r = rw_direct(f, ubuf, count, false, &more);
 	if (r != -ENOSYS && !more)
 		return r;
 	if (r > 0)
@@ -166,45 +168,7 @@ static size_t write_piece(struct vfile *f, char *kbuf, uint32_t usrc, size_t n,
 	return copy_from_user(kbuf, (const void *)usrc, piece) ? 0 : piece;
 }
 
-/*
- * Write straight from the user buffer into the file system where it can
- * (vfs_pwrite_user): a source page that is not present stops it (the
- * file system holds a lock its fault may need); it is faulted in here,
- * without the lock, and the write goes on. *more: stopped at a page that
- * is still absent (the page-at-a-time path finishes). -ENOSYS: no such
- * path for this file.
- */
-static long write_direct(struct vfile *f, uint32_t ubuf, size_t count,
-			 bool *more)
-{
-	size_t done = 0;
-	bool probed = false;
-
-	*more = false;
-	while (done < count) {
-		long r = vfs_pwrite_user(f, (const void *)(ubuf + done),
-					 count - done, f->pos);
-
-		if (r == -EAGAIN && !probed) {
-			probed = true;
-			if (user_probe_readable(
-				ubuf + done,
-				user_chunk(ubuf + done, count - done)))
-				return done ? (long)done : -EFAULT;
-			continue;
-		}
-		if (r == -EAGAIN)
-			*more = true;
-		if (r <= 0)
-			return done || r == -EAGAIN ? (long)done : r;
-		probed = false;
-		done += (size_t)r;
-		vfile_set_pos(f, f->pos + (uint64_t)r);
-	}
-	return (long)done;
-}
-
-/* Write from the user buffer (write_direct, else a page at a time): a bad
+/* Write from the user buffer (rw_direct, else a page at a time): a bad
  * page ends the write with the bytes before it (-EFAULT if it is the
  * first), as Linux. */
 static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
@@ -230,7 +194,7 @@ static long do_write(struct vfile *f, uint32_t ubuf, size_t count)
 		}
 		count = (size_t)MIN((uint64_t)count, limit - f->pos);
 	}
-	r = write_direct(f, ubuf, count, &more);
+	r = rw_direct(f, ubuf, count, true, &more);
 	if (r != -ENOSYS && !more)
 		return r;
 	if (r > 0)

@@ -49,6 +49,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#include "prof.h"
 
 #define MNT "/mnt"
 #define NFILES 1000
@@ -351,16 +352,6 @@ static const char *find_disk(void)
 	}
 	return "/dev/hda";
 }
-
-/* The start and end of a profiled stretch (scripts/profile-guest.sh
- * finds these functions in the unstripped program). */
-#define PROF_MARK(name)                           \
-	__attribute__((noinline)) void name(void) \
-	{                                         \
-		__asm__ volatile("");             \
-	}
-PROF_MARK(prof_begin)
-PROF_MARK(prof_end)
 
 /* "-p write N" / "-p read N" / "-p warm N": N MiB written to a new file
  * (then fsync, outside the marks), or read after a remount, or read a

@@ -34,6 +34,7 @@
 #include "vmkernel.h"
 
 #include "guest_bench.h"
+#include "prof.h"
 
 static const char *self = "/bench";
 uint64_t tsc_cost;
@@ -427,16 +428,6 @@ static void run_fs_bench(void)
 }
 
 /* ---- profiling (scripts/profile-guest.sh) ---- */
-
-/* The start and end of the profiled stretch: the profiler finds these
- * functions' addresses in the unstripped program. */
-#define PROF_MARK(name)                           \
-	__attribute__((noinline)) void name(void) \
-	{                                         \
-		__asm__ volatile("");             \
-	}
-PROF_MARK(prof_begin)
-PROF_MARK(prof_end)
 
 /* "-p OP N": N operations of one kind between the two marks, after the
  * same set-up as the benchmark (fork, fork1m, exec, fault, fault2, cow;
