@@ -194,6 +194,7 @@ END {
 	}
 	row("ext2: create + write 1 KiB + fsync, per file", "create+write+fsync 1 KiB", 1)
 	pct("  CPU idle, waiting for the disk", "create+write+fsync 1 KiB")
+	row("  disk writes per file (ours: both caches)", "disk writes per file", 0)
 	row("ext2: readdir of 1,000 entries, per entry", "readdir, per entry", 1)
 	row("ext2: write 64 MiB + fsync, per MiB", "write 64 MiB + fsync, per MiB", 1)
 	pct("  CPU idle, waiting for the disk", "write 64 MiB + fsync, per MiB")
