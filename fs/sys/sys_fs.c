@@ -73,6 +73,9 @@ static long rw_direct(struct vfile *f, uint32_t ubuf, size_t count, bool write,
 	bool probed = false;
 
 	*more = false;
+	if (!f->vn || !VFS_ISREG(f->vn->mode))
+		return -ENOSYS; /* pipes, sockets, devices: no call to find out
+				 */
 	while (done < count) {
 		void *u = (void *)(ubuf + done);
 		size_t first = user_chunk(ubuf + done, count - done);
