@@ -302,25 +302,6 @@ void brelse(struct buf *b)
 		;
 }
 
-/*
- * The buffer is marked clean before the device sleeps, so that a bdirty()
- * by another process meanwhile (its change may miss this write) leaves it
- * dirty; a failed write marks it dirty again.
- */
-int bwrite(struct buf *b)
-{
-	if (!(b->flags & BUF_DIRTY))
-		return 0;
-	USE(b, b->flags &= ~BUF_DIRTY);
-	if (bio_transfer(b->dev, b->blkno, 1, b->size, b->data, true)) {
-		printk("bcache: %s: write error at block %u\n", b->dev->name,
-		       b->blkno);
-		USE(b, b->flags |= BUF_DIRTY);
-		return -EIO;
-	}
-	return 0;
-}
-
 int buf_write_held(struct buf *b)
 {
 	int err;

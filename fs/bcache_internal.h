@@ -50,10 +50,10 @@ void l2_forget_all(void);
 void l2_get_stats(struct bcache_stats *st);
 
 /* --- device paths (bcache_io.c) --- */
-/* One transfer of count blocks from blkno into buf (or from it): 0 or
- * -EIO; counted in disk_reads / disk_writes. */
-int bio_transfer(struct blockdev *dev, uint32_t blkno, uint32_t count,
-		 uint32_t size, void *buf, bool write);
+/* One transfer of count blocks from blkno into buf: 0 or -EIO; counted
+ * in disk_reads. (Writes: bio_writev, through bcache_sync.c.) */
+int bio_read_blocks(struct blockdev *dev, uint32_t blkno, uint32_t count,
+		    uint32_t size, void *buf);
 /* One transfer of count blocks from blkno on out of separate buffers'
  * data (segs[i] is block blkno + i): 0 or -EIO; counted in disk_writes
  * and write_transfers. */

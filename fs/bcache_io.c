@@ -26,8 +26,8 @@ unsigned bio_busy;
 static struct blockdev *ra_dev; /* where the last read from the device */
 static uint32_t ra_next;	/* ended: a miss here is sequential */
 
-int bio_transfer(struct blockdev *dev, uint32_t blkno, uint32_t count,
-		 uint32_t size, void *buf, bool write)
+int bio_read_blocks(struct blockdev *dev, uint32_t blkno, uint32_t count,
+		    uint32_t size, void *buf)
 {
 	uint32_t spb = size / BLOCKDEV_SECTOR_SIZE;
 	uint64_t sector = (uint64_t)blkno * spb;
@@ -36,14 +36,8 @@ int bio_transfer(struct blockdev *dev, uint32_t blkno, uint32_t count,
 	if (sector + (uint64_t)count * spb > dev->nsectors)
 		return -EIO;
 	bio_busy++;
-	if (write) {
-		bstats.writes += count;
-		bstats.write_transfers++;
-		err = dev->ops->write(dev, sector, count * spb, buf);
-	} else {
-		bstats.reads += count;
-		err = dev->ops->read(dev, sector, count * spb, buf);
-	}
+	bstats.reads += count;
+	err = dev->ops->read(dev, sector, count * spb, buf);
 	bio_busy--;
 	return err ? -EIO : 0;
 }
@@ -147,7 +141,7 @@ struct buf *bio_read(struct blockdev *dev, uint32_t blkno, uint32_t size)
 
 	if (pa == PHYS_NONE)
 		return NULL;
-	if (bio_transfer(dev, blkno, n, size, arch_phys_to_virt(pa), false)) {
+	if (bio_read_blocks(dev, blkno, n, size, arch_phys_to_virt(pa))) {
 		printk("bcache: %s: read error at block %u\n", dev->name,
 		       blkno);
 		phys_free(pa, n, PHYS_KERNEL);

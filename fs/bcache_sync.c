@@ -1,7 +1,7 @@
 /*
  * bcache_sync.c - writing dirty level-1 buffers back in sorted runs: all
  * of a device's (bsync_dev), a chosen few (bsync_blocks, what a file's
- * fsync needs) and the old ones (bcache_flush_old).
+ * fsync needs), the old ones (bcache_flush_old) and one (bwrite).
  *
  * The dirty buffers asked for are gathered in batches in (device, block)
  * order, each batch the first WB_BATCH after the previous one's last, and
@@ -101,6 +101,7 @@ static int wb_write_run(struct buf *const *v, size_t k)
 {
 	void *segs[WB_BATCH];
 
+	segs[0] = v[0]->data; /* k >= 1 */
 	for (size_t i = 0; i < k; i++) {
 		segs[i] = v[i]->data;
 		USE(v[i], v[i]->flags &= ~BUF_DIRTY);
@@ -112,6 +113,15 @@ static int wb_write_run(struct buf *const *v, size_t k)
 	for (size_t i = 0; i < k; i++)
 		USE(v[i], v[i]->flags |= BUF_DIRTY);
 	return -EIO;
+}
+
+/* One buffer is a run of one: marked clean before the device sleeps, so
+ * a bdirty() meanwhile leaves it dirty; dirty again if the write fails. */
+int bwrite(struct buf *b)
+{
+	if (!(b->flags & BUF_DIRTY))
+		return 0;
+	return wb_write_run(&b, 1);
 }
 
 /* Write what f wants, a sorted batch at a time, each batch after the
