@@ -44,6 +44,24 @@ int copy_from_user_nofault(void *dst, const void *usrc, size_t n)
 	return copy_nofault(dst, usrc, n, (uintptr_t)usrc);
 }
 
+int user_nofault_begin(uintptr_t uaddr, size_t n)
+{
+	if (!user_range_ok(uaddr, n))
+		return -EFAULT;
+	user_copy_nofault = true;
+	return 0;
+}
+
+int copy_to_user_in_run(void *udst, const void *src, size_t n)
+{
+	return arch_user_copy(udst, src, n);
+}
+
+void user_nofault_end(void)
+{
+	user_copy_nofault = false;
+}
+
 bool user_readable_now(uintptr_t uaddr, size_t n)
 {
 	uintptr_t end = uaddr + n;

@@ -9,8 +9,9 @@
 #   scripts/profile-guest.sh OP [N]     OP: fork fork1m exec fault fault2 cow,
 #       yieldP (N yield+get pairs of P pages), ytouchP (the touches of P
 #       pages after a yield alone, N times); ext2write / ext2read /
-#       ext2warm (N MiB written to a new file / read cold after a remount
-#       / read again from the page cache, by
+#       ext2warm / ext2rwarm (N MiB written to a new file / read cold
+#       after a remount / read again from the page cache, in order or by
+#       scattered 4 KiB preads with N a power of 2, by
 #       tests/bench/fs_bench.c on a fresh ext2 disk as make bench-linux's)
 #
 # Output: total instructions, per operation, and the functions by

@@ -302,6 +302,8 @@ long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off,
 
 	if (!pc)
 		return -ENOMEM;
+	if (user)
+		done = pcache_copy_cached(pc, off, len, dst);
 	while (done < len) {
 		uint64_t pos = off + done;
 		uint32_t in = (uint32_t)(pos & (PAGE_SIZE - 1));

@@ -58,33 +58,9 @@ static int page_key(const void *key, const struct avl_node *n)
 	return key_cmp(k->pc, k->idx, container_of(n, struct pc_page, node));
 }
 
-/* The page the last lookup found (pc_drop clears it): a sequential
- * reader's next page is its successor in the index, one step away. */
-static struct pc_page *pc_hint;
-
-static inline struct pc_page *lookup(const struct pcache *pc, uint32_t idx)
-{
-	struct pc_key k = {pc, idx};
-	struct pc_page *h = pc_hint, *p = NULL;
-	struct avl_node *n;
-
-	if (h && h->pc == pc && h->idx != 0xffffffffu && h->idx + 1 == idx) {
-		/* Keys are sorted: (pc, idx) is h's successor or absent. */
-		n = avl_next(&h->node);
-		p = n ? container_of(n, struct pc_page, node) : NULL;
-		if (!p || p->pc != pc || p->idx != idx)
-			return NULL;
-	} else if ((n = avl_find(&pc_index, &k, page_key)) != NULL) {
-		p = container_of(n, struct pc_page, node);
-	}
-	if (p)
-		pc_hint = p;
-	return p;
-}
-
 struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx)
 {
-	return lookup(pc, idx);
+	return pc_hash_find(pc, idx);
 }
 
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
@@ -111,18 +87,23 @@ static void index_write_end(const void *p)
 void pcache_init(size_t max)
 {
 	avl_init(&pc_index, page_cmp);
+	pc_hash_init();
 	pc_index.write_begin = index_write_begin;
 	pc_index.write_end = index_write_end;
 	pc_lru_head = lru_tail = NULL;
 	pc_lru_dirty = 0;
 	pc_busy = false;
-	pc_hint = NULL;
 	memset(&pc_stats, 0, sizeof(pc_stats));
 	pc_domains = NULL;
 	pc_gen++;
 	pcache_set_max(max);
 	phys_set_reclaim(PHYS_RECLAIM_PAGECACHE, pcache_reclaim);
 	pc_sanity_register();
+}
+
+void pcache_fini(void)
+{
+	pc_hash_fini();
 }
 
 /* --- level 2 ---------------------------------------------------------- */
@@ -289,6 +270,7 @@ void pc_lru_add_tail(struct pc_page *p)
 	USE(p, {
 		p->lru_prev = lru_tail;
 		p->lru_next = NULL;
+		p->flags &= ~PC_REF;
 	});
 	if (lru_tail)
 		USE(lru_tail, lru_tail->lru_next = p);
@@ -298,6 +280,24 @@ void pc_lru_add_tail(struct pc_page *p)
 	pc_stats.unpinned++;
 	if (p->flags & PC_DIRTY)
 		pc_dirty_link(p);
+}
+
+void pc_lru_touch(struct pc_page *p)
+{
+	USE(p, p->flags &= ~PC_REF);
+	if (p == lru_tail)
+		return;
+	if (p->lru_prev)
+		USE(p->lru_prev, p->lru_prev->lru_next = p->lru_next);
+	else
+		pc_lru_head = p->lru_next;
+	USE(p->lru_next, p->lru_next->lru_prev = p->lru_prev);
+	USE(p, {
+		p->lru_prev = lru_tail;
+		p->lru_next = NULL;
+	});
+	USE(lru_tail, lru_tail->lru_next = p);
+	lru_tail = p;
 }
 
 void pc_pin(struct pc_page *p)
@@ -314,10 +314,9 @@ void pc_drop(struct pc_page *p, bool keep)
 	uint32_t owner;
 
 	BUG_ON(p->pins);
-	if (pc_hint == p)
-		pc_hint = NULL;
 	lru_del(p);
 	avl_remove(&pc_index, &p->node);
+	pc_hash_del(p);
 	pc_stats.pages--;
 	USE(pc, pc->npages--);
 	if (p->flags & PC_DIRTY) {
@@ -375,6 +374,7 @@ struct pc_page *pc_page_insert(struct pcache *pc, uint32_t idx, paddr_t pa,
 		avl_insert_after(&pc_index, &pred->node, &p->node);
 	else
 		avl_insert(&pc_index, &p->node);
+	pc_hash_add(p);
 	pc_stats.pages++;
 	USE(pc, pc->npages++);
 	return p;
@@ -383,7 +383,7 @@ struct pc_page *pc_page_insert(struct pcache *pc, uint32_t idx, paddr_t pa,
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	       struct pc_page **out)
 {
-	struct pc_page *p = lookup(pc, idx);
+	struct pc_page *p = pc_hash_find(pc, idx);
 	paddr_t pa;
 	int err;
 
@@ -406,7 +406,7 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 		if (!(flags & PC_NOZERO))
 			memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
 	}
-	p = lookup(pc, idx);
+	p = pc_hash_find(pc, idx);
 	if (p) { /* brought in by someone else while we slept */
 		phys_free(pa, 1, PHYS_KERNEL);
 		pc_pin(p);
@@ -467,7 +467,7 @@ int pcache_map(struct pcache *pc, uint32_t idx, bool writable, paddr_t *pa)
 
 void pcache_unmap(struct pcache *pc, uint32_t idx, bool writable)
 {
-	struct pc_page *p = lookup(pc, idx);
+	struct pc_page *p = pc_hash_find(pc, idx);
 
 	BUG_ON(!p || !p->maps || (writable && !p->wmaps));
 	USE(p, {
@@ -481,7 +481,7 @@ void pcache_unmap(struct pcache *pc, uint32_t idx, bool writable)
 
 paddr_t pcache_peek(struct pcache *pc, uint32_t idx)
 {
-	struct pc_page *p = lookup(pc, idx);
+	struct pc_page *p = pc_hash_find(pc, idx);
 
 	return p ? p->pa : PHYS_NONE;
 }
@@ -489,7 +489,7 @@ paddr_t pcache_peek(struct pcache *pc, uint32_t idx)
 /* Zero [from, PAGE_SIZE) of page idx if it is cached. */
 static void zero_from(struct pcache *pc, uint32_t idx, uint32_t from)
 {
-	struct pc_page *p = lookup(pc, idx);
+	struct pc_page *p = pc_hash_find(pc, idx);
 
 	if (p)
 		memset((char *)pcache_data(p) + from, 0, PAGE_SIZE - from);
@@ -501,7 +501,8 @@ void pcache_truncate(struct pcache *pc, uint64_t size)
 	struct pc_page *p, *next;
 
 	if (size & (PAGE_SIZE - 1)) {
-		struct pc_page *t = lookup(pc, (uint32_t)(size >> PAGE_SHIFT));
+		struct pc_page *t =
+		    pc_hash_find(pc, (uint32_t)(size >> PAGE_SHIFT));
 
 		zero_from(pc, (uint32_t)(size >> PAGE_SHIFT),
 			  (uint32_t)(size & (PAGE_SIZE - 1)));

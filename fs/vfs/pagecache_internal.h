@@ -13,6 +13,10 @@
 #include <mm/avl.h>
 
 #define PC_DIRTY 0x1u
+/* Read since it last became the newest on the LRU, without moving there
+ * (pcache_copy_cached): the trim and the shrinker move it to the newest
+ * end once instead of dropping it (a second chance, as a clock's). */
+#define PC_REF 0x2u
 
 /* One cached page of a file (a slab object, written only here). */
 struct pc_page {
@@ -28,6 +32,7 @@ struct pc_page {
 	struct pc_page *lru_prev, *lru_next; /* unpinned pages, oldest first */
 	/* On its domain's dirty list while unpinned and dirty. */
 	struct pc_page *dirty_prev, *dirty_next;
+	struct pc_page *hash_next; /* its chain in pagecache_hash.c */
 };
 
 struct pc_key {
@@ -44,9 +49,34 @@ extern size_t pc_lru_dirty;	    /* dirty pages on the LRU */
  * its LRU or index (pc_drop's level-2 put): its shrinker declines. */
 extern bool pc_busy;
 
-/* Page idx of pc in the index, or NULL (a sequential lookup is one step
- * from the previous one). */
+/* Page idx of pc in the index, or NULL (pc_hash_find). */
 struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx);
+/* The page after p in its file (index p->idx + 1), or NULL: one step in
+ * the index. */
+static inline struct pc_page *pc_lookup_next(struct pc_page *p)
+{
+	struct avl_node *n = avl_next(&p->node);
+	struct pc_page *q = n ? container_of(n, struct pc_page, node) : NULL;
+
+	if (!q || q->pc != p->pc || q->idx != p->idx + 1)
+		return NULL;
+	return q;
+}
+/* p, unpinned, becomes the newest page on the LRU, its PC_REF cleared
+ * (its place on its domain's dirty list stays). */
+void pc_lru_touch(struct pc_page *p);
+/* The hash of (pc, idx) beside the index (pagecache_hash.c): a new
+ * table sized to memory (pcache_init; the old one is forgotten), pages
+ * added and removed with the
+ * index, the page of (pc, idx) or NULL; the sanity walk's share: the
+ * table's pages marked, chains checked, the pages on them counted. */
+void pc_hash_init(void);
+void pc_hash_fini(void); /* its pages freed, the small static table back */
+void pc_hash_add(struct pc_page *p);
+void pc_hash_del(struct pc_page *p);
+struct pc_page *pc_hash_find(const struct pcache *pc, uint32_t idx);
+struct sanity;
+size_t pc_hash_sanity(struct sanity *s);
 /* A new page of pc at idx over pa, pinned once, in the index right after
  * pred (its predecessor there: no search) or, without pred, where it
  * sorts; NULL without memory. */

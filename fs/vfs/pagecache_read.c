@@ -1,7 +1,8 @@
 /*
- * pagecache_read.c - the page cache's reads from the disk
- * (include/fs/vfs/pagecache.h): a miss reads its page, a sequential one
- * a read-ahead window of the pages after it that neither level holds.
+ * pagecache_read.c - the page cache's reads (include/fs/vfs/pagecache.h):
+ * hits copied to user memory without pins; from the disk, a miss reads
+ * its page, a sequential one a read-ahead window of the pages after it
+ * that neither level holds.
  *
  * Guarantees: a read never puts a second page for a (file, index) in the
  * index (pages someone brought in while the read slept win, ours are
@@ -10,6 +11,7 @@
  */
 #include <arch/hooks.h>
 #include <kernel/errno.h>
+#include <kernel/uaccess.h>
 #include <mm/phys.h>
 #include <mm/slab.h>
 #include "pagecache_internal.h"
@@ -133,4 +135,40 @@ int pc_read_miss(struct pcache *pc, uint32_t idx, paddr_t *pa)
 	USE(pc, pc->ra_next = idx + (uint32_t)got);
 	ra_insert(pc, idx, *pa, got);
 	return 0;
+}
+
+/*
+ * Hits need no pin: nothing can drop a page while the copy runs, since a
+ * copy that resolves no fault cannot sleep and the kernel is not
+ * preempted. A page copied is marked PC_REF, so reclaim passes it over
+ * once as if it had moved to the LRU's newest end.
+ */
+size_t pcache_copy_cached(struct pcache *pc, uint64_t off, size_t len,
+			  char *udst)
+{
+	uint32_t in = (uint32_t)(off & (PAGE_SIZE - 1)), pages = 0;
+	struct pc_page *p =
+	    len ? pc_lookup(pc, (uint32_t)(off >> PAGE_SHIFT)) : NULL;
+	size_t done = 0, chunk;
+
+	if (!p || user_nofault_begin((uintptr_t)udst, len))
+		return 0;
+	while (p) {
+		chunk = MIN(len - done, (size_t)(PAGE_SIZE - in));
+		if (copy_to_user_in_run(
+			udst + done,
+			(const char *)arch_phys_to_virt(p->pa) + in, chunk))
+			break;
+		if (!(p->flags & PC_REF))
+			USE(p, p->flags |= PC_REF);
+		pages++;
+		done += chunk;
+		in = 0;
+		if (done == len || p->idx == 0xffffffffu)
+			break;
+		p = pc_lookup_next(p);
+	}
+	user_nofault_end();
+	pc_stats.hits += pages;
+	return done;
 }

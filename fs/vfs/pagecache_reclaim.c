@@ -91,7 +91,10 @@ void pc_trim(struct pcache_domain *held)
 	p = pc_lru_head;
 	while (pc_stats.unpinned > pcache_max_pages && p) {
 		next = p->lru_next;
-		if (!(p->flags & PC_DIRTY)) {
+		if (p->flags & PC_REF) {
+			pc_lru_touch(p);
+			next = next ? next : p;
+		} else if (!(p->flags & PC_DIRTY)) {
 			pc_drop(p, true);
 		} else if (p->pc->dom == held) {
 			if (write_old(p, true))
@@ -112,6 +115,11 @@ size_t pcache_reclaim(size_t npages)
 	pc_busy = true;
 	for (; p && freed < want; p = next) {
 		next = p->lru_next;
+		if (p->flags & PC_REF) {
+			pc_lru_touch(p);
+			next = next ? next : p;
+			continue;
+		}
 		if (p->flags & PC_DIRTY)
 			continue;
 		pc_drop(p, false);

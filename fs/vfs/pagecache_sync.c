@@ -264,7 +264,7 @@ static void pc_sanity_walk(struct sanity *s)
 	}
 	if (pages != pc_stats.pages || unpinned != pc_stats.unpinned ||
 	    mapped != pc_stats.mapped || lru_dirty != pc_lru_dirty ||
-	    dirty_lists_walk(s) != lru_dirty)
+	    dirty_lists_walk(s) != lru_dirty || pc_hash_sanity(s) != pages)
 		sanity_fail(s, "page cache: counts %u/%u/%u/%u",
 			    (unsigned)pages, (unsigned)unpinned,
 			    (unsigned)mapped, (unsigned)lru_dirty);

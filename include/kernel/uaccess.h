@@ -23,6 +23,16 @@ int copy_to_user_nofault(void *udst, const void *src, size_t n);
  * user_readable_now() first: with nothing sleeping in between (the
  * kernel is not preempted) the copy then cannot fault. */
 int copy_from_user_nofault(void *dst, const void *usrc, size_t n);
+/*
+ * A run of nofault copies into one user range, checked once (Linux's
+ * pagefault_disable around __copy_to_user_inatomic): after
+ * user_nofault_begin(uaddr, n) returned 0, each copy_to_user_in_run
+ * within [uaddr, uaddr + n) is copy_to_user_nofault without the check;
+ * user_nofault_end ends the run, before anything that may sleep or fault.
+ */
+int user_nofault_begin(uintptr_t uaddr, size_t n);
+int copy_to_user_in_run(void *udst, const void *src, size_t n);
+void user_nofault_end(void);
 /* Is every page of the range present and readable by the process now,
  * so that reading it needs no fault? */
 bool user_readable_now(uintptr_t uaddr, size_t n);

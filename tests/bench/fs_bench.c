@@ -366,9 +366,26 @@ static const char *find_disk(void)
 	return "/dev/hda";
 }
 
-/* "-p write N" / "-p read N" / "-p warm N": N MiB written to a new file
- * (then fsync, outside the marks), or read after a remount, or read a
- * second time (from the page cache), between the marks. */
+/* Between the marks, the N MiB file read once more by RBLOCK preads at
+ * read_random's scattered offsets (it is cached). */
+static void profile_rwarm(int fd, uint64_t len)
+{
+	static char one[RBLOCK];
+	uint32_t nblocks = (uint32_t)(len / RBLOCK);
+
+	prof_begin();
+	for (uint32_t i = 0; i < nblocks; i++)
+		if (pread(fd, one, RBLOCK,
+			  (off_t)((i * RSTRIDE) & (nblocks - 1)) * RBLOCK) !=
+		    RBLOCK)
+			break;
+	prof_end();
+}
+
+/* "-p write N" / "-p read N" / "-p warm N" / "-p rwarm N": N MiB written
+ * to a new file (then fsync, outside the marks), or read after a
+ * remount, or read a second time (from the page cache) in order or
+ * scattered (N a power of 2), between the marks. */
 static int profile(const char *op, uint32_t mib)
 {
 	int fd = open(MNT "/p", O_CREAT | O_RDWR | O_TRUNC, 0644);
@@ -388,10 +405,14 @@ static int profile(const char *op, uint32_t mib)
 	if (strcmp(op, "write") == 0 || remount())
 		return 0;
 	fd = open(MNT "/p", O_RDONLY);
-	if (strcmp(op, "warm") == 0) {
+	if (strcmp(op, "warm") == 0 || strcmp(op, "rwarm") == 0) {
 		while (fd >= 0 && read(fd, buf, CHUNK) > 0)
 			;
 		lseek(fd, 0, SEEK_SET);
+	}
+	if (strcmp(op, "rwarm") == 0) {
+		profile_rwarm(fd, len);
+		return 0;
 	}
 	prof_begin();
 	while (fd >= 0 && read(fd, buf, CHUNK) > 0)

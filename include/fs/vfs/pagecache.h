@@ -96,6 +96,9 @@ struct pcache {
 /* Reset the cache (boot, host tests) with a bound of max unpinned pages;
  * level 2 stays as pcache_set_l2() left it (on at first). */
 void pcache_init(size_t max);
+/* Give back the memory pcache_init took (its hash table), once no page
+ * is cached (host tests, before their leak check). */
+void pcache_fini(void);
 /* A new bound on unpinned pages (at least 1); the dirty limit is a
  * quarter of it. Pages over it leave now (dirty ones at the next trim of
  * their domain). /proc/sys/vm/pagecache_max_pages sets it. */
@@ -144,6 +147,12 @@ int pcache_file_free(struct pcache *pc, bool keep);
 int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 	       struct pc_page **out);
 void *pcache_data(const struct pc_page *p);
+/* Copy to user memory the bytes [off, off + len) of pc held by level 1,
+ * from off up to the first page it lacks or the first byte that would
+ * fault (copy_to_user_nofault: no fault is resolved). No pin is taken.
+ * Returns the bytes copied; the caller reads the rest with pcache_get. */
+size_t pcache_copy_cached(struct pcache *pc, uint64_t off, size_t len,
+			  char *udst);
 /* The caller changed p's bytes: write it back some time. */
 void pcache_dirty(struct pc_page *p);
 /* Unpin. */
