@@ -47,8 +47,8 @@ void pc_hash_init(void)
 		want *= 2;
 	for (; want > PC_HASH_MIN; want /= 2) {
 		npages = want * sizeof(struct pc_page *) / PAGE_SIZE;
-		hash_pa = phys_alloc(npages, PHYS_ANY | PHYS_NORECLAIM,
-				     PHYS_KERNEL);
+		hash_pa =
+		    phys_alloc(npages, PHYS_ANY | PHYS_NORECLAIM, PHYS_KERNEL);
 		if (hash_pa != PHYS_NONE) {
 			hash_npages = npages;
 			hash_tab = arch_phys_to_virt(hash_pa);
@@ -110,7 +110,8 @@ size_t pc_hash_sanity(struct sanity *s)
 	for (uint32_t i = 0; i <= hash_mask; i++)
 		for (struct pc_page *p = hash_tab[i]; p; p = p->hash_next) {
 			if (bucket(p->pc, p->idx) != &hash_tab[i])
-				sanity_fail(s, "page cache: page %u on chain %u",
+				sanity_fail(s,
+					    "page cache: page %u on chain %u",
 					    p->idx, i);
 			n++;
 		}

@@ -88,8 +88,7 @@ TEST(pcache_copy_cached_stops_at_absent_page)
 	CHECK_EQ(pcache_copy_cached(pc, 5 * PAGE_SIZE + 8, 8, buf), 8u);
 	/* A copy that faults ends the run: two pages went, not the third. */
 	host_nofault_fail_after = 2;
-	CHECK_EQ(pcache_copy_cached(pc, 0, 4 * PAGE_SIZE, buf),
-		 2 * PAGE_SIZE);
+	CHECK_EQ(pcache_copy_cached(pc, 0, 4 * PAGE_SIZE, buf), 2 * PAGE_SIZE);
 	host_nofault_fail_after = -1;
 	CHECK_EQ(pcache_file_free(pc, false), 0);
 	teardown(d);
@@ -113,7 +112,8 @@ TEST(pcache_copied_page_gets_a_second_chance)
 	get_put(pc, 5);
 	get_put(pc, 6);
 	CHECK(pcache_peek(pc, 0) != PHYS_NONE);
-	CHECK(pcache_peek(pc, 2) == PHYS_NONE && pcache_peek(pc, 3) == PHYS_NONE);
+	CHECK(pcache_peek(pc, 2) == PHYS_NONE &&
+	      pcache_peek(pc, 3) == PHYS_NONE);
 	get_put(pc, 7); /* 4 leaves */
 	CHECK(pcache_peek(pc, 0) != PHYS_NONE);
 	get_put(pc, 8);
@@ -142,7 +142,8 @@ TEST(pcache_hash_finds_every_page)
 
 		if (i % 5000 == 4999) { /* a file leaves and comes back */
 			CHECK_EQ(pcache_file_free(pcs[f], false), 0);
-			pcs[f] = pcache_file_new(d, (void *)(uintptr_t)f, 10 + f);
+			pcs[f] =
+			    pcache_file_new(d, (void *)(uintptr_t)f, 10 + f);
 			continue;
 		}
 		if (pcache_copy_cached(pcs[f], (uint64_t)idx * PAGE_SIZE,
