@@ -71,6 +71,7 @@ struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
 	return n ? container_of(n, struct pc_page, node) : NULL;
 }
 
+#if MM_SANITY
 /* The index's nodes are slab objects; the tree itself is not. */
 static void index_write_begin(const void *p)
 {
@@ -83,13 +84,16 @@ static void index_write_end(const void *p)
 	if (p != &pc_index)
 		slab_protect_any(p);
 }
+#endif
 
 void pcache_init(size_t max)
 {
 	avl_init(&pc_index, page_cmp);
 	pc_hash_init();
+#if MM_SANITY /* else slab objects are writable: no hooks to call */
 	pc_index.write_begin = index_write_begin;
 	pc_index.write_end = index_write_end;
+#endif
 	pc_lru_head = lru_tail = NULL;
 	pc_lru_dirty = 0;
 	pc_busy = false;
@@ -413,7 +417,9 @@ int pcache_get(struct pcache *pc, uint32_t idx, unsigned flags,
 		*out = p;
 		return 0;
 	}
-	p = pc_page_insert(pc, idx, pa, NULL);
+	/* Its predecessor, if cached, places it without a search (files
+	 * grow and are read in order). */
+	p = pc_page_insert(pc, idx, pa, idx ? pc_hash_find(pc, idx - 1) : NULL);
 	if (!p) {
 		phys_free(pa, 1, PHYS_KERNEL);
 		return -ENOMEM;
