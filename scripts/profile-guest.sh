@@ -11,7 +11,8 @@
 #       pages after a yield alone, N times); ext2write / ext2read /
 #       ext2warm / ext2rwarm (N MiB written to a new file / read cold
 #       after a remount / read again from the page cache, in order or by
-#       scattered 4 KiB preads with N a power of 2, by
+#       scattered 4 KiB preads with N a power of 2; ext2small: N files
+#       created with 1 KiB written and fsync'ed), by
 #       tests/bench/fs_bench.c on a fresh ext2 disk as make bench-linux's)
 #
 # Output: total instructions, per operation, and the functions by

@@ -382,7 +382,29 @@ static void profile_rwarm(int fd, uint64_t len)
 	prof_end();
 }
 
-/* "-p write N" / "-p read N" / "-p warm N" / "-p rwarm N": N MiB written
+/* Between the marks, n files created in a new directory, each with 1 KiB
+ * written and fsync'ed (bench_small_files's loop). */
+static int profile_small(uint32_t n)
+{
+	char path[64];
+
+	mkdir(MNT "/ps", 0755);
+	prof_begin();
+	for (uint32_t i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof path, MNT "/ps/f%04u", i);
+		fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, buf, 1024) != 1024 || fsync(fd))
+			return 1;
+		close(fd);
+	}
+	prof_end();
+	return 0;
+}
+
+/* "-p small N": profile_small. "-p write N" / "-p read N" / "-p warm N" /
+ * "-p rwarm N": N MiB written
  * to a new file (then fsync, outside the marks), or read after a
  * remount, or read a second time (from the page cache) in order or
  * scattered (N a power of 2), between the marks. */
@@ -393,6 +415,8 @@ static int profile(const char *op, uint32_t mib)
 
 	if (fd < 0)
 		return 1;
+	if (strcmp(op, "small") == 0)
+		return profile_small(mib);
 	if (strcmp(op, "write") == 0)
 		prof_begin();
 	for (; done < len; done += CHUNK)
