@@ -3,7 +3,8 @@
  * block devices hda and hdb, LBA28 or LBA48 as the drive offers. Data
  * moves by bus-master DMA when the IDE controller has it (PCI class 1,
  * subclass 1, BAR4: one command and one interrupt per transfer of up to
- * 256 sectors, the buffer described page by page in a PRD table), else by
+ * 256 sectors, or 1,024 on an LBA48 drive, the buffer described page by
+ * page in a PRD table), else by
  * PIO, in multiple mode when the drive has it (one interrupt per block of
  * up to 16 sectors, not per sector). Under QEMU each DMA transfer or PIO
  * block is one request to the host. Driven by IRQ 14: a process waiting for the
@@ -68,10 +69,13 @@
 #define BM_ST_ERR 0x02
 #define BM_ST_IRQ 0x04
 #define PRD_EOT 0x8000u
-#define NPRD (MAX_SECTORS_PER_CMD * 512 / PAGE_SIZE + 2)
+#define NPRD (MAX_SECTORS_LBA48 * 512 / PAGE_SIZE + 2)
 
 #define LBA28_LIMIT (1ull << 28)
-#define MAX_SECTORS_PER_CMD 256u
+#define MAX_SECTORS_LBA28 256u /* the count register's 0 */
+/* LBA48 counts to 65536; 512 KiB per command is one request to the host
+ * for a whole write-back run or read-ahead window. */
+#define MAX_SECTORS_LBA48 1024u
 #define ATA_TIMEOUT_TICKS (5 * HZ)
 #define SPIN_LIMIT 1000000u
 
@@ -94,8 +98,8 @@ static struct ata_drive drives[2];
 static uint16_t bm_base; /* 0: no bus-master DMA, PIO only */
 /* Never across a 64 KiB boundary (the controller's rule): aligned to a
  * power of two at least its size. */
-static struct prd prd_table[NPRD] __attribute__((aligned(1024)));
-_Static_assert(sizeof(prd_table) <= 1024, "prd_table outgrew its alignment");
+static struct prd prd_table[NPRD] __attribute__((aligned(4096)));
+_Static_assert(sizeof(prd_table) <= 4096, "prd_table outgrew its alignment");
 static volatile bool irq_seen;
 static bool channel_busy;
 static int channel_wait; /* sleepers: the IRQ and the channel lock */
@@ -304,6 +308,12 @@ static int dma_transfer(struct ata_drive *d, uint64_t lba, uint32_t n,
 	return dma_run(d, lba, n, i, write);
 }
 
+/* Sectors one command of d may move. */
+static uint32_t max_sectors(const struct ata_drive *d)
+{
+	return d->lba48 ? MAX_SECTORS_LBA48 : MAX_SECTORS_LBA28;
+}
+
 static int ata_transfer(struct blockdev *bd, uint64_t sector, uint32_t count,
 			void *buf, bool write)
 {
@@ -312,7 +322,7 @@ static int ata_transfer(struct blockdev *bd, uint64_t sector, uint32_t count,
 
 	channel_lock();
 	while (count && !err) {
-		uint32_t n = MIN(count, MAX_SECTORS_PER_CMD);
+		uint32_t n = MIN(count, max_sectors(d));
 
 		if (bm_base)
 			err = dma_transfer(d, sector, n, buf, write);
@@ -361,14 +371,14 @@ static int write_segs(struct ata_drive *d, uint64_t lba, uint32_t n,
 	return err;
 }
 
-/* The writev op: commands of up to MAX_SECTORS_PER_CMD sectors and
+/* The writev op: commands of up to max_sectors(d) sectors and
  * NPRD - 2 segments (whole segments), each by DMA from the separate
  * segments. */
 static int ata_writev(struct blockdev *bd, uint64_t sector, uint32_t count,
 		      void *const *segs, uint32_t seg)
 {
-	const uint32_t per_cmd = MIN(MAX_SECTORS_PER_CMD, (NPRD - 2) * seg);
 	struct ata_drive *d = bd->priv;
+	const uint32_t per_cmd = MIN(max_sectors(d), (NPRD - 2) * seg);
 	int err = 0;
 
 	channel_lock();
