@@ -41,18 +41,22 @@ static uint32_t group_blocks(const struct ext2_fs *fs, uint32_t g)
 	return MIN(fs->bpg, fs->blocks_count - first);
 }
 
-/* Take the first free block of group g in [from, to) of its bitmap. */
-static int take_block(struct ext2_fs *fs, uint32_t g, uint32_t from,
-		      uint32_t to, uint32_t *out)
+/* Take the first free block of group g in [from, to) of its bitmap and
+ * the free blocks right after it, up to want in all (never more than the
+ * counts say are free): *out the first, *got how many. */
+static int take_blocks(struct ext2_fs *fs, uint32_t g, uint32_t from,
+		       uint32_t to, uint32_t want, uint32_t *out, uint32_t *got)
 {
 	struct buf *gb, *b;
 	struct ext2_group_desc *gd = ext2_gd(fs, g, &gb);
-	uint32_t bit, blk;
+	uint32_t bit, blk, n = 1;
+	uint8_t *map;
 
 	b = bread(fs->dev, gd->bg_block_bitmap, fs->bsize);
 	if (!b)
 		return -EIO;
-	bit = find_zero(b->data, from, to);
+	map = b->data;
+	bit = find_zero(map, from, to);
 	if (bit == to) {
 		brelse(b);
 		return -ENOSPC;
@@ -66,17 +70,25 @@ static int take_block(struct ext2_fs *fs, uint32_t g, uint32_t from,
 			   g, blk);
 		return -EIO;
 	}
-	((uint8_t *)b->data)[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	want =
+	    MIN(want, MIN((uint32_t)gd->bg_free_blocks_count, fs->free_blocks));
+	while (n < want && bit + n < to && !bit_test(map, bit + n) &&
+	       !ext2_block_is_meta(fs, blk + n))
+		n++;
+	for (uint32_t i = bit; i < bit + n; i++)
+		map[i / 8] |= (uint8_t)(1u << (i % 8));
 	bdirty(b);
 	brelse(b);
-	gd->bg_free_blocks_count--;
+	gd->bg_free_blocks_count = (uint16_t)(gd->bg_free_blocks_count - n);
 	bdirty(gb);
-	USE(fs, fs->free_blocks--);
+	USE(fs, fs->free_blocks -= n);
 	*out = blk;
+	*got = n;
 	return 0;
 }
 
-int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
+int ext2_new_blocks(struct ext2_fs *fs, uint32_t goal, uint32_t want,
+		    uint32_t *out, uint32_t *got)
 {
 	uint32_t g0, start;
 
@@ -98,7 +110,7 @@ int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 		if (ext2_gd(fs, g, &gb)->bg_free_blocks_count == 0 ||
 		    from >= to)
 			continue;
-		err = take_block(fs, g, from, to, out);
+		err = take_blocks(fs, g, from, to, MAX(want, 1), out, got);
 		if (err != -ENOSPC)
 			return err;
 		if (from == 0 && to == group_blocks(fs, g))
@@ -109,6 +121,13 @@ int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
 				   ext2_gd(fs, g, &gb)->bg_free_blocks_count);
 	}
 	return -ENOSPC;
+}
+
+int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out)
+{
+	uint32_t got;
+
+	return ext2_new_blocks(fs, goal, 1, out, &got);
 }
 
 int ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk)

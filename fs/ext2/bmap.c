@@ -98,8 +98,57 @@ static int alloc_branch(struct ext2_inode *ip, uint32_t need,
 	return 0;
 }
 
-int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
-	      unsigned *flags)
+/*
+ * Only the data block at the end of path off is missing, and the caller
+ * wants the blocks after it too: as many as follow in empty slots of the
+ * same pointer block (parent; the inode's direct blocks at depth 1),
+ * want at most, allocated as one run on the disk. *pblk the first, *got
+ * how many.
+ */
+static int alloc_data_run(struct ext2_inode *ip, const uint32_t off[4],
+			  int depth, uint32_t parent, uint32_t want,
+			  uint32_t *pblk, uint32_t *got)
+{
+	struct ext2_fs *fs = ip->fs;
+	uint32_t slot = off[depth - 1], n = 1, first, limit;
+	const uint32_t *slots = ip->d.i_block;
+	struct buf *pb = NULL;
+	int err;
+
+	limit = depth == 1 ? EXT2_NDIR_BLOCKS : fs->addr_per_block;
+	if (depth > 1) {
+		pb = bread(fs->dev, parent, fs->bsize);
+		if (!pb)
+			return -EIO;
+		slots = pb->data;
+	}
+	while (n < want && slot + n < limit && !slots[slot + n])
+		n++;
+	err = ext2_new_blocks(fs, ip->goal, n, &first, got);
+	if (err) {
+		if (pb)
+			brelse(pb);
+		return err;
+	}
+	if (pb) {
+		for (uint32_t i = 0; i < *got; i++)
+			((uint32_t *)pb->data)[slot + i] = first + i;
+		ext2_dirty_meta(ip, pb);
+		brelse(pb);
+	}
+	USE(ip, {
+		for (uint32_t i = 0; !pb && i < *got; i++)
+			ip->d.i_block[slot + i] = first + i;
+		ip->d.i_blocks += *got * (fs->bsize / 512);
+		ip->goal = first + *got;
+	});
+	*pblk = first;
+	return 0;
+}
+
+/* ext2_bmap, and with want > 1 ext2_bmap_alloc's run (*got). */
+static int bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
+		uint32_t want, uint32_t *pblk, unsigned *flags, uint32_t *got)
 {
 	struct ext2_fs *fs = ip->fs;
 	uint32_t off[4], blks[4], cur, parent = 0;
@@ -108,6 +157,7 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 
 	*flags = 0;
 	*pblk = 0;
+	*got = 1;
 	if (!depth)
 		return -EFBIG;
 	cur = ip->d.i_block[off[0]];
@@ -132,6 +182,11 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 		return 0;
 	if (fs->rdonly)
 		return -EROFS;
+	if (k == depth - 1 && want > 1) {
+		err = alloc_data_run(ip, off, depth, parent, want, pblk, got);
+		*flags = err ? 0 : EXT2_BMAP_NEW;
+		return err;
+	}
 	pb = k > 0 ? bread(fs->dev, parent, fs->bsize) : NULL;
 	if (k > 0 && !pb)
 		return -EIO;
@@ -156,6 +211,22 @@ int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 	*pblk = blks[depth - k - 1];
 	*flags = EXT2_BMAP_NEW;
 	return 0;
+}
+
+int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
+	      unsigned *flags)
+{
+	uint32_t got;
+
+	return bmap(ip, lblk, create, 1, pblk, flags, &got);
+}
+
+int ext2_bmap_alloc(struct ext2_inode *ip, uint32_t lblk, uint32_t want,
+		    uint32_t *pblk, uint32_t *got)
+{
+	unsigned flags;
+
+	return bmap(ip, lblk, true, want, pblk, &flags, got);
 }
 
 /* The block holding the last-level pointer of the path off (depth >= 2):

@@ -205,6 +205,11 @@ uint32_t ext2_now(void);
 
 /* balloc.c: blocks and inodes in the bitmaps, counts kept exact. */
 int ext2_new_block(struct ext2_fs *fs, uint32_t goal, uint32_t *out);
+/* A run: the first free block from goal on (as ext2_new_block) and the
+ * free blocks right after it in its group, want at most: *out the
+ * first, *got how many (at least 1). */
+int ext2_new_blocks(struct ext2_fs *fs, uint32_t goal, uint32_t want,
+		    uint32_t *out, uint32_t *got);
 /* 0, or -EIO for a block that is metadata, outside, or already free
  * (reported; nothing changes). */
 int ext2_free_block(struct ext2_fs *fs, uint32_t ino, uint32_t blk);
@@ -241,6 +246,13 @@ void ext2_set_isize(struct ext2_fs *fs, struct ext2_dinode *d, uint64_t size);
  * the in-memory inode only: the caller stores it with ext2_inode_store. */
 int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,
 	      unsigned *flags);
+/* ext2_bmap with create, for a write that goes on past lblk: when only
+ * lblk's data block is missing, the empty slots after it in the same
+ * pointer block are filled too, want blocks at most, one run on the disk
+ * (*got how many; 1 for a block that was there or a new branch). The
+ * caller writes or truncates every block of the run. */
+int ext2_bmap_alloc(struct ext2_inode *ip, uint32_t lblk, uint32_t want,
+		    uint32_t *pblk, uint32_t *got);
 /* The run from lblk: *pblk its physical block (0: a hole, returns 0)
  * and how many blocks from lblk on follow it on the disk, up to max, the
  * pointer blocks read once each; or -errno (as ext2_bmap). */

@@ -139,7 +139,9 @@ static long write_common(struct ext2_inode *ip, const char *src, size_t len,
 		d.i_mtime = d.i_ctime = ext2_now();
 	}
 	ext2_inode_store(ip, &d);
-	if (err == -EAGAIN) /* blocks for the bytes not copied */
+	/* A write that stopped early leaves no block past the size: the
+	 * ones for the bytes not copied, or allocated ahead of them. */
+	if (err)
 		ext2_truncate_blocks(ip, ext2_isize(ip));
 	return done ? (long)done : err;
 }

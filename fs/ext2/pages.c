@@ -327,25 +327,42 @@ long ext2_read_pages(struct ext2_inode *ip, char *dst, size_t len, uint64_t off,
 	return (long)done;
 }
 
+/* What a write() has allocated ahead: blocks [lblk, lblk + n) are
+ * mapped; blocks from new_from on (wholly past the old end) up to end
+ * (the write's last) are allocated as runs. */
+struct write_ahead {
+	uint32_t lblk, n, new_from, end;
+};
+
 /* Allocate the blocks under [pos, pos + *chunk); on -ENOSPC midway,
- * *chunk shrinks to the bytes that have blocks (0: the error). */
-static int alloc_blocks(struct ext2_inode *ip, uint64_t pos, size_t *chunk)
+ * *chunk shrinks to the bytes that have blocks (0: the error). Past the
+ * old end, a block missing from its pointer block comes with the rest of
+ * the write's blocks that fit there, one run on the disk (ext2_bmap_alloc):
+ * the pages after it read zeros until written, being past the size. */
+static int alloc_blocks(struct ext2_inode *ip, uint64_t pos, size_t *chunk,
+			struct write_ahead *wa)
 {
 	struct ext2_fs *fs = ip->fs;
 	uint32_t first = (uint32_t)(pos >> fs->log_bsize);
 	uint32_t last = (uint32_t)((pos + *chunk - 1) >> fs->log_bsize);
 
 	for (uint32_t b = first; b <= last; b++) {
-		uint32_t pblk;
-		unsigned flags;
-		int err = ext2_bmap(ip, b, true, &pblk, &flags);
+		uint32_t pblk, got;
+		int err;
 
+		if (b - wa->lblk < wa->n)
+			continue;
+		err = ext2_bmap_alloc(ip, b,
+				      b >= wa->new_from ? wa->end - b + 1 : 1,
+				      &pblk, &got);
 		if (err) {
 			uint64_t ok = (uint64_t)b << fs->log_bsize;
 
 			*chunk = ok > pos ? (size_t)(ok - pos) : 0;
 			return *chunk ? 0 : err;
 		}
+		wa->lblk = b;
+		wa->n = got;
 	}
 	return 0;
 }
@@ -396,7 +413,8 @@ static size_t copy_in(char *dst, const char *src, size_t n, bool user)
  * size having been old. *chunk: the bytes written (fewer when the disk
  * fills or, user, a source page is absent: -EAGAIN). */
 static int write_page(struct ext2_inode *ip, uint64_t pos, const char *src,
-		      size_t *chunk, uint64_t old, bool user)
+		      size_t *chunk, uint64_t old, bool user,
+		      struct write_ahead *wa)
 {
 	uint32_t in = (uint32_t)(pos & (PAGE_SIZE - 1));
 	/* A whole page past the old end: nothing in it to keep, so a
@@ -415,7 +433,7 @@ static int write_page(struct ext2_inode *ip, uint64_t pos, const char *src,
 	if (err)
 		return err;
 	*chunk = want;
-	err = alloc_blocks(ip, pos, chunk);
+	err = alloc_blocks(ip, pos, chunk, wa);
 	if (!err)
 		copied =
 		    copy_in((char *)pcache_data(p) + in, src, *chunk, user);
@@ -438,6 +456,11 @@ long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
 {
 	struct pcache *pc = ext2_pc(ip);
 	uint64_t old = ext2_isize(ip);
+	uint32_t bits = ip->fs->log_bsize;
+	struct write_ahead wa = {
+	    .new_from = (uint32_t)((old + (1u << bits) - 1) >> bits),
+	    .end = (uint32_t)((off + len - 1) >> bits),
+	};
 	size_t done = 0;
 
 	if (!pc) {
@@ -451,7 +474,8 @@ long ext2_write_pages(struct ext2_inode *ip, const char *src, size_t len,
 		size_t want = MIN(
 		    len - done, (size_t)(PAGE_SIZE - (pos & (PAGE_SIZE - 1))));
 		size_t chunk = want;
-		int err = write_page(ip, pos, src + done, &chunk, old, user);
+		int err =
+		    write_page(ip, pos, src + done, &chunk, old, user, &wa);
 
 		done += chunk;
 		if (err || chunk < want) {

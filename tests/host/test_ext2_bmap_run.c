@@ -11,6 +11,7 @@
 #include <string.h>
 #include <fs/ext2.h>
 #include <kernel/errno.h>
+#include <mm/fail.h>
 #include "../../fs/ext2/ext2_internal.h" /* white box: the block map */
 #include "filedisk.h"
 #include "host.h"
@@ -109,6 +110,100 @@ TEST(ext2_bmap_run_matches_bmap)
 				break;
 			}
 		}
+	}
+	CHECK_EQ(ext2t_unmount(&t), 0);
+	CHECK_EQ(ext2t_fsck(t.img), 0);
+done:
+	ext2t_cleanup(&t);
+}
+
+/* Blocks [lblk, lblk + n) of ip map to p, p + 1, ... */
+static bool maps_run(struct ext2_inode *ip, uint32_t lblk, uint32_t n,
+		     uint32_t p)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t got;
+		unsigned flags;
+
+		if (ext2_bmap(ip, lblk + i, false, &got, &flags) ||
+		    got != p + i)
+			return false;
+	}
+	return true;
+}
+
+/* ext2_bmap_alloc fills the empty slots after the block, up to want, in
+ * the direct blocks or in one pointer block, as one run: a missing branch
+ * gives one block, a block that is there is given back alone; the counts
+ * stay exact (truncating gives every block back; e2fsck agrees). */
+TEST(ext2_bmap_alloc_fills_the_pointer_block_in_one_run)
+{
+	struct ext2_inode *ip;
+	uint32_t p, q, got, free0;
+	struct ext2t t;
+
+	if (ext2t_setup(&t, "-b 1024", "8M"))
+		goto done;
+	CHECK_EQ(ext2_create(t.root, "r", 1, 0644, 0, 0, &ip), 0);
+	free0 = t.fs->free_blocks;
+	CHECK_EQ(ext2_bmap_alloc(ip, 5, 20, &p, &got), 0);
+	CHECK_EQ(got, 7u); /* direct blocks 5-11 */
+	CHECK(maps_run(ip, 5, 7, p));
+	CHECK_EQ(ext2_bmap_alloc(ip, 12, 100, &q, &got), 0);
+	CHECK_EQ(got, 1u); /* the indirect block is new: a branch */
+	CHECK_EQ(ext2_bmap_alloc(ip, 13, 100, &p, &got), 0);
+	CHECK_EQ(got, 100u);
+	CHECK(maps_run(ip, 13, 100, p));
+	CHECK_EQ(ext2_bmap_alloc(ip, 20, 50, &q, &got), 0);
+	CHECK_EQ(got, 1u); /* already there */
+	CHECK_EQ(q, p + 7);
+	CHECK_EQ(ext2_bmap_alloc(ip, 200, 100, &q, &got), 0);
+	CHECK_EQ(got, 68u); /* to the end of the indirect block (268) */
+	CHECK_EQ(t.fs->free_blocks, free0 - 7 - 2 - 100 - 68);
+	CHECK_EQ(ip->d.i_blocks, (7 + 2 + 100 + 68) * 2);
+	CHECK_EQ(ext2_truncate_blocks(ip, 0), 0);
+	CHECK_EQ(t.fs->free_blocks, free0);
+	CHECK_EQ(ip->d.i_blocks, 0u);
+	ext2_iput(ip);
+	CHECK_EQ(ext2t_unmount(&t), 0);
+	CHECK_EQ(ext2t_fsck(t.img), 0);
+done:
+	ext2t_cleanup(&t);
+}
+
+/* A write that fails part way (page allocations failing every Nth) keeps
+ * the bytes it reports and no block past them: the blocks allocated
+ * ahead for the rest are given back. */
+TEST(ext2_write_error_leaves_no_block_past_the_end)
+{
+	static char buf[16 * 4096];
+	struct ext2t t;
+
+	if (ext2t_setup(&t, "-b 1024", "8M"))
+		goto done;
+	memset(buf, 'w', sizeof(buf));
+	for (int n = 1, stopped = 0; n <= 12 || !stopped; n++) {
+		struct ext2_inode *ip;
+		char name[16], spec[16];
+		long r;
+
+		snprintf(name, sizeof name, "e%d", n);
+		CHECK_EQ(
+		    ext2_create(t.root, name, strlen(name), 0644, 0, 0, &ip),
+		    0);
+		snprintf(spec, sizeof spec, "%d", n);
+		fail_configure(FAIL_PAGE, spec);
+		r = ext2_write(ip, buf, sizeof(buf), 0);
+		fail_reset();
+		r = r < 0 ? 0 : r;
+		stopped += r < (long)sizeof(buf);
+		CHECK(n < 40); /* some writes must stop part way */
+		CHECK_EQ(ext2_isize(ip), (uint64_t)r);
+		CHECK_EQ(ip->d.i_blocks,
+			 (uint32_t)((r + BS - 1) / BS +
+				    (r > 12 * (long)BS ? 1 : 0)) *
+			     2);
+		ext2_iput(ip);
 	}
 	CHECK_EQ(ext2t_unmount(&t), 0);
 	CHECK_EQ(ext2t_fsck(t.img), 0);
