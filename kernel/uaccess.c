@@ -21,29 +21,6 @@ int copy_from_user(void *dst, const void *usrc, size_t n)
 
 bool user_copy_nofault;
 
-/* A copy with uaddr the user side, whose faults mm does not resolve. */
-static int copy_nofault(void *dst, const void *src, size_t n, uintptr_t uaddr)
-{
-	int r;
-
-	if (!user_range_ok(uaddr, n))
-		return -EFAULT;
-	user_copy_nofault = true;
-	r = arch_user_copy(dst, src, n);
-	user_copy_nofault = false;
-	return r;
-}
-
-int copy_to_user_nofault(void *udst, const void *src, size_t n)
-{
-	return copy_nofault(udst, src, n, (uintptr_t)udst);
-}
-
-int copy_from_user_nofault(void *dst, const void *usrc, size_t n)
-{
-	return copy_nofault(dst, usrc, n, (uintptr_t)usrc);
-}
-
 int user_nofault_begin(uintptr_t uaddr, size_t n)
 {
 	if (!user_range_ok(uaddr, n))
@@ -60,6 +37,28 @@ int copy_to_user_in_run(void *udst, const void *src, size_t n)
 void user_nofault_end(void)
 {
 	user_copy_nofault = false;
+}
+
+/* A copy with uaddr the user side, whose faults mm does not resolve. */
+static int copy_nofault(void *dst, const void *src, size_t n, uintptr_t uaddr)
+{
+	int r;
+
+	if (user_nofault_begin(uaddr, n))
+		return -EFAULT;
+	r = arch_user_copy(dst, src, n);
+	user_nofault_end();
+	return r;
+}
+
+int copy_to_user_nofault(void *udst, const void *src, size_t n)
+{
+	return copy_nofault(udst, src, n, (uintptr_t)udst);
+}
+
+int copy_from_user_nofault(void *dst, const void *usrc, size_t n)
+{
+	return copy_nofault(dst, usrc, n, (uintptr_t)usrc);
 }
 
 bool user_readable_now(uintptr_t uaddr, size_t n)

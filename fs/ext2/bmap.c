@@ -146,48 +146,45 @@ static int alloc_data_run(struct ext2_inode *ip, const uint32_t off[4],
 	return 0;
 }
 
-/* ext2_bmap, and with want > 1 ext2_bmap_alloc's run (*got). */
-static int bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
-		uint32_t want, uint32_t *pblk, unsigned *flags, uint32_t *got)
+/* Follow path off (depth levels) from the inode: 0 with *pblk the data
+ * block, or 0 with *pblk 0 and *k the first level missing (*parent the
+ * pointer block above it, 0 at level 0); -errno. */
+static int walk_path(struct ext2_inode *ip, const uint32_t off[4], int depth,
+		     int *k, uint32_t *parent, uint32_t *pblk)
 {
-	struct ext2_fs *fs = ip->fs;
-	uint32_t off[4], blks[4], cur, parent = 0;
-	int depth = block_path(fs, lblk, off), k, err;
-	struct buf *pb;
+	uint32_t cur = ip->d.i_block[off[0]];
 
-	*flags = 0;
-	*pblk = 0;
-	*got = 1;
-	if (!depth)
-		return -EFBIG;
-	cur = ip->d.i_block[off[0]];
-	for (k = 0; cur; k++) {
+	*parent = 0;
+	for (*k = 0; cur; (*k)++) {
 		struct ext2_blk r;
+		int err;
 
-		if (ext2_block_is_meta(fs, cur))
+		if (ext2_block_is_meta(ip->fs, cur))
 			return bad_pointer(ip, cur);
-		if (k == depth - 1) {
+		if (*k == depth - 1) {
 			*pblk = cur;
 			return 0;
 		}
-		err = ext2_blk_get(fs, cur, &r);
+		err = ext2_blk_get(ip->fs, cur, &r);
 		if (err)
 			return err;
-		parent = cur;
-		cur = ((const uint32_t *)r.data)[off[k + 1]];
+		*parent = cur;
+		cur = ((const uint32_t *)r.data)[off[*k + 1]];
 		ext2_blk_put(&r);
 	}
-	/* Missing from level k on: allocate the rest of the branch. */
-	if (!create)
-		return 0;
-	if (fs->rdonly)
-		return -EROFS;
-	if (k == depth - 1 && want > 1) {
-		err = alloc_data_run(ip, off, depth, parent, want, pblk, got);
-		*flags = err ? 0 : EXT2_BMAP_NEW;
-		return err;
-	}
-	pb = k > 0 ? bread(fs->dev, parent, fs->bsize) : NULL;
+	return 0;
+}
+
+/* The branch of path off is missing from level k on (parent above it):
+ * allocate it whole and link it in; *pblk the new data block. */
+static int add_branch(struct ext2_inode *ip, const uint32_t off[4], int depth,
+		      int k, uint32_t parent, uint32_t *pblk)
+{
+	struct ext2_fs *fs = ip->fs;
+	struct buf *pb = k > 0 ? bread(fs->dev, parent, fs->bsize) : NULL;
+	uint32_t blks[4];
+	int err;
+
 	if (k > 0 && !pb)
 		return -EIO;
 	err = alloc_branch(ip, (uint32_t)(depth - k), off + k + 1, blks);
@@ -209,8 +206,32 @@ static int bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
 		ip->goal = blks[depth - k - 1] + 1;
 	});
 	*pblk = blks[depth - k - 1];
-	*flags = EXT2_BMAP_NEW;
 	return 0;
+}
+
+/* ext2_bmap, and with want > 1 ext2_bmap_alloc's run (*got). */
+static int bmap(struct ext2_inode *ip, uint32_t lblk, bool create,
+		uint32_t want, uint32_t *pblk, unsigned *flags, uint32_t *got)
+{
+	uint32_t off[4], parent;
+	int depth = block_path(ip->fs, lblk, off), k, err;
+
+	*flags = 0;
+	*pblk = 0;
+	*got = 1;
+	if (!depth)
+		return -EFBIG;
+	err = walk_path(ip, off, depth, &k, &parent, pblk);
+	if (err || *pblk || !create)
+		return err;
+	if (ip->fs->rdonly)
+		return -EROFS;
+	if (k == depth - 1 && want > 1)
+		err = alloc_data_run(ip, off, depth, parent, want, pblk, got);
+	else
+		err = add_branch(ip, off, depth, k, parent, pblk);
+	*flags = err ? 0 : EXT2_BMAP_NEW;
+	return err;
 }
 
 int ext2_bmap(struct ext2_inode *ip, uint32_t lblk, bool create, uint32_t *pblk,

@@ -350,7 +350,7 @@ static int alloc_blocks(struct ext2_inode *ip, uint64_t pos, size_t *chunk,
 		uint32_t pblk, got;
 		int err;
 
-		if (b - wa->lblk < wa->n)
+		if (b - wa->lblk < wa->n) /* in [lblk, lblk + n) */
 			continue;
 		err = ext2_bmap_alloc(ip, b,
 				      b >= wa->new_from ? wa->end - b + 1 : 1,

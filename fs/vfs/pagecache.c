@@ -58,11 +58,6 @@ static int page_key(const void *key, const struct avl_node *n)
 	return key_cmp(k->pc, k->idx, container_of(n, struct pc_page, node));
 }
 
-struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx)
-{
-	return pc_hash_find(pc, idx);
-}
-
 struct pc_page *pc_find_ge(const struct pcache *pc, uint32_t idx)
 {
 	struct pc_key k = {pc, idx};

@@ -33,6 +33,15 @@ static inline struct pc_page **bucket(const struct pcache *pc, uint32_t idx)
 	return &hash_tab[h & hash_mask];
 }
 
+/* The small static table, empty. */
+static void use_min_table(void)
+{
+	hash_pa = PHYS_NONE;
+	hash_tab = hash_min;
+	hash_mask = PC_HASH_MIN - 1;
+	memset(hash_min, 0, sizeof(hash_min));
+}
+
 void pc_hash_init(void)
 {
 	struct phys_stats ps;
@@ -40,8 +49,7 @@ void pc_hash_init(void)
 
 	/* An earlier table is forgotten, not freed: pcache_init runs once
 	 * at boot, and host tests reset all of memory before it. */
-	hash_pa = PHYS_NONE;
-	pc_hash_fini();
+	use_min_table();
 	phys_get_stats(&ps);
 	while (want < ps.total / 4 && want < (1u << 20))
 		want *= 2;
@@ -63,10 +71,7 @@ void pc_hash_fini(void)
 {
 	if (hash_pa != PHYS_NONE)
 		phys_free(hash_pa, hash_npages, PHYS_KERNEL);
-	hash_pa = PHYS_NONE;
-	hash_tab = hash_min;
-	hash_mask = PC_HASH_MIN - 1;
-	memset(hash_min, 0, sizeof(hash_min));
+	use_min_table();
 }
 
 void pc_hash_add(struct pc_page *p)

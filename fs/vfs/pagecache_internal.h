@@ -49,8 +49,6 @@ extern size_t pc_lru_dirty;	    /* dirty pages on the LRU */
  * its LRU or index (pc_drop's level-2 put): its shrinker declines. */
 extern bool pc_busy;
 
-/* Page idx of pc in the index, or NULL (pc_hash_find). */
-struct pc_page *pc_lookup(const struct pcache *pc, uint32_t idx);
 /* The page after p in its file (index p->idx + 1), or NULL: one step in
  * the index. */
 static inline struct pc_page *pc_lookup_next(struct pc_page *p)

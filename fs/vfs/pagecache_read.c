@@ -96,7 +96,7 @@ static void ra_insert(struct pcache *pc, uint32_t idx, paddr_t pa, int n)
 
 		if ((uint32_t)j <= gap)
 			pg = pc_page_insert(pc, idx + j, p, prev);
-		else if (!pc_lookup(pc, idx + j))
+		else if (!pc_hash_find(pc, idx + j))
 			pg = pc_page_insert(pc, idx + j, p, NULL);
 		prev = (uint32_t)j <= gap ? pg : NULL;
 		if (pg)
@@ -148,7 +148,7 @@ size_t pcache_copy_cached(struct pcache *pc, uint64_t off, size_t len,
 {
 	uint32_t in = (uint32_t)(off & (PAGE_SIZE - 1)), pages = 0;
 	struct pc_page *p =
-	    len ? pc_lookup(pc, (uint32_t)(off >> PAGE_SHIFT)) : NULL;
+	    len ? pc_hash_find(pc, (uint32_t)(off >> PAGE_SHIFT)) : NULL;
 	size_t done = 0, chunk;
 
 	if (!p || user_nofault_begin((uintptr_t)udst, len))
@@ -164,7 +164,7 @@ size_t pcache_copy_cached(struct pcache *pc, uint64_t off, size_t len,
 		pages++;
 		done += chunk;
 		in = 0;
-		if (done == len || p->idx == 0xffffffffu)
+		if (done == len)
 			break;
 		p = pc_lookup_next(p);
 	}

@@ -75,6 +75,17 @@ void pc_dirty_unlink(struct pc_page *p)
 	pc_lru_dirty--;
 }
 
+/* A page read since it last moved (PC_REF) is passed over once: it goes
+ * to the LRU's newest end, unmarked. Returns the page to visit after it
+ * (itself when it was the newest already). */
+static struct pc_page *second_chance(struct pc_page *p)
+{
+	struct pc_page *next = p->lru_next;
+
+	pc_lru_touch(p);
+	return next ? next : p;
+}
+
 /*
  * Unpinned pages past the bound leave, oldest first, clean ones to level
  * 2; a dirty one is written first when its domain is held, else it stays
@@ -92,8 +103,7 @@ void pc_trim(struct pcache_domain *held)
 	while (pc_stats.unpinned > pcache_max_pages && p) {
 		next = p->lru_next;
 		if (p->flags & PC_REF) {
-			pc_lru_touch(p);
-			next = next ? next : p;
+			next = second_chance(p);
 		} else if (!(p->flags & PC_DIRTY)) {
 			pc_drop(p, true);
 		} else if (p->pc->dom == held) {
@@ -116,8 +126,7 @@ size_t pcache_reclaim(size_t npages)
 	for (; p && freed < want; p = next) {
 		next = p->lru_next;
 		if (p->flags & PC_REF) {
-			pc_lru_touch(p);
-			next = next ? next : p;
+			next = second_chance(p);
 			continue;
 		}
 		if (p->flags & PC_DIRTY)

@@ -410,13 +410,14 @@ static int profile_small(uint32_t n)
  * scattered (N a power of 2), between the marks. */
 static int profile(const char *op, uint32_t mib)
 {
-	int fd = open(MNT "/p", O_CREAT | O_RDWR | O_TRUNC, 0644);
 	uint64_t len = (uint64_t)mib << 20, done = 0;
+	int fd;
 
-	if (fd < 0)
-		return 1;
 	if (strcmp(op, "small") == 0)
 		return profile_small(mib);
+	fd = open(MNT "/p", O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (fd < 0)
+		return 1;
 	if (strcmp(op, "write") == 0)
 		prof_begin();
 	for (; done < len; done += CHUNK)
